@@ -1,0 +1,4 @@
+export * from './errors'
+export * from './types'
+export { prepareAppend, assertStreamName, assertExpectedRevision, type PreparedEvent } from './validation'
+export { matchesFilter } from './filter'

@@ -1,0 +1,446 @@
+import { randomUUID } from 'node:crypto'
+import Database from 'better-sqlite3'
+import {
+  InvalidEventError,
+  StoreClosedError,
+  StreamDeletedError,
+  StreamNotFoundError,
+  WrongExpectedVersionError,
+} from '../errors'
+import type {
+  AllFilter,
+  AppendOptions,
+  AppendResult,
+  DeleteResult,
+  EventStore,
+  EventToAppend,
+  ExpectedRevision,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeToAllOptions,
+  SubscribeToStreamOptions,
+  Subscription,
+} from '../types'
+import { MAX_APPEND_BYTES } from '../types'
+import { assertExpectedRevision, assertStreamName, type PreparedEvent, prepareAppend } from '../validation'
+import { STREAM_LIVE, STREAM_SOFT_DELETED, STREAM_TOMBSTONED, migrate } from './schema'
+import { CommitSignal, PagedSubscription } from './subscription'
+
+export interface SqliteEventStoreOptions {
+  /** A file path, or ':memory:' (the default) for tests. */
+  path?: string
+  /**
+   * 'normal' (default): in WAL mode a commit survives a process crash; the last commits may be lost
+   * on power failure. 'full': every commit is fsynced, surviving power loss at a cost per commit
+   * (which group commit amortises).
+   */
+  durability?: 'normal' | 'full'
+  maxAppendBytes?: number
+  /** How often a live subscription looks for commits made by another process (ms). */
+  pollIntervalMs?: number
+}
+
+interface StreamRow {
+  last_revision: number
+  truncate_before: number
+  state: number
+}
+
+interface EventRow {
+  position: number
+  stream_name: string
+  revision: number
+  event_id: string
+  type: string
+  data: string
+  metadata: string
+  recorded_at: number
+}
+
+interface PendingAppend {
+  streamName: string
+  events: PreparedEvent[]
+  expectedRevision: ExpectedRevision
+  resolve: (result: AppendResult) => void
+  reject: (error: unknown) => void
+}
+
+type Outcome = { ok: AppendResult } | { error: unknown }
+
+const PAGE = 1000
+
+export function toRecorded(row: EventRow): RecordedEvent {
+  return {
+    id: row.event_id,
+    type: row.type,
+    streamName: row.stream_name,
+    revision: BigInt(row.revision),
+    position: BigInt(row.position),
+    data: JSON.parse(row.data),
+    metadata: JSON.parse(row.metadata),
+    recordedAt: new Date(row.recorded_at),
+  }
+}
+
+function filterSql(filter: AllFilter | undefined): { sql: string; params: string[] } {
+  if (!filter || filter.prefixes.length === 0) return { sql: '', params: [] }
+  const column = filter.kind === 'streamName' ? 'stream_name' : 'type'
+  const clauses = filter.prefixes.map(() => `substr(${column}, 1, ?) = ?`)
+  const params = filter.prefixes.flatMap((p) => [String(p.length), p])
+  return { sql: ` AND (${clauses.join(' OR ')})`, params }
+}
+
+function checkMaxCount(maxCount: number | undefined) {
+  if (maxCount === undefined) return Number.MAX_SAFE_INTEGER
+  if (!Number.isInteger(maxCount) || maxCount < 0) {
+    throw new InvalidEventError(-1, `maxCount must be a whole number ≥ 0, got ${maxCount}`)
+  }
+  return maxCount
+}
+
+/**
+ * The embedded event store: one SQLite file in WAL mode, one writer with group commit. Append calls
+ * made in the same tick are coalesced into one transaction; each keeps its own atomicity and
+ * concurrency check through a savepoint, so one failing append never affects another.
+ */
+export class SqliteEventStore implements EventStore {
+  readonly adapter = 'sqlite'
+  readonly db: Database.Database
+  private readonly signal = new CommitSignal()
+  private readonly maxAppendBytes: number
+  private queue: PendingAppend[] = []
+  private flushScheduled = false
+  private closed = false
+  private readonly subscriptions = new Set<PagedSubscription>()
+  private readonly pollIntervalMs: number
+
+  private readonly stmt: {
+    head: Database.Statement<[], { head: number | null }>
+    getStream: Database.Statement<[string], StreamRow>
+    insertStream: Database.Statement<[string, number]>
+    updateStream: Database.Statement<[number, string]>
+    setStreamState: Database.Statement<[number, number, string]>
+    insertEvent: Database.Statement<[number, string, number, string, string, string, string, number]>
+    findId: Database.Statement<[string, string], { revision: number }>
+    idsFrom: Database.Statement<[string, number, number], { event_id: string; position: number }>
+  }
+  private readonly writeBatch: (batch: PendingAppend[]) => Outcome[]
+  private readonly writeOne: (request: PendingAppend) => AppendResult
+
+  constructor(options: SqliteEventStoreOptions = {}) {
+    this.db = new Database(options.path ?? ':memory:')
+    this.db.pragma('journal_mode = WAL')
+    this.db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`)
+    this.db.pragma('busy_timeout = 5000')
+    migrate(this.db)
+    this.maxAppendBytes = options.maxAppendBytes ?? MAX_APPEND_BYTES
+    this.pollIntervalMs = options.pollIntervalMs ?? 250
+    this.stmt = {
+      head: this.db.prepare('SELECT max(position) AS head FROM events'),
+      getStream: this.db.prepare('SELECT last_revision, truncate_before, state FROM streams WHERE stream_name = ?'),
+      insertStream: this.db.prepare('INSERT INTO streams (stream_name, last_revision) VALUES (?, ?)'),
+      updateStream: this.db.prepare('UPDATE streams SET last_revision = ?, state = 0 WHERE stream_name = ?'),
+      setStreamState: this.db.prepare('UPDATE streams SET state = ?, truncate_before = ? WHERE stream_name = ?'),
+      insertEvent: this.db.prepare(
+        'INSERT INTO events (position, stream_name, revision, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      findId: this.db.prepare('SELECT revision FROM events WHERE stream_name = ? AND event_id = ? LIMIT 1'),
+      idsFrom: this.db.prepare(
+        'SELECT event_id, position FROM events WHERE stream_name = ? AND revision >= ? ORDER BY revision LIMIT ?',
+      ),
+    }
+    const single = this.db.transaction((request: PendingAppend) => this.applyAppend(request))
+    this.writeOne = (request) => single.immediate(request)
+    // A nested db.transaction runs inside a SAVEPOINT: a failing append rolls back only itself.
+    const savepointed = this.db.transaction((request: PendingAppend) => this.applyAppend(request))
+    const batch = this.db.transaction((requests: PendingAppend[]): Outcome[] =>
+      requests.map((request) => {
+        try {
+          return { ok: savepointed(request) }
+        } catch (error) {
+          return { error }
+        }
+      }),
+    )
+    this.writeBatch = (requests) => batch.immediate(requests)
+  }
+
+  appendToStream(streamName: string, events: EventToAppend[], options?: AppendOptions): Promise<AppendResult> {
+    if (this.closed) return Promise.reject(new StoreClosedError())
+    let prepared: ReturnType<typeof prepareAppend>
+    try {
+      prepared = prepareAppend(streamName, events, options, randomUUID, this.maxAppendBytes)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.queue.push({ ...prepared, resolve, reject })
+      if (!this.flushScheduled) {
+        this.flushScheduled = true
+        queueMicrotask(() => this.flush())
+      }
+    })
+  }
+
+  private flush() {
+    this.flushScheduled = false
+    const batch = this.queue
+    this.queue = []
+    if (batch.length === 0) return
+    if (batch.length === 1) {
+      const request = batch[0]!
+      let result: AppendResult
+      try {
+        result = this.writeOne(request)
+      } catch (error) {
+        request.reject(error)
+        return
+      }
+      this.signal.notify()
+      request.resolve(result)
+      return
+    }
+    let outcomes: Outcome[]
+    try {
+      outcomes = this.writeBatch(batch)
+    } catch (error) {
+      for (const request of batch) request.reject(error)
+      return
+    }
+    this.signal.notify()
+    outcomes.forEach((outcome, i) => {
+      const request = batch[i]!
+      if ('ok' in outcome) request.resolve(outcome.ok)
+      else request.reject(outcome.error)
+    })
+  }
+
+  /** Runs inside a write transaction. Throws to roll back this append alone. */
+  private applyAppend({ streamName, events, expectedRevision }: PendingAppend): AppendResult {
+    const stream = this.stmt.getStream.get(streamName)
+    if (stream?.state === STREAM_TOMBSTONED) throw new StreamDeletedError(streamName)
+
+    const first = events[0]!
+    if (first.idSupplied && stream) {
+      const retry = this.idempotentResult(streamName, events, expectedRevision, stream)
+      if (retry) return retry
+    }
+
+    // A soft-deleted stream counts as absent for 'no_stream'/'stream_exists' but keeps its revision.
+    const exists = stream !== undefined && stream.state === STREAM_LIVE
+    const actual = stream === undefined ? 'no_stream' : BigInt(stream.last_revision)
+    if (expectedRevision === 'no_stream' && exists) {
+      throw new WrongExpectedVersionError(streamName, expectedRevision, actual)
+    }
+    if (expectedRevision === 'stream_exists' && !exists) {
+      throw new WrongExpectedVersionError(streamName, expectedRevision, exists ? actual : 'no_stream')
+    }
+    if (typeof expectedRevision === 'bigint' && (stream === undefined || BigInt(stream.last_revision) !== expectedRevision)) {
+      throw new WrongExpectedVersionError(streamName, expectedRevision, actual)
+    }
+
+    let revision = stream ? stream.last_revision : -1
+    let position = this.stmt.head.get()?.head ?? 0
+    const now = Date.now()
+    for (const event of events) {
+      revision += 1
+      position += 1
+      this.stmt.insertEvent.run(position, streamName, revision, event.id, event.type, event.data, event.metadata, now)
+    }
+    if (stream) this.stmt.updateStream.run(revision, streamName)
+    else this.stmt.insertStream.run(streamName, revision)
+    return { nextExpectedRevision: BigInt(revision), position: BigInt(position) }
+  }
+
+  /**
+   * EventStoreDB's idempotence: when the ids of an append are already the stream's events at the
+   * place the expected revision points to, the append is a retry and returns the first result.
+   */
+  private idempotentResult(
+    streamName: string,
+    events: PreparedEvent[],
+    expectedRevision: ExpectedRevision,
+    stream: StreamRow,
+  ): AppendResult | null {
+    const found = this.stmt.findId.get(streamName, events[0]!.id)
+    if (!found) return null
+    const start = found.revision
+    const placeMatches =
+      expectedRevision === 'any' ||
+      expectedRevision === 'stream_exists' ||
+      (expectedRevision === 'no_stream' && start === stream.truncate_before) ||
+      (typeof expectedRevision === 'bigint' && BigInt(start) === expectedRevision + 1n)
+    if (!placeMatches) return null
+    const rows = this.stmt.idsFrom.all(streamName, start, events.length)
+    if (rows.length !== events.length || rows.some((row, i) => row.event_id !== events[i]!.id)) {
+      throw new WrongExpectedVersionError(streamName, expectedRevision, BigInt(stream.last_revision))
+    }
+    return { nextExpectedRevision: BigInt(start + events.length - 1), position: BigInt(rows.at(-1)!.position) }
+  }
+
+  async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    this.assertOpen()
+    assertStreamName(streamName)
+    const maxCount = checkMaxCount(options.maxCount)
+    const stream = this.stmt.getStream.get(streamName)
+    if (!stream) throw new StreamNotFoundError(streamName)
+    if (stream.state === STREAM_TOMBSTONED) throw new StreamDeletedError(streamName)
+    if (stream.state === STREAM_SOFT_DELETED) throw new StreamNotFoundError(streamName)
+    const backwards = options.direction === 'backwards'
+    const from = options.fromRevision ?? (backwards ? 'end' : 'start')
+    const fromRevision =
+      from === 'start' ? stream.truncate_before : from === 'end' ? stream.last_revision : Number(from)
+    const rows = this.cached(
+        `SELECT * FROM events WHERE stream_name = ? AND revision ${backwards ? '<=' : '>='} ? AND revision >= ?
+         ORDER BY revision ${backwards ? 'DESC' : 'ASC'} LIMIT ?`,
+    ).all(streamName, fromRevision, stream.truncate_before, maxCount) as EventRow[]
+    return rows.map(toRecorded)
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    this.assertOpen()
+    const maxCount = checkMaxCount(options.maxCount)
+    return this.readAllRows(options, maxCount).map(toRecorded)
+  }
+
+  /** Synchronous page read used by readAll and by subscriptions. */
+  readAllRows(options: ReadAllOptions, maxCount: number): EventRow[] {
+    const backwards = options.direction === 'backwards'
+    const from = options.fromPosition ?? (backwards ? 'end' : 'start')
+    const { sql, params } = filterSql(options.filter)
+    if (backwards) {
+      const bound = from === 'end' ? Number.MAX_SAFE_INTEGER : from === 'start' ? 0 : Number(from)
+      return this.cached(`SELECT * FROM events WHERE position < ?${sql} ORDER BY position DESC LIMIT ?`).all(
+        bound,
+        ...params,
+        maxCount,
+      ) as EventRow[]
+    }
+    if (from === 'end') return []
+    const bound = from === 'start' ? 0 : Number(from)
+    return this.cached(`SELECT * FROM events WHERE position >= ?${sql} ORDER BY position ASC LIMIT ?`).all(
+      bound,
+      ...params,
+      maxCount,
+    ) as EventRow[]
+  }
+
+  subscribeToAll(options: SubscribeToAllOptions = {}): Subscription {
+    this.assertOpen()
+    const filter = options.filter
+    const { sql, params } = filterSql(filter)
+    const page = this.db.prepare(
+      `SELECT * FROM events WHERE position > ? AND position <= ?${sql} ORDER BY position ASC LIMIT ${PAGE}`,
+    )
+    const start = options.fromPosition ?? 'start'
+    let after = start === 'start' ? 0 : start === 'end' ? (this.stmt.head.get()?.head ?? 0) : Number(start)
+    const subscription = new PagedSubscription(this.signal, this.pollIntervalMs, () => {
+      if (this.closed) return null
+      const head = this.stmt.head.get()?.head ?? 0
+      if (head <= after) return []
+      const rows = page.all(after, head, ...params) as EventRow[]
+      // A filtered page that is not full has scanned up to head: skip past what was filtered out.
+      after = rows.length === PAGE ? rows.at(-1)!.position : head
+      return rows.map(toRecorded)
+    })
+    return this.track(subscription)
+  }
+
+  subscribeToStream(streamName: string, options: SubscribeToStreamOptions = {}): Subscription {
+    this.assertOpen()
+    assertStreamName(streamName)
+    const page = this.db.prepare(
+      `SELECT * FROM events WHERE stream_name = ? AND revision > ? ORDER BY revision ASC LIMIT ${PAGE}`,
+    )
+    const start = options.fromRevision ?? 'start'
+    let after =
+      start === 'start' ? -1 : start === 'end' ? (this.stmt.getStream.get(streamName)?.last_revision ?? -1) : Number(start)
+    const subscription = new PagedSubscription(this.signal, this.pollIntervalMs, () => {
+      if (this.closed) return null
+      const stream = this.stmt.getStream.get(streamName)
+      if (stream?.state === STREAM_TOMBSTONED) throw new StreamDeletedError(streamName)
+      if (stream) after = Math.max(after, stream.truncate_before - 1)
+      const rows = page.all(streamName, after) as EventRow[]
+      if (rows.length > 0) after = rows.at(-1)!.revision
+      return rows.map(toRecorded)
+    })
+    return this.track(subscription)
+  }
+
+  private track(subscription: PagedSubscription) {
+    this.subscriptions.add(subscription)
+    subscription.onClose(() => this.subscriptions.delete(subscription))
+    return subscription
+  }
+
+  deleteStream(streamName: string, options?: AppendOptions): Promise<DeleteResult> {
+    return this.markDeleted(streamName, options, STREAM_SOFT_DELETED)
+  }
+
+  tombstoneStream(streamName: string, options?: AppendOptions): Promise<DeleteResult> {
+    return this.markDeleted(streamName, options, STREAM_TOMBSTONED)
+  }
+
+  private async markDeleted(streamName: string, options: AppendOptions | undefined, state: number) {
+    this.assertOpen()
+    assertStreamName(streamName)
+    const expected = options?.expectedRevision ?? 'any'
+    assertExpectedRevision(expected)
+    // Let queued appends land first so deletion is ordered after them.
+    await new Promise<void>((resolve) => setImmediate(resolve))
+    const run = this.db.transaction(() => {
+      const stream = this.stmt.getStream.get(streamName)
+      if (stream?.state === STREAM_TOMBSTONED) throw new StreamDeletedError(streamName)
+      const exists = stream !== undefined && stream.state === STREAM_LIVE
+      const actual = exists ? BigInt(stream.last_revision) : 'no_stream'
+      const ok =
+        expected === 'any' ||
+        (expected === 'no_stream' && !exists) ||
+        (expected === 'stream_exists' && exists) ||
+        (typeof expected === 'bigint' && exists && actual === expected)
+      if (!ok) throw new WrongExpectedVersionError(streamName, expected, actual)
+      if (stream) this.stmt.setStreamState.run(state, stream.last_revision + 1, streamName)
+      else this.db.prepare('INSERT INTO streams (stream_name, last_revision, truncate_before, state) VALUES (?, -1, 0, ?)').run(streamName, state)
+      return BigInt(this.stmt.head.get()?.head ?? 0)
+    })
+    const position = run.immediate()
+    this.signal.notify()
+    return { position }
+  }
+
+  async headPosition(): Promise<bigint | null> {
+    this.assertOpen()
+    const head = this.stmt.head.get()?.head
+    return head == null ? null : BigInt(head)
+  }
+
+  /** Number of events in `$all` (soft-deleted streams' events included, as in EventStoreDB before scavenging). */
+  async eventCount(): Promise<number> {
+    return (this.db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return
+    // Flush appends already accepted: an acknowledged append is never dropped by close().
+    if (this.queue.length > 0) this.flush()
+    this.closed = true
+    for (const subscription of [...this.subscriptions]) await subscription.close()
+    this.db.close()
+  }
+
+  private readonly statements = new Map<string, Database.Statement>()
+
+  private cached(sql: string): Database.Statement {
+    let statement = this.statements.get(sql)
+    if (!statement) {
+      statement = this.db.prepare(sql)
+      this.statements.set(sql, statement)
+    }
+    return statement
+  }
+
+  private assertOpen() {
+    if (this.closed) throw new StoreClosedError()
+  }
+}

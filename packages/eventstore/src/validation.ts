@@ -1,0 +1,124 @@
+import { InvalidEventError, InvalidStreamNameError, MaxAppendSizeExceededError } from './errors'
+import { type AppendOptions, type EventToAppend, type ExpectedRevision, MAX_APPEND_BYTES } from './types'
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** An event checked and serialised, ready for any adapter to write. */
+export interface PreparedEvent {
+  id: string
+  /** True when the caller supplied the id (only then can an append be a retry). */
+  idSupplied: boolean
+  type: string
+  data: string
+  metadata: string
+}
+
+export function assertStreamName(streamName: unknown): asserts streamName is string {
+  if (typeof streamName !== 'string' || streamName.length === 0) {
+    throw new InvalidStreamNameError(streamName, 'a stream name must be a non-empty string')
+  }
+  if (streamName.startsWith('$')) {
+    throw new InvalidStreamNameError(streamName, "names starting with '$' are reserved for system streams")
+  }
+  if (streamName.length > 1024) {
+    throw new InvalidStreamNameError(streamName.slice(0, 40), 'a stream name is at most 1024 characters')
+  }
+}
+
+export function assertExpectedRevision(value: unknown): asserts value is ExpectedRevision {
+  if (value === 'any' || value === 'no_stream' || value === 'stream_exists') return
+  if (typeof value === 'bigint' && value >= 0n) return
+  throw new InvalidEventError(
+    -1,
+    `expectedRevision must be 'any', 'no_stream', 'stream_exists' or a bigint ≥ 0, got ${String(value)}`,
+  )
+}
+
+/** Returns the reason `value` is not plain JSON, or null when it is. */
+function notJsonReason(value: unknown, path: string, seen: Set<object>): string | null {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return null
+    case 'number':
+      return Number.isFinite(value) ? null : `${path} is ${value}, which JSON cannot carry`
+    case 'object': {
+      if (value === null) return null
+      if (seen.has(value)) return `${path} is a circular reference`
+      seen.add(value)
+      try {
+        if (Array.isArray(value)) {
+          for (let i = 0; i < value.length; i++) {
+            const reason = notJsonReason(value[i], `${path}[${i}]`, seen)
+            if (reason) return reason
+          }
+          return null
+        }
+        const proto = Object.getPrototypeOf(value)
+        if (proto !== Object.prototype && proto !== null) {
+          return `${path} is a ${proto?.constructor?.name ?? 'non-plain object'}; only plain JSON objects are stored`
+        }
+        for (const key in value as Record<string, unknown>) {
+          const reason = notJsonReason((value as Record<string, unknown>)[key], `${path}.${key}`, seen)
+          if (reason) return reason
+        }
+        return null
+      } finally {
+        seen.delete(value)
+      }
+    }
+    default:
+      return `${path} is a ${typeof value}, which JSON cannot carry`
+  }
+}
+
+/**
+ * Validates and serialises one append. Throws a typed error before anything is written:
+ * InvalidStreamNameError, InvalidEventError (missing type, bad id, non-JSON data) or
+ * MaxAppendSizeExceededError (the whole append over 1 MiB, as EventStoreDB limits it).
+ */
+export function prepareAppend(
+  streamName: unknown,
+  events: unknown,
+  options: AppendOptions | undefined,
+  newId: () => string,
+  maxAppendBytes = MAX_APPEND_BYTES,
+): { streamName: string; events: PreparedEvent[]; expectedRevision: ExpectedRevision } {
+  assertStreamName(streamName)
+  const expectedRevision = options?.expectedRevision ?? 'any'
+  assertExpectedRevision(expectedRevision)
+  if (!Array.isArray(events) || events.length === 0) {
+    throw new InvalidEventError(-1, 'an append needs a non-empty array of events')
+  }
+  let size = 0
+  const prepared: PreparedEvent[] = []
+  const ids = new Set<string>()
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i] as EventToAppend | undefined
+    if (typeof event !== 'object' || event === null) throw new InvalidEventError(i, 'an event must be an object')
+    if (typeof event.type !== 'string' || event.type.trim().length === 0) {
+      throw new InvalidEventError(i, 'an event needs a non-empty string type')
+    }
+    if (event.id !== undefined && (typeof event.id !== 'string' || !UUID.test(event.id))) {
+      throw new InvalidEventError(i, `id ${JSON.stringify(event.id)} is not a UUID`)
+    }
+    if (event.data === undefined) throw new InvalidEventError(i, 'data is missing')
+    const dataReason = notJsonReason(event.data, 'data', new Set())
+    if (dataReason) throw new InvalidEventError(i, dataReason)
+    const metadata = event.metadata ?? {}
+    if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
+      throw new InvalidEventError(i, 'metadata must be a JSON object')
+    }
+    const metaReason = notJsonReason(metadata, 'metadata', new Set())
+    if (metaReason) throw new InvalidEventError(i, metaReason)
+    const id = event.id ? event.id.toLowerCase() : newId()
+    if (ids.has(id)) throw new InvalidEventError(i, `id ${id} appears twice in one append`)
+    ids.add(id)
+    const data = JSON.stringify(event.data)
+    const meta = JSON.stringify(metadata)
+    size += Buffer.byteLength(data) + Buffer.byteLength(meta) + Buffer.byteLength(event.type)
+    prepared.push({ id, idSupplied: event.id !== undefined, type: event.type, data, metadata: meta })
+  }
+  if (size > maxAppendBytes) throw new MaxAppendSizeExceededError(streamName, size, maxAppendBytes)
+  return { streamName, events: prepared, expectedRevision }
+}
