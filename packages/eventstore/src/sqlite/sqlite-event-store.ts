@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto'
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import {
   InvalidEventError,
@@ -129,7 +131,9 @@ export class SqliteEventStore implements EventStore {
   private readonly writeOne: (request: PendingAppend) => AppendResult
 
   constructor(options: SqliteEventStoreOptions = {}) {
-    this.db = new Database(options.path ?? ':memory:')
+    const path = options.path ?? ':memory:'
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+    this.db = new Database(path)
     this.db.pragma('journal_mode = WAL')
     this.db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`)
     this.db.pragma('busy_timeout = 5000')

@@ -1,0 +1,9 @@
+import { router } from '@qi/trpc'
+import { systemRouter } from './system-router'
+
+/** Every service router, composed once. The web app imports only `type AppRouter`. */
+export const appRouter = router({
+  system: systemRouter,
+})
+
+export type AppRouter = typeof appRouter

@@ -1,0 +1,62 @@
+import { z } from 'zod'
+
+/** An ISO-8601 date (YYYY-MM-DD) or date-time with offset: business time is usually a date. */
+export const IsoDate = z.iso.date({ error: 'expected a date as YYYY-MM-DD' })
+export const IsoDateTime = z.iso.datetime({ offset: true, error: 'expected an ISO-8601 date-time' })
+export const BusinessTime = z.union([IsoDate, IsoDateTime])
+
+/** Store positions travel as decimal strings inside JSON metadata. */
+export const PositionString = z.string().regex(/^\d+$/, 'a position is a decimal string')
+
+/**
+ * Metadata every domain event carries. `occurredAt` is business time (when the test was done, when
+ * the certificate takes effect); the store adds `recordedAt` (store time) to the recorded event.
+ */
+export const EventMetadataSchema = z.object({
+  schemaVersion: z.number().int().positive(),
+  actor: z.string().min(1),
+  org: z.string().min(1),
+  correlationId: z.string().min(1),
+  causationId: z.string().min(1).nullable(),
+  commandId: z.string().min(1),
+  occurredAt: BusinessTime,
+  /** The store position the read models had reached when the command's rules were checked. */
+  checkedAtPosition: PositionString.optional(),
+})
+export type EventMetadata = z.infer<typeof EventMetadataSchema>
+
+export type Upcaster = (data: unknown) => unknown
+
+export interface EventDefinition<TType extends string = string, TSchema extends z.ZodType = z.ZodType> {
+  readonly type: TType
+  /** The current schema version; events recorded with an older one are upcast on read. */
+  readonly version: number
+  readonly context: string
+  readonly description: string
+  readonly schema: TSchema
+  /** upcasters[v] turns data of version v into data of version v + 1. */
+  readonly upcasters: Readonly<Record<number, Upcaster>>
+}
+
+export function defineEvent<const TType extends string, TSchema extends z.ZodType>(definition: {
+  type: TType
+  version?: number
+  context: string
+  description: string
+  schema: TSchema
+  upcasters?: Record<number, Upcaster>
+}): EventDefinition<TType, TSchema> {
+  const version = definition.version ?? 1
+  for (let v = 1; v < version; v++) {
+    if (!definition.upcasters?.[v]) {
+      throw new Error(`event ${definition.type} v${version} needs an upcaster from v${v} to v${v + 1}`)
+    }
+  }
+  return { ...definition, version, upcasters: definition.upcasters ?? {} }
+}
+
+/** The `{ type, data }` pair a decider emits for a definition. */
+export type EventOf<D> = D extends EventDefinition<infer T, infer S> ? { type: T; data: z.infer<S> } : never
+
+/** The union of events of a list of definitions. */
+export type EventsOf<Ds extends readonly EventDefinition[]> = EventOf<Ds[number]>

@@ -1,0 +1,387 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { EventStore, RecordedEvent, Subscription } from '@qi/eventstore'
+import Database from 'better-sqlite3'
+
+/**
+ * A read model. `apply` runs synchronously inside the transaction that also writes the
+ * checkpoint, so after a crash every event has had its effect exactly once.
+ */
+export interface Projection {
+  readonly name: string
+  /** Bump to rebuild from position 0 into a fresh database; the old version serves meanwhile. */
+  readonly version: number
+  /** Creates tables. Runs once on a fresh database. */
+  setup(db: Database.Database): void
+  /** Applies one event. Ignore types it does not handle. Throwing stops the runner (see status). */
+  apply(event: RecordedEvent, db: Database.Database): void
+}
+
+export type RunnerState = 'idle' | 'catching-up' | 'live' | 'stopped' | 'failed'
+
+export interface ProjectionStatus {
+  name: string
+  version: number
+  generation: number
+  state: RunnerState
+  checkpoint: bigint | null
+  rebuilding: { checkpoint: bigint | null; target: bigint | null } | null
+  lastError: string | null
+}
+
+export interface ProgressUpdate {
+  processed: number
+  checkpoint: bigint | null
+  target: bigint | null
+}
+
+export interface ProjectionRunnerOptions {
+  store: EventStore
+  projection: Projection
+  /** Folder for the projection's database files; in memory when absent. */
+  directory?: string
+  /** Events applied per transaction while catching up. */
+  batchSize?: number
+}
+
+export class ProjectionWaitTimeoutError extends Error {
+  constructor(
+    readonly projection: string,
+    readonly position: bigint,
+    readonly checkpoint: bigint | null,
+    readonly waitedMs: number,
+  ) {
+    super(
+      `read model '${projection}' had reached position ${checkpoint ?? 'none'} and not ${position} after ${waitedMs} ms`,
+    )
+    this.name = 'ProjectionWaitTimeoutError'
+  }
+}
+
+interface Generation {
+  db: Database.Database
+  file: string | null
+  number: number
+  checkpoint: bigint | null
+}
+
+const META_SQL = `CREATE TABLE IF NOT EXISTS projection_meta (
+  id INTEGER PRIMARY KEY CHECK (id = 1), name TEXT NOT NULL, version INTEGER NOT NULL, checkpoint TEXT
+)`
+
+function openGeneration(projection: Projection, file: string | null, number: number): Generation {
+  const db = new Database(file ?? ':memory:')
+  db.pragma('journal_mode = WAL')
+  db.pragma('synchronous = NORMAL')
+  db.exec(META_SQL)
+  const meta = db.prepare('SELECT version, checkpoint FROM projection_meta WHERE id = 1').get() as
+    | { version: number; checkpoint: string | null }
+    | undefined
+  if (!meta) {
+    db.transaction(() => {
+      projection.setup(db)
+      db.prepare('INSERT INTO projection_meta (id, name, version, checkpoint) VALUES (1, ?, ?, NULL)').run(
+        projection.name,
+        projection.version,
+      )
+    })()
+    return { db, file, number, checkpoint: null }
+  }
+  return { db, file, number, checkpoint: meta.checkpoint === null ? null : BigInt(meta.checkpoint) }
+}
+
+function storedVersion(file: string): number | null {
+  const db = new Database(file, { readonly: true })
+  try {
+    const row = db.prepare('SELECT version FROM projection_meta WHERE id = 1').get() as { version: number } | undefined
+    return row?.version ?? null
+  } catch {
+    return null
+  } finally {
+    db.close()
+  }
+}
+
+/**
+ * Feeds one projection from `$all`: catches up by paging (one transaction per batch, checkpoint in
+ * the same transaction), then follows a live subscription. Queries read `runner.db`; `waitFor`
+ * lets a caller read its own writes. `rebuild` builds a new generation from position 0 while the
+ * current one keeps serving, then switches.
+ */
+export class ProjectionRunner {
+  readonly projection: Projection
+  private readonly store: EventStore
+  private readonly directory: string | undefined
+  private readonly batchSize: number
+  private current: Generation
+  private next: Generation | null = null
+  private nextTarget: bigint | null = null
+  private state: RunnerState = 'idle'
+  private lastError: Error | null = null
+  private subscription: Subscription | null = null
+  private running: Promise<void> | null = null
+  private stopping = false
+  private waiters = new Set<{ position: bigint; resolve: () => void; reject: (e: Error) => void }>()
+
+  constructor(options: ProjectionRunnerOptions) {
+    this.store = options.store
+    this.projection = options.projection
+    this.directory = options.directory
+    this.batchSize = options.batchSize ?? 1000
+    if (this.directory) mkdirSync(this.directory, { recursive: true })
+    this.current = this.openActive()
+  }
+
+  /** The database queries should read. It changes when a rebuild switches generations. */
+  get db(): Database.Database {
+    return this.current.db
+  }
+
+  get checkpoint(): bigint | null {
+    return this.current.checkpoint
+  }
+
+  status(): ProjectionStatus {
+    return {
+      name: this.projection.name,
+      version: this.projection.version,
+      generation: this.current.number,
+      state: this.state,
+      checkpoint: this.current.checkpoint,
+      rebuilding: this.next ? { checkpoint: this.next.checkpoint, target: this.nextTarget } : null,
+      lastError: this.lastError?.message ?? null,
+    }
+  }
+
+  private pointerFile() {
+    return join(this.directory!, `${this.projection.name}.current.json`)
+  }
+
+  private fileFor(generation: number) {
+    return join(this.directory!, `${this.projection.name}.g${generation}.db`)
+  }
+
+  private openActive(): Generation {
+    if (!this.directory) return openGeneration(this.projection, null, 1)
+    let number = 1
+    if (existsSync(this.pointerFile())) {
+      number = (JSON.parse(readFileSync(this.pointerFile(), 'utf8')) as { generation: number }).generation
+    }
+    const file = this.fileFor(number)
+    if (existsSync(file) && storedVersion(file) !== this.projection.version) {
+      // The code's projection changed shape: start a fresh generation. Callers wanting the old one
+      // to keep serving during the rebuild call rebuild() on a runner of the old version instead.
+      const fresh = number + 1
+      this.writePointer(fresh)
+      this.removeFiles(file)
+      return openGeneration(this.projection, this.fileFor(fresh), fresh)
+    }
+    if (!existsSync(this.pointerFile())) this.writePointer(number)
+    return openGeneration(this.projection, file, number)
+  }
+
+  private writePointer(generation: number) {
+    const tmp = `${this.pointerFile()}.tmp`
+    writeFileSync(tmp, JSON.stringify({ generation }))
+    renameSync(tmp, this.pointerFile())
+  }
+
+  private removeFiles(file: string) {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true })
+  }
+
+  /** Applies a batch and advances the generation's checkpoint in one transaction. */
+  private applyBatch(generation: Generation, events: RecordedEvent[]) {
+    if (events.length === 0) return
+    const last = events.at(-1)!.position
+    generation.db.transaction(() => {
+      for (const event of events) this.projection.apply(event, generation.db)
+      generation.db.prepare('UPDATE projection_meta SET checkpoint = ? WHERE id = 1').run(last.toString())
+    })()
+    generation.checkpoint = last
+    if (generation === this.current) this.settleWaiters()
+  }
+
+  /** Pages `$all` after the generation's checkpoint until the store's head; returns events applied. */
+  private async catchUp(generation: Generation, onProgress?: (processed: number) => void): Promise<number> {
+    let processed = 0
+    for (;;) {
+      if (this.stopping) return processed
+      const from = generation.checkpoint
+      const page = await this.store.readAll({
+        fromPosition: from ?? 'start',
+        maxCount: this.batchSize + (from === null ? 0 : 1),
+      })
+      // readAll is inclusive: drop the event at the checkpoint itself.
+      const fresh = from === null ? page : page.filter((e) => e.position > from)
+      if (fresh.length === 0) return processed
+      this.applyBatch(generation, fresh)
+      processed += fresh.length
+      onProgress?.(processed)
+    }
+  }
+
+  /** Starts catching up and then following live. Resolves once caught up. */
+  async start(): Promise<void> {
+    if (this.running) return
+    this.stopping = false
+    this.state = 'catching-up'
+    let caughtUp!: () => void
+    let failed!: (e: Error) => void
+    const ready = new Promise<void>((resolve, reject) => {
+      caughtUp = resolve
+      failed = reject
+    })
+    this.running = this.run(caughtUp).catch((error: Error) => {
+      this.fail(error)
+      failed(error)
+    })
+    return ready
+  }
+
+  private fail(error: Error) {
+    this.state = 'failed'
+    this.lastError = error
+    for (const waiter of this.waiters) waiter.reject(error)
+    this.waiters.clear()
+  }
+
+  private async run(caughtUp: () => void) {
+    await this.catchUp(this.current)
+    if (this.stopping) return caughtUp()
+    this.state = 'live'
+    caughtUp()
+    while (!this.stopping) {
+      const generation = this.current
+      const subscription = this.store.subscribeToAll({ fromPosition: generation.checkpoint ?? 'start' })
+      this.subscription = subscription
+      const iterator = subscription[Symbol.asyncIterator]()
+      let pending = iterator.next()
+      for (;;) {
+        const first = await pending
+        if (first.done || this.stopping) break
+        // Everything the subscription already holds joins this batch; one transaction per batch.
+        const batch = [first.value]
+        const tick = new Promise<'tick'>((resolve) => setImmediate(() => resolve('tick')))
+        for (;;) {
+          if (batch.length >= this.batchSize) {
+            pending = iterator.next()
+            break
+          }
+          pending = iterator.next()
+          const next = await Promise.race([pending, tick])
+          if (next === 'tick' || next.done) break
+          batch.push(next.value)
+        }
+        // A rebuild may have switched generations while this batch was gathered: resubscribe.
+        if (this.current !== generation) break
+        this.applyBatch(generation, batch)
+      }
+      await subscription.close()
+    }
+  }
+
+  /** Resolves once the read model has applied everything up to `position` (inclusive). */
+  waitFor(position: bigint | null | undefined, timeoutMs = 10_000): Promise<void> {
+    if (position === null || position === undefined) return Promise.resolve()
+    if (this.lastError) return Promise.reject(this.lastError)
+    const checkpoint = this.current.checkpoint
+    if (checkpoint !== null && checkpoint >= position) return Promise.resolve()
+    return new Promise<void>((resolve, reject) => {
+      const waiter = {
+        position,
+        resolve: () => {
+          clearTimeout(timer)
+          resolve()
+        },
+        reject: (error: Error) => {
+          clearTimeout(timer)
+          reject(error)
+        },
+      }
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter)
+        reject(new ProjectionWaitTimeoutError(this.projection.name, position, this.current.checkpoint, timeoutMs))
+      }, timeoutMs)
+      this.waiters.add(waiter)
+    })
+  }
+
+  /** Waits until the read model has caught up with the store's head as it is now. */
+  async waitForHead(timeoutMs?: number): Promise<bigint | null> {
+    const head = await this.store.headPosition()
+    await this.waitFor(head, timeoutMs)
+    return head
+  }
+
+  private settleWaiters() {
+    const checkpoint = this.current.checkpoint
+    if (checkpoint === null) return
+    for (const waiter of this.waiters) {
+      if (checkpoint >= waiter.position) {
+        this.waiters.delete(waiter)
+        waiter.resolve()
+      }
+    }
+  }
+
+  /**
+   * Builds a new generation from position 0 while the current one keeps serving; when it has
+   * caught up, switches queries to it and drops the old one. Returns events processed.
+   */
+  async rebuild(onProgress?: (update: ProgressUpdate) => void): Promise<number> {
+    if (this.next) throw new Error(`a rebuild of '${this.projection.name}' is already running`)
+    const number = this.current.number + 1
+    const file = this.directory ? this.fileFor(number) : null
+    if (file) this.removeFiles(file)
+    const next = openGeneration(this.projection, file, number)
+    this.next = next
+    this.nextTarget = await this.store.headPosition()
+    let processed = 0
+    try {
+      // Catch up in rounds until no new event arrived during the last round, then switch.
+      for (;;) {
+        const round = await this.catchUp(next, (n) =>
+          onProgress?.({ processed: processed + n, checkpoint: next.checkpoint, target: this.nextTarget }),
+        )
+        processed += round
+        this.nextTarget = await this.store.headPosition()
+        if (this.stopping) throw new Error('rebuild interrupted: the runner was stopped')
+        if (next.checkpoint === this.nextTarget) break
+      }
+      const old = this.current
+      this.current = next
+      if (this.directory) this.writePointer(number)
+      this.settleWaiters()
+      old.db.close()
+      if (old.file) this.removeFiles(old.file)
+      await this.subscription?.close() // the live loop resubscribes from the new generation
+      return processed
+    } catch (error) {
+      if (this.current !== next) {
+        next.db.close()
+        if (file) this.removeFiles(file)
+      }
+      throw error
+    } finally {
+      this.next = null
+      this.nextTarget = null
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true
+    await this.subscription?.close()
+    await this.running
+    this.running = null
+    this.state = 'stopped'
+    for (const waiter of this.waiters) waiter.reject(new Error(`projection '${this.projection.name}' stopped`))
+    this.waiters.clear()
+  }
+
+  /** Stops and closes the databases. */
+  async close(): Promise<void> {
+    await this.stop()
+    this.current.db.close()
+  }
+}
