@@ -2,15 +2,11 @@ import { randomUUID } from 'node:crypto'
 import { API_KEY_HEADER, type ApiKeyResolver, type QiContext } from '@qi/trpc'
 import type { Platform } from './platform'
 
-export function platformOf(ctx: QiContext): Platform {
-  return ctx.services.platform as Platform
-}
-
 export function createContextFactory(platform: Platform, resolveKey: ApiKeyResolver) {
   return ({ headers }: { headers: Record<string, string | string[] | undefined> }): QiContext => {
     const raw = headers[API_KEY_HEADER]
     const apiKey = Array.isArray(raw) ? raw[0] : raw
     const actor = apiKey ? resolveKey(apiKey) : null
-    return { actor, invalidApiKey: Boolean(apiKey) && !actor, requestId: randomUUID(), services: { platform } }
+    return { actor, invalidApiKey: Boolean(apiKey) && !actor, requestId: randomUUID(), deps: platform }
   }
 }

@@ -2,6 +2,8 @@ import { join } from 'node:path'
 import type { EventStore } from '@qi/eventstore'
 import { SqliteEventStore } from '@qi/eventstore/sqlite'
 import { type Projection, ProjectionRunner } from '@qi/projections'
+import type { ServiceDeps } from '@qi/trpc'
+import { serviceModules } from './services'
 import { storeStatsProjection } from './store-stats-projection'
 
 export interface PlatformOptions {
@@ -13,8 +15,8 @@ export interface PlatformOptions {
 }
 
 /** The composition root: one event store, one projection runner per read model. */
-export class Platform {
-  readonly runners = new Map<string, ProjectionRunner>()
+export class Platform implements ServiceDeps {
+  private readonly runnerMap = new Map<string, ProjectionRunner>()
 
   private constructor(
     readonly store: EventStore,
@@ -29,8 +31,9 @@ export class Platform {
         durability: options.durability,
       })
     const platform = new Platform(store, options.dataDir)
-    for (const projection of [storeStatsProjection]) platform.register(projection)
-    await Promise.all([...platform.runners.values()].map((runner) => runner.start()))
+    const projections = [storeStatsProjection, ...serviceModules.flatMap((m) => m.projections)]
+    for (const projection of projections) platform.register(projection)
+    await Promise.all(platform.runners().map((runner) => runner.start()))
     return platform
   }
 
@@ -40,17 +43,25 @@ export class Platform {
       projection,
       directory: this.dataDir ? join(this.dataDir, 'readmodels') : undefined,
     })
-    this.runners.set(projection.name, runner)
+    this.runnerMap.set(projection.name, runner)
+  }
+
+  now(): Date {
+    return new Date()
+  }
+
+  runners(): ProjectionRunner[] {
+    return [...this.runnerMap.values()]
   }
 
   runner(name: string): ProjectionRunner {
-    const runner = this.runners.get(name)
+    const runner = this.runnerMap.get(name)
     if (!runner) throw new Error(`no projection named '${name}'`)
     return runner
   }
 
   async close() {
-    for (const runner of this.runners.values()) await runner.close()
+    for (const runner of this.runners()) await runner.close()
     await this.store.close()
   }
 }

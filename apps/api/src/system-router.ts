@@ -1,20 +1,18 @@
 import { publicProcedure, router } from '@qi/trpc'
 import { z } from 'zod'
-import { platformOf } from './context'
 
 export const systemRouter = router({
   health: publicProcedure.query(({ ctx }) => {
-    const platform = platformOf(ctx)
-    return { status: 'ok' as const, store: platform.store.adapter, time: new Date().toISOString() }
+    return { status: 'ok' as const, store: ctx.deps.store.adapter, time: ctx.deps.now().toISOString() }
   }),
   store: router({
     stats: publicProcedure
       .input(z.object({ minPosition: z.bigint().nonnegative().optional() }).optional())
       .query(async ({ ctx, input }) => {
-        const platform = platformOf(ctx)
-        const stats = platform.runner('store-stats')
+        const { deps } = ctx
+        const stats = deps.runner('store-stats')
         await stats.waitFor(input?.minPosition)
-        const head = await platform.store.headPosition()
+        const head = await deps.store.headPosition()
         const eventTypes = stats.db
           .prepare('SELECT type, count FROM event_types ORDER BY count DESC, type')
           .all() as Array<{ type: string; count: number }>
@@ -22,12 +20,12 @@ export const systemRouter = router({
           .prepare('SELECT category, events FROM stream_categories ORDER BY events DESC, category')
           .all() as Array<{ category: string; events: number }>
         return {
-          adapter: platform.store.adapter,
+          adapter: deps.store.adapter,
           eventCount: eventTypes.reduce((sum, row) => sum + row.count, 0),
           lastPosition: head,
           eventTypes,
           categories,
-          projections: [...platform.runners.values()].map((runner) => {
+          projections: deps.runners().map((runner) => {
             const status = runner.status()
             return {
               ...status,

@@ -1,3 +1,5 @@
+import type { EventStore } from '@qi/eventstore'
+import type { ProjectionRunner } from '@qi/projections'
 import type { Actor } from './roles'
 
 /** Resolves an API key to an actor; returns null for unknown keys. */
@@ -5,14 +7,22 @@ export type ApiKeyResolver = (apiKey: string) => Actor | null
 
 export const API_KEY_HEADER = 'x-api-key'
 
-/**
- * What every procedure sees. Services add their own dependencies through `services`, a record
- * composed once in apps/api; they read it with a typed accessor of their own.
- */
+/** What a service's procedures may use: the store, read models by projection name, the clock. */
+export interface ServiceDeps {
+  store: EventStore
+  /** The runner of a registered projection (its `db` for queries, `waitFor` for read-your-writes). */
+  runner(projectionName: string): ProjectionRunner
+  /** Every registered projection runner (for status pages). */
+  runners(): ProjectionRunner[]
+  /** Business "today" and timestamps come from here so tests can fix the clock. */
+  now(): Date
+}
+
+/** What every procedure sees. */
 export interface QiContext {
   actor: Actor | null
   /** The key was present but did not resolve: the caller is told, not silently treated as public. */
   invalidApiKey: boolean
   requestId: string
-  services: Record<string, unknown>
+  deps: ServiceDeps
 }

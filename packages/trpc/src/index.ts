@@ -1,4 +1,6 @@
+export * from './command'
 export * from './context'
 export * from './errors'
 export * from './roles'
+export * from './service'
 export * from './trpc'

@@ -1,0 +1,19 @@
+import { createEventCatalogue } from './catalogue'
+import { accreditationEvents } from './contexts/accreditation'
+import { certificationEvents } from './contexts/certification'
+import { industrializationEvents } from './contexts/industrialization'
+import { metrologyEvents } from './contexts/metrology'
+import { standardsEvents } from './contexts/standards'
+import { testingEvents } from './contexts/testing'
+
+/** Every domain event of the platform. A new service adds its list here. */
+export const allEvents = [
+  ...standardsEvents,
+  ...accreditationEvents,
+  ...metrologyEvents,
+  ...testingEvents,
+  ...certificationEvents,
+  ...industrializationEvents,
+] as const
+
+export const domainCatalogue = createEventCatalogue(allEvents)

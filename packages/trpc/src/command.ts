@@ -1,0 +1,75 @@
+import { domainCatalogue } from '@qi/contracts'
+import { type CommandResult, type Decider, handleCommand } from '@qi/decider'
+import type { Actor } from './roles'
+import type { ServiceDeps } from './context'
+
+export interface RunCommandOptions<TCommand, TEvent extends { type: string; data: unknown }, TState> {
+  deps: ServiceDeps
+  actor: Actor
+  decider: Decider<TCommand, TEvent, TState>
+  streamName: string
+  command: TCommand
+  commandId?: string
+  /** Business time of the fact (e.g. the report's issue date); defaults to now. */
+  occurredAt?: string
+  /**
+   * Projections whose read models the command's rules read. Before the rules are checked they are
+   * brought up to the store's head (or `minPosition` if the client passed a later one), and that
+   * position is recorded in the events' metadata as `checkedAtPosition`.
+   */
+  readModels?: string[]
+  minPosition?: bigint
+  /** Called after the read models caught up, to look up cross-context facts for the decider. */
+  enrich?: (command: TCommand) => TCommand
+}
+
+export interface MutationResult {
+  streamName: string
+  revision: bigint | null
+  position: bigint | null
+  duplicate: boolean
+  events: string[]
+}
+
+/** The usual body of a mutation: catch read models up, enrich, decide, append. */
+export async function runCommand<TCommand, TEvent extends { type: string; data: unknown }, TState>(
+  options: RunCommandOptions<TCommand, TEvent, TState>,
+): Promise<MutationResult> {
+  const { deps, actor, readModels = [] } = options
+  let checkedAtPosition: bigint | undefined
+  if (readModels.length > 0) {
+    const head = await deps.store.headPosition()
+    const target = options.minPosition !== undefined && (head === null || options.minPosition > head) ? options.minPosition : head
+    await Promise.all(readModels.map((name) => deps.runner(name).waitFor(target)))
+    checkedAtPosition = target ?? undefined
+  }
+  const command = options.enrich ? options.enrich(options.command) : options.command
+  const result: CommandResult<TEvent> = await handleCommand({
+    store: deps.store,
+    catalogue: domainCatalogue,
+    decider: options.decider,
+    streamName: options.streamName,
+    command,
+    context: {
+      actor: actor.userId,
+      org: actor.org,
+      commandId: options.commandId,
+      occurredAt: options.occurredAt,
+      checkedAtPosition,
+    },
+  })
+  return {
+    streamName: result.streamName,
+    revision: result.revision,
+    position: result.position,
+    duplicate: result.duplicate,
+    events: result.events.map((e) => e.type),
+  }
+}
+
+/** Read-your-writes for queries: waits (bounded) until the projection reached `minPosition`. */
+export async function readModel(deps: ServiceDeps, projection: string, minPosition?: bigint) {
+  const runner = deps.runner(projection)
+  await runner.waitFor(minPosition)
+  return runner.db
+}
