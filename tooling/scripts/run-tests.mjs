@@ -12,7 +12,16 @@ rmSync(report, { force: true })
 
 const vitest = spawnSync(
   'npx',
-  ['vitest', 'run', '-c', 'vitest.projects.ts', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)],
+  [
+    'vitest',
+    'run',
+    '-c',
+    'vitest.projects.ts',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${report}`,
+    ...process.argv.slice(2),
+  ],
   { cwd: root, stdio: 'inherit', env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' } },
 )
 
@@ -25,7 +34,9 @@ if (existsSync(report)) {
   failed = json.numFailedTests ?? 0
   skipped = (json.numPendingTests ?? 0) + (json.numTodoTests ?? 0)
   // A file that fails to load has no tests but is a failure all the same.
-  const brokenFiles = (json.testResults ?? []).filter((f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0)
+  const brokenFiles = (json.testResults ?? []).filter(
+    (f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0,
+  )
   failed += brokenFiles.length
 } else {
   failed = 1

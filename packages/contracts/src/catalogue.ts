@@ -100,7 +100,13 @@ export function catalogueMarkdown(definitions: readonly EventDefinition[]): stri
     'Every event carries the envelope metadata: `schemaVersion`, `actor`, `org`, `correlationId`, `causationId`, `commandId`, `occurredAt` (business time), optional `checkedAtPosition`; the store adds `recordedAt`.',
   ]
   for (const context of contexts) {
-    lines.push('', `## ${context}`, '', '| event | version | description | data fields |', '|---|---|---|---|')
+    lines.push(
+      '',
+      `## ${context}`,
+      '',
+      '| event | version | description | data fields |',
+      '|---|---|---|---|',
+    )
     for (const d of definitions.filter((x) => x.context === context)) {
       const json = z.toJSONSchema(d.schema, { unrepresentable: 'any' }) as {
         properties?: Record<string, unknown>

@@ -21,7 +21,7 @@ export const StandardCode = z
   .trim()
   .min(2)
   .max(60)
-  .regex(/^[A-Z][A-Za-z0-9/ .\-]*[A-Za-z0-9]$/, 'a standard code such as GB/T 19001 or DB42/T 1234')
+  .regex(/^[A-Z][A-Za-z0-9/ .-]*[A-Za-z0-9]$/, 'a standard code such as GB/T 19001 or DB42/T 1234')
 
 /** The version (year) part, e.g. `2016`, or an edition such as `2016e2`. */
 export const StandardVersion = z
@@ -43,7 +43,14 @@ export type MethodRef = z.infer<typeof MethodRef>
 export const standardKey = (ref: { code: string; version: string }) => `${ref.code}-${ref.version}`
 export const methodKey = (m: MethodRef) => `${m.standardCode}-${m.standardVersion} §${m.clause}`
 
-export const PillarIndustry = z.enum(['automotive', 'petrochemical', 'equipment', 'food', 'textile', 'metallurgy'])
+export const PillarIndustry = z.enum([
+  'automotive',
+  'petrochemical',
+  'equipment',
+  'food',
+  'textile',
+  'metallurgy',
+])
 export const Industry = z.enum([...PillarIndustry.options, 'other'])
 export type Industry = z.infer<typeof Industry>
 
@@ -51,7 +58,10 @@ export type Industry = z.infer<typeof Industry>
 export const CreditCode = z
   .string()
   .trim()
-  .regex(/^[0-9A-HJ-NP-RTUW-Y]{2}\d{6}[0-9A-HJ-NP-RTUW-Y]{10}$/, 'a unified social credit code of 18 characters')
+  .regex(
+    /^[0-9A-HJ-NP-RTUW-Y]{2}\d{6}[0-9A-HJ-NP-RTUW-Y]{10}$/,
+    'a unified social credit code of 18 characters',
+  )
 
 export const DateRange = z
   .object({ from: IsoDate, to: IsoDate })
@@ -69,10 +79,44 @@ export const StandardKind = z.enum([
 ])
 export type StandardKind = z.infer<typeof StandardKind>
 
-const INDUSTRY_PREFIXES = ['JB', 'QC', 'HG', 'SH', 'FZ', 'YB', 'QB', 'SB', 'NY', 'SN', 'GA', 'JT', 'DL', 'YY', 'JG', 'JJG', 'JJF', 'SJ', 'YD', 'CJ', 'JC', 'LY', 'WS', 'HJ', 'AQ', 'MT', 'SY', 'XB', 'YS', 'BB', 'TB']
+const INDUSTRY_PREFIXES = [
+  'JB',
+  'QC',
+  'HG',
+  'SH',
+  'FZ',
+  'YB',
+  'QB',
+  'SB',
+  'NY',
+  'SN',
+  'GA',
+  'JT',
+  'DL',
+  'YY',
+  'JG',
+  'JJG',
+  'JJF',
+  'SJ',
+  'YD',
+  'CJ',
+  'JC',
+  'LY',
+  'WS',
+  'HJ',
+  'AQ',
+  'MT',
+  'SY',
+  'XB',
+  'YS',
+  'BB',
+  'TB',
+]
 
 /** Classifies a standard code by its prefix (GB, GB/T, industry, DB, T/, Q/, ISO/IEC/EN). */
-export function classifyStandardCode(code: string): { kind: StandardKind; mandatory: boolean; region?: string } | null {
+export function classifyStandardCode(
+  code: string,
+): { kind: StandardKind; mandatory: boolean; region?: string } | null {
   const prefix = code.split(' ')[0] ?? ''
   if (prefix === 'GB') return { kind: 'national_mandatory', mandatory: true }
   if (prefix === 'GB/T' || prefix === 'GB/Z') return { kind: 'national_recommended', mandatory: false }
@@ -80,9 +124,11 @@ export function classifyStandardCode(code: string): { kind: StandardKind; mandat
   if (local) return { kind: 'local', mandatory: !local[2], region: local[1] }
   if (prefix.startsWith('T/')) return { kind: 'group', mandatory: false }
   if (prefix.startsWith('Q/')) return { kind: 'enterprise', mandatory: false }
-  if (/^(ISO|IEC|EN|ITU|ASTM|IEEE|CODEX)(\/[A-Z]+)*$/.test(prefix)) return { kind: 'international', mandatory: false }
+  if (/^(ISO|IEC|EN|ITU|ASTM|IEEE|CODEX)(\/[A-Z]+)*$/.test(prefix))
+    return { kind: 'international', mandatory: false }
   const industry = /^([A-Z]{2,3})(\/T)?$/.exec(prefix)
-  if (industry && INDUSTRY_PREFIXES.includes(industry[1]!)) return { kind: 'industry', mandatory: !industry[2] }
+  if (industry && INDUSTRY_PREFIXES.includes(industry[1]!))
+    return { kind: 'industry', mandatory: !industry[2] }
   return null
 }
 

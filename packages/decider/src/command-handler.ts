@@ -1,6 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto'
-import type { EventCatalogue } from '@qi/contracts'
-import { type EventMetadata } from '@qi/contracts'
+import type { EventCatalogue, EventMetadata } from '@qi/contracts'
 import {
   type EventStore,
   type ExpectedRevision,
@@ -87,7 +86,13 @@ export async function handleCommand<TCommand, TEvent extends { type: string; dat
     const expectedRevision: ExpectedRevision = recorded.length === 0 ? 'no_stream' : recorded.at(-1)!.revision
     if (events.length === 0) {
       const last = recorded.at(-1)
-      return { streamName, events, revision: last?.revision ?? null, position: last?.position ?? null, duplicate: false }
+      return {
+        streamName,
+        events,
+        revision: last?.revision ?? null,
+        position: last?.position ?? null,
+        duplicate: false,
+      }
     }
     const occurredAt = context.occurredAt ?? new Date().toISOString()
     const toAppend = events.map((event, index) => {
@@ -100,7 +105,9 @@ export async function handleCommand<TCommand, TEvent extends { type: string; dat
         causationId: context.causationId ?? null,
         commandId,
         occurredAt,
-        ...(context.checkedAtPosition !== undefined ? { checkedAtPosition: context.checkedAtPosition.toString() } : {}),
+        ...(context.checkedAtPosition !== undefined
+          ? { checkedAtPosition: context.checkedAtPosition.toString() }
+          : {}),
       }
       return {
         id: deterministicEventId(streamName, commandId, index),

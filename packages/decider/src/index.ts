@@ -1,3 +1,3 @@
+export * from './command-handler'
 export * from './decider'
 export * from './errors'
-export * from './command-handler'

@@ -1,6 +1,6 @@
 import { expect } from 'vitest'
 import type { Decider } from './decider'
-import { DomainError } from './errors'
+import type { DomainError } from './errors'
 
 /**
  * Given/when/then specs for a decider, no store involved:
@@ -16,18 +16,22 @@ export function spec<TCommand, TEvent extends { type: string; data: unknown }, T
         when(command: TCommand) {
           const run = () => decider.decide(command, events.reduce(decider.evolve, decider.initialState()))
           return {
+            // biome-ignore lint/suspicious/noThenProperty: given/when/then is the spec vocabulary; the object is never awaited.
             then(expected: TEvent[]) {
               expect(run()).toEqual(expected)
             },
             thenMatches(expected: Array<Partial<TEvent> & { type: TEvent['type'] }>) {
               const actual = run()
               expect(actual).toHaveLength(expected.length)
-              expected.forEach((e, i) => expect(actual[i]).toMatchObject(e))
+              for (const [i, e] of expected.entries()) expect(actual[i]).toMatchObject(e)
             },
             thenNothing() {
               expect(run()).toEqual([])
             },
-            thenThrows(errorClass: abstract new (...args: never[]) => DomainError, message?: RegExp | string) {
+            thenThrows(
+              errorClass: abstract new (...args: never[]) => DomainError,
+              message?: RegExp | string,
+            ) {
               let thrown: unknown
               try {
                 run()

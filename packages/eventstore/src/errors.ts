@@ -42,7 +42,10 @@ export class StreamNotFoundError extends EventStoreError {
 
 export class StreamDeletedError extends EventStoreError {
   constructor(readonly streamName: string) {
-    super('STREAM_DELETED', `stream '${streamName}' has been tombstoned (hard deleted) and cannot be used again`)
+    super(
+      'STREAM_DELETED',
+      `stream '${streamName}' has been tombstoned (hard deleted) and cannot be used again`,
+    )
   }
 }
 

@@ -1,4 +1,4 @@
 export * from './errors'
-export * from './types'
-export { prepareAppend, assertStreamName, assertExpectedRevision, type PreparedEvent } from './validation'
 export { matchesFilter } from './filter'
+export * from './types'
+export { assertExpectedRevision, assertStreamName, type PreparedEvent, prepareAppend } from './validation'

@@ -54,9 +54,7 @@ export interface ReadStreamOptions {
 }
 
 /** A server-side filter, as EventStoreDB offers: by stream-name prefix or by event-type prefix. */
-export type AllFilter =
-  | { kind: 'streamName'; prefixes: string[] }
-  | { kind: 'eventType'; prefixes: string[] }
+export type AllFilter = { kind: 'streamName'; prefixes: string[] } | { kind: 'eventType'; prefixes: string[] }
 
 export interface ReadAllOptions {
   direction?: Direction

@@ -95,7 +95,8 @@ export function prepareAppend(
   const ids = new Set<string>()
   for (let i = 0; i < events.length; i++) {
     const event = events[i] as EventToAppend | undefined
-    if (typeof event !== 'object' || event === null) throw new InvalidEventError(i, 'an event must be an object')
+    if (typeof event !== 'object' || event === null)
+      throw new InvalidEventError(i, 'an event must be an object')
     if (typeof event.type !== 'string' || event.type.trim().length === 0) {
       throw new InvalidEventError(i, 'an event needs a non-empty string type')
     }

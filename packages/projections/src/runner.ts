@@ -93,7 +93,9 @@ function openGeneration(projection: Projection, file: string | null, number: num
 function storedVersion(file: string): number | null {
   const db = new Database(file, { readonly: true })
   try {
-    const row = db.prepare('SELECT version FROM projection_meta WHERE id = 1').get() as { version: number } | undefined
+    const row = db.prepare('SELECT version FROM projection_meta WHERE id = 1').get() as
+      | { version: number }
+      | undefined
     return row?.version ?? null
   } catch {
     return null
@@ -301,7 +303,9 @@ export class ProjectionRunner {
       }
       const timer = setTimeout(() => {
         this.waiters.delete(waiter)
-        reject(new ProjectionWaitTimeoutError(this.projection.name, position, this.current.checkpoint, timeoutMs))
+        reject(
+          new ProjectionWaitTimeoutError(this.projection.name, position, this.current.checkpoint, timeoutMs),
+        )
       }, timeoutMs)
       this.waiters.add(waiter)
     })
@@ -375,7 +379,8 @@ export class ProjectionRunner {
     await this.running
     this.running = null
     this.state = 'stopped'
-    for (const waiter of this.waiters) waiter.reject(new Error(`projection '${this.projection.name}' stopped`))
+    for (const waiter of this.waiters)
+      waiter.reject(new Error(`projection '${this.projection.name}' stopped`))
     this.waiters.clear()
   }
 

@@ -1,7 +1,7 @@
 import { domainCatalogue } from '@qi/contracts'
 import { type CommandResult, type Decider, handleCommand } from '@qi/decider'
-import type { Actor } from './roles'
 import type { ServiceDeps } from './context'
+import type { Actor } from './roles'
 
 export interface RunCommandOptions<TCommand, TEvent extends { type: string; data: unknown }, TState> {
   deps: ServiceDeps
@@ -39,7 +39,10 @@ export async function runCommand<TCommand, TEvent extends { type: string; data: 
   let checkedAtPosition: bigint | undefined
   if (readModels.length > 0) {
     const head = await deps.store.headPosition()
-    const target = options.minPosition !== undefined && (head === null || options.minPosition > head) ? options.minPosition : head
+    const target =
+      options.minPosition !== undefined && (head === null || options.minPosition > head)
+        ? options.minPosition
+        : head
     await Promise.all(readModels.map((name) => deps.runner(name).waitFor(target)))
     checkedAtPosition = target ?? undefined
   }

@@ -25,7 +25,12 @@ export function toTrpcError(error: unknown): TRPCError {
     return new TRPCError({ code: 'TIMEOUT', message: error.message, cause: error })
   }
   if (error instanceof EventStoreError) {
-    const code = error.code === 'STREAM_NOT_FOUND' ? 'NOT_FOUND' : error.code === 'STORE_CLOSED' ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST'
+    const code =
+      error.code === 'STREAM_NOT_FOUND'
+        ? 'NOT_FOUND'
+        : error.code === 'STORE_CLOSED'
+          ? 'INTERNAL_SERVER_ERROR'
+          : 'BAD_REQUEST'
     return new TRPCError({ code, message: error.message, cause: error })
   }
   return new TRPCError({

@@ -50,7 +50,8 @@ export const publicProcedure = t.procedure.use(mapErrors).use(({ ctx, next }) =>
 
 /** Any signed-in actor. */
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
-  if (!ctx.actor) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'sign in with an API key (x-api-key header)' })
+  if (!ctx.actor)
+    throw new TRPCError({ code: 'UNAUTHORIZED', message: 'sign in with an API key (x-api-key header)' })
   return next({ ctx: { ...ctx, actor: ctx.actor } })
 })
 

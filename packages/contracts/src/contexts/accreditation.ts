@@ -38,7 +38,8 @@ export const LabRegistered = defineEvent({
 export const LabAccredited = defineEvent({
   type: 'LabAccredited',
   context,
-  description: 'An accreditation was granted with its scope lines (object / parameter / method with version).',
+  description:
+    'An accreditation was granted with its scope lines (object / parameter / method with version).',
   schema: z.object({
     ...Ref,
     accreditingBody: Text,
@@ -54,7 +55,12 @@ export const AccreditationScopeExtended = defineEvent({
   type: 'AccreditationScopeExtended',
   context,
   description: 'Scope lines (or certification schemes) were added to an accreditation.',
-  schema: z.object({ ...Ref, lines: z.array(ScopeLine), schemes: z.array(CertificationScheme).default([]), on: IsoDate }),
+  schema: z.object({
+    ...Ref,
+    lines: z.array(ScopeLine),
+    schemes: z.array(CertificationScheme).default([]),
+    on: IsoDate,
+  }),
 })
 
 export const AccreditationScopeReduced = defineEvent({
@@ -105,7 +111,14 @@ export const accreditationEvents = [
 
 const base = { commandId: CommandId.optional() }
 
-export const RegisterLab = z.object({ ...base, labId: Id, name: Text, kind: OrgKind, region: Text, centreLevel: CentreLevel })
+export const RegisterLab = z.object({
+  ...base,
+  labId: Id,
+  name: Text,
+  kind: OrgKind,
+  region: Text,
+  centreLevel: CentreLevel,
+})
 export const AccreditLab = z
   .object({
     ...base,
@@ -117,9 +130,24 @@ export const AccreditLab = z
     scope: z.array(ScopeLine).default([]),
     schemes: z.array(CertificationScheme).default([]),
   })
-  .refine((c) => c.validFrom < c.validUntil, { message: 'validity must end after it starts', path: ['validUntil'] })
-export const ExtendScope = z.object({ ...base, ...Ref, lines: z.array(ScopeLine).default([]), schemes: z.array(CertificationScheme).default([]), on: IsoDate })
-export const ReduceScope = z.object({ ...base, ...Ref, lineIds: z.array(Id).min(1), reason: Text, on: IsoDate })
+  .refine((c) => c.validFrom < c.validUntil, {
+    message: 'validity must end after it starts',
+    path: ['validUntil'],
+  })
+export const ExtendScope = z.object({
+  ...base,
+  ...Ref,
+  lines: z.array(ScopeLine).default([]),
+  schemes: z.array(CertificationScheme).default([]),
+  on: IsoDate,
+})
+export const ReduceScope = z.object({
+  ...base,
+  ...Ref,
+  lineIds: z.array(Id).min(1),
+  reason: Text,
+  on: IsoDate,
+})
 export const SuspendAccreditation = z.object({ ...base, ...Ref, reason: Text, from: IsoDate })
 export const RestoreAccreditation = z.object({ ...base, ...Ref, on: IsoDate, reason: Text })
 export const WithdrawAccreditation = z.object({ ...base, ...Ref, reason: Text, on: IsoDate })

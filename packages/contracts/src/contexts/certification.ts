@@ -38,7 +38,12 @@ export const CertificateSuspended = defineEvent({
   type: 'CertificateSuspended',
   context,
   description: 'The certificate was suspended from a date, with a reason and cause.',
-  schema: z.object({ certificateNo: Id, from: IsoDate, reason: Text, cause: StatusCause.default({ kind: 'manual' }) }),
+  schema: z.object({
+    certificateNo: Id,
+    from: IsoDate,
+    reason: Text,
+    cause: StatusCause.default({ kind: 'manual' }),
+  }),
 })
 
 export const CertificateRestored = defineEvent({
@@ -52,7 +57,12 @@ export const CertificateWithdrawn = defineEvent({
   type: 'CertificateWithdrawn',
   context,
   description: 'The certificate was withdrawn (cancelled) for good.',
-  schema: z.object({ certificateNo: Id, on: IsoDate, reason: Text, cause: StatusCause.default({ kind: 'manual' }) }),
+  schema: z.object({
+    certificateNo: Id,
+    on: IsoDate,
+    reason: Text,
+    cause: StatusCause.default({ kind: 'manual' }),
+  }),
 })
 
 export const CertificateExpired = defineEvent({

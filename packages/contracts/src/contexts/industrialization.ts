@@ -26,7 +26,10 @@ export const ProductRegistered = defineEvent({
     name: Text,
     model: Text,
     industry: Industry,
-    gs1: z.string().regex(/^\d{8,14}$/, 'a GTIN of 8 to 14 digits').optional(),
+    gs1: z
+      .string()
+      .regex(/^\d{8,14}$/, 'a GTIN of 8 to 14 digits')
+      .optional(),
     standards: z.array(StandardRef).default([]),
   }),
 })
@@ -41,7 +44,8 @@ export const ProductionLineRegistered = defineEvent({
 export const ProductMarketDeclared = defineEvent({
   type: 'ProductMarketDeclared',
   context,
-  description: 'A product is made on a line to standards for a market (domestic / export): basis of 同线同标同质.',
+  description:
+    'A product is made on a line to standards for a market (domestic / export): basis of 同线同标同质.',
   schema: z.object({
     productId: Id,
     market: Market,
@@ -92,7 +96,12 @@ export const BrandTitleAwarded = defineEvent({
   type: 'BrandTitleAwarded',
   context,
   description: 'A Hubei famous-brand (湖北名牌) title was awarded to an enterprise product.',
-  schema: z.object({ enterpriseId: CreditCode, productId: Id.optional(), year: z.number().int().min(2000).max(2100), awardedOn: IsoDate }),
+  schema: z.object({
+    enterpriseId: CreditCode,
+    productId: Id.optional(),
+    year: z.number().int().min(2000).max(2100),
+    awardedOn: IsoDate,
+  }),
 })
 
 export const DemoZoneDesignated = defineEvent({
@@ -119,10 +128,12 @@ export const RegisterEnterprise = EnterpriseRegistered.schema.extend(base)
 export const RegisterProduct = ProductRegistered.schema.extend(base)
 export const RegisterProductionLine = ProductionLineRegistered.schema.extend(base)
 export const DeclareProductMarket = ProductMarketDeclared.schema.extend(base)
-export const GrantProductionLicence = ProductionLicenceGranted.schema.extend(base).refine((c) => c.grantedOn < c.expiresOn, {
-  message: 'the licence must expire after it is granted',
-  path: ['expiresOn'],
-})
+export const GrantProductionLicence = ProductionLicenceGranted.schema
+  .extend(base)
+  .refine((c) => c.grantedOn < c.expiresOn, {
+    message: 'the licence must expire after it is granted',
+    path: ['expiresOn'],
+  })
 export const RevokeProductionLicence = ProductionLicenceRevoked.schema.extend(base)
 export const RecallProduct = ProductRecalled.schema.extend(base)
 export const AwardBrandTitle = BrandTitleAwarded.schema.extend(base)

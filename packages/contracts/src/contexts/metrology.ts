@@ -25,7 +25,8 @@ export const InstrumentRegistered = defineEvent({
 export const InstrumentCalibrated = defineEvent({
   type: 'InstrumentCalibrated',
   context,
-  description: 'A calibration certificate was issued: calibrating lab, dates, uncertainty, reference standard used.',
+  description:
+    'A calibration certificate was issued: calibrating lab, dates, uncertainty, reference standard used.',
   schema: z.object({
     instrumentId: Id,
     certificateNo: Id,
@@ -53,13 +54,21 @@ export const InstrumentRetired = defineEvent({
   schema: z.object({ instrumentId: Id, on: IsoDate, reason: Text }),
 })
 
-export const metrologyEvents = [InstrumentRegistered, InstrumentCalibrated, CalibrationExpired, InstrumentRetired] as const
+export const metrologyEvents = [
+  InstrumentRegistered,
+  InstrumentCalibrated,
+  CalibrationExpired,
+  InstrumentRetired,
+] as const
 
 const base = { commandId: CommandId.optional() }
 export const RegisterInstrument = z.object({ ...base, ...InstrumentRegistered.schema.shape })
 export const CalibrateInstrument = z
   .object({ ...base, ...InstrumentCalibrated.schema.shape, passed: z.boolean().default(true) })
-  .refine((c) => c.calibratedOn < c.dueOn, { message: 'the due date must be after the calibration date', path: ['dueOn'] })
+  .refine((c) => c.calibratedOn < c.dueOn, {
+    message: 'the due date must be after the calibration date',
+    path: ['dueOn'],
+  })
 export const ExpireCalibration = z.object({ ...base, instrumentId: Id, on: IsoDate })
 export const RetireInstrument = z.object({ ...base, instrumentId: Id, on: IsoDate, reason: Text })
 

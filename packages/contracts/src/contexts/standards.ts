@@ -11,7 +11,8 @@ export const TcLevel = z.enum(['national', 'provincial'])
 export const StandardDrafted = defineEvent({
   type: 'StandardDrafted',
   context,
-  description: 'A standard version was registered as a draft (title, kind from the code prefix, ICS/CCS, TC).',
+  description:
+    'A standard version was registered as a draft (title, kind from the code prefix, ICS/CCS, TC).',
   schema: z.object({
     ...Key,
     kind: StandardKind,
@@ -19,7 +20,10 @@ export const StandardDrafted = defineEvent({
     titleZh: Text,
     titleEn: Text.optional(),
     ics: z.array(z.string().regex(/^\d{2}(\.\d{3}(\.\d{2})?)?$/, 'an ICS code such as 03.120.10')).min(1),
-    ccs: z.string().regex(/^[A-Z]\d{2}$/, 'a CCS code such as A00').optional(),
+    ccs: z
+      .string()
+      .regex(/^[A-Z]\d{2}$/, 'a CCS code such as A00')
+      .optional(),
     technicalCommittee: Id.optional(),
     /** Led (drafted) by an organisation of the province: counts toward the seed's targets. */
     ledByProvince: z.boolean(),
@@ -38,7 +42,12 @@ export const StandardAmended = defineEvent({
   type: 'StandardAmended',
   context,
   description: 'An amendment (修改单) to a published standard took effect.',
-  schema: z.object({ ...Key, amendmentNo: z.number().int().positive(), summary: Text, effectiveFrom: IsoDate }),
+  schema: z.object({
+    ...Key,
+    amendmentNo: z.number().int().positive(),
+    summary: Text,
+    effectiveFrom: IsoDate,
+  }),
 })
 
 export const StandardSuperseded = defineEvent({
@@ -58,8 +67,13 @@ export const StandardWithdrawn = defineEvent({
 export const InternationalStandardAdopted = defineEvent({
   type: 'InternationalStandardAdopted',
   context,
-  description: 'The standard adopts an international standard (IDT identical, MOD modified, NEQ not equivalent).',
-  schema: z.object({ ...Key, international: z.object({ code: StandardCode, version: StandardVersion }), degree: AdoptionDegree }),
+  description:
+    'The standard adopts an international standard (IDT identical, MOD modified, NEQ not equivalent).',
+  schema: z.object({
+    ...Key,
+    international: z.object({ code: StandardCode, version: StandardVersion }),
+    degree: AdoptionDegree,
+  }),
 })
 
 export const TechnicalCommitteeEstablished = defineEvent({
@@ -114,7 +128,14 @@ export const AdoptInternationalStandard = z.object({
   international: StandardRef,
   degree: AdoptionDegree,
 })
-export const EstablishTechnicalCommittee = z.object({ ...base, tcId: Id, name: Text, level: TcLevel, establishedOn: IsoDate })
+export const EstablishTechnicalCommittee = z.object({
+  ...base,
+  tcId: Id,
+  name: Text,
+  level: TcLevel,
+  establishedOn: IsoDate,
+})
 
-export const standardStream = (ref: { code: string; version: string }) => `standard-${ref.code}-${ref.version}`
+export const standardStream = (ref: { code: string; version: string }) =>
+  `standard-${ref.code}-${ref.version}`
 export const tcStream = (tcId: string) => `tc-${tcId}`

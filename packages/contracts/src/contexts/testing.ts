@@ -6,7 +6,12 @@ const context = 'testing'
 
 export const Verdict = z.enum(['pass', 'fail', 'not_applicable'])
 export const Conformity = z.enum(['conforms', 'does_not_conform', 'no_statement'])
-export const DecisionRule = z.enum(['simple_acceptance', 'guarded_acceptance', 'shared_risk', 'not_applicable'])
+export const DecisionRule = z.enum([
+  'simple_acceptance',
+  'guarded_acceptance',
+  'shared_risk',
+  'not_applicable',
+])
 
 export const TestResult = z.object({
   method: MethodRef,
@@ -44,14 +49,16 @@ const ReportContent = z.object({
 export const TestReportIssued = defineEvent({
   type: 'TestReportIssued',
   context,
-  description: 'An accredited test report was issued (ISO/IEC 17025 §7.8): sample, results per standard clause, instruments.',
+  description:
+    'An accredited test report was issued (ISO/IEC 17025 §7.8): sample, results per standard clause, instruments.',
   schema: ReportContent,
 })
 
 export const TestReportAmended = defineEvent({
   type: 'TestReportAmended',
   context,
-  description: 'A new report replaces an earlier one (previousReportNo); the earlier one stays on record as amended.',
+  description:
+    'A new report replaces an earlier one (previousReportNo); the earlier one stays on record as amended.',
   schema: ReportContent.extend({ previousReportNo: Id, reason: Text }),
 })
 
@@ -72,10 +79,13 @@ export const IssueTestReport = ReportContent.extend(base).refine(datesInOrder, {
   message: 'dates must run testedFrom ≤ testedTo ≤ issuedOn',
   path: ['testedTo'],
 })
-export const AmendTestReport = ReportContent.extend({ ...base, previousReportNo: Id, reason: Text }).refine(datesInOrder, {
-  message: 'dates must run testedFrom ≤ testedTo ≤ issuedOn',
-  path: ['testedTo'],
-})
+export const AmendTestReport = ReportContent.extend({ ...base, previousReportNo: Id, reason: Text }).refine(
+  datesInOrder,
+  {
+    message: 'dates must run testedFrom ≤ testedTo ≤ issuedOn',
+    path: ['testedTo'],
+  },
+)
 export const RevokeTestReport = z.object({ ...base, reportNo: Id, revokedOn: IsoDate, reason: Text })
 
 export const reportStream = (reportNo: string) => `report-${reportNo}`

@@ -30,7 +30,11 @@ function ev(type: string, data: unknown = { n: 1 }, extra: Partial<EventToAppend
 }
 
 /** Takes `count` events from a subscription, failing after `waitMs` instead of hanging. */
-export async function take(subscription: Subscription, count: number, waitMs: number): Promise<RecordedEvent[]> {
+export async function take(
+  subscription: Subscription,
+  count: number,
+  waitMs: number,
+): Promise<RecordedEvent[]> {
   const seen: RecordedEvent[] = []
   if (count === 0) return seen
   let timer: NodeJS.Timeout | undefined
@@ -67,7 +71,11 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
  * The EventStore contract. Every adapter runs this suite unchanged. Tests use unique stream names,
  * so the suite also runs against a shared real server.
  */
-export function runEventStoreConformance(adapterName: string, factory: StoreFactory, options: ConformanceOptions = {}) {
+export function runEventStoreConformance(
+  adapterName: string,
+  factory: StoreFactory,
+  options: ConformanceOptions = {},
+) {
   const perWriter = options.appendsPerWriter ?? 1000
   const waitMs = options.waitMs ?? 60_000
 
@@ -107,14 +115,18 @@ export function runEventStoreConformance(adapterName: string, factory: StoreFact
 
       it("rejects 'no_stream' on an existing stream with the actual revision", async () => {
         await store.appendToStream(stream('a'), [ev('A'), ev('B')])
-        const error = await rejection(store.appendToStream(stream('a'), [ev('C')], { expectedRevision: 'no_stream' }))
+        const error = await rejection(
+          store.appendToStream(stream('a'), [ev('C')], { expectedRevision: 'no_stream' }),
+        )
         expect(error).toBeInstanceOf(WrongExpectedVersionError)
         expect((error as WrongExpectedVersionError).expected).toBe('no_stream')
         expect((error as WrongExpectedVersionError).actual).toBe(1n)
       })
 
       it("rejects 'stream_exists' on a missing stream and accepts it on an existing one", async () => {
-        const error = await rejection(store.appendToStream(stream('a'), [ev('A')], { expectedRevision: 'stream_exists' }))
+        const error = await rejection(
+          store.appendToStream(stream('a'), [ev('A')], { expectedRevision: 'stream_exists' }),
+        )
         expect(error).toBeInstanceOf(WrongExpectedVersionError)
         expect((error as WrongExpectedVersionError).actual).toBe('no_stream')
         await store.appendToStream(stream('a'), [ev('A')])
@@ -130,7 +142,9 @@ export function runEventStoreConformance(adapterName: string, factory: StoreFact
         expect(error).toBeInstanceOf(WrongExpectedVersionError)
         expect((error as WrongExpectedVersionError).expected).toBe(0n)
         expect((error as WrongExpectedVersionError).actual).toBe(1n)
-        const missing = await rejection(store.appendToStream(stream('b'), [ev('C')], { expectedRevision: 3n }))
+        const missing = await rejection(
+          store.appendToStream(stream('b'), [ev('C')], { expectedRevision: 3n }),
+        )
         expect((missing as WrongExpectedVersionError).actual).toBe('no_stream')
       })
 
@@ -298,7 +312,9 @@ export function runEventStoreConformance(adapterName: string, factory: StoreFact
           [...acknowledged].sort((a, b) => (a < b ? -1 : 1)),
         )
         for (let w = 0; w < writers; w++) {
-          const mine = seen.filter((e) => e.streamName === stream(`w${w}`)).map((e) => (e.data as { i: number }).i)
+          const mine = seen
+            .filter((e) => e.streamName === stream(`w${w}`))
+            .map((e) => (e.data as { i: number }).i)
           expect(mine).toEqual(Array.from({ length: perWriter }, (_, i) => i))
         }
       })
@@ -318,7 +334,9 @@ export function runEventStoreConformance(adapterName: string, factory: StoreFact
       it('tombstone: every later append or read fails with StreamDeletedError', async () => {
         await store.appendToStream(stream('a'), [ev('A')])
         await store.tombstoneStream(stream('a'))
-        expect(await rejection(store.appendToStream(stream('a'), [ev('B')]))).toBeInstanceOf(StreamDeletedError)
+        expect(await rejection(store.appendToStream(stream('a'), [ev('B')]))).toBeInstanceOf(
+          StreamDeletedError,
+        )
         expect(await rejection(store.readStream(stream('a')))).toBeInstanceOf(StreamDeletedError)
       })
 
@@ -331,7 +349,10 @@ export function runEventStoreConformance(adapterName: string, factory: StoreFact
     })
 
     describe('limits and bad input: typed errors, nothing written', () => {
-      async function expectNothingWritten(attempt: () => Promise<unknown>, errorClass: new (...args: never[]) => Error) {
+      async function expectNothingWritten(
+        attempt: () => Promise<unknown>,
+        errorClass: new (...args: never[]) => Error,
+      ) {
         const before = await store.readAll({ filter: byNs() })
         expect(await rejection(attempt())).toBeInstanceOf(errorClass)
         expect(await store.readAll({ filter: byNs() })).toEqual(before)
@@ -358,8 +379,18 @@ export function runEventStoreConformance(adapterName: string, factory: StoreFact
       it('rejects data that JSON cannot carry', async () => {
         const circular: Record<string, unknown> = {}
         circular.self = circular
-        for (const data of [{ n: 1n }, { f: () => 1 }, { x: Number.NaN }, circular, undefined, { d: new Date() }]) {
-          await expectNothingWritten(() => store.appendToStream(stream('a'), [{ type: 'A', data }]), InvalidEventError)
+        for (const data of [
+          { n: 1n },
+          { f: () => 1 },
+          { x: Number.NaN },
+          circular,
+          undefined,
+          { d: new Date() },
+        ]) {
+          await expectNothingWritten(
+            () => store.appendToStream(stream('a'), [{ type: 'A', data }]),
+            InvalidEventError,
+          )
         }
       })
 
@@ -367,13 +398,23 @@ export function runEventStoreConformance(adapterName: string, factory: StoreFact
         const hostile = fc.oneof(
           fc.record({ type: fc.constantFrom('', ' ', undefined as unknown as string), data: fc.jsonValue() }),
           fc.record({ type: fc.string({ minLength: 1 }), data: fc.constant(undefined) }),
-          fc.record({ type: fc.string({ minLength: 1 }), data: fc.jsonValue(), id: fc.string({ maxLength: 20 }) }),
-          fc.record({ type: fc.string({ minLength: 1 }), data: fc.jsonValue(), metadata: fc.constantFrom([], 'm', 7) }),
+          fc.record({
+            type: fc.string({ minLength: 1 }),
+            data: fc.jsonValue(),
+            id: fc.string({ maxLength: 20 }),
+          }),
+          fc.record({
+            type: fc.string({ minLength: 1 }),
+            data: fc.jsonValue(),
+            metadata: fc.constantFrom([], 'm', 7),
+          }),
         )
         const before = await store.readAll({ filter: byNs() })
         await fc.assert(
           fc.asyncProperty(fc.array(hostile, { minLength: 1, maxLength: 3 }), async (bad) => {
-            const error = await rejection(store.appendToStream(stream('p'), [ev('Good'), ...(bad as EventToAppend[])]))
+            const error = await rejection(
+              store.appendToStream(stream('p'), [ev('Good'), ...(bad as EventToAppend[])]),
+            )
             expect(error).toBeInstanceOf(EventStoreError)
           }),
           { seed: PROPERTY_SEED, numRuns: 60, verbose: 1 },

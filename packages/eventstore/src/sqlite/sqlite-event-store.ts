@@ -26,7 +26,7 @@ import type {
 } from '../types'
 import { MAX_APPEND_BYTES } from '../types'
 import { assertExpectedRevision, assertStreamName, type PreparedEvent, prepareAppend } from '../validation'
-import { STREAM_LIVE, STREAM_SOFT_DELETED, STREAM_TOMBSTONED, migrate } from './schema'
+import { migrate, STREAM_LIVE, STREAM_SOFT_DELETED, STREAM_TOMBSTONED } from './schema'
 import { CommitSignal, PagedSubscription } from './subscription'
 
 export interface SqliteEventStoreOptions {
@@ -142,10 +142,14 @@ export class SqliteEventStore implements EventStore {
     this.pollIntervalMs = options.pollIntervalMs ?? 250
     this.stmt = {
       head: this.db.prepare('SELECT max(position) AS head FROM events'),
-      getStream: this.db.prepare('SELECT last_revision, truncate_before, state FROM streams WHERE stream_name = ?'),
+      getStream: this.db.prepare(
+        'SELECT last_revision, truncate_before, state FROM streams WHERE stream_name = ?',
+      ),
       insertStream: this.db.prepare('INSERT INTO streams (stream_name, last_revision) VALUES (?, ?)'),
       updateStream: this.db.prepare('UPDATE streams SET last_revision = ?, state = 0 WHERE stream_name = ?'),
-      setStreamState: this.db.prepare('UPDATE streams SET state = ?, truncate_before = ? WHERE stream_name = ?'),
+      setStreamState: this.db.prepare(
+        'UPDATE streams SET state = ?, truncate_before = ? WHERE stream_name = ?',
+      ),
       insertEvent: this.db.prepare(
         'INSERT INTO events (position, stream_name, revision, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       ),
@@ -170,7 +174,11 @@ export class SqliteEventStore implements EventStore {
     this.writeBatch = (requests) => batch.immediate(requests)
   }
 
-  appendToStream(streamName: string, events: EventToAppend[], options?: AppendOptions): Promise<AppendResult> {
+  appendToStream(
+    streamName: string,
+    events: EventToAppend[],
+    options?: AppendOptions,
+  ): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new StoreClosedError())
     let prepared: ReturnType<typeof prepareAppend>
     try {
@@ -240,7 +248,10 @@ export class SqliteEventStore implements EventStore {
     if (expectedRevision === 'stream_exists' && !exists) {
       throw new WrongExpectedVersionError(streamName, expectedRevision, exists ? actual : 'no_stream')
     }
-    if (typeof expectedRevision === 'bigint' && (stream === undefined || BigInt(stream.last_revision) !== expectedRevision)) {
+    if (
+      typeof expectedRevision === 'bigint' &&
+      (stream === undefined || BigInt(stream.last_revision) !== expectedRevision)
+    ) {
       throw new WrongExpectedVersionError(streamName, expectedRevision, actual)
     }
 
@@ -250,7 +261,16 @@ export class SqliteEventStore implements EventStore {
     for (const event of events) {
       revision += 1
       position += 1
-      this.stmt.insertEvent.run(position, streamName, revision, event.id, event.type, event.data, event.metadata, now)
+      this.stmt.insertEvent.run(
+        position,
+        streamName,
+        revision,
+        event.id,
+        event.type,
+        event.data,
+        event.metadata,
+        now,
+      )
     }
     if (stream) this.stmt.updateStream.run(revision, streamName)
     else this.stmt.insertStream.run(streamName, revision)
@@ -280,7 +300,10 @@ export class SqliteEventStore implements EventStore {
     if (rows.length !== events.length || rows.some((row, i) => row.event_id !== events[i]!.id)) {
       throw new WrongExpectedVersionError(streamName, expectedRevision, BigInt(stream.last_revision))
     }
-    return { nextExpectedRevision: BigInt(start + events.length - 1), position: BigInt(rows.at(-1)!.position) }
+    return {
+      nextExpectedRevision: BigInt(start + events.length - 1),
+      position: BigInt(rows.at(-1)!.position),
+    }
   }
 
   async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -296,7 +319,7 @@ export class SqliteEventStore implements EventStore {
     const fromRevision =
       from === 'start' ? stream.truncate_before : from === 'end' ? stream.last_revision : Number(from)
     const rows = this.cached(
-        `SELECT * FROM events WHERE stream_name = ? AND revision ${backwards ? '<=' : '>='} ? AND revision >= ?
+      `SELECT * FROM events WHERE stream_name = ? AND revision ${backwards ? '<=' : '>='} ? AND revision >= ?
          ORDER BY revision ${backwards ? 'DESC' : 'ASC'} LIMIT ?`,
     ).all(streamName, fromRevision, stream.truncate_before, maxCount) as EventRow[]
     return rows.map(toRecorded)
@@ -359,7 +382,11 @@ export class SqliteEventStore implements EventStore {
     )
     const start = options.fromRevision ?? 'start'
     let after =
-      start === 'start' ? -1 : start === 'end' ? (this.stmt.getStream.get(streamName)?.last_revision ?? -1) : Number(start)
+      start === 'start'
+        ? -1
+        : start === 'end'
+          ? (this.stmt.getStream.get(streamName)?.last_revision ?? -1)
+          : Number(start)
     const subscription = new PagedSubscription(this.signal, this.pollIntervalMs, () => {
       if (this.closed) return null
       const stream = this.stmt.getStream.get(streamName)
@@ -405,7 +432,12 @@ export class SqliteEventStore implements EventStore {
         (typeof expected === 'bigint' && exists && actual === expected)
       if (!ok) throw new WrongExpectedVersionError(streamName, expected, actual)
       if (stream) this.stmt.setStreamState.run(state, stream.last_revision + 1, streamName)
-      else this.db.prepare('INSERT INTO streams (stream_name, last_revision, truncate_before, state) VALUES (?, -1, 0, ?)').run(streamName, state)
+      else
+        this.db
+          .prepare(
+            'INSERT INTO streams (stream_name, last_revision, truncate_before, state) VALUES (?, -1, 0, ?)',
+          )
+          .run(streamName, state)
       return BigInt(this.stmt.head.get()?.head ?? 0)
     })
     const position = run.immediate()
