@@ -4,7 +4,8 @@ import { createServer } from './server'
 
 const port = Number(process.env.PORT ?? 3000)
 const host = process.env.HOST ?? '127.0.0.1'
-const dataDir = resolve(process.env.QI_DATA_DIR ?? 'data')
+// Default: <repo>/data, whatever folder the command runs from.
+const dataDir = resolve(process.env.QI_DATA_DIR ?? resolve(import.meta.dirname, '..', '..', '..', 'data'))
 
 const platform = await Platform.start({
   dataDir,
