@@ -1,9 +1,11 @@
+import { lineageService } from '@qi/lineage'
 import { router } from '@qi/trpc'
 import { systemRouter } from './system-router'
 
 /** Every service router, composed once. The web app imports only `type AppRouter`. */
 export const appRouter = router({
   system: systemRouter,
+  lineage: lineageService.router,
 })
 
 export type AppRouter = typeof appRouter

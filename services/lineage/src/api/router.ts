@@ -1,0 +1,125 @@
+import { IsoDate, StandardCode, StandardVersion, standardKey } from '@qi/contracts'
+import { NotFoundError } from '@qi/decider'
+import { authedProcedure, type QiContext, readModel, router } from '@qi/trpc'
+import { z } from 'zod'
+import { LINEAGE_GRAPH } from '../projections/graph'
+import { nodeId, standardNode } from '../projections/ids'
+import { LINEAGE_KPI } from '../projections/kpi'
+import { GraphReader } from '../queries/graph-reader'
+import { impactOf } from '../queries/impact'
+import { kpiSummary } from '../queries/kpi'
+import { lineageOf } from '../queries/lineage'
+import { nodeDetail } from '../queries/node-detail'
+
+/** Every query: a business date (default today) and, for audits, a store position. */
+const TimeInput = z.object({
+  asOf: IsoDate.optional(),
+  atPosition: z.bigint().nonnegative().optional(),
+  minPosition: z.bigint().nonnegative().optional(),
+})
+type TimeInput = z.infer<typeof TimeInput>
+
+async function reader(ctx: QiContext, input: TimeInput) {
+  const db = await readModel(ctx.deps, LINEAGE_GRAPH, input.minPosition)
+  const asOf = input.asOf ?? ctx.deps.now().toISOString().slice(0, 10)
+  return new GraphReader(db, { asOf, atPosition: input.atPosition })
+}
+
+function found<T>(value: T | null, entity: string, id: string): T {
+  if (value === null) throw new NotFoundError(entity, id)
+  return value
+}
+
+const Standard = { code: StandardCode, version: StandardVersion }
+
+export const lineageRouter = router({
+  ofProduct: authedProcedure
+    .input(TimeInput.extend({ productId: z.string().min(1) }))
+    .query(async ({ ctx, input }) =>
+      found(
+        lineageOf(await reader(ctx, input), nodeId('product', input.productId)),
+        'product',
+        input.productId,
+      ),
+    ),
+  ofCertificate: authedProcedure
+    .input(TimeInput.extend({ certificateNo: z.string().min(1) }))
+    .query(async ({ ctx, input }) =>
+      found(
+        lineageOf(await reader(ctx, input), nodeId('certificate', input.certificateNo)),
+        'certificate',
+        input.certificateNo,
+      ),
+    ),
+  ofReport: authedProcedure
+    .input(TimeInput.extend({ reportNo: z.string().min(1) }))
+    .query(async ({ ctx, input }) =>
+      found(lineageOf(await reader(ctx, input), nodeId('report', input.reportNo)), 'report', input.reportNo),
+    ),
+  node: authedProcedure
+    .input(TimeInput.extend({ id: z.string().min(3) }))
+    .query(async ({ ctx, input }) => found(nodeDetail(await reader(ctx, input), input.id), 'node', input.id)),
+  impact: router({
+    ofStandard: authedProcedure
+      .input(TimeInput.extend(Standard))
+      .query(async ({ ctx, input }) =>
+        found(impactOf(await reader(ctx, input), standardNode(input)), 'standard', standardKey(input)),
+      ),
+    ofAccreditation: authedProcedure
+      .input(TimeInput.extend({ labId: z.string().min(1) }))
+      .query(async ({ ctx, input }) =>
+        found(impactOf(await reader(ctx, input), nodeId('lab', input.labId)), 'lab', input.labId),
+      ),
+    ofCalibration: authedProcedure
+      .input(TimeInput.extend({ instrumentId: z.string().min(1) }))
+      .query(async ({ ctx, input }) =>
+        found(
+          impactOf(await reader(ctx, input), nodeId('instrument', input.instrumentId)),
+          'instrument',
+          input.instrumentId,
+        ),
+      ),
+    ofReport: authedProcedure
+      .input(TimeInput.extend({ reportNo: z.string().min(1) }))
+      .query(async ({ ctx, input }) =>
+        found(impactOf(await reader(ctx, input), nodeId('report', input.reportNo)), 'report', input.reportNo),
+      ),
+  }),
+  whatIf: router({
+    /** Certificates that would have to be re-certified by the transition deadline. Emits nothing. */
+    supersedeStandard: authedProcedure
+      .input(TimeInput.extend({ ...Standard, transitionEndsOn: IsoDate }))
+      .query(async ({ ctx, input }) => {
+        const impact = found(
+          impactOf(await reader(ctx, input), standardNode(input)),
+          'standard',
+          standardKey(input),
+        )
+        const mustRecertify = impact.certificates.items.filter(
+          (c) => c.status?.status === 'valid' || c.status?.status === 'suspended',
+        )
+        return { change: 'supersede' as const, deadline: input.transitionEndsOn, impact, mustRecertify }
+      }),
+    /** Reports issued on or after `from` would be flagged, certificates on them put under review. */
+    suspendLab: authedProcedure
+      .input(TimeInput.extend({ labId: z.string().min(1), from: IsoDate }))
+      .query(async ({ ctx, input }) => {
+        const impact = found(
+          impactOf(await reader(ctx, input), nodeId('lab', input.labId), {
+            reportFilter: (report) => String(report.data.issuedOn ?? '') >= input.from,
+          }),
+          'lab',
+          input.labId,
+        )
+        return { change: 'suspend' as const, from: input.from, impact }
+      }),
+  }),
+  kpi: authedProcedure
+    .input(z.object({ asOf: IsoDate.optional(), minPosition: z.bigint().nonnegative().optional() }))
+    .query(async ({ ctx, input }) => {
+      const db = await readModel(ctx.deps, LINEAGE_KPI, input.minPosition)
+      return kpiSummary(db, input.asOf ?? ctx.deps.now().toISOString().slice(0, 10))
+    }),
+})
+
+export type LineageRouter = typeof lineageRouter

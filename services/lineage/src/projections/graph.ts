@@ -1,0 +1,501 @@
+import {
+  type accreditation,
+  type certification,
+  domainCatalogue,
+  type EventOf,
+  type industrialization,
+  type metrology,
+  standardKey,
+  type standards,
+  type testing,
+} from '@qi/contracts'
+import type { RecordedEvent } from '@qi/eventstore'
+import type { Projection } from '@qi/projections'
+import type Database from 'better-sqlite3'
+import { type NodeKind, nodeId, type Relation, standardNode } from './ids'
+
+type Data<D> = EventOf<D> extends { data: infer T } ? T : never
+
+export const LINEAGE_GRAPH = 'lineage.graph'
+
+/**
+ * The integrated graph: nodes (standards, labs, accreditations, instruments, calibrations, reports,
+ * certificates, products, enterprises, lines, recalls), edges from each thing to what it rests on,
+ * and a status history per node keyed by business date (`valid_from`) and store position, so that
+ * "status on date D" and "status as recorded at position P" are range queries, not replays.
+ */
+export const lineageGraphProjection: Projection = {
+  name: LINEAGE_GRAPH,
+  version: 1,
+  setup(db) {
+    db.exec(`
+      CREATE TABLE nodes (
+        id TEXT PRIMARY KEY, kind TEXT NOT NULL, key TEXT NOT NULL, label TEXT NOT NULL,
+        data TEXT NOT NULL DEFAULT '{}', position INTEGER NOT NULL
+      );
+      CREATE INDEX nodes_by_kind ON nodes (kind, key);
+      CREATE TABLE edges (
+        from_id TEXT NOT NULL, rel TEXT NOT NULL, to_id TEXT NOT NULL, detail TEXT,
+        valid_from TEXT NOT NULL, position INTEGER NOT NULL,
+        removed_on TEXT, removed_position INTEGER,
+        PRIMARY KEY (from_id, rel, to_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX edges_by_target ON edges (to_id, rel);
+      CREATE TABLE statuses (
+        node_id TEXT NOT NULL, status TEXT NOT NULL, valid_from TEXT NOT NULL, position INTEGER NOT NULL,
+        reason TEXT, cause_kind TEXT, cause_ref TEXT, event_id TEXT, causation_id TEXT
+      );
+      CREATE INDEX statuses_by_node ON statuses (node_id, valid_from, position);
+      CREATE TABLE causes (
+        event_id TEXT PRIMARY KEY, type TEXT NOT NULL, node_id TEXT NOT NULL, position INTEGER NOT NULL,
+        occurred_at TEXT NOT NULL, causation_id TEXT
+      ) WITHOUT ROWID;
+    `)
+  },
+  apply(event, db) {
+    const data = domainCatalogue.readData(event)
+    if (data === null) return
+    const handler = handlers[event.type]
+    if (handler) handler(new Writer(db, event), data as never)
+  },
+}
+
+interface Statements {
+  upsertNode: Database.Statement<[string, string, string, string, string, number]>
+  updateData: Database.Statement<[string, string]>
+  getData: Database.Statement<[string], { data: string }>
+  upsertEdge: Database.Statement<[string, string, string, string | null, string, number]>
+  removeEdge: Database.Statement<[string, number, string, string, string]>
+  edgesFrom: Database.Statement<[string, string], { to_id: string }>
+  status: Database.Statement<
+    [string, string, string, number, string | null, string | null, string | null, string, string | null]
+  >
+  cause: Database.Statement<[string, string, string, number, string, string | null]>
+}
+
+const statementCache = new WeakMap<Database.Database, Statements>()
+
+function statements(db: Database.Database): Statements {
+  let s = statementCache.get(db)
+  if (!s) {
+    s = {
+      upsertNode: db.prepare(
+        `INSERT INTO nodes (id, kind, key, label, data, position) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET label = excluded.label, data = excluded.data`,
+      ),
+      updateData: db.prepare('UPDATE nodes SET data = ? WHERE id = ?'),
+      getData: db.prepare('SELECT data FROM nodes WHERE id = ?'),
+      upsertEdge: db.prepare(
+        `INSERT INTO edges (from_id, rel, to_id, detail, valid_from, position) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (from_id, rel, to_id) DO UPDATE SET detail = excluded.detail, removed_on = NULL, removed_position = NULL`,
+      ),
+      removeEdge: db.prepare(
+        'UPDATE edges SET removed_on = ?, removed_position = ? WHERE from_id = ? AND rel = ? AND to_id = ?',
+      ),
+      edgesFrom: db.prepare(
+        'SELECT to_id FROM edges WHERE from_id = ? AND rel = ? AND removed_position IS NULL',
+      ),
+      status: db.prepare(
+        `INSERT INTO statuses (node_id, status, valid_from, position, reason, cause_kind, cause_ref, event_id, causation_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      cause: db.prepare(
+        `INSERT OR IGNORE INTO causes (event_id, type, node_id, position, occurred_at, causation_id) VALUES (?, ?, ?, ?, ?, ?)`,
+      ),
+    }
+    statementCache.set(db, s)
+  }
+  return s
+}
+
+/** Writes one event's effect on the graph. */
+class Writer {
+  private readonly s: Statements
+  readonly position: number
+  readonly occurredOn: string
+  private readonly causationId: string | null
+
+  constructor(
+    db: Database.Database,
+    private readonly event: RecordedEvent,
+  ) {
+    this.s = statements(db)
+    this.position = Number(event.position)
+    const metadata = event.metadata as { occurredAt?: string; causationId?: string | null }
+    this.occurredOn = (metadata.occurredAt ?? event.recordedAt.toISOString()).slice(0, 10)
+    this.causationId = metadata.causationId ?? null
+  }
+
+  node(kind: NodeKind, key: string, label: string, data: Record<string, unknown> = {}) {
+    const id = nodeId(kind, key)
+    const existing = this.s.getData.get(id)
+    const merged = existing ? { ...JSON.parse(existing.data), ...data } : data
+    this.s.upsertNode.run(id, kind, key, label, JSON.stringify(merged), this.position)
+    return id
+  }
+
+  /** Merges fields into a node's data (creating a placeholder node if an event refers to it first). */
+  patch(id: string, data: Record<string, unknown>) {
+    const existing = this.s.getData.get(id)
+    if (!existing) {
+      const [kind, ...rest] = id.split(':')
+      this.s.upsertNode.run(id, kind!, rest.join(':'), rest.join(':'), JSON.stringify(data), this.position)
+      return
+    }
+    this.s.updateData.run(JSON.stringify({ ...JSON.parse(existing.data), ...data }), id)
+  }
+
+  data(id: string): Record<string, unknown> {
+    const row = this.s.getData.get(id)
+    return row ? (JSON.parse(row.data) as Record<string, unknown>) : {}
+  }
+
+  edge(from: string, rel: Relation, to: string, validFrom: string, detail?: unknown) {
+    this.s.upsertEdge.run(
+      from,
+      rel,
+      to,
+      detail === undefined ? null : JSON.stringify(detail),
+      validFrom,
+      this.position,
+    )
+  }
+
+  removeEdges(from: string, rel: Relation, on: string, keep: Set<string>) {
+    for (const { to_id } of this.s.edgesFrom.all(from, rel)) {
+      if (!keep.has(to_id)) this.s.removeEdge.run(on, this.position, from, rel, to_id)
+    }
+  }
+
+  status(
+    id: string,
+    status: string,
+    validFrom: string,
+    reason?: string,
+    cause?: { kind: string; ref?: string },
+  ) {
+    this.s.status.run(
+      id,
+      status,
+      validFrom,
+      this.position,
+      reason ?? null,
+      cause?.kind ?? null,
+      cause?.ref ?? null,
+      this.event.id,
+      this.causationId,
+    )
+    this.s.cause.run(this.event.id, this.event.type, id, this.position, validFrom, this.causationId)
+  }
+}
+
+type Handler = (w: Writer, data: never) => void
+
+const causeText = (cause: { kind: string; ref?: string } | undefined) => {
+  if (!cause || cause.kind === 'manual') return ''
+  const what: Record<string, string> = {
+    report_revoked: `report ${cause.ref} was revoked`,
+    accreditation_changed: `the accreditation of ${cause.ref} changed`,
+    standard_superseded: `standard ${cause.ref} was superseded`,
+    recall: `recall ${cause.ref}`,
+  }
+  return ` because ${what[cause.kind] ?? cause.kind}`
+}
+
+const handlers: Record<string, Handler> = {
+  // ---- standards ----
+  StandardDrafted: (w, d: Data<typeof standards.StandardDrafted>) => {
+    const id = w.node('standard', standardKey(d), `${standardKey(d)} ${d.titleZh}`, {
+      code: d.code,
+      version: d.version,
+      kind: d.kind,
+      mandatory: d.mandatory,
+      titleZh: d.titleZh,
+      titleEn: d.titleEn ?? null,
+      ics: d.ics,
+      technicalCommittee: d.technicalCommittee ?? null,
+      ledByProvince: d.ledByProvince,
+    })
+    w.status(id, 'draft', w.occurredOn, 'drafted')
+    if (d.replaces) w.edge(standardNode(d.replaces), 'replaced_by', id, w.occurredOn)
+  },
+  StandardPublished: (w, d: Data<typeof standards.StandardPublished>) => {
+    const id = standardNode(d)
+    w.patch(id, { publishedOn: d.publishedOn, effectiveFrom: d.effectiveFrom })
+    w.status(id, 'published', d.publishedOn, `published ${d.publishedOn}, effective from ${d.effectiveFrom}`)
+    w.status(id, 'effective', d.effectiveFrom, `effective since ${d.effectiveFrom}`)
+  },
+  StandardAmended: (w, d: Data<typeof standards.StandardAmended>) => {
+    const id = standardNode(d)
+    const amendments = (w.data(id).amendments as unknown[] | undefined) ?? []
+    w.patch(id, {
+      amendments: [...amendments, { no: d.amendmentNo, summary: d.summary, effectiveFrom: d.effectiveFrom }],
+    })
+  },
+  StandardSuperseded: (w, d: Data<typeof standards.StandardSuperseded>) => {
+    const id = standardNode(d)
+    w.patch(id, { replacedBy: standardKey(d.replacedBy), transitionEndsOn: d.transitionEndsOn })
+    w.edge(id, 'replaced_by', standardNode(d.replacedBy), d.supersededOn)
+    w.status(
+      id,
+      'superseded',
+      d.supersededOn,
+      `superseded ${d.supersededOn} by ${standardKey(d.replacedBy)}; transition until ${d.transitionEndsOn}`,
+    )
+    w.status(
+      id,
+      'transition_ended',
+      d.transitionEndsOn,
+      `transition to ${standardKey(d.replacedBy)} ended ${d.transitionEndsOn}`,
+    )
+  },
+  StandardWithdrawn: (w, d: Data<typeof standards.StandardWithdrawn>) => {
+    w.status(standardNode(d), 'withdrawn', d.withdrawnOn, `withdrawn ${d.withdrawnOn}: ${d.reason}`)
+  },
+  InternationalStandardAdopted: (w, d: Data<typeof standards.InternationalStandardAdopted>) => {
+    const id = standardNode(d)
+    w.patch(id, { adopts: { ...d.international, degree: d.degree } })
+    const intl = w.node('standard', standardKey(d.international), standardKey(d.international), {
+      code: d.international.code,
+      version: d.international.version,
+      kind: 'international',
+    })
+    w.edge(id, 'adopts', intl, w.occurredOn, { degree: d.degree })
+  },
+
+  // ---- accreditation ----
+  LabRegistered: (w, d: Data<typeof accreditation.LabRegistered>) => {
+    const id = w.node('lab', d.labId, d.name, { kind: d.kind, region: d.region, centreLevel: d.centreLevel })
+    w.status(id, 'registered', w.occurredOn)
+  },
+  LabAccredited: (w, d: Data<typeof accreditation.LabAccredited>) => {
+    const id = w.node('accreditation', d.accreditationNo, `${d.accreditingBody} ${d.accreditationNo}`, {
+      labId: d.labId,
+      baseStandard: d.baseStandard,
+      validFrom: d.validFrom,
+      validUntil: d.validUntil,
+      scope: d.scope,
+      schemes: d.schemes,
+    })
+    w.edge(nodeId('lab', d.labId), 'holds', id, d.validFrom)
+    w.status(id, 'active', d.validFrom, `accredited ${d.validFrom} until ${d.validUntil}`)
+    w.status(id, 'expired', d.validUntil, `validity ended ${d.validUntil}`)
+  },
+  AccreditationScopeExtended: (w, d: Data<typeof accreditation.AccreditationScopeExtended>) => {
+    const id = nodeId('accreditation', d.accreditationNo)
+    const current = w.data(id)
+    w.patch(id, {
+      scope: [...((current.scope as unknown[]) ?? []), ...d.lines],
+      schemes: [...new Set([...((current.schemes as string[]) ?? []), ...d.schemes])],
+    })
+  },
+  AccreditationScopeReduced: (w, d: Data<typeof accreditation.AccreditationScopeReduced>) => {
+    const id = nodeId('accreditation', d.accreditationNo)
+    const scope = ((w.data(id).scope as Array<{ lineId: string }>) ?? []).filter(
+      (l) => !d.lineIds.includes(l.lineId),
+    )
+    w.patch(id, { scope })
+  },
+  AccreditationSuspended: (w, d: Data<typeof accreditation.AccreditationSuspended>) => {
+    w.status(
+      nodeId('accreditation', d.accreditationNo),
+      'suspended',
+      d.from,
+      `suspended ${d.from}: ${d.reason}`,
+    )
+  },
+  AccreditationRestored: (w, d: Data<typeof accreditation.AccreditationRestored>) => {
+    w.status(nodeId('accreditation', d.accreditationNo), 'active', d.on, `restored ${d.on}: ${d.reason}`)
+  },
+  AccreditationWithdrawn: (w, d: Data<typeof accreditation.AccreditationWithdrawn>) => {
+    w.status(nodeId('accreditation', d.accreditationNo), 'withdrawn', d.on, `withdrawn ${d.on}: ${d.reason}`)
+  },
+  AccreditationExpired: (w, d: Data<typeof accreditation.AccreditationExpired>) => {
+    w.status(nodeId('accreditation', d.accreditationNo), 'expired', d.on, `expired ${d.on}`)
+  },
+
+  // ---- metrology ----
+  InstrumentRegistered: (w, d: Data<typeof metrology.InstrumentRegistered>) => {
+    const id = w.node('instrument', d.instrumentId, `${d.instrumentId} ${d.name}`, {
+      ownerLabId: d.ownerLabId,
+      name: d.name,
+      quantity: d.quantity,
+      level: d.level,
+    })
+    w.status(id, 'in_service', w.occurredOn)
+  },
+  InstrumentCalibrated: (w, d: Data<typeof metrology.InstrumentCalibrated>) => {
+    const id = w.node('calibration', d.certificateNo, `calibration ${d.certificateNo}`, {
+      instrumentId: d.instrumentId,
+      calibratingLabId: d.calibratingLabId,
+      calibratedOn: d.calibratedOn,
+      dueOn: d.dueOn,
+      uncertainty: d.uncertainty,
+      passed: d.passed,
+      referenceInstrumentId: d.referenceInstrumentId ?? null,
+    })
+    const instrument = nodeId('instrument', d.instrumentId)
+    w.edge(instrument, 'calibrated_by', id, d.calibratedOn, { calibratedOn: d.calibratedOn, dueOn: d.dueOn })
+    w.edge(id, 'performed_by', nodeId('lab', d.calibratingLabId), d.calibratedOn)
+    if (d.referenceInstrumentId)
+      w.edge(id, 'traceable_to', nodeId('instrument', d.referenceInstrumentId), d.calibratedOn)
+    if (d.passed) {
+      w.status(id, 'valid', d.calibratedOn, `calibrated ${d.calibratedOn}, due ${d.dueOn}`)
+      w.status(id, 'expired', d.dueOn, `calibration due ${d.dueOn}`)
+    } else {
+      w.status(id, 'failed', d.calibratedOn, `calibration ${d.calibratedOn} failed`)
+    }
+  },
+  CalibrationExpired: (w, d: Data<typeof metrology.CalibrationExpired>) => {
+    w.status(nodeId('calibration', d.certificateNo), 'expired', d.on, `calibration expired ${d.on}`)
+  },
+  InstrumentRetired: (w, d: Data<typeof metrology.InstrumentRetired>) => {
+    w.status(nodeId('instrument', d.instrumentId), 'retired', d.on, `retired ${d.on}: ${d.reason}`)
+  },
+
+  // ---- testing ----
+  TestReportIssued: (w, d: Data<typeof testing.TestReportIssued>) => reportIssued(w, d),
+  TestReportAmended: (w, d: Data<typeof testing.TestReportAmended>) => {
+    const id = reportIssued(w, d)
+    const previous = nodeId('report', d.previousReportNo)
+    w.edge(id, 'amends', previous, d.issuedOn)
+    w.patch(previous, { amendedBy: d.reportNo })
+    w.status(previous, 'amended', d.issuedOn, `amended ${d.issuedOn} by report ${d.reportNo}: ${d.reason}`)
+  },
+  TestReportRevoked: (w, d: Data<typeof testing.TestReportRevoked>) => {
+    w.status(nodeId('report', d.reportNo), 'revoked', d.revokedOn, `revoked ${d.revokedOn}: ${d.reason}`)
+  },
+
+  // ---- certification ----
+  CertificateIssued: (w, d: Data<typeof certification.CertificateIssued>) => {
+    const id = w.node('certificate', d.certificateNo, `${d.scheme} ${d.certificateNo}`, {
+      bodyId: d.bodyId,
+      accreditationNo: d.accreditationNo,
+      holder: d.holder,
+      manufacturer: d.manufacturer,
+      product: d.product,
+      scheme: d.scheme,
+      standards: d.standards,
+      basisReports: d.basisReports,
+      issuedOn: d.issuedOn,
+      expiresOn: d.expiresOn,
+    })
+    w.edge(nodeId('product', d.product.productId), 'certified_by', id, d.issuedOn)
+    w.edge(id, 'issued_by', nodeId('lab', d.bodyId), d.issuedOn)
+    w.edge(id, 'under', nodeId('accreditation', d.accreditationNo), d.issuedOn)
+    for (const reportNo of d.basisReports) w.edge(id, 'based_on', nodeId('report', reportNo), d.issuedOn)
+    for (const ref of d.standards) w.edge(id, 'certifies_to', standardNode(ref), d.issuedOn)
+    w.status(id, 'valid', d.issuedOn, `issued ${d.issuedOn}, expires ${d.expiresOn}`)
+    w.status(id, 'expired', d.expiresOn, `expired ${d.expiresOn}`)
+  },
+  CertificateSuspended: (w, d: Data<typeof certification.CertificateSuspended>) => {
+    const reason = `suspended ${d.from}${causeText(d.cause)}: ${d.reason}`
+    w.status(nodeId('certificate', d.certificateNo), 'suspended', d.from, reason, d.cause)
+  },
+  CertificateRestored: (w, d: Data<typeof certification.CertificateRestored>) => {
+    w.status(nodeId('certificate', d.certificateNo), 'valid', d.on, `restored ${d.on}: ${d.reason}`)
+  },
+  CertificateWithdrawn: (w, d: Data<typeof certification.CertificateWithdrawn>) => {
+    const reason = `withdrawn ${d.on}${causeText(d.cause)}: ${d.reason}`
+    w.status(nodeId('certificate', d.certificateNo), 'withdrawn', d.on, reason, d.cause)
+  },
+  CertificateExpired: (w, d: Data<typeof certification.CertificateExpired>) => {
+    w.status(nodeId('certificate', d.certificateNo), 'expired', d.on, `expired ${d.on}`)
+  },
+  CertificateScopeChanged: (w, d: Data<typeof certification.CertificateScopeChanged>) => {
+    const id = nodeId('certificate', d.certificateNo)
+    if (d.basisReports) {
+      const targets = d.basisReports.map((r) => nodeId('report', r))
+      w.removeEdges(id, 'based_on', d.on, new Set(targets))
+      for (const target of targets) w.edge(id, 'based_on', target, d.on)
+    }
+    if (d.standards) {
+      const targets = d.standards.map(standardNode)
+      w.removeEdges(id, 'certifies_to', d.on, new Set(targets))
+      for (const target of targets) w.edge(id, 'certifies_to', target, d.on)
+    }
+    const product = w.data(id).product as Record<string, unknown> | undefined
+    w.patch(id, {
+      ...(d.models && product ? { product: { ...product, models: d.models } } : {}),
+      ...(d.standards ? { standards: d.standards } : {}),
+      ...(d.basisReports ? { basisReports: d.basisReports } : {}),
+    })
+  },
+
+  // ---- industrialization ----
+  EnterpriseRegistered: (w, d: Data<typeof industrialization.EnterpriseRegistered>) => {
+    const id = w.node('enterprise', d.enterpriseId, d.name, { region: d.region, industry: d.industry })
+    w.status(id, 'registered', w.occurredOn)
+  },
+  ProductRegistered: (w, d: Data<typeof industrialization.ProductRegistered>) => {
+    const id = w.node('product', d.productId, `${d.name} ${d.model}`, {
+      enterpriseId: d.enterpriseId,
+      name: d.name,
+      model: d.model,
+      industry: d.industry,
+      gs1: d.gs1 ?? null,
+    })
+    w.edge(id, 'made_by', nodeId('enterprise', d.enterpriseId), w.occurredOn)
+    for (const ref of d.standards) w.edge(id, 'declares', standardNode(ref), w.occurredOn)
+    w.status(id, 'registered', w.occurredOn)
+  },
+  ProductionLineRegistered: (w, d: Data<typeof industrialization.ProductionLineRegistered>) => {
+    const id = w.node('line', d.lineId, d.name, { enterpriseId: d.enterpriseId, location: d.location })
+    w.status(id, 'registered', w.occurredOn)
+  },
+  ProductMarketDeclared: (w, d: Data<typeof industrialization.ProductMarketDeclared>) => {
+    const id = nodeId('product', d.productId)
+    const markets = (w.data(id).markets as Record<string, unknown> | undefined) ?? {}
+    w.patch(id, {
+      markets: {
+        ...markets,
+        [d.market]: { lineId: d.lineId, standards: d.standards, declaredOn: d.declaredOn },
+      },
+    })
+    w.edge(id, 'made_on', nodeId('line', d.lineId), d.declaredOn, { market: d.market })
+    for (const ref of d.standards) w.edge(id, 'declares', standardNode(ref), d.declaredOn)
+  },
+  ProductRecalled: (w, d: Data<typeof industrialization.ProductRecalled>) => {
+    const id = w.node('recall', d.recallId, `recall ${d.recallId}`, {
+      productId: d.productId,
+      reason: d.reason,
+      batches: d.batches,
+      ordered: d.ordered,
+      announcedOn: d.announcedOn,
+    })
+    const product = nodeId('product', d.productId)
+    w.edge(product, 'recalled_in', id, d.announcedOn)
+    w.status(id, 'announced', d.announcedOn, `recall announced ${d.announcedOn}: ${d.reason}`)
+    w.status(product, 'recalled', d.announcedOn, `recalled ${d.announcedOn} (${d.recallId}): ${d.reason}`, {
+      kind: 'recall',
+      ref: d.recallId,
+    })
+  },
+}
+
+function reportIssued(w: Writer, d: Data<typeof testing.TestReportIssued>) {
+  const id = w.node('report', d.reportNo, `report ${d.reportNo}`, {
+    labId: d.labId,
+    accreditationNo: d.accreditationNo,
+    customer: d.customer.name,
+    sample: d.sample,
+    testedFrom: d.testedFrom,
+    testedTo: d.testedTo,
+    conformity: d.conformity,
+    issuedOn: d.issuedOn,
+    instrumentIds: d.instrumentIds,
+  })
+  w.edge(id, 'issued_by', nodeId('lab', d.labId), d.issuedOn)
+  w.edge(id, 'under', nodeId('accreditation', d.accreditationNo), d.issuedOn)
+  const clauses = new Map<string, string[]>()
+  for (const result of d.results) {
+    const key = standardNode({ code: result.method.standardCode, version: result.method.standardVersion })
+    clauses.set(key, [...new Set([...(clauses.get(key) ?? []), result.method.clause])])
+  }
+  for (const [standard, list] of clauses) w.edge(id, 'tested_to', standard, d.issuedOn, { clauses: list })
+  for (const instrumentId of d.instrumentIds)
+    w.edge(id, 'used', nodeId('instrument', instrumentId), d.testedFrom)
+  if (d.sample.productId) w.edge(nodeId('product', d.sample.productId), 'tested_in', id, d.issuedOn)
+  w.status(id, 'valid', d.issuedOn, `issued ${d.issuedOn}`)
+  return id
+}

@@ -1,0 +1,129 @@
+import {
+  type accreditation,
+  domainCatalogue,
+  type EventOf,
+  HUBEI_REGION_CODE,
+  type industrialization,
+  standardKey,
+  type standards,
+} from '@qi/contracts'
+import type { Projection } from '@qi/projections'
+import type Database from 'better-sqlite3'
+
+type Data<D> = EventOf<D> extends { data: infer T } ? T : never
+
+export const LINEAGE_KPI = 'lineage.kpi'
+
+/**
+ * Facts behind the seed plan's 2020 targets. Counts that depend on "today" (effective standards)
+ * are computed at query time from dated rows, so the dashboard is right on any date.
+ */
+export const kpiProjection: Projection = {
+  name: LINEAGE_KPI,
+  version: 1,
+  setup(db) {
+    db.exec(`
+      CREATE TABLE kpi_standards (
+        key TEXT PRIMARY KEY, kind TEXT NOT NULL, led_by_province INTEGER NOT NULL, region TEXT,
+        published_on TEXT, effective_from TEXT, ended_on TEXT
+      );
+      CREATE TABLE kpi_adoptions (key TEXT PRIMARY KEY, degree TEXT NOT NULL, adopted_on TEXT NOT NULL);
+      CREATE TABLE kpi_products (
+        product_id TEXT PRIMARY KEY, industry TEXT NOT NULL,
+        domestic_line TEXT, domestic_standards TEXT, export_line TEXT, export_standards TEXT
+      );
+      CREATE TABLE kpi_labs (lab_id TEXT PRIMARY KEY, kind TEXT NOT NULL, centre_level TEXT NOT NULL, registered_on TEXT NOT NULL);
+      CREATE TABLE kpi_tcs (tc_id TEXT PRIMARY KEY, level TEXT NOT NULL, established_on TEXT NOT NULL);
+      CREATE TABLE kpi_brands (enterprise_id TEXT NOT NULL, product_id TEXT NOT NULL, year INTEGER NOT NULL, awarded_on TEXT NOT NULL,
+        PRIMARY KEY (enterprise_id, product_id, year));
+      CREATE TABLE kpi_zones (zone_id TEXT PRIMARY KEY, level TEXT NOT NULL, designated_on TEXT NOT NULL);
+      CREATE TABLE kpi_recalls (recall_id TEXT PRIMARY KEY, announced_on TEXT NOT NULL, ordered INTEGER NOT NULL);
+    `)
+  },
+  apply(event, db) {
+    const data = domainCatalogue.readData(event)
+    if (data === null) return
+    const on = (
+      (event.metadata as { occurredAt?: string }).occurredAt ?? event.recordedAt.toISOString()
+    ).slice(0, 10)
+    const handler = handlers[event.type]
+    if (handler) handler(db, data as never, on)
+  },
+}
+
+type Handler = (db: Database.Database, data: never, on: string) => void
+
+const sortedKeys = (refs: Array<{ code: string; version: string }>) =>
+  JSON.stringify(refs.map(standardKey).sort())
+
+const handlers: Record<string, Handler> = {
+  StandardDrafted: (db, d: Data<typeof standards.StandardDrafted>) => {
+    const region = /^DB(\d{2})/.exec(d.code)?.[1] ?? null
+    db.prepare(
+      'INSERT OR REPLACE INTO kpi_standards (key, kind, led_by_province, region) VALUES (?, ?, ?, ?)',
+    ).run(standardKey(d), d.kind, d.ledByProvince || region === HUBEI_REGION_CODE ? 1 : 0, region)
+  },
+  StandardPublished: (db, d: Data<typeof standards.StandardPublished>) => {
+    db.prepare('UPDATE kpi_standards SET published_on = ?, effective_from = ? WHERE key = ?').run(
+      d.publishedOn,
+      d.effectiveFrom,
+      standardKey(d),
+    )
+  },
+  StandardSuperseded: (db, d: Data<typeof standards.StandardSuperseded>) => {
+    db.prepare('UPDATE kpi_standards SET ended_on = ? WHERE key = ?').run(d.transitionEndsOn, standardKey(d))
+  },
+  StandardWithdrawn: (db, d: Data<typeof standards.StandardWithdrawn>) => {
+    db.prepare('UPDATE kpi_standards SET ended_on = ? WHERE key = ?').run(d.withdrawnOn, standardKey(d))
+  },
+  InternationalStandardAdopted: (db, d: Data<typeof standards.InternationalStandardAdopted>, on) => {
+    db.prepare('INSERT OR REPLACE INTO kpi_adoptions (key, degree, adopted_on) VALUES (?, ?, ?)').run(
+      standardKey(d),
+      d.degree,
+      on,
+    )
+  },
+  TechnicalCommitteeEstablished: (db, d: Data<typeof standards.TechnicalCommitteeEstablished>) => {
+    db.prepare('INSERT OR REPLACE INTO kpi_tcs (tc_id, level, established_on) VALUES (?, ?, ?)').run(
+      d.tcId,
+      d.level,
+      d.establishedOn,
+    )
+  },
+  LabRegistered: (db, d: Data<typeof accreditation.LabRegistered>, on) => {
+    db.prepare(
+      'INSERT OR REPLACE INTO kpi_labs (lab_id, kind, centre_level, registered_on) VALUES (?, ?, ?, ?)',
+    ).run(d.labId, d.kind, d.centreLevel, on)
+  },
+  ProductRegistered: (db, d: Data<typeof industrialization.ProductRegistered>) => {
+    db.prepare('INSERT OR IGNORE INTO kpi_products (product_id, industry) VALUES (?, ?)').run(
+      d.productId,
+      d.industry,
+    )
+  },
+  ProductMarketDeclared: (db, d: Data<typeof industrialization.ProductMarketDeclared>) => {
+    const column = d.market === 'domestic' ? 'domestic' : 'export'
+    db.prepare(
+      `UPDATE kpi_products SET ${column}_line = ?, ${column}_standards = ? WHERE product_id = ?`,
+    ).run(d.lineId, sortedKeys(d.standards), d.productId)
+  },
+  BrandTitleAwarded: (db, d: Data<typeof industrialization.BrandTitleAwarded>) => {
+    db.prepare(
+      'INSERT OR IGNORE INTO kpi_brands (enterprise_id, product_id, year, awarded_on) VALUES (?, ?, ?, ?)',
+    ).run(d.enterpriseId, d.productId ?? '', d.year, d.awardedOn)
+  },
+  DemoZoneDesignated: (db, d: Data<typeof industrialization.DemoZoneDesignated>) => {
+    db.prepare('INSERT OR REPLACE INTO kpi_zones (zone_id, level, designated_on) VALUES (?, ?, ?)').run(
+      d.zoneId,
+      d.level,
+      d.designatedOn,
+    )
+  },
+  ProductRecalled: (db, d: Data<typeof industrialization.ProductRecalled>) => {
+    db.prepare('INSERT OR REPLACE INTO kpi_recalls (recall_id, announced_on, ordered) VALUES (?, ?, ?)').run(
+      d.recallId,
+      d.announcedOn,
+      d.ordered ? 1 : 0,
+    )
+  },
+}

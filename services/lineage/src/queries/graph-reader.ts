@@ -1,0 +1,143 @@
+import type Database from 'better-sqlite3'
+import type { NodeKind, Relation } from '../projections/ids'
+
+/** A point of view in time: business date (as-of) and, for audits, the store position. */
+export interface TimePoint {
+  asOf: string
+  /** Only facts recorded at or before this store position count. */
+  atPosition?: bigint
+}
+
+export interface NodeStatus {
+  status: string
+  since: string
+  reason: string | null
+  cause: { kind: string; ref: string | null } | null
+  eventId: string | null
+  causationId: string | null
+}
+
+export interface GraphNode {
+  id: string
+  kind: NodeKind
+  key: string
+  label: string
+  data: Record<string, unknown>
+  status: NodeStatus | null
+}
+
+export interface GraphEdge {
+  from: string
+  to: string
+  rel: Relation
+  detail: Record<string, unknown> | null
+  since: string
+}
+
+interface NodeRow {
+  id: string
+  kind: NodeKind
+  key: string
+  label: string
+  data: string
+}
+interface EdgeRow {
+  from_id: string
+  to_id: string
+  rel: Relation
+  detail: string | null
+  valid_from: string
+}
+interface StatusRow {
+  status: string
+  valid_from: string
+  reason: string | null
+  cause_kind: string | null
+  cause_ref: string | null
+  event_id: string | null
+  causation_id: string | null
+}
+
+const MAX_POSITION = Number.MAX_SAFE_INTEGER
+
+/** Reads the lineage graph as of a business date (and optionally a store position). */
+export class GraphReader {
+  private readonly nodeStmt: Database.Statement<[string], NodeRow>
+  private readonly statusStmt: Database.Statement<[string, string, number], StatusRow>
+  private readonly firstStatusStmt: Database.Statement<[string, string, number], { n: number }>
+  private readonly outStmt: Database.Statement<[string, string, string, number, string, number], EdgeRow>
+  private readonly inStmt: Database.Statement<[string, string, string, number, string, number], EdgeRow>
+  private readonly position: number
+
+  constructor(
+    readonly db: Database.Database,
+    readonly time: TimePoint,
+  ) {
+    this.position = time.atPosition === undefined ? MAX_POSITION : Number(time.atPosition)
+    this.nodeStmt = db.prepare('SELECT id, kind, key, label, data FROM nodes WHERE id = ?')
+    this.statusStmt = db.prepare(
+      `SELECT status, valid_from, reason, cause_kind, cause_ref, event_id, causation_id FROM statuses
+       WHERE node_id = ? AND valid_from <= ? AND position <= ? ORDER BY valid_from DESC, position DESC LIMIT 1`,
+    )
+    this.firstStatusStmt = db.prepare(
+      'SELECT count(*) AS n FROM statuses WHERE node_id = ? AND valid_from <= ? AND position <= ?',
+    )
+    const visible = `valid_from <= ? AND position <= ? AND (removed_on IS NULL OR removed_on > ? OR removed_position > ?)`
+    this.outStmt = db.prepare(
+      `SELECT from_id, to_id, rel, detail, valid_from FROM edges WHERE from_id = ? AND rel = ? AND ${visible}`,
+    )
+    this.inStmt = db.prepare(
+      `SELECT from_id, to_id, rel, detail, valid_from FROM edges WHERE to_id = ? AND rel = ? AND ${visible}`,
+    )
+  }
+
+  /** The node as of the time point; null if unknown or not yet existing then. */
+  node(id: string): GraphNode | null {
+    const row = this.nodeStmt.get(id)
+    if (!row) return null
+    const status = this.status(id)
+    if (!status && this.hadStatusEver(id)) return null
+    return { id: row.id, kind: row.kind, key: row.key, label: row.label, data: JSON.parse(row.data), status }
+  }
+
+  /** Nodes referred to but never registered (e.g. a lab from outside the region) still show. */
+  private hadStatusEver(id: string) {
+    return this.firstStatusStmt.get(id, '9999-12-31', MAX_POSITION)!.n > 0
+  }
+
+  status(id: string): NodeStatus | null {
+    return this.statusOn(id, this.time.asOf)
+  }
+
+  /** The node's status on another business date (same store position). */
+  statusOn(id: string, date: string): NodeStatus | null {
+    const row = this.statusStmt.get(id, date, this.position)
+    if (!row) return null
+    return {
+      status: row.status,
+      since: row.valid_from,
+      reason: row.reason,
+      cause: row.cause_kind ? { kind: row.cause_kind, ref: row.cause_ref } : null,
+      eventId: row.event_id,
+      causationId: row.causation_id,
+    }
+  }
+
+  out(id: string, rel: Relation): GraphEdge[] {
+    return this.outStmt.all(id, rel, this.time.asOf, this.position, this.time.asOf, this.position).map(toEdge)
+  }
+
+  in(id: string, rel: Relation): GraphEdge[] {
+    return this.inStmt.all(id, rel, this.time.asOf, this.position, this.time.asOf, this.position).map(toEdge)
+  }
+}
+
+function toEdge(row: EdgeRow): GraphEdge {
+  return {
+    from: row.from_id,
+    to: row.to_id,
+    rel: row.rel,
+    detail: row.detail ? JSON.parse(row.detail) : null,
+    since: row.valid_from,
+  }
+}

@@ -1,0 +1,160 @@
+import { PillarIndustry } from '@qi/contracts'
+import type Database from 'better-sqlite3'
+
+export interface Kpi {
+  id: string
+  /** The seed item it measures (一 … 二十四). */
+  seedItem: string
+  label: string
+  value: number
+  /** The 2020 target; a range when the plan gives one (e.g. 5–6 national demo zones). */
+  target: { min: number; max?: number } | null
+  unit: 'count' | 'percent'
+  met: boolean | null
+}
+
+const count = (db: Database.Database, sql: string, ...params: unknown[]) =>
+  (db.prepare(sql).get(...params) as { n: number }).n
+
+function kpi(
+  id: string,
+  seedItem: string,
+  label: string,
+  value: number,
+  target: Kpi['target'],
+  unit: Kpi['unit'] = 'count',
+): Kpi {
+  return { id, seedItem, label, value, target, unit, met: target ? value >= target.min : null }
+}
+
+/** The seed's 2020 targets measured on `asOf` (a business date). */
+export function kpiSummary(db: Database.Database, asOf: string) {
+  const effective = `published_on IS NOT NULL AND published_on <= ? AND (ended_on IS NULL OR ended_on > ?)`
+  const ledNational = count(
+    db,
+    `SELECT count(*) AS n FROM kpi_standards WHERE led_by_province = 1 AND kind IN ('national_mandatory', 'national_recommended') AND ${effective}`,
+    asOf,
+    asOf,
+  )
+  const ledIndustry = count(
+    db,
+    `SELECT count(*) AS n FROM kpi_standards WHERE led_by_province = 1 AND kind = 'industry' AND ${effective}`,
+    asOf,
+    asOf,
+  )
+  const localEffective = count(
+    db,
+    `SELECT count(*) AS n FROM kpi_standards WHERE kind = 'local' AND region = '42' AND effective_from <= ? AND (ended_on IS NULL OR ended_on > ?)`,
+    asOf,
+    asOf,
+  )
+  const groupAndEnterprise = count(
+    db,
+    `SELECT count(*) AS n FROM kpi_standards WHERE kind IN ('group', 'enterprise') AND ${effective}`,
+    asOf,
+    asOf,
+  )
+  const adoptions = db
+    .prepare('SELECT degree, count(*) AS n FROM kpi_adoptions WHERE adopted_on <= ? GROUP BY degree')
+    .all(asOf) as Array<{ degree: string; n: number }>
+  const adoptionTotal = adoptions.reduce((s, a) => s + a.n, 0)
+  const labsAt = (level: string) =>
+    count(
+      db,
+      `SELECT count(*) AS n FROM kpi_labs WHERE kind = 'testing_lab' AND centre_level = ? AND registered_on <= ?`,
+      level,
+      asOf,
+    )
+  const tcs = count(
+    db,
+    `SELECT count(*) AS n FROM kpi_tcs WHERE level = 'provincial' AND established_on <= ?`,
+    asOf,
+  )
+  const brands = count(db, 'SELECT count(*) AS n FROM kpi_brands WHERE awarded_on <= ?', asOf)
+  const zones = (level: string) =>
+    count(db, 'SELECT count(*) AS n FROM kpi_zones WHERE level = ? AND designated_on <= ?', level, asOf)
+  const recalls = db
+    .prepare(
+      `SELECT substr(announced_on, 1, 4) AS year, count(*) AS n, sum(ordered) AS ordered FROM kpi_recalls
+       WHERE announced_on <= ? GROUP BY year ORDER BY year`,
+    )
+    .all(asOf) as Array<{ year: string; n: number; ordered: number }>
+
+  const sameLine = PillarIndustry.options.map((industry) => {
+    const row = db
+      .prepare(
+        `SELECT count(*) AS exported,
+                sum(CASE WHEN domestic_line = export_line AND domestic_standards = export_standards THEN 1 ELSE 0 END) AS same
+         FROM kpi_products WHERE industry = ? AND export_line IS NOT NULL`,
+      )
+      .get(industry) as { exported: number; same: number | null }
+    const rate = row.exported === 0 ? null : Math.round(((row.same ?? 0) / row.exported) * 1000) / 10
+    return {
+      industry,
+      exportedProducts: row.exported,
+      sameLineSameStandard: row.same ?? 0,
+      ratePercent: rate,
+      target: 90,
+      met: rate === null ? null : rate >= 90,
+    }
+  })
+
+  return {
+    asOf,
+    kpis: [
+      kpi('standards.national', '二', 'National standards led by the province (in force)', ledNational, {
+        min: 1500,
+      }),
+      kpi('standards.industry', '二', 'Industry standards led by the province (in force)', ledIndustry, {
+        min: 4000,
+      }),
+      kpi('standards.local', '二', 'Hubei local standards (DB42) in force', localEffective, { min: 1000 }),
+      kpi(
+        'standards.groupEnterprise',
+        '二',
+        'Group and enterprise standards in force',
+        groupAndEnterprise,
+        null,
+      ),
+      kpi(
+        'standards.internationalAdoption',
+        '一',
+        'Standards adopting international standards',
+        adoptionTotal,
+        null,
+      ),
+      kpi(
+        'testing.nationalCentres',
+        '十',
+        'National quality inspection and testing centres',
+        labsAt('national'),
+        { min: 50 },
+      ),
+      kpi(
+        'testing.provincialCentres',
+        '十',
+        'Provincial quality inspection and testing centres',
+        labsAt('provincial'),
+        { min: 80 },
+      ),
+      kpi('standards.provincialTcs', '三', 'Provincial standardization technical committees', tcs, {
+        min: 20,
+      }),
+      kpi('brands.hubei', '十四', 'Hubei famous-brand titles', brands, { min: 1200 }),
+      kpi('zones.national', '十三', 'National quality-improvement demonstration zones', zones('national'), {
+        min: 5,
+        max: 6,
+      }),
+      kpi(
+        'zones.provincial',
+        '十三',
+        'Provincial quality-improvement demonstration zones',
+        zones('provincial'),
+        { min: 20, max: 30 },
+      ),
+    ],
+    adoptionByDegree: Object.fromEntries(adoptions.map((a) => [a.degree, a.n])) as Record<string, number>,
+    sameLineSameStandard: sameLine,
+    recallsByYear: recalls,
+  }
+}
