@@ -142,7 +142,7 @@ export const router = trpcRouter({
         decider: licenceDecider,
         streamName: contract.licenceStream(data.licenceNo),
         command: {
-          type: 'GrantProductionLicence' as const,
+          type: 'GrantProductionLicence',
           data,
           facts: { enterpriseRegistered: false, unrevokedLicencesInCategory: [] },
         },
