@@ -1,9 +1,11 @@
+import { industrializationService } from '@qi/industrialization'
 import { router } from '@qi/trpc'
 import { systemRouter } from './system-router'
 
 /** Every service router, composed once. The web app imports only `type AppRouter`. */
 export const appRouter = router({
   system: systemRouter,
+  industrialization: industrializationService.router,
 })
 
 export type AppRouter = typeof appRouter
