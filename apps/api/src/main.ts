@@ -1,4 +1,5 @@
 import { resolve } from 'node:path'
+import { AccessRegistry, bootstrapAdminKey } from './access'
 import { Platform } from './platform'
 import { createServer } from './server'
 
@@ -11,10 +12,18 @@ const platform = await Platform.start({
   dataDir,
   durability: process.env.QI_DURABILITY === 'full' ? 'full' : 'normal',
 })
-const server = await createServer(platform, () => null)
+const access = AccessRegistry.open(dataDir)
+const adminKey = bootstrapAdminKey(access)
+const server = await createServer(platform, access.resolve)
 await server.listen({ port, host })
 console.log(`QI Ledger API on http://${host}:${port} (store: ${platform.store.adapter}, data: ${dataDir})`)
 console.log(`  health: http://${host}:${port}/trpc/system.health`)
+if (adminKey) {
+  console.log(
+    `  first start: created organisation 'admin' with API key ${adminKey}\n` +
+      '  (shown only this once, it is stored hashed: keep it now; send it in the x-api-key header)',
+  )
+}
 
 let stopping = false
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -23,6 +32,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     stopping = true
     await server.close()
     await platform.close()
+    access.close()
     process.exit(0)
   })
 }

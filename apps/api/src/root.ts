@@ -1,3 +1,4 @@
+import { industrializationService } from '@qi/industrialization'
 import { lineageService } from '@qi/lineage'
 import { router } from '@qi/trpc'
 import { systemRouter } from './system-router'
@@ -6,6 +7,7 @@ import { systemRouter } from './system-router'
 export const appRouter = router({
   system: systemRouter,
   lineage: lineageService.router,
+  industrialization: industrializationService.router,
 })
 
 export type AppRouter = typeof appRouter

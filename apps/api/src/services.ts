@@ -1,3 +1,4 @@
+import { industrializationService } from '@qi/industrialization'
 import { lineageService } from '@qi/lineage'
 import type { ServiceModule } from '@qi/trpc'
 
@@ -6,4 +7,4 @@ import type { ServiceModule } from '@qi/trpc'
  * dependencies, its module here (platform.ts registers its projections) and its router in
  * root.ts under the module's name (explicitly, so that `AppRouter` keeps the router's types).
  */
-export const serviceModules: ServiceModule[] = [lineageService]
+export const serviceModules: ServiceModule[] = [industrializationService, lineageService]
