@@ -1,4 +1,6 @@
-import { publicProcedure, router } from '@qi/trpc'
+import { NotFoundError } from '@qi/decider'
+import { StreamNotFoundError } from '@qi/eventstore'
+import { authedProcedure, publicProcedure, rolesProcedure, router } from '@qi/trpc'
 import { z } from 'zod'
 
 export const systemRouter = router({
@@ -34,6 +36,122 @@ export const systemRouter = router({
             }
           }),
         }
+      }),
+  }),
+  events: router({
+    /** Streams, most recently written first; filter by category (text before the first '-') or name. */
+    streams: authedProcedure
+      .input(
+        z.object({
+          category: z.string().optional(),
+          search: z.string().optional(),
+          limit: z.number().int().min(1).max(500).default(100),
+          minPosition: z.bigint().nonnegative().optional(),
+        }),
+      )
+      .query(async ({ ctx, input }) => {
+        const stats = ctx.deps.runner('store-stats')
+        await stats.waitFor(input.minPosition)
+        const rows = stats.db
+          .prepare(
+            `SELECT name, category, events, last_position, last_type, last_recorded_at FROM streams
+             WHERE (? IS NULL OR category = ?) AND (? IS NULL OR instr(lower(name), lower(?)) > 0)
+             ORDER BY last_position DESC LIMIT ?`,
+          )
+          .all(
+            input.category ?? null,
+            input.category ?? null,
+            input.search ?? null,
+            input.search ?? null,
+            input.limit,
+          ) as Array<{
+          name: string
+          category: string
+          events: number
+          last_position: number
+          last_type: string
+          last_recorded_at: string
+        }>
+        return rows.map((r) => ({
+          name: r.name,
+          category: r.category,
+          events: r.events,
+          lastPosition: BigInt(r.last_position),
+          lastType: r.last_type,
+          lastRecordedAt: r.last_recorded_at,
+        }))
+      }),
+    /** One stream's events with data and metadata. */
+    stream: authedProcedure
+      .input(
+        z.object({
+          streamName: z.string().min(1),
+          direction: z.enum(['forwards', 'backwards']).default('forwards'),
+          fromRevision: z.bigint().nonnegative().optional(),
+          limit: z.number().int().min(1).max(1000).default(200),
+        }),
+      )
+      .query(async ({ ctx, input }) => {
+        try {
+          return await ctx.deps.store.readStream(input.streamName, {
+            direction: input.direction,
+            fromRevision: input.fromRevision,
+            maxCount: input.limit,
+          })
+        } catch (error) {
+          if (error instanceof StreamNotFoundError) throw new NotFoundError('stream', input.streamName)
+          throw error
+        }
+      }),
+    /**
+     * A page of `$all`. For a live tail, call again with `after` = the last position received:
+     * events strictly after it are returned (an empty page means nothing new yet).
+     */
+    all: authedProcedure
+      .input(
+        z.object({
+          after: z.bigint().nonnegative().optional(),
+          direction: z.enum(['forwards', 'backwards']).default('backwards'),
+          limit: z.number().int().min(1).max(1000).default(100),
+          typePrefix: z.string().min(1).optional(),
+          streamPrefix: z.string().min(1).optional(),
+        }),
+      )
+      .query(async ({ ctx, input }) => {
+        const filter = input.typePrefix
+          ? { kind: 'eventType' as const, prefixes: [input.typePrefix] }
+          : input.streamPrefix
+            ? { kind: 'streamName' as const, prefixes: [input.streamPrefix] }
+            : undefined
+        if (input.direction === 'backwards') {
+          return ctx.deps.store.readAll({
+            direction: 'backwards',
+            fromPosition: input.after ?? 'end',
+            maxCount: input.limit,
+            filter,
+          })
+        }
+        const page = await ctx.deps.store.readAll({
+          fromPosition: input.after ?? 'start',
+          maxCount: input.limit + 1,
+          filter,
+        })
+        return page.filter((e) => input.after === undefined || e.position > input.after).slice(0, input.limit)
+      }),
+  }),
+  projections: router({
+    /**
+     * Rebuilds a projection into a new generation in the background while the current one keeps
+     * serving; progress shows in `store.stats` (`rebuilding`).
+     */
+    rebuild: rolesProcedure('admin')
+      .input(z.object({ name: z.string().min(1) }))
+      .mutation(({ ctx, input }) => {
+        const runner = ctx.deps.runners().find((r) => r.projection.name === input.name)
+        if (!runner) throw new NotFoundError('projection', input.name)
+        if (runner.status().rebuilding) return { started: false, reason: 'a rebuild is already running' }
+        void runner.rebuild().catch((error: Error) => console.error(`[rebuild ${input.name}]`, error))
+        return { started: true, reason: null }
       }),
   }),
 })
