@@ -1,9 +1,11 @@
+import { standardsService } from '@qi/standards'
 import { router } from '@qi/trpc'
 import { systemRouter } from './system-router'
 
 /** Every service router, composed once. The web app imports only `type AppRouter`. */
 export const appRouter = router({
   system: systemRouter,
+  standards: standardsService.router,
 })
 
 export type AppRouter = typeof appRouter
