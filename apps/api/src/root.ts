@@ -1,3 +1,4 @@
+import { accreditationService } from '@qi/accreditation'
 import { standardsService } from '@qi/standards'
 import { router } from '@qi/trpc'
 import { systemRouter } from './system-router'
@@ -6,6 +7,7 @@ import { systemRouter } from './system-router'
 export const appRouter = router({
   system: systemRouter,
   standards: standardsService.router,
+  accreditation: accreditationService.router,
 })
 
 export type AppRouter = typeof appRouter

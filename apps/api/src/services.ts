@@ -1,3 +1,4 @@
+import { accreditationService } from '@qi/accreditation'
 import { standardsService } from '@qi/standards'
 import type { ServiceModule } from '@qi/trpc'
 
@@ -6,4 +7,4 @@ import type { ServiceModule } from '@qi/trpc'
  * dependencies, its module here (platform.ts registers its projections) and its router in
  * root.ts under the module's name (explicitly, so that `AppRouter` keeps the router's types).
  */
-export const serviceModules: ServiceModule[] = [standardsService]
+export const serviceModules: ServiceModule[] = [standardsService, accreditationService]
