@@ -1,4 +1,5 @@
 import { accreditationService } from '@qi/accreditation'
+import { metrologyService } from '@qi/metrology'
 import { standardsService } from '@qi/standards'
 import { router } from '@qi/trpc'
 import { systemRouter } from './system-router'
@@ -8,6 +9,7 @@ export const appRouter = router({
   system: systemRouter,
   standards: standardsService.router,
   accreditation: accreditationService.router,
+  metrology: metrologyService.router,
 })
 
 export type AppRouter = typeof appRouter

@@ -1,4 +1,5 @@
 import { accreditationService } from '@qi/accreditation'
+import { metrologyService } from '@qi/metrology'
 import { standardsService } from '@qi/standards'
 import type { ServiceModule } from '@qi/trpc'
 
@@ -7,4 +8,4 @@ import type { ServiceModule } from '@qi/trpc'
  * dependencies, its module here (platform.ts registers its projections) and its router in
  * root.ts under the module's name (explicitly, so that `AppRouter` keeps the router's types).
  */
-export const serviceModules: ServiceModule[] = [standardsService, accreditationService]
+export const serviceModules: ServiceModule[] = [standardsService, accreditationService, metrologyService]
