@@ -1,5 +1,8 @@
+import { accreditationService } from '@qi/accreditation'
 import { industrializationService } from '@qi/industrialization'
 import { lineageService } from '@qi/lineage'
+import { metrologyService } from '@qi/metrology'
+import { standardsService } from '@qi/standards'
 import { router } from '@qi/trpc'
 import { systemRouter } from './system-router'
 
@@ -8,6 +11,9 @@ export const appRouter = router({
   system: systemRouter,
   lineage: lineageService.router,
   industrialization: industrializationService.router,
+  standards: standardsService.router,
+  accreditation: accreditationService.router,
+  metrology: metrologyService.router,
 })
 
 export type AppRouter = typeof appRouter

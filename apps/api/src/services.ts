@@ -1,5 +1,8 @@
+import { accreditationService } from '@qi/accreditation'
 import { industrializationService } from '@qi/industrialization'
 import { lineageService } from '@qi/lineage'
+import { metrologyService } from '@qi/metrology'
+import { standardsService } from '@qi/standards'
 import type { ServiceModule } from '@qi/trpc'
 
 /**
@@ -7,4 +10,10 @@ import type { ServiceModule } from '@qi/trpc'
  * dependencies, its module here (platform.ts registers its projections) and its router in
  * root.ts under the module's name (explicitly, so that `AppRouter` keeps the router's types).
  */
-export const serviceModules: ServiceModule[] = [industrializationService, lineageService]
+export const serviceModules: ServiceModule[] = [
+  standardsService,
+  accreditationService,
+  metrologyService,
+  industrializationService,
+  lineageService,
+]

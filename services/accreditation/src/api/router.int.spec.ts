@@ -1,0 +1,163 @@
+import { createCallerFactory } from '@qi/trpc'
+import { TRPCError } from '@trpc/server'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { labsProjection } from '../projections/labs'
+import { accreditationRouter } from './router'
+import { actorOf, startTestPlatform } from './test-platform'
+
+const TODAY = '2023-06-01'
+const regulator = actorOf('regulator', 'HBAMR')
+const ref = { labId: 'HBQI-01', accreditationNo: 'CNAS L0001' }
+const line = (lineId: string, clause: string) => ({
+  lineId,
+  object: '家用电冰箱',
+  parameter: '耗电量',
+  method: { standardCode: 'GB 12021.2', standardVersion: '2015', clause },
+})
+
+let platform: Awaited<ReturnType<typeof startTestPlatform>>
+const callerAs = (actor: ReturnType<typeof actorOf>) =>
+  createCallerFactory(accreditationRouter)({
+    actor,
+    invalidApiKey: false,
+    requestId: 'test',
+    deps: platform.deps,
+  })
+
+async function rejection(promise: Promise<unknown>): Promise<TRPCError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  )
+  expect(error).toBeInstanceOf(TRPCError)
+  return error as TRPCError
+}
+
+async function registerAndAccredit() {
+  const api = callerAs(regulator)
+  await api.registerLab({
+    labId: 'HBQI-01',
+    name: '湖北省产品质量监督检验研究院',
+    kind: 'testing_lab',
+    region: '武汉',
+    centreLevel: 'provincial',
+  })
+  return api.accredit({
+    ...ref,
+    baseStandard: 'ISO/IEC 17025',
+    validFrom: '2020-01-01',
+    validUntil: '2024-12-31',
+    scope: [line('L1', '5.2'), line('L2', '5.3')],
+  })
+}
+
+beforeEach(async () => {
+  platform = await startTestPlatform([labsProjection], TODAY)
+})
+afterEach(async () => {
+  await platform.close()
+})
+
+describe('accreditation router', () => {
+  it('accredits a lab and shows its scope, status history and status on a past date', async () => {
+    const api = callerAs(regulator)
+    const accredited = await registerAndAccredit()
+    expect(accredited.events).toEqual(['LabAccredited'])
+    await api.extendScope({ ...ref, lines: [line('L3', '6.1')], on: '2020-06-01' })
+    await api.reduceScope({ ...ref, lineIds: ['L2'], reason: '能力验证不满意', on: '2021-01-01' })
+    await api.suspend({ ...ref, reason: '监督评审发现严重不符合', from: '2021-03-01' })
+    const restored = await api.restore({ ...ref, on: '2021-06-01', reason: '整改完成' })
+
+    const lab = await api.getLab({
+      labId: 'HBQI-01',
+      asOf: '2021-04-15',
+      minPosition: restored.position ?? undefined,
+    })
+    expect(lab.accreditation).toMatchObject({
+      accreditationNo: 'CNAS L0001',
+      accreditingBody: 'CNAS',
+      status: 'active',
+      schemes: [],
+    })
+    expect(lab.accreditation?.scope.map((l) => [l.lineId, l.method.clause])).toEqual([
+      ['L1', '5.2'],
+      ['L3', '6.1'],
+    ])
+    expect(lab.statusHistory.map((h) => [h.status, h.from, h.to])).toEqual([
+      ['active', '2020-01-01', '2021-03-01'],
+      ['suspended', '2021-03-01', '2021-06-01'],
+      ['active', '2021-06-01', null],
+    ])
+    expect(lab.statusAsOf).toEqual({ date: '2021-04-15', status: 'suspended' })
+    expect((await api.getLab({ labId: 'HBQI-01' })).statusAsOf).toEqual({ date: TODAY, status: 'active' })
+    expect((await api.getLab({ labId: 'HBQI-01', asOf: '2019-01-01' })).statusAsOf.status).toBeNull()
+    expect((await api.getLab({ labId: 'HBQI-01', asOf: '2025-02-01' })).statusAsOf.status).toBe('expired')
+
+    const list = await api.listLabs({ kind: 'testing_lab', search: '产品质量' })
+    expect(list).toEqual({
+      total: 1,
+      items: [
+        {
+          labId: 'HBQI-01',
+          name: '湖北省产品质量监督检验研究院',
+          kind: 'testing_lab',
+          region: '武汉',
+          centreLevel: 'provincial',
+          accreditationNo: 'CNAS L0001',
+          validUntil: '2024-12-31',
+          status: 'active',
+          scopeLines: 2,
+        },
+      ],
+    })
+    expect((await api.listLabs({ kind: 'certification_body' })).total).toBe(0)
+  })
+
+  it('withdraws and expires, and refuses with codes a client can act on', async () => {
+    const api = callerAs(regulator)
+    await registerAndAccredit()
+    const tooLong = await rejection(
+      api.accredit({
+        ...ref,
+        accreditationNo: 'CNAS L0002',
+        baseStandard: 'ISO/IEC 17025',
+        validFrom: '2020-01-01',
+        validUntil: '2026-01-01',
+      }),
+    )
+    expect(tooLong.code).toBe('PRECONDITION_FAILED')
+    expect(tooLong.message).toMatch(/more than 5 years/)
+    const unknownLine = await rejection(
+      api.reduceScope({ ...ref, lineIds: ['L9'], reason: '能力不足', on: '2021-01-01' }),
+    )
+    expect(unknownLine.code).toBe('PRECONDITION_FAILED')
+    expect(unknownLine.message).toMatch(/scope line L9 is not in accreditation CNAS L0001/)
+    const notSuspended = await rejection(api.restore({ ...ref, on: '2021-06-01', reason: '整改完成' }))
+    expect(notSuspended.message).toMatch(/only an accreditation that is suspended can be restored/)
+    expect(
+      (await rejection(api.suspend({ ...ref, labId: 'NOPE', reason: 'x', from: '2021-01-01' }))).code,
+    ).toBe('NOT_FOUND')
+    expect((await rejection(api.getLab({ labId: 'NOPE' }))).code).toBe('NOT_FOUND')
+    expect((await rejection(api.suspend({ ...ref, reason: 'x', from: 'yesterday' }))).code).toBe(
+      'BAD_REQUEST',
+    )
+    expect(
+      (
+        await rejection(
+          callerAs(actorOf('lab', 'HBQI-01')).suspend({ ...ref, reason: 'x', from: '2021-01-01' }),
+        )
+      ).code,
+    ).toBe('FORBIDDEN')
+
+    const withdrawn = await api.withdraw({ ...ref, reason: '主动申请撤销', on: '2022-01-01' })
+    const lab = await api.getLab({
+      labId: 'HBQI-01',
+      asOf: '2022-06-01',
+      minPosition: withdrawn.position ?? undefined,
+    })
+    expect(lab.accreditation?.status).toBe('withdrawn')
+    expect(lab.statusAsOf.status).toBe('withdrawn')
+    const expired = await rejection(api.expire({ ...ref, on: '2025-01-01' }))
+    expect(expired.message).toMatch(/is withdrawn since 2022-01-01/)
+  })
+})

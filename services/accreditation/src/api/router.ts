@@ -1,0 +1,299 @@
+import { accreditation, IsoDate } from '@qi/contracts'
+import { NotFoundError } from '@qi/decider'
+import { authedProcedure, readModel, rolesProcedure, router, runCommand } from '@qi/trpc'
+import type Database from 'better-sqlite3'
+import { z } from 'zod'
+import { labDecider } from '../domain/lab'
+import { LABS_PROJECTION } from '../projections/labs'
+
+const { labStream } = accreditation
+const MinPosition = { minPosition: z.bigint().nonnegative().optional() }
+const isoDay = (date: Date) => date.toISOString().slice(0, 10)
+
+interface AccreditationRow {
+  accreditation_no: string
+  accrediting_body: string
+  base_standard: string
+  valid_from: string
+  valid_until: string
+  schemes: string
+  status: string
+}
+
+/** The status as of a day: an active accreditation past its validity reads as expired. */
+function effectiveStatus(row: Pick<AccreditationRow, 'status' | 'valid_until'>, day: string): string {
+  return row.status === 'active' && day > row.valid_until ? 'expired' : row.status
+}
+
+/** "Status on date X" is a range query over the history rows (valid_to exclusive). */
+function statusOn(db: Database.Database, labId: string, day: string): string | null {
+  const row = db
+    .prepare(
+      `SELECT h.status, h.accreditation_valid_until AS valid_until FROM status_history h
+       WHERE h.lab_id = ? AND h.valid_from <= ? AND (h.valid_to IS NULL OR ? < h.valid_to)
+       ORDER BY h.valid_from DESC, h.rowid DESC LIMIT 1`,
+    )
+    .get(labId, day, day) as { status: string; valid_until: string } | undefined
+  return row ? effectiveStatus(row, day) : null
+}
+
+export const accreditationRouter = router({
+  registerLab: rolesProcedure('regulator')
+    .input(accreditation.RegisterLab)
+    .mutation(({ ctx, input }) =>
+      runCommand({
+        deps: ctx.deps,
+        actor: ctx.actor,
+        decider: labDecider,
+        streamName: labStream(input.labId),
+        command: { type: 'RegisterLab', input },
+        commandId: input.commandId,
+        occurredAt: isoDay(ctx.deps.now()),
+      }),
+    ),
+  accredit: rolesProcedure('regulator')
+    .input(accreditation.AccreditLab)
+    .mutation(({ ctx, input }) =>
+      runCommand({
+        deps: ctx.deps,
+        actor: ctx.actor,
+        decider: labDecider,
+        streamName: labStream(input.labId),
+        command: { type: 'AccreditLab', input },
+        commandId: input.commandId,
+        occurredAt: input.validFrom,
+      }),
+    ),
+  extendScope: rolesProcedure('regulator')
+    .input(accreditation.ExtendScope)
+    .mutation(({ ctx, input }) =>
+      runCommand({
+        deps: ctx.deps,
+        actor: ctx.actor,
+        decider: labDecider,
+        streamName: labStream(input.labId),
+        command: { type: 'ExtendScope', input },
+        commandId: input.commandId,
+        occurredAt: input.on,
+      }),
+    ),
+  reduceScope: rolesProcedure('regulator')
+    .input(accreditation.ReduceScope)
+    .mutation(({ ctx, input }) =>
+      runCommand({
+        deps: ctx.deps,
+        actor: ctx.actor,
+        decider: labDecider,
+        streamName: labStream(input.labId),
+        command: { type: 'ReduceScope', input },
+        commandId: input.commandId,
+        occurredAt: input.on,
+      }),
+    ),
+  suspend: rolesProcedure('regulator')
+    .input(accreditation.SuspendAccreditation)
+    .mutation(({ ctx, input }) =>
+      runCommand({
+        deps: ctx.deps,
+        actor: ctx.actor,
+        decider: labDecider,
+        streamName: labStream(input.labId),
+        command: { type: 'SuspendAccreditation', input },
+        commandId: input.commandId,
+        occurredAt: input.from,
+      }),
+    ),
+  restore: rolesProcedure('regulator')
+    .input(accreditation.RestoreAccreditation)
+    .mutation(({ ctx, input }) =>
+      runCommand({
+        deps: ctx.deps,
+        actor: ctx.actor,
+        decider: labDecider,
+        streamName: labStream(input.labId),
+        command: { type: 'RestoreAccreditation', input },
+        commandId: input.commandId,
+        occurredAt: input.on,
+      }),
+    ),
+  withdraw: rolesProcedure('regulator')
+    .input(accreditation.WithdrawAccreditation)
+    .mutation(({ ctx, input }) =>
+      runCommand({
+        deps: ctx.deps,
+        actor: ctx.actor,
+        decider: labDecider,
+        streamName: labStream(input.labId),
+        command: { type: 'WithdrawAccreditation', input },
+        commandId: input.commandId,
+        occurredAt: input.on,
+      }),
+    ),
+  expire: rolesProcedure('regulator')
+    .input(accreditation.ExpireAccreditation)
+    .mutation(({ ctx, input }) =>
+      runCommand({
+        deps: ctx.deps,
+        actor: ctx.actor,
+        decider: labDecider,
+        streamName: labStream(input.labId),
+        command: { type: 'ExpireAccreditation', input },
+        commandId: input.commandId,
+        occurredAt: input.on,
+      }),
+    ),
+
+  listLabs: authedProcedure
+    .input(
+      z.object({
+        kind: accreditation.OrgKind.optional(),
+        search: z.string().trim().max(100).optional(),
+        limit: z.number().int().min(1).max(200).default(50),
+        offset: z.number().int().min(0).default(0),
+        ...MinPosition,
+      }),
+    )
+    .query(async ({ ctx, input }) => {
+      const db = await readModel(ctx.deps, LABS_PROJECTION, input.minPosition)
+      const today = isoDay(ctx.deps.now())
+      const conditions: string[] = []
+      const params: Record<string, string | number> = {}
+      if (input.kind) {
+        conditions.push('l.kind = @kind')
+        params.kind = input.kind
+      }
+      if (input.search) {
+        conditions.push(
+          "(l.lab_id LIKE @search ESCAPE '\\' OR l.name LIKE @search ESCAPE '\\' OR a.accreditation_no LIKE @search ESCAPE '\\')",
+        )
+        params.search = `%${input.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+      }
+      const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''
+      const from = 'FROM labs l LEFT JOIN accreditations a ON a.lab_id = l.lab_id'
+      const total = (db.prepare(`SELECT COUNT(*) AS n ${from} ${where}`).get(params) as { n: number }).n
+      const rows = db
+        .prepare(
+          `SELECT l.*, a.accreditation_no, a.valid_until, a.status,
+             (SELECT COUNT(*) FROM scope_lines s WHERE s.lab_id = l.lab_id AND s.removed_on IS NULL) AS scope_lines
+           ${from} ${where} ORDER BY l.lab_id LIMIT @limit OFFSET @offset`,
+        )
+        .all({ ...params, limit: input.limit, offset: input.offset }) as Array<{
+        lab_id: string
+        name: string
+        kind: string
+        region: string
+        centre_level: string
+        accreditation_no: string | null
+        valid_until: string | null
+        status: string | null
+        scope_lines: number
+      }>
+      return {
+        total,
+        items: rows.map((row) => ({
+          labId: row.lab_id,
+          name: row.name,
+          kind: row.kind,
+          region: row.region,
+          centreLevel: row.centre_level,
+          accreditationNo: row.accreditation_no,
+          validUntil: row.valid_until,
+          status:
+            row.status && row.valid_until
+              ? effectiveStatus({ status: row.status, valid_until: row.valid_until }, today)
+              : 'not_accredited',
+          scopeLines: row.scope_lines,
+        })),
+      }
+    }),
+
+  getLab: authedProcedure
+    .input(z.object({ labId: z.string().trim().min(1), asOf: IsoDate.optional(), ...MinPosition }))
+    .query(async ({ ctx, input }) => {
+      const db = await readModel(ctx.deps, LABS_PROJECTION, input.minPosition)
+      const today = isoDay(ctx.deps.now())
+      const lab = db.prepare('SELECT * FROM labs WHERE lab_id = ?').get(input.labId) as
+        | {
+            lab_id: string
+            name: string
+            kind: string
+            region: string
+            centre_level: string
+            registered_on: string
+          }
+        | undefined
+      if (!lab) throw new NotFoundError('lab', input.labId)
+      const current = db.prepare('SELECT * FROM accreditations WHERE lab_id = ?').get(input.labId) as
+        | AccreditationRow
+        | undefined
+      const scope = (
+        db
+          .prepare(
+            'SELECT * FROM scope_lines WHERE lab_id = ? AND accreditation_no = ? AND removed_on IS NULL ORDER BY rowid',
+          )
+          .all(input.labId, current?.accreditation_no ?? '') as Array<{
+          line_id: string
+          object: string
+          parameter: string
+          standard_code: string
+          standard_version: string
+          clause: string
+          limitation: string | null
+          added_on: string
+        }>
+      ).map((line) => ({
+        lineId: line.line_id,
+        object: line.object,
+        parameter: line.parameter,
+        method: {
+          standardCode: line.standard_code,
+          standardVersion: line.standard_version,
+          clause: line.clause,
+        },
+        limitation: line.limitation,
+        addedOn: line.added_on,
+      }))
+      const history = (
+        db
+          .prepare(
+            'SELECT accreditation_no, status, valid_from, valid_to, reason FROM status_history WHERE lab_id = ? ORDER BY valid_from, rowid',
+          )
+          .all(input.labId) as Array<{
+          accreditation_no: string
+          status: string
+          valid_from: string
+          valid_to: string | null
+          reason: string | null
+        }>
+      ).map((h) => ({
+        accreditationNo: h.accreditation_no,
+        status: h.status,
+        from: h.valid_from,
+        to: h.valid_to,
+        reason: h.reason,
+      }))
+      return {
+        labId: lab.lab_id,
+        name: lab.name,
+        kind: lab.kind,
+        region: lab.region,
+        centreLevel: lab.centre_level,
+        registeredOn: lab.registered_on,
+        accreditation: current
+          ? {
+              accreditationNo: current.accreditation_no,
+              accreditingBody: current.accrediting_body,
+              baseStandard: current.base_standard,
+              validFrom: current.valid_from,
+              validUntil: current.valid_until,
+              status: effectiveStatus(current, today),
+              schemes: JSON.parse(current.schemes) as string[],
+              scope,
+            }
+          : null,
+        statusHistory: history,
+        /** The status on `asOf` (today when absent), from the history ranges. */
+        statusAsOf: { date: input.asOf ?? today, status: statusOn(db, input.labId, input.asOf ?? today) },
+      }
+    }),
+})

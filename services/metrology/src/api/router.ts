@@ -1,0 +1,337 @@
+import { IsoDate, metrology } from '@qi/contracts'
+import { ForbiddenError, NotFoundError } from '@qi/decider'
+import {
+  type Actor,
+  authedProcedure,
+  readModel,
+  rolesProcedure,
+  router,
+  runCommand,
+  type ServiceDeps,
+} from '@qi/trpc'
+import type Database from 'better-sqlite3'
+import { z } from 'zod'
+import {
+  type InstrumentCommand,
+  type InstrumentLevel,
+  instrumentDecider,
+  type ReferenceFact,
+} from '../domain/instrument'
+import { INSTRUMENTS_PROJECTION } from '../projections/instruments'
+
+const { instrumentStream } = metrology
+const MinPosition = { minPosition: z.bigint().nonnegative().optional() }
+const isoDay = (date: Date) => date.toISOString().slice(0, 10)
+
+/** A calibration falling due within this many days shows as due soon. */
+export const DUE_SOON_DAYS = 30
+
+export const CalibrationStatus = z.enum(['valid', 'due_soon', 'expired', 'never', 'retired'])
+export type CalibrationStatus = z.infer<typeof CalibrationStatus>
+
+interface InstrumentRow {
+  instrument_id: string
+  owner_lab_id: string
+  name: string
+  quantity: string
+  model: string | null
+  serial_no: string | null
+  level: InstrumentLevel
+  registered_on: string
+  retired_on: string | null
+  retired_reason: string | null
+}
+
+interface CalibrationRow {
+  instrument_id: string
+  certificate_no: string
+  calibrating_lab_id: string
+  calibrated_on: string
+  due_on: string
+  uncertainty: string
+  reference_instrument_id: string | null
+  passed: number
+  expired_on: string | null
+}
+
+const daysBetween = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000)
+
+/** The passed calibration with the latest date on or before `day`: the one an instrument relies on. */
+function currentCalibration(
+  db: Database.Database,
+  instrumentId: string,
+  day: string,
+): CalibrationRow | undefined {
+  return db
+    .prepare(
+      `SELECT * FROM calibrations WHERE instrument_id = ? AND passed = 1 AND calibrated_on <= ?
+       ORDER BY calibrated_on DESC, rowid DESC LIMIT 1`,
+    )
+    .get(instrumentId, day) as CalibrationRow | undefined
+}
+
+export function calibrationStatus(
+  instrument: Pick<InstrumentRow, 'retired_on'>,
+  calibration: Pick<CalibrationRow, 'due_on' | 'expired_on'> | undefined,
+  day: string,
+): CalibrationStatus {
+  if (instrument.retired_on !== null && instrument.retired_on <= day) return 'retired'
+  if (!calibration) return 'never'
+  if (calibration.due_on <= day || (calibration.expired_on !== null && calibration.expired_on <= day))
+    return 'expired'
+  return daysBetween(day, calibration.due_on) <= DUE_SOON_DAYS ? 'due_soon' : 'valid'
+}
+
+function findInstrument(db: Database.Database, instrumentId: string): InstrumentRow | undefined {
+  return db.prepare('SELECT * FROM instruments WHERE instrument_id = ?').get(instrumentId) as
+    | InstrumentRow
+    | undefined
+}
+
+/** Labs act only on instruments they own; the metrology institute (and admin) on any. */
+function requireOwnerOrInstitute(actor: Actor, ownerLabId: string, instrumentId: string) {
+  if (actor.role === 'lab' && actor.org !== ownerLabId) {
+    throw new ForbiddenError(`instrument ${instrumentId} belongs to lab ${ownerLabId}, not to ${actor.org}`)
+  }
+}
+
+/** The owner check needs the read model: it runs in `enrich`, after the model caught up. */
+function ownerChecked<C extends InstrumentCommand>(deps: ServiceDeps, actor: Actor, instrumentId: string) {
+  return (command: C): C => {
+    const instrument = findInstrument(deps.runner(INSTRUMENTS_PROJECTION).db, instrumentId)
+    if (!instrument) throw new NotFoundError('instrument', instrumentId)
+    requireOwnerOrInstitute(actor, instrument.owner_lab_id, instrumentId)
+    return command
+  }
+}
+
+function referenceFact(
+  db: Database.Database,
+  referenceId: string,
+  calibratedOn: string,
+): ReferenceFact | null {
+  const reference = findInstrument(db, referenceId)
+  if (!reference) return null
+  const calibration = db
+    .prepare(
+      `SELECT * FROM calibrations WHERE instrument_id = ? AND calibrated_on <= ?
+       ORDER BY calibrated_on DESC, rowid DESC LIMIT 1`,
+    )
+    .get(referenceId, calibratedOn) as CalibrationRow | undefined
+  return {
+    instrumentId: reference.instrument_id,
+    level: reference.level,
+    retiredOn: reference.retired_on,
+    calibration: calibration
+      ? {
+          certificateNo: calibration.certificate_no,
+          calibratedOn: calibration.calibrated_on,
+          dueOn: calibration.due_on,
+          expiredOn: calibration.expired_on,
+          passed: calibration.passed === 1,
+        }
+      : null,
+  }
+}
+
+function calibrationView(c: CalibrationRow) {
+  return {
+    certificateNo: c.certificate_no,
+    calibratingLabId: c.calibrating_lab_id,
+    calibratedOn: c.calibrated_on,
+    dueOn: c.due_on,
+    uncertainty: c.uncertainty,
+    referenceInstrumentId: c.reference_instrument_id,
+    passed: c.passed === 1,
+    expiredOn: c.expired_on,
+  }
+}
+
+/** Climbs from an instrument through the references of its current calibrations; cycles cut. */
+function traceabilityChain(db: Database.Database, start: InstrumentRow, day: string) {
+  const chain = []
+  const seen = new Set<string>()
+  let cursor: InstrumentRow | undefined = start
+  while (cursor && !seen.has(cursor.instrument_id)) {
+    seen.add(cursor.instrument_id)
+    const calibration = currentCalibration(db, cursor.instrument_id, day)
+    chain.push({
+      instrumentId: cursor.instrument_id,
+      name: cursor.name,
+      level: cursor.level,
+      ownerLabId: cursor.owner_lab_id,
+      status: calibrationStatus(cursor, calibration, day),
+      calibration: calibration ? calibrationView(calibration) : null,
+    })
+    if (cursor.level === 'national' || !calibration?.reference_instrument_id) break
+    cursor = findInstrument(db, calibration.reference_instrument_id)
+  }
+  return { links: chain, reachesNational: chain.at(-1)?.level === 'national' }
+}
+
+export const metrologyRouter = router({
+  registerInstrument: rolesProcedure('lab', 'metrology_institute')
+    .input(metrology.RegisterInstrument)
+    .mutation(({ ctx, input }) => {
+      requireOwnerOrInstitute(ctx.actor, input.ownerLabId, input.instrumentId)
+      return runCommand({
+        deps: ctx.deps,
+        actor: ctx.actor,
+        decider: instrumentDecider,
+        streamName: instrumentStream(input.instrumentId),
+        command: { type: 'RegisterInstrument', input },
+        commandId: input.commandId,
+        occurredAt: isoDay(ctx.deps.now()),
+      })
+    }),
+  calibrate: rolesProcedure('lab', 'metrology_institute')
+    .input(metrology.CalibrateInstrument.safeExtend(MinPosition))
+    .mutation(({ ctx, input: { minPosition, ...input } }) => {
+      if (ctx.actor.role === 'lab' && ctx.actor.org !== input.calibratingLabId) {
+        throw new ForbiddenError(
+          `lab ${ctx.actor.org} may record only its own calibrations, not those of ${input.calibratingLabId}`,
+        )
+      }
+      const command: InstrumentCommand = { type: 'CalibrateInstrument', input, facts: { reference: null } }
+      return runCommand({
+        deps: ctx.deps,
+        actor: ctx.actor,
+        decider: instrumentDecider,
+        streamName: instrumentStream(input.instrumentId),
+        command,
+        commandId: input.commandId,
+        occurredAt: input.calibratedOn,
+        readModels: [INSTRUMENTS_PROJECTION],
+        minPosition,
+        enrich: (cmd) => {
+          if (cmd.type !== 'CalibrateInstrument' || input.referenceInstrumentId === undefined) return cmd
+          const db = ctx.deps.runner(INSTRUMENTS_PROJECTION).db
+          return {
+            ...cmd,
+            facts: { reference: referenceFact(db, input.referenceInstrumentId, input.calibratedOn) },
+          }
+        },
+      })
+    }),
+  expireCalibration: rolesProcedure('lab', 'metrology_institute')
+    .input(metrology.ExpireCalibration)
+    .mutation(({ ctx, input }) =>
+      runCommand({
+        deps: ctx.deps,
+        actor: ctx.actor,
+        decider: instrumentDecider,
+        streamName: instrumentStream(input.instrumentId),
+        command: { type: 'ExpireCalibration', input } as InstrumentCommand,
+        commandId: input.commandId,
+        occurredAt: input.on,
+        readModels: [INSTRUMENTS_PROJECTION],
+        enrich: ownerChecked(ctx.deps, ctx.actor, input.instrumentId),
+      }),
+    ),
+  retire: rolesProcedure('lab', 'metrology_institute')
+    .input(metrology.RetireInstrument)
+    .mutation(({ ctx, input }) =>
+      runCommand({
+        deps: ctx.deps,
+        actor: ctx.actor,
+        decider: instrumentDecider,
+        streamName: instrumentStream(input.instrumentId),
+        command: { type: 'RetireInstrument', input } as InstrumentCommand,
+        commandId: input.commandId,
+        occurredAt: input.on,
+        readModels: [INSTRUMENTS_PROJECTION],
+        enrich: ownerChecked(ctx.deps, ctx.actor, input.instrumentId),
+      }),
+    ),
+
+  listInstruments: authedProcedure
+    .input(
+      z.object({
+        ownerLabId: z.string().trim().min(1).optional(),
+        /** Instruments in service whose current calibration falls due before this date. */
+        dueBefore: IsoDate.optional(),
+        limit: z.number().int().min(1).max(200).default(50),
+        offset: z.number().int().min(0).default(0),
+        ...MinPosition,
+      }),
+    )
+    .query(async ({ ctx, input }) => {
+      const db = await readModel(ctx.deps, INSTRUMENTS_PROJECTION, input.minPosition)
+      const today = isoDay(ctx.deps.now())
+      const conditions: string[] = []
+      const params: Record<string, string | number> = { today }
+      if (input.ownerLabId) {
+        conditions.push('i.owner_lab_id = @owner')
+        params.owner = input.ownerLabId
+      }
+      if (input.dueBefore) {
+        conditions.push('c.due_on < @dueBefore AND i.retired_on IS NULL')
+        params.dueBefore = input.dueBefore
+      }
+      const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''
+      const from = `FROM instruments i LEFT JOIN calibrations c ON c.rowid = (
+          SELECT c2.rowid FROM calibrations c2 WHERE c2.instrument_id = i.instrument_id AND c2.passed = 1
+            AND c2.calibrated_on <= @today ORDER BY c2.calibrated_on DESC, c2.rowid DESC LIMIT 1)`
+      const total = (db.prepare(`SELECT COUNT(*) AS n ${from} ${where}`).get(params) as { n: number }).n
+      const rows = db
+        .prepare(
+          `SELECT i.*, c.certificate_no, c.calibrated_on, c.due_on, c.expired_on ${from} ${where}
+           ORDER BY i.instrument_id LIMIT @limit OFFSET @offset`,
+        )
+        .all({ ...params, limit: input.limit, offset: input.offset }) as Array<
+        InstrumentRow & {
+          certificate_no: string | null
+          calibrated_on: string | null
+          due_on: string | null
+          expired_on: string | null
+        }
+      >
+      return {
+        total,
+        items: rows.map((row) => {
+          const calibration =
+            row.certificate_no !== null && row.due_on !== null
+              ? { due_on: row.due_on, expired_on: row.expired_on }
+              : undefined
+          return {
+            instrumentId: row.instrument_id,
+            ownerLabId: row.owner_lab_id,
+            name: row.name,
+            quantity: row.quantity,
+            level: row.level,
+            certificateNo: row.certificate_no,
+            calibratedOn: row.calibrated_on,
+            dueOn: row.due_on,
+            status: calibrationStatus(row, calibration, today),
+          }
+        }),
+      }
+    }),
+
+  getInstrument: authedProcedure
+    .input(z.object({ instrumentId: z.string().trim().min(1), ...MinPosition }))
+    .query(async ({ ctx, input }) => {
+      const db = await readModel(ctx.deps, INSTRUMENTS_PROJECTION, input.minPosition)
+      const today = isoDay(ctx.deps.now())
+      const instrument = findInstrument(db, input.instrumentId)
+      if (!instrument) throw new NotFoundError('instrument', input.instrumentId)
+      const history = db
+        .prepare('SELECT * FROM calibrations WHERE instrument_id = ? ORDER BY calibrated_on, rowid')
+        .all(input.instrumentId) as CalibrationRow[]
+      return {
+        instrumentId: instrument.instrument_id,
+        ownerLabId: instrument.owner_lab_id,
+        name: instrument.name,
+        quantity: instrument.quantity,
+        model: instrument.model,
+        serialNo: instrument.serial_no,
+        level: instrument.level,
+        registeredOn: instrument.registered_on,
+        retiredOn: instrument.retired_on,
+        retiredReason: instrument.retired_reason,
+        status: calibrationStatus(instrument, currentCalibration(db, instrument.instrument_id, today), today),
+        calibrations: history.map(calibrationView),
+        traceability: traceabilityChain(db, instrument, today),
+      }
+    }),
+})

@@ -1,0 +1,355 @@
+import { IsoDate, StandardKind, standardKey, standards } from '@qi/contracts'
+import { NotFoundError } from '@qi/decider'
+import { authedProcedure, readModel, rolesProcedure, router, runCommand } from '@qi/trpc'
+import type Database from 'better-sqlite3'
+import { z } from 'zod'
+import { type Lifecycle, type StandardCommand, standardDecider } from '../domain/standard'
+import { technicalCommitteeDecider } from '../domain/technical-committee'
+import { CATALOGUE_PROJECTION, STATUS_SQL } from '../projections/catalogue'
+
+const { standardStream, tcStream } = standards
+
+export const StandardStatus = z.enum(['draft', 'published', 'effective', 'superseded', 'withdrawn'])
+const MinPosition = { minPosition: z.bigint().nonnegative().optional() }
+
+const isoDay = (date: Date) => date.toISOString().slice(0, 10)
+
+interface StandardRow {
+  code: string
+  version: string
+  kind: string
+  mandatory: number
+  title_zh: string
+  title_en: string | null
+  ccs: string | null
+  technical_committee: string | null
+  led_by_province: number
+  lifecycle: Lifecycle
+  status: z.infer<typeof StandardStatus>
+  drafted_at: string
+  replaces_code: string | null
+  replaces_version: string | null
+  published_on: string | null
+  effective_from: string | null
+  replaced_by_code: string | null
+  replaced_by_version: string | null
+  superseded_on: string | null
+  transition_ends_on: string | null
+  withdrawn_on: string | null
+  withdrawn_reason: string | null
+  adopted_code: string | null
+  adopted_version: string | null
+  adoption_degree: string | null
+}
+
+const SELECT_STANDARD = `SELECT s.*, ${STATUS_SQL} AS status FROM standards s`
+
+function icsOf(db: Database.Database, code: string, version: string): string[] {
+  return (
+    db
+      .prepare('SELECT ics FROM standard_ics WHERE code = ? AND version = ? ORDER BY ics')
+      .all(code, version) as Array<{
+      ics: string
+    }>
+  ).map((row) => row.ics)
+}
+
+function summary(row: StandardRow, ics: string[]) {
+  return {
+    code: row.code,
+    version: row.version,
+    key: standardKey(row),
+    kind: row.kind,
+    mandatory: row.mandatory === 1,
+    titleZh: row.title_zh,
+    titleEn: row.title_en,
+    ics,
+    technicalCommittee: row.technical_committee,
+    status: row.status,
+    publishedOn: row.published_on,
+    effectiveFrom: row.effective_from,
+  }
+}
+
+function findStandard(
+  db: Database.Database,
+  code: string,
+  version: string,
+  today: string,
+): StandardRow | undefined {
+  return db
+    .prepare(`${SELECT_STANDARD} WHERE s.code = @code AND s.version = @version`)
+    .get({ code, version, today }) as StandardRow | undefined
+}
+
+function chainLink(row: StandardRow) {
+  return {
+    code: row.code,
+    version: row.version,
+    status: row.status,
+    publishedOn: row.published_on,
+    effectiveFrom: row.effective_from,
+    supersededOn: row.superseded_on,
+    transitionEndsOn: row.transition_ends_on,
+    withdrawnOn: row.withdrawn_on,
+  }
+}
+
+/** Walks `replaces` back and `replaced_by` forward from a standard; oldest first, cycles cut. */
+function supersessionChain(db: Database.Database, start: StandardRow, today: string) {
+  const seen = new Set([standardKey(start)])
+  const earlier: StandardRow[] = []
+  let cursor = start
+  while (cursor.replaces_code && cursor.replaces_version) {
+    const previous = findStandard(db, cursor.replaces_code, cursor.replaces_version, today)
+    if (!previous || seen.has(standardKey(previous))) break
+    seen.add(standardKey(previous))
+    earlier.unshift(previous)
+    cursor = previous
+  }
+  const later: StandardRow[] = []
+  cursor = start
+  while (cursor.replaced_by_code && cursor.replaced_by_version) {
+    const next = findStandard(db, cursor.replaced_by_code, cursor.replaced_by_version, today)
+    if (!next || seen.has(standardKey(next))) break
+    seen.add(standardKey(next))
+    later.push(next)
+    cursor = next
+  }
+  return [...earlier, start, ...later].map(chainLink)
+}
+
+/** Business date of a fact without its own date (drafting, adoption): today. */
+const today = (ctx: { deps: { now(): Date } }) => isoDay(ctx.deps.now())
+
+export const standardsRouter = router({
+  draft: rolesProcedure('standards_institute')
+    .input(standards.DraftStandard)
+    .mutation(({ ctx, input }) =>
+      runCommand({
+        deps: ctx.deps,
+        actor: ctx.actor,
+        decider: standardDecider,
+        streamName: standardStream(input),
+        command: { type: 'DraftStandard', input },
+        commandId: input.commandId,
+        occurredAt: today(ctx),
+      }),
+    ),
+  publish: rolesProcedure('standards_institute')
+    .input(standards.PublishStandard)
+    .mutation(({ ctx, input }) =>
+      runCommand({
+        deps: ctx.deps,
+        actor: ctx.actor,
+        decider: standardDecider,
+        streamName: standardStream(input),
+        command: { type: 'PublishStandard', input },
+        commandId: input.commandId,
+        occurredAt: input.publishedOn,
+      }),
+    ),
+  amend: rolesProcedure('standards_institute')
+    .input(standards.AmendStandard)
+    .mutation(({ ctx, input }) =>
+      runCommand({
+        deps: ctx.deps,
+        actor: ctx.actor,
+        decider: standardDecider,
+        streamName: standardStream(input),
+        command: { type: 'AmendStandard', input },
+        commandId: input.commandId,
+        occurredAt: input.effectiveFrom,
+      }),
+    ),
+  supersede: rolesProcedure('standards_institute')
+    .input(standards.SupersedeStandard.extend(MinPosition))
+    .mutation(({ ctx, input: { minPosition, ...input } }) =>
+      runCommand({
+        deps: ctx.deps,
+        actor: ctx.actor,
+        decider: standardDecider,
+        streamName: standardStream(input),
+        command: { type: 'SupersedeStandard', input, facts: { replacement: null } } as StandardCommand,
+        commandId: input.commandId,
+        occurredAt: input.supersededOn,
+        readModels: [CATALOGUE_PROJECTION],
+        minPosition,
+        enrich: (command) => {
+          const db = ctx.deps.runner(CATALOGUE_PROJECTION).db
+          const row = db
+            .prepare('SELECT code, version, lifecycle FROM standards WHERE code = ? AND version = ?')
+            .get(input.replacedBy.code, input.replacedBy.version) as
+            | { code: string; version: string; lifecycle: Lifecycle }
+            | undefined
+          return command.type === 'SupersedeStandard'
+            ? { ...command, facts: { replacement: row ?? null } }
+            : command
+        },
+      }),
+    ),
+  withdraw: rolesProcedure('standards_institute')
+    .input(standards.WithdrawStandard)
+    .mutation(({ ctx, input }) =>
+      runCommand({
+        deps: ctx.deps,
+        actor: ctx.actor,
+        decider: standardDecider,
+        streamName: standardStream(input),
+        command: { type: 'WithdrawStandard', input },
+        commandId: input.commandId,
+        occurredAt: input.withdrawnOn,
+      }),
+    ),
+  adoptInternational: rolesProcedure('standards_institute')
+    .input(standards.AdoptInternationalStandard)
+    .mutation(({ ctx, input }) =>
+      runCommand({
+        deps: ctx.deps,
+        actor: ctx.actor,
+        decider: standardDecider,
+        streamName: standardStream(input),
+        command: { type: 'AdoptInternationalStandard', input },
+        commandId: input.commandId,
+        occurredAt: today(ctx),
+      }),
+    ),
+  establishTc: rolesProcedure('standards_institute')
+    .input(standards.EstablishTechnicalCommittee)
+    .mutation(({ ctx, input }) =>
+      runCommand({
+        deps: ctx.deps,
+        actor: ctx.actor,
+        decider: technicalCommitteeDecider,
+        streamName: tcStream(input.tcId),
+        command: { type: 'EstablishTechnicalCommittee', input },
+        commandId: input.commandId,
+        occurredAt: input.establishedOn,
+      }),
+    ),
+
+  list: authedProcedure
+    .input(
+      z.object({
+        search: z.string().trim().max(100).optional(),
+        kind: StandardKind.optional(),
+        status: StandardStatus.optional(),
+        ics: z.string().trim().max(20).optional(),
+        /** As-of date for the computed status; today when absent. */
+        asOf: IsoDate.optional(),
+        limit: z.number().int().min(1).max(200).default(50),
+        offset: z.number().int().min(0).default(0),
+        ...MinPosition,
+      }),
+    )
+    .query(async ({ ctx, input }) => {
+      const db = await readModel(ctx.deps, CATALOGUE_PROJECTION, input.minPosition)
+      const conditions: string[] = []
+      const params: Record<string, string | number> = { today: input.asOf ?? today(ctx) }
+      if (input.search) {
+        conditions.push(
+          `(s.code LIKE @search ESCAPE '\\' OR s.title_zh LIKE @search ESCAPE '\\' OR s.title_en LIKE @search ESCAPE '\\'
+            OR (s.code || '-' || s.version) LIKE @search ESCAPE '\\')`,
+        )
+        params.search = `%${input.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+      }
+      if (input.kind) {
+        conditions.push('s.kind = @kind')
+        params.kind = input.kind
+      }
+      if (input.status) {
+        conditions.push(`(${STATUS_SQL}) = @status`)
+        params.status = input.status
+      }
+      if (input.ics) {
+        // An ICS prefix (e.g. 03.120) matches every code under it.
+        conditions.push(
+          'EXISTS (SELECT 1 FROM standard_ics i WHERE i.code = s.code AND i.version = s.version AND (i.ics = @ics OR i.ics LIKE @icsPrefix))',
+        )
+        params.ics = input.ics
+        params.icsPrefix = `${input.ics}.%`
+      }
+      const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''
+      const total = (
+        db.prepare(`SELECT COUNT(*) AS n FROM standards s ${where}`).get(params) as { n: number }
+      ).n
+      const rows = db
+        .prepare(`${SELECT_STANDARD} ${where} ORDER BY s.code, s.version DESC LIMIT @limit OFFSET @offset`)
+        .all({ ...params, limit: input.limit, offset: input.offset }) as StandardRow[]
+      return { total, items: rows.map((row) => summary(row, icsOf(db, row.code, row.version))) }
+    }),
+
+  get: authedProcedure
+    .input(z.object({ code: z.string().trim().min(1), version: z.string().trim().min(1), ...MinPosition }))
+    .query(async ({ ctx, input }) => {
+      const db = await readModel(ctx.deps, CATALOGUE_PROJECTION, input.minPosition)
+      const day = today(ctx)
+      const row = findStandard(db, input.code, input.version, day)
+      if (!row) throw new NotFoundError('standard', standardKey(input))
+      const amendments = (
+        db
+          .prepare(
+            'SELECT amendment_no, summary, effective_from FROM amendments WHERE code = ? AND version = ? ORDER BY amendment_no',
+          )
+          .all(row.code, row.version) as Array<{
+          amendment_no: number
+          summary: string
+          effective_from: string
+        }>
+      ).map((a) => ({ amendmentNo: a.amendment_no, summary: a.summary, effectiveFrom: a.effective_from }))
+      const otherVersions = (
+        db
+          .prepare(`${SELECT_STANDARD} WHERE s.code = @code AND s.version <> @version ORDER BY s.version`)
+          .all({ code: row.code, version: row.version, today: day }) as StandardRow[]
+      ).map(chainLink)
+      return {
+        ...summary(row, icsOf(db, row.code, row.version)),
+        ccs: row.ccs,
+        ledByProvince: row.led_by_province === 1,
+        draftedAt: row.drafted_at,
+        replaces:
+          row.replaces_code && row.replaces_version
+            ? { code: row.replaces_code, version: row.replaces_version }
+            : null,
+        replacedBy:
+          row.replaced_by_code && row.replaced_by_version
+            ? { code: row.replaced_by_code, version: row.replaced_by_version }
+            : null,
+        supersededOn: row.superseded_on,
+        transitionEndsOn: row.transition_ends_on,
+        withdrawnOn: row.withdrawn_on,
+        withdrawnReason: row.withdrawn_reason,
+        adoption:
+          row.adopted_code && row.adopted_version
+            ? { code: row.adopted_code, version: row.adopted_version, degree: row.adoption_degree }
+            : null,
+        amendments,
+        supersessionChain: supersessionChain(db, row, day),
+        otherVersions,
+      }
+    }),
+
+  tcs: authedProcedure.input(z.object({ ...MinPosition }).optional()).query(async ({ ctx, input }) => {
+    const db = await readModel(ctx.deps, CATALOGUE_PROJECTION, input?.minPosition)
+    const rows = db
+      .prepare(
+        `SELECT t.tc_id, t.name, t.level, t.established_on,
+           (SELECT COUNT(*) FROM standards s WHERE s.technical_committee = t.tc_id) AS standards
+         FROM technical_committees t ORDER BY t.level, t.tc_id`,
+      )
+      .all() as Array<{
+      tc_id: string
+      name: string
+      level: string
+      established_on: string
+      standards: number
+    }>
+    return rows.map((r) => ({
+      tcId: r.tc_id,
+      name: r.name,
+      level: r.level,
+      establishedOn: r.established_on,
+      standards: r.standards,
+    }))
+  }),
+})
