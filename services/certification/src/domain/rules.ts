@@ -12,18 +12,17 @@ export function checkBodyAccredited(
 ): void {
   const rule = 'body-accredited'
   const no = certificate.accreditationNo
-  const fail = (message: string, field = 'accreditationNo'): never => {
-    throw new RuleViolationError(rule, message, no, field)
-  }
-  if (!accreditation) return fail(`accreditation ${no} is not on record; check the accreditation number`)
+  const violation = (message: string, field = 'accreditationNo') =>
+    new RuleViolationError(rule, message, no, field)
+  if (!accreditation) throw violation(`accreditation ${no} is not on record; check the accreditation number`)
   if (accreditation.labId !== certificate.bodyId) {
-    fail(
+    throw violation(
       `accreditation ${no} belongs to ${accreditation.labId}, not to certification body ${certificate.bodyId}`,
     )
   }
   const on = certificate.issuedOn
   if (on < accreditation.validFrom || on > accreditation.validUntil) {
-    fail(
+    throw violation(
       `accreditation ${no} is valid ${accreditation.validFrom} to ${accreditation.validUntil}, not on ${on}`,
     )
   }
@@ -31,13 +30,13 @@ export function checkBodyAccredited(
   if (inactive) {
     const until = inactive.to ? ` until ${inactive.to}` : ''
     const reason = inactive.reason ? ` (${inactive.reason})` : ''
-    fail(
+    throw violation(
       `accreditation ${no} was ${inactive.status} from ${inactive.from}${until}${reason}; the certificate is dated ${on}`,
     )
   }
   if (!accreditation.schemes.includes(certificate.scheme)) {
     const covered = accreditation.schemes.length > 0 ? accreditation.schemes.join(', ') : 'no scheme'
-    fail(`accreditation ${no} covers ${covered}, not the scheme ${certificate.scheme}`, 'scheme')
+    throw violation(`accreditation ${no} covers ${covered}, not the scheme ${certificate.scheme}`, 'scheme')
   }
 }
 
@@ -53,27 +52,29 @@ export function checkBasisReports(
   const rule = 'basis-report-valid'
   reportNos.forEach((reportNo, index) => {
     const field = `basisReports.${index}`
-    const fail = (message: string): never => {
-      throw new RuleViolationError(rule, message, reportNo, field)
-    }
+    const violation = (message: string) => new RuleViolationError(rule, message, reportNo, field)
     const report = reports[reportNo]
-    if (!report) return fail(`test report ${reportNo} is not on record`)
+    if (!report) throw violation(`test report ${reportNo} is not on record`)
     if (report.revokedOn !== null) {
       const reason = report.revokeReason ? ` (${report.revokeReason})` : ''
-      fail(`test report ${reportNo} was revoked on ${report.revokedOn}${reason}; it cannot be a basis report`)
+      throw violation(
+        `test report ${reportNo} was revoked on ${report.revokedOn}${reason}; it cannot be a basis report`,
+      )
     }
     if (report.replacedBy !== null) {
-      fail(
+      throw violation(
         `test report ${reportNo} was replaced by amended report ${report.replacedBy}; use ${report.replacedBy} instead`,
       )
     }
     if (report.conformity !== 'conforms') {
-      fail(
+      throw violation(
         `test report ${reportNo} states '${report.conformity}', not conformity; it cannot support a certificate`,
       )
     }
     if (report.issuedOn > on)
-      fail(`test report ${reportNo} was issued on ${report.issuedOn}, after the certificate date ${on}`)
+      throw violation(
+        `test report ${reportNo} was issued on ${report.issuedOn}, after the certificate date ${on}`,
+      )
   })
 }
 
