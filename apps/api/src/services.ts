@@ -1,3 +1,5 @@
+import { certificationService } from '@qi/certification'
+import { testingService } from '@qi/testing'
 import type { ServiceModule } from '@qi/trpc'
 
 /**
@@ -5,4 +7,4 @@ import type { ServiceModule } from '@qi/trpc'
  * dependencies, its module here (platform.ts registers its projections) and its router in
  * root.ts under the module's name (explicitly, so that `AppRouter` keeps the router's types).
  */
-export const serviceModules: ServiceModule[] = []
+export const serviceModules: ServiceModule[] = [testingService, certificationService]
