@@ -324,6 +324,75 @@ describe('issuing a report', () => {
     expect(await caller(actors.labA).listReports({})).toMatchObject({ total: 0 })
   })
 
+  it.each<[string, () => Promise<unknown>, RegExp]>([
+    [
+      'a scope line reduced before the tests',
+      () =>
+        platform.seed(
+          accreditation.AccreditationScopeReduced,
+          accreditation.labStream('LAB-A'),
+          {
+            labId: 'LAB-A',
+            accreditationNo: 'CNAS L0001',
+            lineIds: ['L2'],
+            reason: 'no proficiency testing',
+            on: '2024-04-01',
+          },
+          '2024-04-01',
+        ),
+      /method GB 4706-2019 §8 is not in the scope of accreditation CNAS L0001/,
+    ],
+    [
+      'a withdrawn standard',
+      () =>
+        platform.seed(
+          standards.StandardWithdrawn,
+          standards.standardStream({ code: 'GB 4706', version: '2019' }),
+          { code: 'GB 4706', version: '2019', withdrawnOn: '2024-05-01', reason: 'obsolete' },
+          '2024-05-01',
+        ),
+      /standard GB 4706-2019 was withdrawn on 2024-05-01/,
+    ],
+    [
+      'a retired instrument',
+      () =>
+        platform.seed(
+          metrology.InstrumentRetired,
+          metrology.instrumentStream('TH-07'),
+          { instrumentId: 'TH-07', on: '2024-05-04', reason: 'damaged' },
+          '2024-05-04',
+        ),
+      /instrument TH-07 was retired on 2024-05-04/,
+    ],
+    [
+      'a calibration metrology recorded as expired early',
+      () =>
+        platform.seed(
+          metrology.CalibrationExpired,
+          metrology.instrumentStream('TH-07'),
+          { instrumentId: 'TH-07', certificateNo: 'CAL-1', on: '2024-05-03' },
+          '2024-05-03',
+        ),
+      /instrument TH-07 calibration expired 2024-05-03 \(certificate CAL-1\)/,
+    ],
+    [
+      'a withdrawn accreditation',
+      () =>
+        platform.seed(
+          accreditation.AccreditationWithdrawn,
+          accreditation.labStream('LAB-A'),
+          { labId: 'LAB-A', accreditationNo: 'CNAS L0001', reason: 'fraud', on: '2024-04-15' },
+          '2024-04-15',
+        ),
+      /accreditation CNAS L0001 was withdrawn from 2024-04-15 \(fraud\)/,
+    ],
+  ])('follows the other contexts: refuses a report after %s', async (_change, arrange, message) => {
+    await arrange()
+    const error = await refusal(caller(actors.labA).issueReport(report))
+    expect(error.code).toBe('PRECONDITION_FAILED')
+    expect(error.message).toMatch(message)
+  })
+
   it('refuses a lab issuing as another lab and roles other than lab', async () => {
     expect((await refusal(caller(actors.labB).issueReport(report))).code).toBe('FORBIDDEN')
     expect((await refusal(caller(actors.enterprise).issueReport(report))).code).toBe('FORBIDDEN')
