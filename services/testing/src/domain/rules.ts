@@ -153,11 +153,8 @@ function checkStandardsEffective(report: ReportUnderTest, standards: ReportFacts
   })
 }
 
-/**
- * Why the standard could not be applied from `from` to `to`, or null when it could. Shared with
- * nothing outside this service: certification keeps its own copy of the rule on its own facts.
- */
-export function standardProblem(
+/** Why the standard could not be applied from `from` to `to`, or null when it could. */
+function standardProblem(
   ref: { code: string; version: string },
   standard: StandardFact | undefined,
   from: string,
