@@ -1,8 +1,10 @@
 import { accreditationService } from '@qi/accreditation'
+import { certificationService } from '@qi/certification'
 import { industrializationService } from '@qi/industrialization'
 import { lineageService } from '@qi/lineage'
 import { metrologyService } from '@qi/metrology'
 import { standardsService } from '@qi/standards'
+import { testingService } from '@qi/testing'
 import { router } from '@qi/trpc'
 import { systemRouter } from './system-router'
 
@@ -14,6 +16,8 @@ export const appRouter = router({
   standards: standardsService.router,
   accreditation: accreditationService.router,
   metrology: metrologyService.router,
+  testing: testingService.router,
+  certification: certificationService.router,
 })
 
 export type AppRouter = typeof appRouter

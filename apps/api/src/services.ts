@@ -1,8 +1,10 @@
 import { accreditationService } from '@qi/accreditation'
+import { certificationService } from '@qi/certification'
 import { industrializationService } from '@qi/industrialization'
 import { lineageService } from '@qi/lineage'
 import { metrologyService } from '@qi/metrology'
 import { standardsService } from '@qi/standards'
+import { testingService } from '@qi/testing'
 import type { ServiceModule } from '@qi/trpc'
 
 /**
@@ -14,6 +16,8 @@ export const serviceModules: ServiceModule[] = [
   standardsService,
   accreditationService,
   metrologyService,
+  testingService,
+  certificationService,
   industrializationService,
   lineageService,
 ]

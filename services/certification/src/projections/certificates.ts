@@ -1,0 +1,181 @@
+import { certification } from '@qi/contracts'
+import type { Projection } from '@qi/projections'
+import type Database from 'better-sqlite3'
+import type { z } from 'zod'
+import type { CertificateStatus } from '../domain/certificate'
+import { applyWith, on } from './handlers'
+
+/**
+ * Certificates with their status history (valid → suspended ↔ valid → withdrawn / expired). Each
+ * history row keeps valid_from / valid_to (exclusive), the reason and the cause (manual or the
+ * policy that triggered it), so "valid on a date" is a range query. Scope changes are kept too.
+ */
+export const CERTIFICATION_CERTIFICATES = 'certification.certificates'
+
+export type CertificateContent = z.infer<typeof certification.CertificateIssued.schema>
+
+function changeStatus(
+  db: Database.Database,
+  certificateNo: string,
+  status: CertificateStatus,
+  from: string,
+  reason: string | null,
+  cause: { kind: string; ref?: string } | null,
+) {
+  db.prepare('UPDATE certificate_status SET valid_to = ? WHERE certificate_no = ? AND valid_to IS NULL').run(
+    from,
+    certificateNo,
+  )
+  db.prepare(
+    `INSERT INTO certificate_status (certificate_no, status, valid_from, valid_to, reason, cause_kind, cause_ref)
+     VALUES (?, ?, ?, NULL, ?, ?, ?)`,
+  ).run(certificateNo, status, from, reason, cause?.kind ?? null, cause?.ref ?? null)
+  db.prepare('UPDATE certificates SET status = ?, status_since = ? WHERE certificate_no = ?').run(
+    status,
+    from,
+    certificateNo,
+  )
+}
+
+export const certificatesProjection: Projection = {
+  name: CERTIFICATION_CERTIFICATES,
+  version: 1,
+  setup(db) {
+    db.exec(`
+      CREATE TABLE certificates (
+        certificate_no TEXT PRIMARY KEY, body_id TEXT NOT NULL, accreditation_no TEXT NOT NULL,
+        holder_id TEXT NOT NULL, holder_name TEXT NOT NULL, product_id TEXT NOT NULL, product_name TEXT NOT NULL,
+        scheme TEXT NOT NULL, issued_on TEXT NOT NULL, expires_on TEXT NOT NULL, status TEXT NOT NULL,
+        status_since TEXT NOT NULL, content TEXT NOT NULL
+      );
+      CREATE INDEX certificates_by_body ON certificates (body_id);
+      CREATE INDEX certificates_by_holder ON certificates (holder_id);
+      CREATE INDEX certificates_by_product ON certificates (product_id);
+      CREATE TABLE certificate_status (
+        certificate_no TEXT NOT NULL, status TEXT NOT NULL, valid_from TEXT NOT NULL, valid_to TEXT,
+        reason TEXT, cause_kind TEXT, cause_ref TEXT
+      );
+      CREATE INDEX certificate_status_by_certificate ON certificate_status (certificate_no);
+      CREATE TABLE scope_changes (certificate_no TEXT NOT NULL, on_date TEXT NOT NULL, reason TEXT NOT NULL, changes TEXT NOT NULL);
+    `)
+  },
+  apply: applyWith([
+    on(certification.CertificateIssued, (data, db) => {
+      db.prepare(
+        `INSERT OR REPLACE INTO certificates (certificate_no, body_id, accreditation_no, holder_id, holder_name, product_id,
+           product_name, scheme, issued_on, expires_on, status, status_since, content)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'valid', ?, ?)`,
+      ).run(
+        data.certificateNo,
+        data.bodyId,
+        data.accreditationNo,
+        data.holder.enterpriseId,
+        data.holder.name,
+        data.product.productId,
+        data.product.name,
+        data.scheme,
+        data.issuedOn,
+        data.expiresOn,
+        data.issuedOn,
+        JSON.stringify(data),
+      )
+      changeStatus(db, data.certificateNo, 'valid', data.issuedOn, null, null)
+    }),
+    on(certification.CertificateSuspended, (data, db) =>
+      changeStatus(db, data.certificateNo, 'suspended', data.from, data.reason, data.cause),
+    ),
+    on(certification.CertificateRestored, (data, db) =>
+      changeStatus(db, data.certificateNo, 'valid', data.on, data.reason, { kind: 'manual' }),
+    ),
+    on(certification.CertificateWithdrawn, (data, db) =>
+      changeStatus(db, data.certificateNo, 'withdrawn', data.on, data.reason, data.cause),
+    ),
+    on(certification.CertificateExpired, (data, db) =>
+      changeStatus(db, data.certificateNo, 'expired', data.on, null, null),
+    ),
+    on(certification.CertificateScopeChanged, (data, db) => {
+      const row = db
+        .prepare('SELECT content FROM certificates WHERE certificate_no = ?')
+        .get(data.certificateNo) as { content: string } | undefined
+      if (!row) return
+      const content = JSON.parse(row.content) as CertificateContent
+      const updated: CertificateContent = {
+        ...content,
+        product: { ...content.product, models: data.models ?? content.product.models },
+        standards: data.standards ?? content.standards,
+        basisReports: data.basisReports ?? content.basisReports,
+      }
+      db.prepare('UPDATE certificates SET content = ? WHERE certificate_no = ?').run(
+        JSON.stringify(updated),
+        data.certificateNo,
+      )
+      const { certificateNo, on: onDate, reason, ...changes } = data
+      db.prepare(
+        'INSERT INTO scope_changes (certificate_no, on_date, reason, changes) VALUES (?, ?, ?, ?)',
+      ).run(certificateNo, onDate, reason, JSON.stringify(changes))
+    }),
+  ]),
+}
+
+export interface CertificateRow {
+  certificate_no: string
+  body_id: string
+  accreditation_no: string
+  holder_id: string
+  holder_name: string
+  product_id: string
+  product_name: string
+  scheme: string
+  issued_on: string
+  expires_on: string
+  status: CertificateStatus
+  status_since: string
+  content: string
+}
+
+export interface CertificateStatusRow {
+  status: CertificateStatus
+  valid_from: string
+  valid_to: string | null
+  reason: string | null
+  cause_kind: string | null
+  cause_ref: string | null
+}
+
+export function findCertificate(db: Database.Database, certificateNo: string): CertificateRow | undefined {
+  return db.prepare('SELECT * FROM certificates WHERE certificate_no = ?').get(certificateNo) as
+    | CertificateRow
+    | undefined
+}
+
+export function certificateHistory(db: Database.Database, certificateNo: string): CertificateStatusRow[] {
+  return db
+    .prepare(
+      'SELECT status, valid_from, valid_to, reason, cause_kind, cause_ref FROM certificate_status WHERE certificate_no = ? ORDER BY rowid',
+    )
+    .all(certificateNo) as CertificateStatusRow[]
+}
+
+export function certificateStatusOn(
+  db: Database.Database,
+  certificateNo: string,
+  on: string,
+): CertificateStatusRow | undefined {
+  return db
+    .prepare(
+      `SELECT status, valid_from, valid_to, reason, cause_kind, cause_ref FROM certificate_status
+       WHERE certificate_no = ? AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?) ORDER BY rowid DESC LIMIT 1`,
+    )
+    .get(certificateNo, on, on) as CertificateStatusRow | undefined
+}
+
+export function scopeChanges(db: Database.Database, certificateNo: string) {
+  const rows = db
+    .prepare('SELECT on_date, reason, changes FROM scope_changes WHERE certificate_no = ? ORDER BY rowid')
+    .all(certificateNo) as Array<{ on_date: string; reason: string; changes: string }>
+  return rows.map((r) => ({
+    on: r.on_date,
+    reason: r.reason,
+    changes: JSON.parse(r.changes) as Record<string, unknown>,
+  }))
+}

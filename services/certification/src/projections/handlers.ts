@@ -1,0 +1,24 @@
+import { type DomainEvent, domainCatalogue, type EventDefinition } from '@qi/contracts'
+import type { RecordedEvent } from '@qi/eventstore'
+import type Database from 'better-sqlite3'
+import type { z } from 'zod'
+
+type Handler = (event: DomainEvent, db: Database.Database) => void
+
+/** Binds a handler to one event definition, typing its data by the definition's schema. */
+export function on<D extends EventDefinition>(
+  definition: D,
+  handler: (data: z.infer<D['schema']>, db: Database.Database, event: DomainEvent) => void,
+): [string, Handler] {
+  // The catalogue validated the data against this very schema, so the narrowing is sound.
+  return [definition.type, (event, db) => handler(event.data as z.infer<D['schema']>, db, event)]
+}
+
+/** A projection's `apply`: decodes (upcasts, validates) only the events it handles. */
+export function applyWith(handlers: Array<[string, Handler]>) {
+  const byType = new Map(handlers)
+  return (event: RecordedEvent, db: Database.Database) => {
+    const handler = byType.get(event.type)
+    if (handler) handler(domainCatalogue.decode(event), db)
+  }
+}

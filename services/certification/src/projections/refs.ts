@@ -1,0 +1,264 @@
+import { accreditation, standardKey, standards, testing } from '@qi/contracts'
+import type { Projection } from '@qi/projections'
+import type Database from 'better-sqlite3'
+import type { BasisReportFact, BodyAccreditationFact, CertificateFacts, StandardFact } from '../domain/facts'
+import { applyWith, on } from './handlers'
+
+/**
+ * certification's own copy of the facts rule 2 needs: test reports (with amendments and
+ * revocations) from testing, accreditations with schemes and inactive periods from accreditation,
+ * and standards' lifecycle dates from standards. Body names serve public verification.
+ */
+export const CERTIFICATION_REFS = 'certification.refs'
+
+function ensureStandard(db: Database.Database, ref: { code: string; version: string }) {
+  db.prepare('INSERT OR IGNORE INTO standards (standard_key, code, version) VALUES (?, ?, ?)').run(
+    standardKey(ref),
+    ref.code,
+    ref.version,
+  )
+}
+
+function closeInactivePeriods(db: Database.Database, accreditationNo: string, on: string) {
+  db.prepare('UPDATE inactive_periods SET to_date = ? WHERE accreditation_no = ? AND to_date IS NULL').run(
+    on,
+    accreditationNo,
+  )
+}
+
+function openInactivePeriod(
+  db: Database.Database,
+  accreditationNo: string,
+  status: string,
+  from: string,
+  reason: string | null,
+) {
+  closeInactivePeriods(db, accreditationNo, from)
+  db.prepare(
+    'INSERT INTO inactive_periods (accreditation_no, status, from_date, to_date, reason) VALUES (?, ?, ?, NULL, ?)',
+  ).run(accreditationNo, status, from, reason)
+}
+
+function addSchemes(db: Database.Database, accreditationNo: string, schemes: readonly string[]) {
+  const insert = db.prepare(
+    'INSERT OR IGNORE INTO accreditation_schemes (accreditation_no, scheme) VALUES (?, ?)',
+  )
+  for (const scheme of schemes) insert.run(accreditationNo, scheme)
+}
+
+function insertReport(
+  db: Database.Database,
+  report: { reportNo: string; labId: string; issuedOn: string; conformity: string },
+) {
+  db.prepare(
+    `INSERT OR REPLACE INTO reports (report_no, lab_id, issued_on, conformity, replaced_by, revoked_on, revoke_reason)
+     VALUES (?, ?, ?, ?, NULL, NULL, NULL)`,
+  ).run(report.reportNo, report.labId, report.issuedOn, report.conformity)
+}
+
+export const certificationRefsProjection: Projection = {
+  name: CERTIFICATION_REFS,
+  version: 1,
+  setup(db) {
+    db.exec(`
+      CREATE TABLE reports (
+        report_no TEXT PRIMARY KEY, lab_id TEXT NOT NULL, issued_on TEXT NOT NULL, conformity TEXT NOT NULL,
+        replaced_by TEXT, revoked_on TEXT, revoke_reason TEXT
+      );
+      CREATE TABLE bodies (body_id TEXT PRIMARY KEY, name TEXT NOT NULL);
+      CREATE TABLE accreditations (
+        accreditation_no TEXT PRIMARY KEY, lab_id TEXT NOT NULL, valid_from TEXT NOT NULL, valid_until TEXT NOT NULL
+      );
+      CREATE TABLE accreditation_schemes (accreditation_no TEXT NOT NULL, scheme TEXT NOT NULL, PRIMARY KEY (accreditation_no, scheme));
+      CREATE TABLE inactive_periods (
+        accreditation_no TEXT NOT NULL, status TEXT NOT NULL, from_date TEXT NOT NULL, to_date TEXT, reason TEXT
+      );
+      CREATE INDEX inactive_periods_by_accreditation ON inactive_periods (accreditation_no);
+      CREATE TABLE standards (
+        standard_key TEXT PRIMARY KEY, code TEXT NOT NULL, version TEXT NOT NULL,
+        published_on TEXT, effective_from TEXT, superseded_on TEXT, replaced_by TEXT,
+        transition_ends_on TEXT, withdrawn_on TEXT
+      );
+    `)
+  },
+  apply: applyWith([
+    on(testing.TestReportIssued, (data, db) => insertReport(db, data)),
+    on(testing.TestReportAmended, (data, db) => {
+      insertReport(db, data)
+      db.prepare('UPDATE reports SET replaced_by = ? WHERE report_no = ?').run(
+        data.reportNo,
+        data.previousReportNo,
+      )
+    }),
+    on(testing.TestReportRevoked, (data, db) => {
+      db.prepare('UPDATE reports SET revoked_on = ?, revoke_reason = ? WHERE report_no = ?').run(
+        data.revokedOn,
+        data.reason,
+        data.reportNo,
+      )
+    }),
+    on(accreditation.LabRegistered, (data, db) => {
+      db.prepare(
+        'INSERT INTO bodies (body_id, name) VALUES (?, ?) ON CONFLICT (body_id) DO UPDATE SET name = excluded.name',
+      ).run(data.labId, data.name)
+    }),
+    on(accreditation.LabAccredited, (data, db) => {
+      db.prepare(
+        `INSERT INTO accreditations (accreditation_no, lab_id, valid_from, valid_until) VALUES (?, ?, ?, ?)
+         ON CONFLICT (accreditation_no) DO UPDATE SET lab_id = excluded.lab_id, valid_from = excluded.valid_from,
+           valid_until = excluded.valid_until`,
+      ).run(data.accreditationNo, data.labId, data.validFrom, data.validUntil)
+      // A renewal grants the accreditation afresh: earlier suspensions or expiry end with it.
+      closeInactivePeriods(db, data.accreditationNo, data.validFrom)
+      addSchemes(db, data.accreditationNo, data.schemes)
+    }),
+    on(accreditation.AccreditationScopeExtended, (data, db) =>
+      addSchemes(db, data.accreditationNo, data.schemes),
+    ),
+    on(accreditation.AccreditationSuspended, (data, db) =>
+      openInactivePeriod(db, data.accreditationNo, 'suspended', data.from, data.reason),
+    ),
+    on(accreditation.AccreditationRestored, (data, db) =>
+      closeInactivePeriods(db, data.accreditationNo, data.on),
+    ),
+    on(accreditation.AccreditationWithdrawn, (data, db) =>
+      openInactivePeriod(db, data.accreditationNo, 'withdrawn', data.on, data.reason),
+    ),
+    on(accreditation.AccreditationExpired, (data, db) =>
+      openInactivePeriod(db, data.accreditationNo, 'expired', data.on, null),
+    ),
+    on(standards.StandardDrafted, (data, db) => ensureStandard(db, data)),
+    on(standards.StandardPublished, (data, db) => {
+      ensureStandard(db, data)
+      db.prepare('UPDATE standards SET published_on = ?, effective_from = ? WHERE standard_key = ?').run(
+        data.publishedOn,
+        data.effectiveFrom,
+        standardKey(data),
+      )
+    }),
+    on(standards.StandardSuperseded, (data, db) => {
+      ensureStandard(db, data)
+      db.prepare(
+        'UPDATE standards SET superseded_on = ?, replaced_by = ?, transition_ends_on = ? WHERE standard_key = ?',
+      ).run(data.supersededOn, standardKey(data.replacedBy), data.transitionEndsOn, standardKey(data))
+    }),
+    on(standards.StandardWithdrawn, (data, db) => {
+      ensureStandard(db, data)
+      db.prepare('UPDATE standards SET withdrawn_on = ? WHERE standard_key = ?').run(
+        data.withdrawnOn,
+        standardKey(data),
+      )
+    }),
+  ]),
+}
+
+function loadReport(db: Database.Database, reportNo: string): BasisReportFact | undefined {
+  const row = db.prepare('SELECT * FROM reports WHERE report_no = ?').get(reportNo) as
+    | {
+        report_no: string
+        lab_id: string
+        issued_on: string
+        conformity: BasisReportFact['conformity']
+        replaced_by: string | null
+        revoked_on: string | null
+        revoke_reason: string | null
+      }
+    | undefined
+  if (!row) return undefined
+  return {
+    reportNo: row.report_no,
+    labId: row.lab_id,
+    issuedOn: row.issued_on,
+    conformity: row.conformity,
+    replacedBy: row.replaced_by,
+    revokedOn: row.revoked_on,
+    revokeReason: row.revoke_reason,
+  }
+}
+
+function loadAccreditation(db: Database.Database, accreditationNo: string): BodyAccreditationFact | null {
+  const row = db.prepare('SELECT * FROM accreditations WHERE accreditation_no = ?').get(accreditationNo) as
+    | { accreditation_no: string; lab_id: string; valid_from: string; valid_until: string }
+    | undefined
+  if (!row) return null
+  const schemes = db
+    .prepare('SELECT scheme FROM accreditation_schemes WHERE accreditation_no = ? ORDER BY scheme')
+    .all(accreditationNo) as Array<{ scheme: string }>
+  const periods = db
+    .prepare(
+      'SELECT status, from_date, to_date, reason FROM inactive_periods WHERE accreditation_no = ? ORDER BY rowid',
+    )
+    .all(accreditationNo) as Array<{
+    status: 'suspended' | 'withdrawn' | 'expired'
+    from_date: string
+    to_date: string | null
+    reason: string | null
+  }>
+  return {
+    accreditationNo: row.accreditation_no,
+    labId: row.lab_id,
+    validFrom: row.valid_from,
+    validUntil: row.valid_until,
+    schemes: schemes.map((s) => s.scheme),
+    inactivePeriods: periods.map((p) => ({
+      status: p.status,
+      from: p.from_date,
+      to: p.to_date,
+      reason: p.reason,
+    })),
+  }
+}
+
+function loadStandard(db: Database.Database, key: string): StandardFact | undefined {
+  const row = db.prepare('SELECT * FROM standards WHERE standard_key = ?').get(key) as
+    | {
+        code: string
+        version: string
+        published_on: string | null
+        effective_from: string | null
+        superseded_on: string | null
+        replaced_by: string | null
+        transition_ends_on: string | null
+        withdrawn_on: string | null
+      }
+    | undefined
+  if (!row) return undefined
+  return {
+    code: row.code,
+    version: row.version,
+    publishedOn: row.published_on,
+    effectiveFrom: row.effective_from,
+    supersededOn: row.superseded_on,
+    replacedBy: row.replaced_by,
+    transitionEndsOn: row.transition_ends_on,
+    withdrawnOn: row.withdrawn_on,
+  }
+}
+
+/** Looks up every fact rule 2 needs for these reports, standards and accreditation. */
+export function loadCertificateFacts(
+  db: Database.Database,
+  wanted: {
+    accreditationNo?: string
+    basisReports?: readonly string[]
+    standards?: ReadonlyArray<{ code: string; version: string }>
+  },
+): CertificateFacts {
+  const reports: CertificateFacts['reports'] = {}
+  for (const reportNo of wanted.basisReports ?? []) reports[reportNo] = loadReport(db, reportNo)
+  const standardsByKey: CertificateFacts['standards'] = {}
+  for (const ref of wanted.standards ?? [])
+    standardsByKey[standardKey(ref)] = loadStandard(db, standardKey(ref))
+  return {
+    accreditation: wanted.accreditationNo ? loadAccreditation(db, wanted.accreditationNo) : null,
+    reports,
+    standards: standardsByKey,
+  }
+}
+
+export function bodyName(db: Database.Database, bodyId: string): string | null {
+  const row = db.prepare('SELECT name FROM bodies WHERE body_id = ?').get(bodyId) as
+    | { name: string }
+    | undefined
+  return row?.name ?? null
+}

@@ -1,0 +1,242 @@
+import { IsoDate, testing } from '@qi/contracts'
+import { ForbiddenError, NotFoundError } from '@qi/decider'
+import {
+  type Actor,
+  authedProcedure,
+  publicProcedure,
+  readModel,
+  rolesProcedure,
+  router,
+  runCommand,
+} from '@qi/trpc'
+import { z } from 'zod'
+import { reportDecider } from '../domain/report'
+import { labName, loadReportFacts, TESTING_REFS } from '../projections/refs'
+import {
+  findReport,
+  loadPreviousReport,
+  type ReportContent,
+  type ReportRow,
+  statusHistory,
+  statusOn,
+  TESTING_REPORTS,
+} from '../projections/reports'
+
+/** A lab issues and amends reports only as itself (its actor.org is its labId); admin is exempt. */
+function assertActsAsLab(actor: Actor, labId: string) {
+  if (actor.role !== 'admin' && actor.org !== labId) {
+    throw new ForbiddenError(
+      `you act for ${actor.org}; a lab may only issue reports as itself, not as ${labId}`,
+    )
+  }
+}
+
+const today = (now: Date) => now.toISOString().slice(0, 10)
+
+function summary(row: ReportRow) {
+  return {
+    reportNo: row.report_no,
+    labId: row.lab_id,
+    accreditationNo: row.accreditation_no,
+    customerName: row.customer_name,
+    productId: row.product_id,
+    productName: row.product_name,
+    model: row.model,
+    testedFrom: row.tested_from,
+    testedTo: row.tested_to,
+    issuedOn: row.issued_on,
+    conformity: row.conformity,
+    status: row.status,
+    replacedBy: row.replaced_by,
+    previousReportNo: row.previous_report_no,
+  }
+}
+
+const ReportStatusFilter = z.enum(['valid', 'amended', 'revoked'])
+
+export const testingRouter = router({
+  issueReport: rolesProcedure('lab')
+    .input(testing.IssueTestReport)
+    .mutation(({ ctx, input }) => {
+      assertActsAsLab(ctx.actor, input.labId)
+      return runCommand({
+        deps: ctx.deps,
+        actor: ctx.actor,
+        decider: reportDecider,
+        streamName: testing.reportStream(input.reportNo),
+        command: {
+          type: 'IssueTestReport',
+          data: input,
+          facts: { accreditation: null, instruments: {}, standards: {} },
+        },
+        commandId: input.commandId,
+        occurredAt: input.testedTo,
+        readModels: [TESTING_REFS],
+        enrich: (command) =>
+          command.type === 'IssueTestReport'
+            ? { ...command, facts: loadReportFacts(ctx.deps.runner(TESTING_REFS).db, input) }
+            : command,
+      })
+    }),
+
+  amendReport: rolesProcedure('lab')
+    .input(testing.AmendTestReport)
+    .mutation(({ ctx, input }) => {
+      assertActsAsLab(ctx.actor, input.labId)
+      return runCommand({
+        deps: ctx.deps,
+        actor: ctx.actor,
+        decider: reportDecider,
+        streamName: testing.reportStream(input.reportNo),
+        command: {
+          type: 'AmendTestReport',
+          data: input,
+          facts: { accreditation: null, instruments: {}, standards: {}, previousReport: null },
+          requestedBy: { role: ctx.actor.role, org: ctx.actor.org },
+        },
+        commandId: input.commandId,
+        occurredAt: input.testedTo,
+        readModels: [TESTING_REFS, TESTING_REPORTS],
+        enrich: (command) =>
+          command.type === 'AmendTestReport'
+            ? {
+                ...command,
+                facts: {
+                  ...loadReportFacts(ctx.deps.runner(TESTING_REFS).db, input),
+                  previousReport: loadPreviousReport(
+                    ctx.deps.runner(TESTING_REPORTS).db,
+                    input.previousReportNo,
+                  ),
+                },
+              }
+            : command,
+      })
+    }),
+
+  revokeReport: rolesProcedure('lab', 'regulator')
+    .input(testing.RevokeTestReport)
+    .mutation(({ ctx, input }) =>
+      runCommand({
+        deps: ctx.deps,
+        actor: ctx.actor,
+        decider: reportDecider,
+        streamName: testing.reportStream(input.reportNo),
+        command: {
+          type: 'RevokeTestReport',
+          data: input,
+          requestedBy: { role: ctx.actor.role, org: ctx.actor.org },
+        },
+        commandId: input.commandId,
+        occurredAt: input.revokedOn,
+      }),
+    ),
+
+  listReports: authedProcedure
+    .input(
+      z.object({
+        labId: z.string().optional(),
+        productId: z.string().optional(),
+        status: ReportStatusFilter.optional(),
+        search: z.string().trim().max(100).optional(),
+        limit: z.number().int().min(1).max(200).default(50),
+        offset: z.number().int().min(0).default(0),
+        minPosition: z.bigint().optional(),
+      }),
+    )
+    .query(async ({ ctx, input }) => {
+      const db = await readModel(ctx.deps, TESTING_REPORTS, input.minPosition)
+      const where: string[] = []
+      const params: string[] = []
+      if (input.labId) {
+        where.push('lab_id = ?')
+        params.push(input.labId)
+      }
+      if (input.productId) {
+        where.push('product_id = ?')
+        params.push(input.productId)
+      }
+      if (input.status) {
+        where.push('status = ?')
+        params.push(input.status)
+      }
+      if (input.search) {
+        where.push('(report_no LIKE ? OR product_name LIKE ? OR model LIKE ? OR customer_name LIKE ?)')
+        const pattern = `%${input.search}%`
+        params.push(pattern, pattern, pattern, pattern)
+      }
+      const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''
+      const total = (
+        db.prepare(`SELECT COUNT(*) AS n FROM reports ${clause}`).get(...params) as { n: number }
+      ).n
+      const rows = db
+        .prepare(`SELECT * FROM reports ${clause} ORDER BY issued_on DESC, report_no LIMIT ? OFFSET ?`)
+        .all(...params, input.limit, input.offset) as ReportRow[]
+      return { total, items: rows.map(summary) }
+    }),
+
+  getReport: authedProcedure
+    .input(z.object({ reportNo: z.string().min(1), minPosition: z.bigint().optional() }))
+    .query(async ({ ctx, input }) => {
+      const db = await readModel(ctx.deps, TESTING_REPORTS, input.minPosition)
+      const row = findReport(db, input.reportNo)
+      if (!row) throw new NotFoundError('test report', input.reportNo)
+      const content = JSON.parse(row.content) as ReportContent
+      return {
+        ...summary(row),
+        report: content,
+        history: statusHistory(db, input.reportNo).map((h) => ({
+          status: h.status,
+          validFrom: h.valid_from,
+          validTo: h.valid_to,
+          reason: h.reason,
+          replacedBy: h.replaced_by,
+        })),
+      }
+    }),
+
+  /** Public verification by number: what the report covers and its status on a date. */
+  verifyReport: publicProcedure
+    .input(
+      z.object({ reportNo: z.string().min(1), on: IsoDate.optional(), minPosition: z.bigint().optional() }),
+    )
+    .query(async ({ ctx, input }) => {
+      const db = await readModel(ctx.deps, TESTING_REPORTS, input.minPosition)
+      const row = findReport(db, input.reportNo)
+      if (!row) throw new NotFoundError('test report', input.reportNo)
+      const content = JSON.parse(row.content) as ReportContent
+      const on = input.on ?? today(ctx.deps.now())
+      const status = statusOn(db, input.reportNo, on)
+      const standards = [
+        ...new Map(
+          content.results.map((r) => [
+            `${r.method.standardCode}-${r.method.standardVersion}`,
+            { code: r.method.standardCode, version: r.method.standardVersion },
+          ]),
+        ).values(),
+      ]
+      return {
+        reportNo: row.report_no,
+        lab: {
+          labId: row.lab_id,
+          name: labName(ctx.deps.runner(TESTING_REFS).db, row.lab_id),
+          accreditationNo: row.accreditation_no,
+        },
+        customerName: row.customer_name,
+        sample: {
+          productName: content.sample.productName,
+          model: content.sample.model,
+          batch: content.sample.batch ?? null,
+        },
+        standards,
+        testedFrom: row.tested_from,
+        testedTo: row.tested_to,
+        issuedOn: row.issued_on,
+        conformity: row.conformity,
+        on,
+        status: status?.status ?? ('not_issued' as const),
+        statusSince: status?.valid_from ?? null,
+        reason: status && status.status !== 'valid' ? status.reason : null,
+        replacedBy: status?.status === 'amended' ? status.replaced_by : null,
+      }
+    }),
+})

@@ -1,0 +1,139 @@
+import type { EventOf, testing } from '@qi/contracts'
+import {
+  ConflictError,
+  type Decider,
+  ForbiddenError,
+  InvalidCommandError,
+  NotFoundError,
+  RuleViolationError,
+} from '@qi/decider'
+import type { z } from 'zod'
+import type { PreviousReportFact, ReportFacts } from './facts'
+import { checkReportRules } from './rules'
+
+export type ReportEvent =
+  | EventOf<typeof testing.TestReportIssued>
+  | EventOf<typeof testing.TestReportAmended>
+  | EventOf<typeof testing.TestReportRevoked>
+
+/** Who asks; a lab may only act on its own reports (admin and regulator are exempt where allowed). */
+export interface Requester {
+  role: string
+  org: string
+}
+
+export type ReportCommand =
+  | { type: 'IssueTestReport'; data: z.infer<typeof testing.IssueTestReport>; facts: ReportFacts }
+  | {
+      type: 'AmendTestReport'
+      data: z.infer<typeof testing.AmendTestReport>
+      facts: ReportFacts & { previousReport: PreviousReportFact | null }
+      requestedBy: Requester
+    }
+  | { type: 'RevokeTestReport'; data: z.infer<typeof testing.RevokeTestReport>; requestedBy: Requester }
+
+/** The state of one report stream (`report-<reportNo>`); the stream starts with Issued or Amended. */
+export type ReportState =
+  | { status: 'none' }
+  | { status: 'valid' | 'revoked'; reportNo: string; labId: string; issuedOn: string }
+
+function withoutCommandId<T extends { commandId?: string }>(command: T): Omit<T, 'commandId'> {
+  const { commandId: _ignored, ...rest } = command
+  return rest
+}
+
+function decide(command: ReportCommand, state: ReportState): ReportEvent[] {
+  switch (command.type) {
+    case 'IssueTestReport': {
+      if (state.status !== 'none')
+        throw new ConflictError(`report ${command.data.reportNo} already exists; use a new report number`)
+      checkReportRules(command.data, command.facts)
+      return [{ type: 'TestReportIssued', data: withoutCommandId(command.data) }]
+    }
+    case 'AmendTestReport': {
+      const { data, facts, requestedBy } = command
+      if (state.status !== 'none')
+        throw new ConflictError(
+          `report ${data.reportNo} already exists; give the amended report a new number`,
+        )
+      if (data.previousReportNo === data.reportNo) {
+        throw new InvalidCommandError(
+          'the amended report needs a number different from the report it replaces',
+          'reportNo',
+        )
+      }
+      const previous = facts.previousReport
+      if (!previous) throw new NotFoundError('test report', data.previousReportNo)
+      if (previous.labId !== data.labId && requestedBy.role !== 'admin') {
+        throw new ForbiddenError(
+          `report ${previous.reportNo} was issued by lab ${previous.labId}; only that lab can amend it`,
+        )
+      }
+      if (previous.status === 'revoked') {
+        throw new RuleViolationError(
+          'previous-report-amendable',
+          `report ${previous.reportNo} was revoked on ${previous.revokedOn}; a revoked report cannot be amended, issue a new report`,
+          previous.reportNo,
+          'previousReportNo',
+        )
+      }
+      if (previous.status === 'amended') {
+        throw new RuleViolationError(
+          'previous-report-amendable',
+          `report ${previous.reportNo} was already replaced by report ${previous.replacedBy}; amend ${previous.replacedBy} instead`,
+          previous.reportNo,
+          'previousReportNo',
+        )
+      }
+      checkReportRules(data, facts)
+      return [{ type: 'TestReportAmended', data: withoutCommandId(data) }]
+    }
+    case 'RevokeTestReport': {
+      const { data, requestedBy } = command
+      if (state.status === 'none') throw new NotFoundError('test report', data.reportNo)
+      if (requestedBy.role === 'lab' && requestedBy.org !== state.labId) {
+        throw new ForbiddenError(
+          `report ${data.reportNo} was issued by lab ${state.labId}; only that lab or a regulator can revoke it`,
+        )
+      }
+      if (state.status === 'revoked') {
+        throw new RuleViolationError(
+          'report-not-revoked',
+          `report ${data.reportNo} is already revoked`,
+          data.reportNo,
+          'reportNo',
+        )
+      }
+      if (data.revokedOn < state.issuedOn) {
+        throw new RuleViolationError(
+          'revocation-after-issue',
+          `report ${data.reportNo} was issued on ${state.issuedOn}; the revocation date cannot be earlier`,
+          data.reportNo,
+          'revokedOn',
+        )
+      }
+      return [{ type: 'TestReportRevoked', data: withoutCommandId(data) }]
+    }
+  }
+}
+
+function evolve(state: ReportState, event: ReportEvent): ReportState {
+  switch (event.type) {
+    case 'TestReportIssued':
+    case 'TestReportAmended':
+      return {
+        status: 'valid',
+        reportNo: event.data.reportNo,
+        labId: event.data.labId,
+        issuedOn: event.data.issuedOn,
+      }
+    case 'TestReportRevoked':
+      return state.status === 'none' ? state : { ...state, status: 'revoked' }
+  }
+}
+
+export const reportDecider: Decider<ReportCommand, ReportEvent, ReportState> = {
+  initialState: () => ({ status: 'none' }),
+  evolve,
+  decide,
+}

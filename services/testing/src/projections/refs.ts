@@ -1,0 +1,300 @@
+import { accreditation, metrology, standardKey, standards } from '@qi/contracts'
+import type { Projection } from '@qi/projections'
+import type Database from 'better-sqlite3'
+import type { AccreditationFact, InstrumentFact, ReportFacts, StandardFact } from '../domain/facts'
+import type { ReportUnderTest } from '../domain/rules'
+import { applyWith, on } from './handlers'
+
+/**
+ * testing's own copy of the facts rule 1 needs, built from the standards, accreditation and
+ * metrology contexts' events: standards' lifecycle dates, accreditations with dated scope lines and
+ * inactive periods, instruments with their calibration history, and lab names for verification.
+ */
+export const TESTING_REFS = 'testing.refs'
+
+function ensureStandard(db: Database.Database, ref: { code: string; version: string }) {
+  db.prepare('INSERT OR IGNORE INTO standards (standard_key, code, version) VALUES (?, ?, ?)').run(
+    standardKey(ref),
+    ref.code,
+    ref.version,
+  )
+}
+
+function upsertScopeLine(
+  db: Database.Database,
+  accreditationNo: string,
+  line: { lineId: string; method: { standardCode: string; standardVersion: string; clause: string } },
+  addedOn: string,
+) {
+  db.prepare(
+    `INSERT INTO scope_lines (accreditation_no, line_id, standard_code, standard_version, clause, added_on, removed_on)
+     VALUES (?, ?, ?, ?, ?, ?, NULL)
+     ON CONFLICT (accreditation_no, line_id) DO UPDATE SET standard_code = excluded.standard_code,
+       standard_version = excluded.standard_version, clause = excluded.clause, added_on = excluded.added_on, removed_on = NULL`,
+  ).run(
+    accreditationNo,
+    line.lineId,
+    line.method.standardCode,
+    line.method.standardVersion,
+    line.method.clause,
+    addedOn,
+  )
+}
+
+function openInactivePeriod(
+  db: Database.Database,
+  accreditationNo: string,
+  status: string,
+  from: string,
+  reason: string | null,
+) {
+  closeInactivePeriods(db, accreditationNo, from)
+  db.prepare(
+    'INSERT INTO inactive_periods (accreditation_no, status, from_date, to_date, reason) VALUES (?, ?, ?, NULL, ?)',
+  ).run(accreditationNo, status, from, reason)
+}
+
+function closeInactivePeriods(db: Database.Database, accreditationNo: string, on: string) {
+  db.prepare('UPDATE inactive_periods SET to_date = ? WHERE accreditation_no = ? AND to_date IS NULL').run(
+    on,
+    accreditationNo,
+  )
+}
+
+export const testingRefsProjection: Projection = {
+  name: TESTING_REFS,
+  version: 1,
+  setup(db) {
+    db.exec(`
+      CREATE TABLE standards (
+        standard_key TEXT PRIMARY KEY, code TEXT NOT NULL, version TEXT NOT NULL,
+        published_on TEXT, effective_from TEXT, superseded_on TEXT, replaced_by TEXT,
+        transition_ends_on TEXT, withdrawn_on TEXT
+      );
+      CREATE TABLE labs (lab_id TEXT PRIMARY KEY, name TEXT NOT NULL);
+      CREATE TABLE accreditations (
+        accreditation_no TEXT PRIMARY KEY, lab_id TEXT NOT NULL, valid_from TEXT NOT NULL, valid_until TEXT NOT NULL
+      );
+      CREATE TABLE scope_lines (
+        accreditation_no TEXT NOT NULL, line_id TEXT NOT NULL, standard_code TEXT NOT NULL,
+        standard_version TEXT NOT NULL, clause TEXT NOT NULL, added_on TEXT NOT NULL, removed_on TEXT,
+        PRIMARY KEY (accreditation_no, line_id)
+      );
+      CREATE TABLE inactive_periods (
+        accreditation_no TEXT NOT NULL, status TEXT NOT NULL, from_date TEXT NOT NULL, to_date TEXT, reason TEXT
+      );
+      CREATE INDEX inactive_periods_by_accreditation ON inactive_periods (accreditation_no);
+      CREATE TABLE instruments (instrument_id TEXT PRIMARY KEY, owner_lab_id TEXT NOT NULL, retired_on TEXT);
+      CREATE TABLE calibrations (
+        instrument_id TEXT NOT NULL, certificate_no TEXT NOT NULL, calibrated_on TEXT NOT NULL,
+        due_on TEXT NOT NULL, passed INTEGER NOT NULL, expired_on TEXT,
+        PRIMARY KEY (instrument_id, certificate_no)
+      );
+    `)
+  },
+  apply: applyWith([
+    on(standards.StandardDrafted, (data, db) => ensureStandard(db, data)),
+    on(standards.StandardPublished, (data, db) => {
+      ensureStandard(db, data)
+      db.prepare('UPDATE standards SET published_on = ?, effective_from = ? WHERE standard_key = ?').run(
+        data.publishedOn,
+        data.effectiveFrom,
+        standardKey(data),
+      )
+    }),
+    on(standards.StandardSuperseded, (data, db) => {
+      ensureStandard(db, data)
+      db.prepare(
+        'UPDATE standards SET superseded_on = ?, replaced_by = ?, transition_ends_on = ? WHERE standard_key = ?',
+      ).run(data.supersededOn, standardKey(data.replacedBy), data.transitionEndsOn, standardKey(data))
+    }),
+    on(standards.StandardWithdrawn, (data, db) => {
+      ensureStandard(db, data)
+      db.prepare('UPDATE standards SET withdrawn_on = ? WHERE standard_key = ?').run(
+        data.withdrawnOn,
+        standardKey(data),
+      )
+    }),
+    on(accreditation.LabRegistered, (data, db) => {
+      db.prepare(
+        'INSERT INTO labs (lab_id, name) VALUES (?, ?) ON CONFLICT (lab_id) DO UPDATE SET name = excluded.name',
+      ).run(data.labId, data.name)
+    }),
+    on(accreditation.LabAccredited, (data, db) => {
+      db.prepare(
+        `INSERT INTO accreditations (accreditation_no, lab_id, valid_from, valid_until) VALUES (?, ?, ?, ?)
+         ON CONFLICT (accreditation_no) DO UPDATE SET lab_id = excluded.lab_id, valid_from = excluded.valid_from,
+           valid_until = excluded.valid_until`,
+      ).run(data.accreditationNo, data.labId, data.validFrom, data.validUntil)
+      // A renewal grants the accreditation afresh: earlier suspensions or expiry end with it.
+      closeInactivePeriods(db, data.accreditationNo, data.validFrom)
+      for (const line of data.scope) upsertScopeLine(db, data.accreditationNo, line, data.validFrom)
+    }),
+    on(accreditation.AccreditationScopeExtended, (data, db) => {
+      for (const line of data.lines) upsertScopeLine(db, data.accreditationNo, line, data.on)
+    }),
+    on(accreditation.AccreditationScopeReduced, (data, db) => {
+      const remove = db.prepare(
+        'UPDATE scope_lines SET removed_on = ? WHERE accreditation_no = ? AND line_id = ?',
+      )
+      for (const lineId of data.lineIds) remove.run(data.on, data.accreditationNo, lineId)
+    }),
+    on(accreditation.AccreditationSuspended, (data, db) =>
+      openInactivePeriod(db, data.accreditationNo, 'suspended', data.from, data.reason),
+    ),
+    on(accreditation.AccreditationRestored, (data, db) =>
+      closeInactivePeriods(db, data.accreditationNo, data.on),
+    ),
+    on(accreditation.AccreditationWithdrawn, (data, db) =>
+      openInactivePeriod(db, data.accreditationNo, 'withdrawn', data.on, data.reason),
+    ),
+    on(accreditation.AccreditationExpired, (data, db) =>
+      openInactivePeriod(db, data.accreditationNo, 'expired', data.on, null),
+    ),
+    on(metrology.InstrumentRegistered, (data, db) => {
+      db.prepare(
+        `INSERT INTO instruments (instrument_id, owner_lab_id, retired_on) VALUES (?, ?, NULL)
+         ON CONFLICT (instrument_id) DO UPDATE SET owner_lab_id = excluded.owner_lab_id`,
+      ).run(data.instrumentId, data.ownerLabId)
+    }),
+    on(metrology.InstrumentCalibrated, (data, db) => {
+      db.prepare(
+        `INSERT OR REPLACE INTO calibrations (instrument_id, certificate_no, calibrated_on, due_on, passed, expired_on)
+         VALUES (?, ?, ?, ?, ?, NULL)`,
+      ).run(data.instrumentId, data.certificateNo, data.calibratedOn, data.dueOn, data.passed ? 1 : 0)
+    }),
+    on(metrology.CalibrationExpired, (data, db) => {
+      db.prepare('UPDATE calibrations SET expired_on = ? WHERE instrument_id = ? AND certificate_no = ?').run(
+        data.on,
+        data.instrumentId,
+        data.certificateNo,
+      )
+    }),
+    on(metrology.InstrumentRetired, (data, db) => {
+      db.prepare('UPDATE instruments SET retired_on = ? WHERE instrument_id = ?').run(
+        data.on,
+        data.instrumentId,
+      )
+    }),
+  ]),
+}
+
+interface StandardRow {
+  code: string
+  version: string
+  published_on: string | null
+  effective_from: string | null
+  superseded_on: string | null
+  replaced_by: string | null
+  transition_ends_on: string | null
+  withdrawn_on: string | null
+}
+
+function loadStandard(db: Database.Database, key: string): StandardFact | undefined {
+  const row = db.prepare('SELECT * FROM standards WHERE standard_key = ?').get(key) as StandardRow | undefined
+  if (!row) return undefined
+  return {
+    code: row.code,
+    version: row.version,
+    publishedOn: row.published_on,
+    effectiveFrom: row.effective_from,
+    supersededOn: row.superseded_on,
+    replacedBy: row.replaced_by,
+    transitionEndsOn: row.transition_ends_on,
+    withdrawnOn: row.withdrawn_on,
+  }
+}
+
+function loadAccreditation(db: Database.Database, accreditationNo: string): AccreditationFact | null {
+  const row = db.prepare('SELECT * FROM accreditations WHERE accreditation_no = ?').get(accreditationNo) as
+    | { accreditation_no: string; lab_id: string; valid_from: string; valid_until: string }
+    | undefined
+  if (!row) return null
+  const periods = db
+    .prepare(
+      'SELECT status, from_date, to_date, reason FROM inactive_periods WHERE accreditation_no = ? ORDER BY rowid',
+    )
+    .all(accreditationNo) as Array<{
+    status: 'suspended' | 'withdrawn' | 'expired'
+    from_date: string
+    to_date: string | null
+    reason: string | null
+  }>
+  const lines = db
+    .prepare('SELECT * FROM scope_lines WHERE accreditation_no = ? ORDER BY line_id')
+    .all(accreditationNo) as Array<{
+    line_id: string
+    standard_code: string
+    standard_version: string
+    clause: string
+    added_on: string
+    removed_on: string | null
+  }>
+  return {
+    accreditationNo: row.accreditation_no,
+    labId: row.lab_id,
+    validFrom: row.valid_from,
+    validUntil: row.valid_until,
+    inactivePeriods: periods.map((p) => ({
+      status: p.status,
+      from: p.from_date,
+      to: p.to_date,
+      reason: p.reason,
+    })),
+    scope: lines.map((l) => ({
+      lineId: l.line_id,
+      method: { standardCode: l.standard_code, standardVersion: l.standard_version, clause: l.clause },
+      addedOn: l.added_on,
+      removedOn: l.removed_on,
+    })),
+  }
+}
+
+function loadInstrument(db: Database.Database, instrumentId: string): InstrumentFact | undefined {
+  const row = db.prepare('SELECT * FROM instruments WHERE instrument_id = ?').get(instrumentId) as
+    | { instrument_id: string; owner_lab_id: string; retired_on: string | null }
+    | undefined
+  if (!row) return undefined
+  const calibrations = db
+    .prepare('SELECT * FROM calibrations WHERE instrument_id = ? ORDER BY calibrated_on')
+    .all(instrumentId) as Array<{
+    certificate_no: string
+    calibrated_on: string
+    due_on: string
+    passed: number
+    expired_on: string | null
+  }>
+  return {
+    instrumentId: row.instrument_id,
+    ownerLabId: row.owner_lab_id,
+    retiredOn: row.retired_on,
+    calibrations: calibrations.map((c) => ({
+      certificateNo: c.certificate_no,
+      calibratedOn: c.calibrated_on,
+      dueOn: c.due_on,
+      passed: c.passed === 1,
+      expiredOn: c.expired_on,
+    })),
+  }
+}
+
+/** Looks up every fact rule 1 needs for this report. */
+export function loadReportFacts(db: Database.Database, report: ReportUnderTest): ReportFacts {
+  const instruments: ReportFacts['instruments'] = {}
+  for (const id of report.instrumentIds) instruments[id] = loadInstrument(db, id)
+  const standardsByKey: ReportFacts['standards'] = {}
+  for (const { method } of report.results) {
+    const key = standardKey({ code: method.standardCode, version: method.standardVersion })
+    standardsByKey[key] = loadStandard(db, key)
+  }
+  return {
+    accreditation: loadAccreditation(db, report.accreditationNo),
+    instruments,
+    standards: standardsByKey,
+  }
+}
+
+export function labName(db: Database.Database, labId: string): string | null {
+  const row = db.prepare('SELECT name FROM labs WHERE lab_id = ?').get(labId) as { name: string } | undefined
+  return row?.name ?? null
+}
