@@ -9,8 +9,9 @@ export interface MetricResult {
   unit: 'events/s'
   baseline: number
   baselineDescription: string
-  /** store / baseline: above 1 the store is faster than raw better-sqlite3. */
+  /** store / baseline, the median of per-pair ratios: above 1 the store is faster than raw better-sqlite3. */
   ratio: number | null
+  pairRatios: number[]
   target: Target | null
   met: boolean | null
   runs: number[]

@@ -13,7 +13,10 @@ import { type Durability, openRawDatabase, RawEventLog, rawReadAll } from './raw
 
 export interface BenchSettings {
   workDirectory: string
-  runs: number
+  /** Measured runs per append metric (short, time-boxed), after one warm-up pair. */
+  appendRuns: number
+  /** Measured runs per read metric (a pass over the whole log), after one warm-up pair. */
+  readRuns: number
   /** Length of one time-boxed append run. */
   appendBudgetMs: number
   /** Size of the log that reads, subscriptions and rebuilds go through. */
@@ -209,7 +212,7 @@ export function buildScenarios(settings: BenchSettings): {
     }
   }
 
-  const { runs } = settings
+  const { appendRuns, readRuns } = settings
   const scenarios: Scenario[] = []
   for (const durability of ['normal', 'full'] as const) {
     scenarios.push({
@@ -220,7 +223,7 @@ export function buildScenarios(settings: BenchSettings): {
       target: durability === 'normal' ? { kind: 'ratio', min: 0.7 } : null,
       measure: () =>
         paired(
-          runs,
+          appendRuns,
           () => storeAppendRun(durability, 1, ONE_EVENT),
           () => rawAppendRun(durability, 1, ONE_EVENT),
         ),
@@ -234,7 +237,7 @@ export function buildScenarios(settings: BenchSettings): {
     target: { kind: 'value', min: 150_000 },
     measure: () =>
       paired(
-        runs,
+        appendRuns,
         () => storeAppendRun('normal', 1, HUNDRED_EVENTS),
         () => rawAppendRun('normal', 1, HUNDRED_EVENTS),
       ),
@@ -249,7 +252,7 @@ export function buildScenarios(settings: BenchSettings): {
       target: null,
       measure: () =>
         paired(
-          runs,
+          appendRuns,
           () => storeAppendRun(durability, CONCURRENT_APPENDERS, ONE_EVENT),
           () => rawAppendRun(durability, CONCURRENT_APPENDERS, ONE_EVENT),
         ),
@@ -262,7 +265,7 @@ export function buildScenarios(settings: BenchSettings): {
       durability: null,
       baselineDescription: 'better-sqlite3: SELECT pages by position + JSON.parse of data and metadata',
       target: null,
-      measure: () => paired(runs, storeReadAllRun, rawReadAllRun),
+      measure: () => paired(readRuns, storeReadAllRun, rawReadAllRun),
     },
     {
       id: 'subscribe-to-all-catch-up',
@@ -270,7 +273,7 @@ export function buildScenarios(settings: BenchSettings): {
       durability: null,
       baselineDescription: 'better-sqlite3: SELECT pages by position + JSON.parse of data and metadata',
       target: { kind: 'value', min: 200_000 },
-      measure: () => paired(runs, storeCatchUpRun, rawReadAllRun),
+      measure: () => paired(readRuns, storeCatchUpRun, rawReadAllRun),
     },
     {
       id: 'projection-rebuild',
@@ -279,7 +282,7 @@ export function buildScenarios(settings: BenchSettings): {
       baselineDescription:
         'better-sqlite3: SELECT pages + upsert per event, one transaction per page with checkpoint',
       target: null,
-      measure: () => paired(runs, storeRebuildRun, rawRebuildRun),
+      measure: () => paired(readRuns, storeRebuildRun, rawRebuildRun),
     },
   )
 
