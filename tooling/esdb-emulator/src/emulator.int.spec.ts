@@ -261,11 +261,11 @@ describe('esdb emulator protocol', () => {
       expect(latest?.event?.type).toBe('$metadata')
     })
 
-    it('refuses writes to other system streams', async () => {
-      const error = await rejection(
-        appendOnlyClient.appendToStream('$system-x', jsonEvent({ type: 'A', data: {} })),
-      )
-      expect(error).toBeInstanceOf(AccessDeniedError)
+    it('refuses writes to other system streams, on Append and on BatchAppend', async () => {
+      for (const writer of [appendOnlyClient, client]) {
+        const error = await rejection(writer.appendToStream('$system-x', jsonEvent({ type: 'A', data: {} })))
+        expect(error).toBeInstanceOf(AccessDeniedError)
+      }
     })
   })
 

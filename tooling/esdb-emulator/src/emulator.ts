@@ -34,7 +34,7 @@ const STREAMS_SERVICE = 'event_store.client.streams.Streams'
 
 function supportedMethods(advertiseBatchAppend: boolean) {
   const methods: Array<[service: string, method: string, features: string[]]> = [
-    [STREAMS_SERVICE, 'read', ['position', 'events']],
+    [STREAMS_SERVICE, 'read', []],
     [STREAMS_SERVICE, 'append', []],
     [STREAMS_SERVICE, 'delete', []],
     [STREAMS_SERVICE, 'tombstone', []],
@@ -97,7 +97,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     stop() {
       stopped ??= (async () => {
         shutdown.abort()
-        await new Promise<void>((resolve) => server.tryShutdown(() => resolve()))
+        // Subscriptions and BatchAppend streams are ended by `shutdown`; a client that keeps a
+        // call open anyway must not keep stop() waiting forever.
+        await new Promise<void>((resolve) => {
+          const force = setTimeout(() => {
+            server.forceShutdown()
+            resolve()
+          }, 5_000)
+          server.tryShutdown(() => {
+            clearTimeout(force)
+            resolve()
+          })
+        })
         await backend.close()
       })()
       return stopped

@@ -3,6 +3,8 @@ import { parseArgs } from 'node:util'
 import { startEmulator } from './emulator'
 
 const { values } = parseArgs({
+  // `pnpm start -- --port 2113` forwards the `--` separator itself.
+  args: process.argv.slice(2).filter((argument) => argument !== '--'),
   options: {
     port: { type: 'string', default: process.env.ESDB_EMULATOR_PORT ?? '2113' },
     path: { type: 'string', default: process.env.ESDB_EMULATOR_PATH ?? ':memory:' },

@@ -264,12 +264,19 @@ export function streamsService(
     }
     const pending = new Map<string, PendingBatch>()
     const closed = new AbortController()
-    call.on('cancelled', () => closed.abort())
-    call.on('error', () => closed.abort())
-    call.on('end', () => {
+    const inFlight = new Set<Promise<void>>()
+    // The client half-closes when it is disposed: answer the appends already received, then end.
+    const endCall = async () => {
+      await Promise.allSettled([...inFlight])
+      if (closed.signal.aborted) return
       closed.abort()
       call.end()
-    })
+    }
+    call.on('cancelled', () => closed.abort())
+    call.on('error', () => closed.abort())
+    call.on('end', endCall)
+    shutdown.addEventListener('abort', endCall)
+    closed.signal.addEventListener('abort', () => shutdown.removeEventListener('abort', endCall))
 
     function statusWithDetail(code: number, message: string, typeName: string, payload: Uint8Array) {
       const detail = new GoogleAny()
@@ -346,6 +353,16 @@ export function streamsService(
           detail.serializeBinary(),
         )
       }
+      if (isPortError(error)) {
+        const detail = new sharedPb.BadRequest()
+        detail.setMessage(error.message)
+        return statusWithDetail(
+          codePb.Code.INVALID_ARGUMENT,
+          error.message,
+          'event_store.client.BadRequest',
+          detail.serializeBinary(),
+        )
+      }
       const accessDeniedError = error instanceof Error && 'code' in error && error.code === 7
       if (accessDeniedError) {
         return statusWithDetail(
@@ -377,7 +394,9 @@ export function streamsService(
       for (const message of request.getProposedMessagesList()) batch.events.push(proposedEvent(message))
       if (request.getIsFinal()) {
         pending.delete(key)
-        void complete(batch)
+        const completion = complete(batch)
+        inFlight.add(completion)
+        void completion.finally(() => inFlight.delete(completion))
       }
     })
   }
