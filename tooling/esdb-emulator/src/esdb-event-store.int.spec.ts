@@ -18,7 +18,9 @@ afterAll(async () => {
   await emulator?.stop()
 })
 
+// Twice the suite's default subscription wait: 4000 gRPC appends on a busy 2-core machine.
 runEventStoreConformance(
   'esdb (emulator)',
   () => new EsdbEventStore({ connectionString: emulator.connectionString }),
+  { waitMs: 120_000 },
 )

@@ -17,5 +17,6 @@ describe.skipIf(!connectionString)('EventStoreDB server', { timeout: 180_000 }, 
   runEventStoreConformance(
     'esdb (real server)',
     () => new EsdbEventStore({ connectionString: connectionString! }),
+    { waitMs: 120_000 },
   )
 })
