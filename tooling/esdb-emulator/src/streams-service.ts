@@ -555,24 +555,22 @@ export function streamsService(
               ? 'end'
               : 'start'
           const events = await readStreamPage(streamName, backwards, from, countOf(options.getCount()))
-          if (events === null) await send(call, streamNotFoundResponse(streamName), stop.signal)
-          else
-            for (const event of events)
+          if (events === null) {
+            await send(call, streamNotFoundResponse(streamName), stop.signal)
+          } else {
+            for (const event of events) {
               if (!(await send(call, readEventResponse(event, structuredIds), stop.signal))) break
+            }
+          }
         }
       } else if (options.hasAll()) {
         const all = options.getAll()!
-        if (subscription) await subscribeAll(call, all, filter, structuredIds, stop.signal)
-        else
-          await readAllFiltered(
-            call,
-            all,
-            backwards,
-            countOf(options.getCount()),
-            filter,
-            structuredIds,
-            stop.signal,
-          )
+        const count = countOf(options.getCount())
+        if (subscription) {
+          await subscribeAll(call, all, filter, structuredIds, stop.signal)
+        } else {
+          await readAllFiltered(call, all, backwards, count, filter, structuredIds, stop.signal)
+        }
       } else {
         throw invalidArgument('ReadReq options need a stream or $all')
       }

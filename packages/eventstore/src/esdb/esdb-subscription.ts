@@ -27,10 +27,16 @@ export class EsdbSubscription implements Subscription {
     mapError: (error: unknown) => unknown,
   ) {
     source.on('data', (resolved: ResolvedEvent) => {
-      const event = toRecorded(resolved)
-      if (event) {
-        this.buffer.push(event)
-        if (this.buffer.length - this.head >= HIGH_WATER) source.pause()
+      try {
+        const event = toRecorded(resolved)
+        if (event) {
+          this.buffer.push(event)
+          if (this.buffer.length - this.head >= HIGH_WATER) source.pause()
+        }
+      } catch (error) {
+        // Thrown inside a stream listener it would be an uncaught exception; the reader gets it instead.
+        this.failure = error
+        source.pause()
       }
       this.signal()
     })
