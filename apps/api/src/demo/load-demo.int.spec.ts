@@ -60,6 +60,23 @@ describe('demo data loaded through the commands', () => {
     expect(graph.nodes.find((n) => n.id === 'certificate:CCC-2023-0107001')!.status?.status).toBe('valid')
   })
 
+  it('keeps labs and enterprises registered today in lineage answered as of a past date', async () => {
+    const graph = await as('standards_institute').lineage.ofProduct({
+      productId: 'MJ-17',
+      asOf: '2024-01-01',
+    })
+    const ids = graph.nodes.map((n) => n.id)
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'lab:HBQI',
+        'lab:CQC-WH',
+        'enterprise:91420100MA4K0MJ003',
+        'certificate:CCC-2023-0107001',
+      ]),
+    )
+    expect(ids).not.toContain('report:HBQI-2025-0006') // issued in 2025
+  })
+
   it('shows the revoked report, the recall and the suspended lab in the lineage and KPIs', async () => {
     const institute = as('standards_institute')
     const cooker = await institute.lineage.ofProduct({ productId: 'MJ-30' })

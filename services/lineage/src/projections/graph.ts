@@ -191,6 +191,12 @@ class Writer {
 
 type Handler = (w: Writer, data: never) => void
 
+/**
+ * Registration facts carry no business date (only when they were entered), so the structure they
+ * set up — who makes a product, which standard replaces which — holds at any as-of date.
+ */
+const TIMELESS = '0000-01-01'
+
 const causeText = (cause: { kind: string; ref?: string } | undefined) => {
   if (!cause || cause.kind === 'manual') return ''
   const what: Record<string, string> = {
@@ -217,7 +223,7 @@ const handlers: Record<string, Handler> = {
       ledByProvince: d.ledByProvince,
     })
     w.status(id, 'draft', w.occurredOn, 'drafted')
-    if (d.replaces) w.edge(standardNode(d.replaces), 'replaced_by', id, w.occurredOn)
+    if (d.replaces) w.edge(standardNode(d.replaces), 'replaced_by', id, TIMELESS)
   },
   StandardPublished: (w, d: Data<typeof standards.StandardPublished>) => {
     const id = standardNode(d)
@@ -448,8 +454,8 @@ const handlers: Record<string, Handler> = {
       industry: d.industry,
       gs1: d.gs1 ?? null,
     })
-    w.edge(id, 'made_by', nodeId('enterprise', d.enterpriseId), w.occurredOn)
-    for (const ref of d.standards) w.edge(id, 'declares', standardNode(ref), w.occurredOn)
+    w.edge(id, 'made_by', nodeId('enterprise', d.enterpriseId), TIMELESS)
+    for (const ref of d.standards) w.edge(id, 'declares', standardNode(ref), TIMELESS)
     w.status(id, 'registered', w.occurredOn)
   },
   ProductionLineRegistered: (w, d: Data<typeof industrialization.ProductionLineRegistered>) => {

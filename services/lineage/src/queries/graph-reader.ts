@@ -59,12 +59,13 @@ interface StatusRow {
 }
 
 const MAX_POSITION = Number.MAX_SAFE_INTEGER
+const REGISTRATION_STATUSES = "('draft', 'registered', 'in_service')"
 
 /** Reads the lineage graph as of a business date (and optionally a store position). */
 export class GraphReader {
   private readonly nodeStmt: Database.Statement<[string], NodeRow>
   private readonly statusStmt: Database.Statement<[string, string, number], StatusRow>
-  private readonly firstStatusStmt: Database.Statement<[string, string, number], { n: number }>
+  private readonly lifecycleStmt: Database.Statement<[string, number], { dated: number; registrations: number }>
   private readonly outStmt: Database.Statement<[string, string, string, number, string, number], EdgeRow>
   private readonly inStmt: Database.Statement<[string, string, string, number, string, number], EdgeRow>
   private readonly position: number
@@ -77,11 +78,12 @@ export class GraphReader {
     this.nodeStmt = db.prepare('SELECT id, kind, key, label, data FROM nodes WHERE id = ?')
     this.statusStmt = db.prepare(
       `SELECT status, valid_from, reason, cause_kind, cause_ref, event_id, causation_id FROM statuses
-       WHERE node_id = ? AND valid_from <= ? AND position <= ?
-       ORDER BY status IN ('draft', 'registered', 'in_service') ASC, valid_from DESC, position DESC LIMIT 1`,
+       WHERE node_id = ? AND (valid_from <= ? OR status IN ${REGISTRATION_STATUSES}) AND position <= ?
+       ORDER BY status IN ${REGISTRATION_STATUSES} ASC, valid_from DESC, position DESC LIMIT 1`,
     )
-    this.firstStatusStmt = db.prepare(
-      'SELECT count(*) AS n FROM statuses WHERE node_id = ? AND valid_from <= ? AND position <= ?',
+    this.lifecycleStmt = db.prepare(
+      `SELECT count(*) AS dated, sum(status IN ${REGISTRATION_STATUSES}) AS registrations FROM statuses
+       WHERE node_id = ? AND position <= ?`,
     )
     const visible = `valid_from <= ? AND position <= ? AND (removed_on IS NULL OR removed_on > ? OR removed_position > ?)`
     this.outStmt = db.prepare(
@@ -101,9 +103,14 @@ export class GraphReader {
     return { id: row.id, kind: row.kind, key: row.key, label: row.label, data: JSON.parse(row.data), status }
   }
 
-  /** Nodes referred to but never registered (e.g. a lab from outside the region) still show. */
+  /**
+   * Whether the node is known to have come into being only after the as-of date: it has dated
+   * statuses, all later. Registrations carry no business date (when a lab or product was entered,
+   * not when it began), so a registered node, or one only referred to, counts as existing.
+   */
   private hadStatusEver(id: string) {
-    return this.firstStatusStmt.get(id, '9999-12-31', MAX_POSITION)!.n > 0
+    const row = this.lifecycleStmt.get(id, MAX_POSITION)!
+    return row.dated > 0 && row.registrations === 0
   }
 
   status(id: string): NodeStatus | null {
