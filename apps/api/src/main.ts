@@ -1,5 +1,6 @@
 import { resolve } from 'node:path'
 import { AccessRegistry, bootstrapAdminKey } from './access'
+import { loadDemo } from './demo/load-demo'
 import { Platform } from './platform'
 import { createServer } from './server'
 
@@ -14,6 +15,20 @@ const platform = await Platform.start({
 })
 const access = AccessRegistry.open(dataDir)
 const adminKey = bootstrapAdminKey(access)
+
+// --demo loads the demo dataset into an empty store (the README's start command passes it);
+// QI_DEMO=0 turns it off.
+const wantsDemo = process.argv.includes('--demo') && process.env.QI_DEMO !== '0'
+if (wantsDemo && (await platform.store.headPosition()) === null) {
+  console.log('Loading the demo dataset through the commands (first start only)…')
+  const started = Date.now()
+  const demo = await loadDemo(platform, access, { onProgress: (step) => console.log(`  demo: ${step}`) })
+  console.log(
+    `Demo loaded: ${demo.events} events in ${((Date.now() - started) / 1000).toFixed(1)} s. API keys (shown once):`,
+  )
+  for (const key of demo.keys)
+    console.log(`  ${key.role.padEnd(20)} ${key.orgId.padEnd(20)} ${key.apiKey}  ${key.name}`)
+}
 const server = await createServer(platform, access.resolve)
 await server.listen({ port, host })
 console.log(`QI Ledger API on http://${host}:${port} (store: ${platform.store.adapter}, data: ${dataDir})`)

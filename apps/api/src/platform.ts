@@ -12,6 +12,8 @@ export interface PlatformOptions {
   /** Use this store instead of the embedded one (e.g. the EventStoreDB adapter). */
   store?: EventStore
   durability?: 'normal' | 'full'
+  /** The business clock ("today"); tests fix it. */
+  now?: () => Date
 }
 
 /** The composition root: one event store, one projection runner per read model. */
@@ -21,6 +23,7 @@ export class Platform implements ServiceDeps {
   private constructor(
     readonly store: EventStore,
     readonly dataDir: string | undefined,
+    private readonly clock: () => Date,
   ) {}
 
   static async start(options: PlatformOptions = {}): Promise<Platform> {
@@ -30,7 +33,7 @@ export class Platform implements ServiceDeps {
         path: options.dataDir ? join(options.dataDir, 'events.db') : ':memory:',
         durability: options.durability,
       })
-    const platform = new Platform(store, options.dataDir)
+    const platform = new Platform(store, options.dataDir, options.now ?? (() => new Date()))
     const projections = [storeStatsProjection, ...serviceModules.flatMap((m) => m.projections)]
     for (const projection of projections) platform.register(projection)
     await Promise.all(platform.runners().map((runner) => runner.start()))
@@ -47,7 +50,7 @@ export class Platform implements ServiceDeps {
   }
 
   now(): Date {
-    return new Date()
+    return this.clock()
   }
 
   runners(): ProjectionRunner[] {

@@ -59,7 +59,10 @@ function notJsonReason(value: unknown, path: string, seen: Set<object>): string 
           return `${path} is a ${proto?.constructor?.name ?? 'non-plain object'}; only plain JSON objects are stored`
         }
         for (const key in value as Record<string, unknown>) {
-          const reason = notJsonReason((value as Record<string, unknown>)[key], `${path}.${key}`, seen)
+          const property = (value as Record<string, unknown>)[key]
+          // An undefined property is simply absent in JSON (as JSON.stringify treats it).
+          if (property === undefined) continue
+          const reason = notJsonReason(property, `${path}.${key}`, seen)
           if (reason) return reason
         }
         return null

@@ -394,6 +394,12 @@ export function runEventStoreConformance(
         }
       })
 
+      it('stores an undefined property as absent, as JSON does', async () => {
+        await store.appendToStream(stream('a'), [ev('A', { kept: 1, dropped: undefined })])
+        const [event] = await store.readStream(stream('a'))
+        expect(event!.data).toEqual({ kept: 1 })
+      })
+
       it('rejects hostile input with a typed error and leaves the store unchanged (property)', async () => {
         const hostile = fc.oneof(
           fc.record({ type: fc.constantFrom('', ' ', undefined as unknown as string), data: fc.jsonValue() }),

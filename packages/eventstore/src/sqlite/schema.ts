@@ -21,7 +21,11 @@ export function migrate(db: Database.Database) {
       recorded_at  INTEGER NOT NULL
     );
     CREATE UNIQUE INDEX IF NOT EXISTS events_by_stream ON events (stream_name, revision);
-    CREATE INDEX IF NOT EXISTS events_by_id ON events (event_id);
+    -- Event ids are random UUIDs. Indexed alone they scatter every append over the whole index, and
+    -- each touched page is rewritten to the WAL at commit; led by the stream name, one append's ids
+    -- land on the few pages of its stream. The only lookup by id (idempotent retries) is per stream.
+    CREATE INDEX IF NOT EXISTS events_by_stream_and_id ON events (stream_name, event_id);
+    DROP INDEX IF EXISTS events_by_id;
     CREATE TABLE IF NOT EXISTS streams (
       stream_name      TEXT    PRIMARY KEY,
       last_revision    INTEGER NOT NULL,

@@ -77,7 +77,8 @@ export class GraphReader {
     this.nodeStmt = db.prepare('SELECT id, kind, key, label, data FROM nodes WHERE id = ?')
     this.statusStmt = db.prepare(
       `SELECT status, valid_from, reason, cause_kind, cause_ref, event_id, causation_id FROM statuses
-       WHERE node_id = ? AND valid_from <= ? AND position <= ? ORDER BY valid_from DESC, position DESC LIMIT 1`,
+       WHERE node_id = ? AND valid_from <= ? AND position <= ?
+       ORDER BY status IN ('draft', 'registered', 'in_service') ASC, valid_from DESC, position DESC LIMIT 1`,
     )
     this.firstStatusStmt = db.prepare(
       'SELECT count(*) AS n FROM statuses WHERE node_id = ? AND valid_from <= ? AND position <= ?',
@@ -109,7 +110,11 @@ export class GraphReader {
     return this.statusOn(id, this.time.asOf)
   }
 
-  /** The node's status on another business date (same store position). */
+  /**
+   * The node's status on another business date (same store position). Registration statuses
+   * (draft, registered, in_service) only say that the thing exists: any dated change wins over
+   * them, even when the registration was entered later than the change it precedes in reality.
+   */
   statusOn(id: string, date: string): NodeStatus | null {
     const row = this.statusStmt.get(id, date, this.position)
     if (!row) return null

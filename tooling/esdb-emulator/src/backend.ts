@@ -1,0 +1,199 @@
+import {
+  type AppendResult,
+  type ExpectedRevision,
+  type RecordedEvent,
+  StreamNotFoundError,
+  WrongExpectedVersionError,
+} from '@qi/eventstore'
+import { SqliteEventStore } from '@qi/eventstore/sqlite'
+import { type ProposedEvent, type StoredEnvelope, toStoredEvent } from './codec'
+
+/**
+ * Wakes live subscriptions after the emulator commits. The sequence number closes the race
+ * between "a read found nothing" and "start waiting": a waiter that saw an older sequence returns
+ * at once.
+ */
+export class CommitNotifier {
+  sequence = 0
+  private waiters = new Set<() => void>()
+
+  notify() {
+    this.sequence += 1
+    const waiters = [...this.waiters]
+    this.waiters.clear()
+    for (const wake of waiters) wake()
+  }
+
+  /** Resolves after the next commit (at once if one happened since `seen`), after `timeoutMs`, or on abort. */
+  wait(seen: number, timeoutMs: number, abort: AbortSignal): Promise<void> {
+    if (this.sequence !== seen || abort.aborted) return Promise.resolve()
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer)
+        this.waiters.delete(done)
+        abort.removeEventListener('abort', done)
+        resolve()
+      }
+      const timer = setTimeout(done, timeoutMs)
+      this.waiters.add(done)
+      abort.addEventListener('abort', done)
+    })
+  }
+}
+
+interface MetadataRow {
+  revision: number
+  event_id: string
+  type: string
+  data: Buffer
+  content_type: string
+  custom_metadata: Buffer
+  position: number
+  recorded_at: number
+}
+
+/**
+ * The emulator's storage: the project's SqliteEventStore for every user stream and `$all`, plus
+ * one side table for metastreams (`$$<stream>`), which the port cannot hold because its stream
+ * names may not start with '$'. Metastream events are not part of `$all` here.
+ */
+export class EmulatorBackend {
+  readonly store: SqliteEventStore
+  readonly commits = new CommitNotifier()
+
+  constructor(path: string) {
+    // The emulator enforces the protocol's append size limit itself, on the bytes it received;
+    // the store's own limit would count the stored envelope instead.
+    this.store = new SqliteEventStore({ path, maxAppendBytes: Number.MAX_SAFE_INTEGER })
+    this.store.db.exec(`
+      CREATE TABLE IF NOT EXISTS esdb_emulator_metastreams (
+        stream_name     TEXT    NOT NULL,
+        revision        INTEGER NOT NULL,
+        event_id        TEXT    NOT NULL,
+        type            TEXT    NOT NULL,
+        data            BLOB    NOT NULL,
+        content_type    TEXT    NOT NULL,
+        custom_metadata BLOB    NOT NULL,
+        position        INTEGER NOT NULL,
+        recorded_at     INTEGER NOT NULL,
+        PRIMARY KEY (stream_name, revision)
+      ) WITHOUT ROWID;
+    `)
+  }
+
+  async append(
+    streamName: string,
+    events: ProposedEvent[],
+    expectedRevision: ExpectedRevision,
+  ): Promise<AppendResult> {
+    const result = await this.store.appendToStream(streamName, events.map(toStoredEvent), {
+      expectedRevision,
+    })
+    this.commits.notify()
+    return result
+  }
+
+  async deleteStream(streamName: string, expectedRevision: ExpectedRevision, hard: boolean) {
+    const result = hard
+      ? await this.store.tombstoneStream(streamName, { expectedRevision })
+      : await this.store.deleteStream(streamName, { expectedRevision })
+    this.commits.notify()
+    return result
+  }
+
+  /** The last visible revision of a user stream, or null when it has no visible events. */
+  async lastRevision(streamName: string): Promise<bigint | null> {
+    try {
+      const [last] = await this.store.readStream(streamName, { direction: 'backwards', maxCount: 1 })
+      return last ? last.revision : null
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return null
+      throw error
+    }
+  }
+
+  appendMetastream(streamName: string, events: ProposedEvent[], expected: ExpectedRevision): AppendResult {
+    const db = this.store.db
+    const write = db.transaction(() => {
+      const last = db
+        .prepare('SELECT max(revision) AS last FROM esdb_emulator_metastreams WHERE stream_name = ?')
+        .get(streamName) as { last: number | null }
+      const actual = last.last === null ? 'no_stream' : BigInt(last.last)
+      const ok =
+        expected === 'any' ||
+        (expected === 'no_stream' && actual === 'no_stream') ||
+        (expected === 'stream_exists' && actual !== 'no_stream') ||
+        (typeof expected === 'bigint' && actual === expected)
+      if (!ok) throw new WrongExpectedVersionError(streamName, expected, actual)
+      const head =
+        (db.prepare('SELECT max(position) AS head FROM events').get() as { head: number | null }).head ?? 0
+      const insert = db.prepare('INSERT INTO esdb_emulator_metastreams VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      let revision = last.last ?? -1
+      for (const event of events) {
+        revision += 1
+        insert.run(
+          streamName,
+          revision,
+          event.id,
+          event.type,
+          Buffer.from(event.data),
+          event.contentType,
+          Buffer.from(event.customMetadata),
+          head,
+          Date.now(),
+        )
+      }
+      return { nextExpectedRevision: BigInt(revision), position: BigInt(head) }
+    })
+    return write.immediate()
+  }
+
+  /** Reads a metastream; null when nothing was ever written to it. */
+  readMetastream(
+    streamName: string,
+    backwards: boolean,
+    fromRevision: bigint | 'start' | 'end',
+    maxCount: number,
+  ) {
+    const db = this.store.db
+    const exists = db
+      .prepare('SELECT 1 FROM esdb_emulator_metastreams WHERE stream_name = ? LIMIT 1')
+      .get(streamName)
+    if (!exists) return null
+    const from =
+      fromRevision === 'start'
+        ? backwards
+          ? -1
+          : 0
+        : fromRevision === 'end'
+          ? Number.MAX_SAFE_INTEGER
+          : Number(fromRevision)
+    const rows = db
+      .prepare(
+        `SELECT * FROM esdb_emulator_metastreams WHERE stream_name = ? AND revision ${backwards ? '<=' : '>='} ?
+         ORDER BY revision ${backwards ? 'DESC' : 'ASC'} LIMIT ?`,
+      )
+      .all(streamName, from, maxCount) as MetadataRow[]
+    return rows.map((row): RecordedEvent => {
+      const envelope: StoredEnvelope = {
+        contentType: row.content_type,
+        dataBase64: row.data.toString('base64'),
+        customMetadataBase64: row.custom_metadata.toString('base64'),
+      }
+      return {
+        id: row.event_id,
+        type: row.type,
+        streamName,
+        revision: BigInt(row.revision),
+        position: BigInt(row.position),
+        data: null,
+        metadata: envelope,
+        recordedAt: new Date(row.recorded_at),
+      }
+    })
+  }
+
+  close() {
+    return this.store.close()
+  }
+}
