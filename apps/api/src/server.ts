@@ -37,7 +37,8 @@ export async function createServer(
 
   const webDist = options.webDist ?? DEFAULT_WEB_DIST
   if (existsSync(resolve(webDist, 'index.html'))) {
-    await app.register(fastifyStatic, { root: webDist, wildcard: false })
+    // wildcard: files are looked up per request, so a rebuild is served without a restart.
+    await app.register(fastifyStatic, { root: webDist, wildcard: true })
     // The web app routes on the client: any other GET outside /trpc gets index.html.
     app.setNotFoundHandler((request, reply) => {
       const path = request.url.split('?')[0] ?? ''

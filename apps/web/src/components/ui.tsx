@@ -1,7 +1,8 @@
 import type { UseQueryResult } from '@tanstack/react-query'
-import type { ReactNode } from 'react'
+import { type ReactNode, useEffect, useState } from 'react'
 import { useI18n } from '../i18n/context'
 import { describeApiError } from '../lib/api-error'
+import { isIsoDate } from '../lib/dates'
 import { statusTone } from '../lib/lineage-layout'
 
 export function Loading() {
@@ -88,17 +89,50 @@ export function FieldMessages({ messages }: { messages: string[] }) {
   )
 }
 
+/**
+ * A date typed as YYYY-MM-DD whatever the browser's locale (a native date input would show the
+ * locale's format). `onChange` fires only with a complete ISO date, or '' when cleared.
+ */
+export function DateInput({
+  value,
+  onChange,
+  id,
+  testId,
+}: {
+  value: string
+  onChange(value: string): void
+  id?: string
+  testId?: string
+}) {
+  const [text, setText] = useState(value)
+  useEffect(() => setText(value), [value])
+  const invalid = text !== '' && !isIsoDate(text)
+  return (
+    <input
+      id={id}
+      type="text"
+      inputMode="numeric"
+      placeholder="YYYY-MM-DD"
+      maxLength={10}
+      className={invalid ? 'date-input invalid' : 'date-input'}
+      aria-invalid={invalid}
+      value={text}
+      onChange={(event) => {
+        const next = event.target.value.trim()
+        setText(next)
+        if (next === '' || isIsoDate(next)) onChange(next)
+      }}
+      data-testid={testId}
+    />
+  )
+}
+
 export function AsOfInput({ value, onChange }: { value: string; onChange(value: string): void }) {
   const { t } = useI18n()
   return (
     <label className="inline-field">
       <span>{t('common.asOf')}</span>
-      <input
-        type="date"
-        value={value}
-        onChange={(event) => onChange(event.target.value)}
-        data-testid="asof-date"
-      />
+      <DateInput value={value} onChange={onChange} testId="asof-date" />
     </label>
   )
 }

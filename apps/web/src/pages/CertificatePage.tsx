@@ -3,7 +3,7 @@ import QRCode from 'qrcode'
 import { type FormEvent, useEffect, useState } from 'react'
 import { Link, useParams } from 'react-router'
 import { useAuth } from '../auth'
-import { Empty, ErrorBox, PageHeader, QueryView, StatusBadge } from '../components/ui'
+import { DateInput, Empty, ErrorBox, PageHeader, QueryView, StatusBadge } from '../components/ui'
 import { useI18n } from '../i18n/context'
 import { todayIso } from '../lib/dates'
 import { type Action, can, certificateActionsFor } from '../lib/permissions'
@@ -82,12 +82,7 @@ function StatusActions({ certificateNo, status }: { certificateNo: string; statu
           <div className="form-grid">
             <label className="field">
               <span>{action === 'suspend' ? t('certs.from') : t('certs.on')}</span>
-              <input
-                type="date"
-                value={date}
-                onChange={(e) => setDate(e.target.value)}
-                data-testid="cert-action-date"
-              />
+              <DateInput value={date} onChange={setDate} testId="cert-action-date" />
             </label>
             <label className="field wide">
               <span>{t('certs.reason')}</span>

@@ -45,7 +45,7 @@ const FIELDS: Array<{
   key: Exclude<keyof IssueDraft, 'scheme'>
   path: string
   label: MessageKey
-  type?: string
+  placeholder?: string
 }> = [
   { key: 'certificateNo', path: 'certificateNo', label: 'certs.number' },
   { key: 'accreditationNo', path: 'accreditationNo', label: 'labs.accreditationNo' },
@@ -59,8 +59,8 @@ const FIELDS: Array<{
   { key: 'models', path: 'product.models', label: 'certs.models' },
   { key: 'standards', path: 'standards', label: 'certs.standards' },
   { key: 'basisReports', path: 'basisReports', label: 'certs.basisReports' },
-  { key: 'issuedOn', path: 'issuedOn', label: 'certs.issuedOn', type: 'date' },
-  { key: 'expiresOn', path: 'expiresOn', label: 'certs.expiresOn', type: 'date' },
+  { key: 'issuedOn', path: 'issuedOn', label: 'certs.issuedOn', placeholder: 'YYYY-MM-DD' },
+  { key: 'expiresOn', path: 'expiresOn', label: 'certs.expiresOn', placeholder: 'YYYY-MM-DD' },
 ]
 
 function IssueCertificateForm({ bodyId }: { bodyId: string }) {
@@ -140,7 +140,7 @@ function IssueCertificateForm({ bodyId }: { bodyId: string }) {
             <label key={field.key} className={messages.length > 0 ? 'field invalid' : 'field'}>
               <span>{t(field.label)}</span>
               <input
-                type={field.type ?? 'text'}
+                placeholder={field.placeholder}
                 value={draft[field.key]}
                 onChange={(event) => setDraft({ ...draft, [field.key]: event.target.value })}
                 data-testid={`cert-issue-${field.key}`}

@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query'
 import { type FormEvent, type ReactNode, useState } from 'react'
 import { Link, useSearchParams } from 'react-router'
-import { AsOfInput, Empty, ErrorBox, Loading, PageHeader, StatusBadge } from '../components/ui'
+import { AsOfInput, DateInput, Empty, ErrorBox, Loading, PageHeader, StatusBadge } from '../components/ui'
 import { useI18n } from '../i18n/context'
 import { todayIso } from '../lib/dates'
 import { type RouterOutputs, useTRPC } from '../trpc'
@@ -261,12 +261,7 @@ export function ImpactPage() {
             {whatIf ? (
               <label className="inline-field">
                 <span>{draft.kind === 'standard' ? t('standards.transitionEndsOn') : t('certs.from')}</span>
-                <input
-                  type="date"
-                  value={whatIfDate}
-                  onChange={(event) => setWhatIfDate(event.target.value)}
-                  data-testid="impact-whatif-date"
-                />
+                <DateInput value={whatIfDate} onChange={setWhatIfDate} testId="impact-whatif-date" />
               </label>
             ) : null}
           </div>

@@ -120,12 +120,12 @@ export function LabPortalPage() {
     issue.mutate({ ...checked.input, commandId: crypto.randomUUID() })
   }
 
-  const text = (path: string, label: MessageKey, key: keyof ReportDraft, type = 'text') => (
+  const text = (path: string, label: MessageKey, key: keyof ReportDraft, placeholder = '') => (
     <Field path={path} label={t(label)} errors={errors}>
       {(id) => (
         <input
           id={id}
-          type={type}
+          placeholder={placeholder}
           value={String(draft[key])}
           onChange={(event) => set(key, event.target.value as never)}
           data-testid={testId(path)}
@@ -174,15 +174,15 @@ export function LabPortalPage() {
             {text('sample.productId', 'portal.productId', 'productId')}
             {text('sample.model', 'portal.model', 'model')}
             {text('sample.batch', 'portal.batch', 'batch')}
-            {text('sample.receivedOn', 'portal.receivedOn', 'receivedOn', 'date')}
+            {text('sample.receivedOn', 'portal.receivedOn', 'receivedOn', 'YYYY-MM-DD')}
           </div>
         </fieldset>
         <fieldset>
           <legend>{t('portal.dates')}</legend>
           <div className="form-grid">
-            {text('testedFrom', 'portal.testedFrom', 'testedFrom', 'date')}
-            {text('testedTo', 'portal.testedTo', 'testedTo', 'date')}
-            {text('issuedOn', 'portal.issuedOn', 'issuedOn', 'date')}
+            {text('testedFrom', 'portal.testedFrom', 'testedFrom', 'YYYY-MM-DD')}
+            {text('testedTo', 'portal.testedTo', 'testedTo', 'YYYY-MM-DD')}
+            {text('issuedOn', 'portal.issuedOn', 'issuedOn', 'YYYY-MM-DD')}
           </div>
         </fieldset>
         <fieldset>

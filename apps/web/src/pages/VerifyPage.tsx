@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query'
 import { type FormEvent, type ReactNode, useState } from 'react'
 import { useNavigate, useParams, useSearchParams } from 'react-router'
-import { ErrorBox, Loading, PageHeader, StatusBadge } from '../components/ui'
+import { DateInput, ErrorBox, Loading, PageHeader, StatusBadge } from '../components/ui'
 import { useI18n } from '../i18n/context'
 import { describeApiError } from '../lib/api-error'
 import { todayIso } from '../lib/dates'
@@ -148,15 +148,14 @@ export function VerifyPage() {
         </label>
         <label className="field">
           <span>{t('verify.on')}</span>
-          <input
-            type="date"
+          <DateInput
             value={on}
-            onChange={(event) => {
+            onChange={(value) => {
               const next = new URLSearchParams(params)
-              next.set('on', event.target.value)
+              next.set('on', value || todayIso())
               setParams(next, { replace: true })
             }}
-            data-testid="verify-date"
+            testId="verify-date"
           />
         </label>
         <button type="submit" className="primary" data-testid="verify-submit">
