@@ -1,5 +1,5 @@
 import type { UseQueryResult } from '@tanstack/react-query'
-import { type ReactNode, useEffect, useState } from 'react'
+import { type ReactNode, useEffect, useId, useState } from 'react'
 import { useI18n } from '../i18n/context'
 import { describeApiError } from '../lib/api-error'
 import { isIsoDate } from '../lib/dates'
@@ -127,14 +127,32 @@ export function DateInput({
   )
 }
 
+/** A labelled DateInput; `inline` puts the label beside it (page headers), else above (forms). */
+export function DateField({
+  label,
+  value,
+  onChange,
+  testId,
+  inline = false,
+}: {
+  label: string
+  value: string
+  onChange(value: string): void
+  testId?: string
+  inline?: boolean
+}) {
+  const id = useId()
+  return (
+    <div className={inline ? 'inline-field' : 'field'}>
+      <label htmlFor={id}>{label}</label>
+      <DateInput id={id} value={value} onChange={onChange} testId={testId} />
+    </div>
+  )
+}
+
 export function AsOfInput({ value, onChange }: { value: string; onChange(value: string): void }) {
   const { t } = useI18n()
-  return (
-    <label className="inline-field">
-      <span>{t('common.asOf')}</span>
-      <DateInput value={value} onChange={onChange} testId="asof-date" />
-    </label>
-  )
+  return <DateField inline label={t('common.asOf')} value={value} onChange={onChange} testId="asof-date" />
 }
 
 export function PageHeader({ title, children }: { title: string; children?: ReactNode }) {

@@ -3,7 +3,7 @@ import QRCode from 'qrcode'
 import { type FormEvent, useEffect, useState } from 'react'
 import { Link, useParams } from 'react-router'
 import { useAuth } from '../auth'
-import { DateInput, Empty, ErrorBox, PageHeader, QueryView, StatusBadge } from '../components/ui'
+import { DateField, Empty, ErrorBox, PageHeader, QueryView, StatusBadge } from '../components/ui'
 import { useI18n } from '../i18n/context'
 import { todayIso } from '../lib/dates'
 import { type Action, can, certificateActionsFor } from '../lib/permissions'
@@ -80,10 +80,12 @@ function StatusActions({ certificateNo, status }: { certificateNo: string; statu
       {action ? (
         <form className="stack" onSubmit={submit}>
           <div className="form-grid">
-            <label className="field">
-              <span>{action === 'suspend' ? t('certs.from') : t('certs.on')}</span>
-              <DateInput value={date} onChange={setDate} testId="cert-action-date" />
-            </label>
+            <DateField
+              label={action === 'suspend' ? t('certs.from') : t('certs.on')}
+              value={date}
+              onChange={setDate}
+              testId="cert-action-date"
+            />
             <label className="field wide">
               <span>{t('certs.reason')}</span>
               <textarea

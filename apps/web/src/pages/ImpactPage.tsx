@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query'
 import { type FormEvent, type ReactNode, useState } from 'react'
 import { Link, useSearchParams } from 'react-router'
-import { AsOfInput, DateInput, Empty, ErrorBox, Loading, PageHeader, StatusBadge } from '../components/ui'
+import { AsOfInput, DateField, Empty, ErrorBox, Loading, PageHeader, StatusBadge } from '../components/ui'
 import { useI18n } from '../i18n/context'
 import { todayIso } from '../lib/dates'
 import { type RouterOutputs, useTRPC } from '../trpc'
@@ -259,10 +259,13 @@ export function ImpactPage() {
               </span>
             </label>
             {whatIf ? (
-              <label className="inline-field">
-                <span>{draft.kind === 'standard' ? t('standards.transitionEndsOn') : t('certs.from')}</span>
-                <DateInput value={whatIfDate} onChange={setWhatIfDate} testId="impact-whatif-date" />
-              </label>
+              <DateField
+                inline
+                label={draft.kind === 'standard' ? t('standards.transitionEndsOn') : t('certs.from')}
+                value={whatIfDate}
+                onChange={setWhatIfDate}
+                testId="impact-whatif-date"
+              />
             ) : null}
           </div>
         ) : null}

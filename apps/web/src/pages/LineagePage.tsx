@@ -10,8 +10,9 @@ import {
   type NodeProps,
   Position,
   ReactFlow,
+  useReactFlow,
 } from '@xyflow/react'
-import { type FormEvent, useMemo, useState } from 'react'
+import { type FormEvent, useEffect, useMemo, useState } from 'react'
 import { Link, useSearchParams } from 'react-router'
 import { AsOfInput, Empty, ErrorBox, Loading, PageHeader, QueryView, StatusBadge } from '../components/ui'
 import { useI18n } from '../i18n/context'
@@ -41,6 +42,16 @@ function LineageNodeView({ data, selected }: NodeProps<LineageFlowNode>) {
 }
 
 const nodeTypes = { lineage: LineageNodeView }
+
+/** Fits the graph again when it changes or the side panel narrows the canvas. */
+function RefitOn({ signature }: { signature: string }) {
+  const { fitView } = useReactFlow()
+  useEffect(() => {
+    const frame = requestAnimationFrame(() => void fitView({ duration: 200 }))
+    return () => cancelAnimationFrame(frame)
+  }, [signature, fitView])
+  return null
+}
 
 function NodePanel({ id, asOf, onClose }: { id: string; asOf: string; onClose(): void }) {
   const { t, term } = useI18n()
@@ -248,6 +259,9 @@ export function LineagePage() {
               >
                 <Background />
                 <Controls showInteractive={false} />
+                <RefitOn
+                  signature={`${flow.nodes.length}:${flow.edges.length}:${selected ? 'panel' : 'full'}`}
+                />
               </ReactFlow>
             </div>
             {selected ? <NodePanel id={selected} asOf={asOf} onClose={() => setSelected(null)} /> : null}

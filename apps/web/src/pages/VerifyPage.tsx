@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query'
 import { type FormEvent, type ReactNode, useState } from 'react'
 import { useNavigate, useParams, useSearchParams } from 'react-router'
-import { DateInput, ErrorBox, Loading, PageHeader, StatusBadge } from '../components/ui'
+import { DateField, ErrorBox, Loading, PageHeader, StatusBadge } from '../components/ui'
 import { useI18n } from '../i18n/context'
 import { describeApiError } from '../lib/api-error'
 import { todayIso } from '../lib/dates'
@@ -146,18 +146,16 @@ export function VerifyPage() {
             data-testid="verify-number"
           />
         </label>
-        <label className="field">
-          <span>{t('verify.on')}</span>
-          <DateInput
-            value={on}
-            onChange={(value) => {
-              const next = new URLSearchParams(params)
-              next.set('on', value || todayIso())
-              setParams(next, { replace: true })
-            }}
-            testId="verify-date"
-          />
-        </label>
+        <DateField
+          label={t('verify.on')}
+          value={on}
+          onChange={(value) => {
+            const next = new URLSearchParams(params)
+            next.set('on', value || todayIso())
+            setParams(next, { replace: true })
+          }}
+          testId="verify-date"
+        />
         <button type="submit" className="primary" data-testid="verify-submit">
           {t('verify.check')}
         </button>
