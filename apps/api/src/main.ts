@@ -1,4 +1,5 @@
 import { resolve } from 'node:path'
+import { EsdbEventStore } from '@qi/eventstore/esdb'
 import { AccessRegistry, bootstrapAdminKey } from './access'
 import { loadDemo } from './demo/load-demo'
 import { Platform } from './platform'
@@ -9,8 +10,11 @@ const host = process.env.HOST ?? '127.0.0.1'
 // Default: <repo>/data, whatever folder the command runs from.
 const dataDir = resolve(process.env.QI_DATA_DIR ?? resolve(import.meta.dirname, '..', '..', '..', 'data'))
 
+// With a connection string the events live in EventStoreDB/KurrentDB; read models stay in dataDir.
+const connectionString = process.env.EVENTSTORE_CONNECTION_STRING
 const platform = await Platform.start({
   dataDir,
+  store: connectionString ? new EsdbEventStore({ connectionString }) : undefined,
   durability: process.env.QI_DURABILITY === 'full' ? 'full' : 'normal',
 })
 const access = AccessRegistry.open(dataDir)

@@ -1,1 +1,2 @@
+export * from './policy-runner'
 export * from './runner'

@@ -19,6 +19,9 @@ export interface RunCommandOptions<TCommand, TEvent extends { type: string; data
    */
   readModels?: string[]
   minPosition?: bigint
+  /** For a policy's follow-up command: the triggering event's id (and its correlation). */
+  causationId?: string
+  correlationId?: string
   /** Called after the read models caught up, to look up cross-context facts for the decider. */
   enrich?: (command: TCommand) => TCommand
 }
@@ -58,6 +61,8 @@ export async function runCommand<TCommand, TEvent extends { type: string; data: 
       org: actor.org,
       commandId: options.commandId,
       occurredAt: options.occurredAt,
+      causationId: options.causationId,
+      correlationId: options.correlationId,
       checkedAtPosition,
     },
   })
@@ -68,6 +73,11 @@ export async function runCommand<TCommand, TEvent extends { type: string; data: 
     duplicate: result.duplicate,
     events: result.events.map((e) => e.type),
   }
+}
+
+/** The actor a policy's follow-up commands are recorded under. */
+export function policyActor(policyName: string): Actor {
+  return { userId: `policy:${policyName}`, org: 'qi-ledger', orgName: 'QI Ledger policies', role: 'admin' }
 }
 
 /** Read-your-writes for queries: waits (bounded) until the projection reached `minPosition`. */

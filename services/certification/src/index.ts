@@ -1,5 +1,6 @@
 import type { ServiceModule } from '@qi/trpc'
 import { certificationRouter } from './api/router'
+import { certificationPolicies, expireAfterTransition } from './policies/policies'
 import { certificatesProjection } from './projections/certificates'
 import { certificationRefsProjection } from './projections/refs'
 
@@ -9,6 +10,15 @@ export const certificationService: ServiceModule<typeof router> = {
   name: 'certification',
   projections: [certificationRefsProjection, certificatesProjection],
   router,
+  policies: certificationPolicies,
+  timers: (deps) => [
+    {
+      name: 'certification.transition-expiry',
+      everyMs: 60 * 60 * 1000,
+      run: () => expireAfterTransition(deps),
+    },
+  ],
 }
 
+export { expireAfterTransition } from './policies/policies'
 export type CertificationRouter = typeof router

@@ -1,5 +1,6 @@
 import type { ServiceModule } from '@qi/trpc'
 import { testingRouter } from './api/router'
+import { accreditationChangedPolicy } from './policies/accreditation-changed'
 import { testingRefsProjection } from './projections/refs'
 import { testingReportsProjection } from './projections/reports'
 
@@ -9,6 +10,7 @@ export const testingService: ServiceModule<typeof router> = {
   name: 'testing',
   projections: [testingRefsProjection, testingReportsProjection],
   router,
+  policies: (deps) => [accreditationChangedPolicy(deps)],
 }
 
 export type TestingRouter = typeof router

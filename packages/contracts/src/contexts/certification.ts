@@ -68,8 +68,30 @@ export const CertificateWithdrawn = defineEvent({
 export const CertificateExpired = defineEvent({
   type: 'CertificateExpired',
   context,
-  description: 'The certificate reached its expiry date.',
-  schema: z.object({ certificateNo: Id, on: IsoDate }),
+  description:
+    'The certificate reached its expiry date, or the end of a standard transition without re-certification.',
+  schema: z.object({
+    certificateNo: Id,
+    on: IsoDate,
+    reason: Text.optional(),
+    cause: StatusCause.optional(),
+  }),
+})
+
+export const CertificateReviewOpened = defineEvent({
+  type: 'CertificateReviewOpened',
+  context,
+  description:
+    'Something the certificate rests on changed (lab accreditation, recall, a basis report): the body must review it.',
+  schema: z.object({ certificateNo: Id, on: IsoDate, reason: Text, cause: StatusCause }),
+})
+
+export const CertificateTransitionDeadlineSet = defineEvent({
+  type: 'CertificateTransitionDeadlineSet',
+  context,
+  description:
+    'A standard the certificate is on was superseded: re-certify to the new version by the deadline or it expires.',
+  schema: z.object({ certificateNo: Id, standard: StandardRef, replacedBy: StandardRef, deadline: IsoDate }),
 })
 
 export const CertificateScopeChanged = defineEvent({
@@ -93,6 +115,8 @@ export const certificationEvents = [
   CertificateWithdrawn,
   CertificateExpired,
   CertificateScopeChanged,
+  CertificateReviewOpened,
+  CertificateTransitionDeadlineSet,
 ] as const
 
 const base = { commandId: CommandId.optional() }

@@ -69,7 +69,25 @@ export const TestReportRevoked = defineEvent({
   schema: z.object({ reportNo: Id, revokedOn: IsoDate, reason: Text }),
 })
 
-export const testingEvents = [TestReportIssued, TestReportAmended, TestReportRevoked] as const
+export const TestReportFlagged = defineEvent({
+  type: 'TestReportFlagged',
+  context,
+  description:
+    "The report was issued while the lab's accreditation was suspended or withdrawn: it needs review.",
+  schema: z.object({
+    reportNo: Id,
+    on: IsoDate,
+    reason: Text,
+    cause: z.object({ kind: z.enum(['accreditation_changed']), ref: z.string() }),
+  }),
+})
+
+export const testingEvents = [
+  TestReportIssued,
+  TestReportAmended,
+  TestReportRevoked,
+  TestReportFlagged,
+] as const
 
 const base = { commandId: CommandId.optional() }
 const datesInOrder = <T extends { testedFrom: string; testedTo: string; issuedOn: string }>(c: T) =>

@@ -57,6 +57,9 @@ export interface EsdbEventStoreOptions {
 }
 
 /** A system event: in a `$`-prefixed stream or with a `$`-prefixed type. Never shown to the port's callers. */
+/** How long close() waits for the client to release its gRPC streams. */
+const DISPOSE_WAIT_MS = 2000
+
 function isSystemEvent(event: { streamId: string; type: string }) {
   return event.streamId.startsWith('$') || event.type.startsWith('$')
 }
@@ -341,7 +344,17 @@ export class EsdbEventStore implements EventStore {
     if (this.closed) return
     this.closed = true
     for (const subscription of [...this.subscriptions]) await subscription.close()
-    await this.client.dispose()
+    // dispose() waits for every gRPC stream the client opened to finish. A read that ended in
+    // StreamNotFound leaves its call destroyed but never 'finished' (client 6.2.1), so dispose()
+    // would wait forever after any read of a missing stream: bound the wait instead.
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([
+      this.client.dispose(),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, DISPOSE_WAIT_MS)
+      }),
+    ])
+    clearTimeout(timer)
   }
 
   private assertOpen() {

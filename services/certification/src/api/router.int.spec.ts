@@ -307,7 +307,9 @@ describe('status history', () => {
       body.restoreCertificate({ certificateNo: 'CQC-2024-0001', on: '2024-09-01', reason: 'x' }),
     )
     expect(again.code).toBe('PRECONDITION_FAILED')
-    expect(again.message).toMatch(/is withdrawn; only a suspended certificate can be restored/)
+    expect(again.message).toMatch(
+      /is withdrawn; only a suspended or under-review certificate can be restored/,
+    )
   })
 
   it('changes the scope with valid reports and records it', async () => {

@@ -20,6 +20,7 @@ import {
   certificateStatusOn,
   findCertificate,
   scopeChanges,
+  transitionDeadlines,
 } from '../projections/certificates'
 import { bodyName, CERTIFICATION_REFS, loadCertificateFacts } from '../projections/refs'
 
@@ -164,7 +165,7 @@ export const certificationRouter = router({
         bodyId: z.string().optional(),
         holderId: z.string().optional(),
         productId: z.string().optional(),
-        status: z.enum(['valid', 'suspended', 'withdrawn', 'expired']).optional(),
+        status: z.enum(['valid', 'under_review', 'suspended', 'withdrawn', 'expired']).optional(),
         search: z.string().trim().max(100).optional(),
         limit: z.number().int().min(1).max(200).default(50),
         offset: z.number().int().min(0).default(0),
@@ -220,6 +221,11 @@ export const certificationRouter = router({
           cause: h.cause_kind ? { kind: h.cause_kind, ref: h.cause_ref } : null,
         })),
         scopeChanges: scopeChanges(db, input.certificateNo),
+        transitionDeadlines: transitionDeadlines(db, input.certificateNo).map((d) => ({
+          standard: d.standard,
+          replacedBy: d.replaced_by,
+          deadline: d.deadline,
+        })),
       }
     }),
 

@@ -266,7 +266,10 @@ describe('status changes', () => {
       type: 'SuspendCertificate',
       data: { certificateNo: 'CQC-2024-0001', from: '2024-07-02', reason: 'again' },
       requestedBy: bodyA,
-    }).thenThrows(RuleViolationError, /is suspended; only a valid certificate can be suspended/)
+    }).thenThrows(
+      RuleViolationError,
+      /is suspended; only a valid or under-review certificate can be suspended/,
+    )
     expect((error as RuleViolationError).rule).toBe('certificate-status')
   })
   it("refuses another body's certificate", () => {
@@ -310,7 +313,7 @@ describe('status changes', () => {
       type: 'RestoreCertificate',
       data: { certificateNo: 'CQC-2024-0001', on: '2024-08-01', reason: 'x' },
       requestedBy: bodyA,
-    }).thenThrows(RuleViolationError, /only a suspended certificate can be restored/)
+    }).thenThrows(RuleViolationError, /only a suspended or under-review certificate can be restored/)
   })
   it('refuses to restore after expiry', () => {
     when([issued, suspended], {
@@ -335,7 +338,10 @@ describe('status changes', () => {
       type: 'WithdrawCertificate',
       data: { certificateNo: 'CQC-2024-0001', on: '2024-09-02', reason: 'x' },
       requestedBy: bodyA,
-    }).thenThrows(RuleViolationError, /is withdrawn; only a valid or suspended certificate can be withdrawn/)
+    }).thenThrows(
+      RuleViolationError,
+      /is withdrawn; only a valid or under-review or suspended certificate can be withdrawn/,
+    )
   })
 
   it('expires a certificate on or after its expiry date', () => {
@@ -421,6 +427,6 @@ describe('ChangeCertificateScope', () => {
       { certificateNo: 'CQC-2024-0001', on: '2024-07-01', reason: 'x', models: ['BCD-200'] },
       validFacts(),
       [issued, withdrawn],
-    ).thenThrows(RuleViolationError, /only a valid or suspended certificate can be changed/)
+    ).thenThrows(RuleViolationError, /only a valid or under-review or suspended certificate can be changed/)
   })
 })

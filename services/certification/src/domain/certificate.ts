@@ -18,6 +18,8 @@ export type CertificateEvent =
   | EventOf<typeof certification.CertificateWithdrawn>
   | EventOf<typeof certification.CertificateExpired>
   | EventOf<typeof certification.CertificateScopeChanged>
+  | EventOf<typeof certification.CertificateReviewOpened>
+  | EventOf<typeof certification.CertificateTransitionDeadlineSet>
 
 /** Who asks: a certification body may only act on its own certificates (admin, regulator exempt). */
 export interface Requester {
@@ -35,6 +37,8 @@ export type CertificateCommand =
       type: 'SuspendCertificate'
       data: z.infer<typeof certification.SuspendCertificate>
       requestedBy: Requester
+      /** Set when a policy suspends (e.g. its basis report was revoked); manual otherwise. */
+      cause?: StatusCause
     }
   | {
       type: 'RestoreCertificate'
@@ -57,8 +61,23 @@ export type CertificateCommand =
       facts: Pick<CertificateFacts, 'reports' | 'standards'>
       requestedBy: Requester
     }
+  // Issued by policies only (process managers), never through the API:
+  | { type: 'OpenReview'; data: z.infer<typeof certification.CertificateReviewOpened.schema> }
+  | {
+      type: 'SetTransitionDeadline'
+      data: z.infer<typeof certification.CertificateTransitionDeadlineSet.schema>
+    }
+  | {
+      type: 'ExpireAtTransitionDeadline'
+      data: { certificateNo: string; standard: { code: string; version: string }; on: string }
+    }
 
-export type CertificateStatus = 'valid' | 'suspended' | 'withdrawn' | 'expired'
+type StatusCause = z.infer<typeof certification.StatusCause>
+
+export type CertificateStatus = 'valid' | 'under_review' | 'suspended' | 'withdrawn' | 'expired'
+
+const LIVE: readonly CertificateStatus[] = ['valid', 'under_review', 'suspended']
+const standardKeyOf = (ref: { code: string; version: string }) => `${ref.code}-${ref.version}`
 
 export type CertificateState =
   | { status: 'none' }
@@ -70,9 +89,15 @@ export type CertificateState =
       expiresOn: string
       /** The business date of the last status or scope change: later changes may not predate it. */
       lastChangeOn: string
+      /** Standard versions the certificate is on (code-version keys). */
+      standards: string[]
+      /** Transition deadlines by superseded standard key. */
+      deadlines: Record<string, string>
     }
 
 type Existing = Exclude<CertificateState, { status: 'none' }>
+
+const label = (status: CertificateStatus) => (status === 'under_review' ? 'under-review' : status)
 
 function withoutCommandId<T extends { commandId?: string }>(command: T): Omit<T, 'commandId'> {
   const { commandId: _ignored, ...rest } = command
@@ -97,7 +122,7 @@ function existing(
   if (!allowed.includes(state.status)) {
     throw new RuleViolationError(
       'certificate-status',
-      `certificate ${certificateNo} is ${state.status}; only a ${allowed.join(' or ')} certificate can be ${action.done}`,
+      `certificate ${certificateNo} is ${label(state.status)}; only a ${allowed.map(label).join(' or ')} certificate can be ${action.done}`,
       certificateNo,
       'certificateNo',
     )
@@ -126,20 +151,27 @@ function decide(command: CertificateCommand, state: CertificateState): Certifica
     }
     case 'SuspendCertificate': {
       const { data } = command
-      existing(state, data.certificateNo, command.requestedBy, data.from, ['valid'], {
+      existing(state, data.certificateNo, command.requestedBy, data.from, ['valid', 'under_review'], {
         verb: 'suspend',
         done: 'suspended',
       })
       return [
-        { type: 'CertificateSuspended', data: { ...withoutCommandId(data), cause: { kind: 'manual' } } },
+        {
+          type: 'CertificateSuspended',
+          data: { ...withoutCommandId(data), cause: command.cause ?? { kind: 'manual' } },
+        },
       ]
     }
     case 'RestoreCertificate': {
       const { data } = command
-      const current = existing(state, data.certificateNo, command.requestedBy, data.on, ['suspended'], {
-        verb: 'restore',
-        done: 'restored',
-      })
+      const current = existing(
+        state,
+        data.certificateNo,
+        command.requestedBy,
+        data.on,
+        ['suspended', 'under_review'],
+        { verb: 'restore', done: 'restored' },
+      )
       if (data.on > current.expiresOn) {
         throw new RuleViolationError(
           'certificate-status',
@@ -152,7 +184,7 @@ function decide(command: CertificateCommand, state: CertificateState): Certifica
     }
     case 'WithdrawCertificate': {
       const { data } = command
-      existing(state, data.certificateNo, command.requestedBy, data.on, ['valid', 'suspended'], {
+      existing(state, data.certificateNo, command.requestedBy, data.on, LIVE, {
         verb: 'withdraw',
         done: 'withdrawn',
       })
@@ -162,14 +194,10 @@ function decide(command: CertificateCommand, state: CertificateState): Certifica
     }
     case 'ExpireCertificate': {
       const { data } = command
-      const current = existing(
-        state,
-        data.certificateNo,
-        command.requestedBy,
-        data.on,
-        ['valid', 'suspended'],
-        { verb: 'expire', done: 'expired' },
-      )
+      const current = existing(state, data.certificateNo, command.requestedBy, data.on, LIVE, {
+        verb: 'expire',
+        done: 'expired',
+      })
       if (data.on < current.expiresOn) {
         throw new RuleViolationError(
           'certificate-expiry',
@@ -182,7 +210,7 @@ function decide(command: CertificateCommand, state: CertificateState): Certifica
     }
     case 'ChangeCertificateScope': {
       const { data, facts } = command
-      existing(state, data.certificateNo, command.requestedBy, data.on, ['valid', 'suspended'], {
+      existing(state, data.certificateNo, command.requestedBy, data.on, LIVE, {
         verb: 'change the scope of',
         done: 'changed',
       })
@@ -193,8 +221,44 @@ function decide(command: CertificateCommand, state: CertificateState): Certifica
       if (data.standards) checkStandardsEffective(data.standards, data.on, facts.standards)
       return [{ type: 'CertificateScopeChanged', data: withoutCommandId(data) }]
     }
+    case 'OpenReview': {
+      const { data } = command
+      if (state.status === 'none') throw new NotFoundError('certificate', data.certificateNo)
+      // Only a certificate in force needs a review; a suspended or ended one already is out of use.
+      if (state.status !== 'valid') return []
+      return [{ type: 'CertificateReviewOpened', data: { ...data, on: later(data.on, state.lastChangeOn) } }]
+    }
+    case 'SetTransitionDeadline': {
+      const { data } = command
+      if (state.status === 'none') throw new NotFoundError('certificate', data.certificateNo)
+      const key = standardKeyOf(data.standard)
+      if (!LIVE.includes(state.status) || !state.standards.includes(key) || state.deadlines[key]) return []
+      return [{ type: 'CertificateTransitionDeadlineSet', data }]
+    }
+    case 'ExpireAtTransitionDeadline': {
+      const { data } = command
+      if (state.status === 'none') throw new NotFoundError('certificate', data.certificateNo)
+      const key = standardKeyOf(data.standard)
+      const deadline = state.deadlines[key]
+      // Re-certified to the new version (the old one left the scope), already ended, or not yet due.
+      if (!LIVE.includes(state.status) || !deadline || !state.standards.includes(key) || data.on < deadline)
+        return []
+      return [
+        {
+          type: 'CertificateExpired',
+          data: {
+            certificateNo: data.certificateNo,
+            on: later(deadline, state.lastChangeOn),
+            reason: `not re-certified to the version replacing ${key} by the transition deadline ${deadline}`,
+            cause: { kind: 'standard_superseded', ref: key },
+          },
+        },
+      ]
+    }
   }
 }
+
+const later = (a: string, b: string) => (a > b ? a : b)
 
 function evolve(state: CertificateState, event: CertificateEvent): CertificateState {
   if (event.type === 'CertificateIssued') {
@@ -206,6 +270,8 @@ function evolve(state: CertificateState, event: CertificateEvent): CertificateSt
       issuedOn: data.issuedOn,
       expiresOn: data.expiresOn,
       lastChangeOn: data.issuedOn,
+      standards: data.standards.map(standardKeyOf),
+      deadlines: {},
     }
   }
   if (state.status === 'none') return state
@@ -219,7 +285,18 @@ function evolve(state: CertificateState, event: CertificateEvent): CertificateSt
     case 'CertificateExpired':
       return { ...state, status: 'expired', lastChangeOn: event.data.on }
     case 'CertificateScopeChanged':
-      return { ...state, lastChangeOn: event.data.on }
+      return {
+        ...state,
+        lastChangeOn: event.data.on,
+        standards: event.data.standards ? event.data.standards.map(standardKeyOf) : state.standards,
+      }
+    case 'CertificateReviewOpened':
+      return { ...state, status: 'under_review', lastChangeOn: event.data.on }
+    case 'CertificateTransitionDeadlineSet':
+      return {
+        ...state,
+        deadlines: { ...state.deadlines, [standardKeyOf(event.data.standard)]: event.data.deadline },
+      }
   }
 }
 

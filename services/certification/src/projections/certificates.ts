@@ -39,7 +39,7 @@ function changeStatus(
 
 export const certificatesProjection: Projection = {
   name: CERTIFICATION_CERTIFICATES,
-  version: 1,
+  version: 2,
   setup(db) {
     db.exec(`
       CREATE TABLE certificates (
@@ -57,6 +57,11 @@ export const certificatesProjection: Projection = {
       );
       CREATE INDEX certificate_status_by_certificate ON certificate_status (certificate_no);
       CREATE TABLE scope_changes (certificate_no TEXT NOT NULL, on_date TEXT NOT NULL, reason TEXT NOT NULL, changes TEXT NOT NULL);
+      CREATE TABLE transition_deadlines (
+        certificate_no TEXT NOT NULL, standard TEXT NOT NULL, code TEXT NOT NULL, version TEXT NOT NULL,
+        replaced_by TEXT NOT NULL, deadline TEXT NOT NULL, PRIMARY KEY (certificate_no, standard)
+      );
+      CREATE INDEX transition_deadlines_by_date ON transition_deadlines (deadline);
     `)
   },
   apply: applyWith([
@@ -91,8 +96,24 @@ export const certificatesProjection: Projection = {
       changeStatus(db, data.certificateNo, 'withdrawn', data.on, data.reason, data.cause),
     ),
     on(certification.CertificateExpired, (data, db) =>
-      changeStatus(db, data.certificateNo, 'expired', data.on, null, null),
+      changeStatus(db, data.certificateNo, 'expired', data.on, data.reason ?? null, data.cause ?? null),
     ),
+    on(certification.CertificateReviewOpened, (data, db) =>
+      changeStatus(db, data.certificateNo, 'under_review', data.on, data.reason, data.cause),
+    ),
+    on(certification.CertificateTransitionDeadlineSet, (data, db) => {
+      db.prepare(
+        `INSERT OR REPLACE INTO transition_deadlines (certificate_no, standard, code, version, replaced_by, deadline)
+         VALUES (?, ?, ?, ?, ?, ?)`,
+      ).run(
+        data.certificateNo,
+        `${data.standard.code}-${data.standard.version}`,
+        data.standard.code,
+        data.standard.version,
+        `${data.replacedBy.code}-${data.replacedBy.version}`,
+        data.deadline,
+      )
+    }),
     on(certification.CertificateScopeChanged, (data, db) => {
       const row = db
         .prepare('SELECT content FROM certificates WHERE certificate_no = ?')
@@ -167,6 +188,14 @@ export function certificateStatusOn(
        WHERE certificate_no = ? AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?) ORDER BY rowid DESC LIMIT 1`,
     )
     .get(certificateNo, on, on) as CertificateStatusRow | undefined
+}
+
+export function transitionDeadlines(db: Database.Database, certificateNo: string) {
+  return db
+    .prepare(
+      'SELECT standard, replaced_by, deadline FROM transition_deadlines WHERE certificate_no = ? ORDER BY deadline',
+    )
+    .all(certificateNo) as Array<{ standard: string; replaced_by: string; deadline: string }>
 }
 
 export function scopeChanges(db: Database.Database, certificateNo: string) {

@@ -362,6 +362,9 @@ const handlers: Record<string, Handler> = {
     w.patch(previous, { amendedBy: d.reportNo })
     w.status(previous, 'amended', d.issuedOn, `amended ${d.issuedOn} by report ${d.reportNo}: ${d.reason}`)
   },
+  TestReportFlagged: (w, d: Data<typeof testing.TestReportFlagged>) => {
+    w.status(nodeId('report', d.reportNo), 'flagged', d.on, `flagged ${d.on}: ${d.reason}`, d.cause)
+  },
   TestReportRevoked: (w, d: Data<typeof testing.TestReportRevoked>) => {
     w.status(nodeId('report', d.reportNo), 'revoked', d.revokedOn, `revoked ${d.revokedOn}: ${d.reason}`)
   },
@@ -400,7 +403,17 @@ const handlers: Record<string, Handler> = {
     w.status(nodeId('certificate', d.certificateNo), 'withdrawn', d.on, reason, d.cause)
   },
   CertificateExpired: (w, d: Data<typeof certification.CertificateExpired>) => {
-    w.status(nodeId('certificate', d.certificateNo), 'expired', d.on, `expired ${d.on}`)
+    const reason = d.reason ? `expired ${d.on}${causeText(d.cause)}: ${d.reason}` : `expired ${d.on}`
+    w.status(nodeId('certificate', d.certificateNo), 'expired', d.on, reason, d.cause)
+  },
+  CertificateReviewOpened: (w, d: Data<typeof certification.CertificateReviewOpened>) => {
+    const reason = `under review since ${d.on}${causeText(d.cause)}: ${d.reason}`
+    w.status(nodeId('certificate', d.certificateNo), 'under_review', d.on, reason, d.cause)
+  },
+  CertificateTransitionDeadlineSet: (w, d: Data<typeof certification.CertificateTransitionDeadlineSet>) => {
+    const id = nodeId('certificate', d.certificateNo)
+    const deadlines = (w.data(id).transitionDeadlines as Record<string, string> | undefined) ?? {}
+    w.patch(id, { transitionDeadlines: { ...deadlines, [standardKey(d.standard)]: d.deadline } })
   },
   CertificateScopeChanged: (w, d: Data<typeof certification.CertificateScopeChanged>) => {
     const id = nodeId('certificate', d.certificateNo)

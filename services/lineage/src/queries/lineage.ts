@@ -23,6 +23,8 @@ export const PROBLEM_STATUSES = new Set([
   'transition_ended',
   'recalled',
   'draft',
+  'under_review',
+  'flagged',
 ])
 
 export interface LineageGraph {

@@ -17,6 +17,7 @@ import {
   loadPreviousReport,
   type ReportContent,
   type ReportRow,
+  reportFlags,
   statusHistory,
   statusOn,
   TESTING_REPORTS,
@@ -190,6 +191,11 @@ export const testingRouter = router({
           validTo: h.valid_to,
           reason: h.reason,
           replacedBy: h.replaced_by,
+        })),
+        flags: reportFlags(db, input.reportNo).map((f) => ({
+          on: f.on_date,
+          reason: f.reason,
+          labId: f.cause_ref,
         })),
       }
     }),

@@ -428,3 +428,40 @@ describe('RevokeTestReport', () => {
       .thenThrows(RuleViolationError, /issued on 2024-05-10/)
   })
 })
+
+describe('FlagReport (issued by the accreditation-changed policy)', () => {
+  const flag = {
+    reportNo: reportContent.reportNo,
+    on: '2024-05-01',
+    reason: 'issued while the accreditation of the lab was suspended',
+    cause: { kind: 'accreditation_changed' as const, ref: reportContent.labId },
+  }
+  it('flags a valid report once', () => {
+    spec(reportDecider)
+      .given([issued])
+      .when({ type: 'FlagReport', data: flag })
+      .then([{ type: 'TestReportFlagged', data: flag }])
+    spec(reportDecider)
+      .given([issued, { type: 'TestReportFlagged', data: flag }])
+      .when({ type: 'FlagReport', data: flag })
+      .thenNothing()
+  })
+  it('leaves a revoked report alone', () => {
+    spec(reportDecider)
+      .given([
+        issued,
+        {
+          type: 'TestReportRevoked',
+          data: { reportNo: reportContent.reportNo, revokedOn: '2024-06-01', reason: 'x' },
+        },
+      ])
+      .when({ type: 'FlagReport', data: flag })
+      .thenNothing()
+  })
+  it('names an unknown report', () => {
+    spec(reportDecider)
+      .given([])
+      .when({ type: 'FlagReport', data: flag })
+      .thenThrows(NotFoundError, /not found/)
+  })
+})

@@ -15,6 +15,7 @@ export type ReportEvent =
   | EventOf<typeof testing.TestReportIssued>
   | EventOf<typeof testing.TestReportAmended>
   | EventOf<typeof testing.TestReportRevoked>
+  | EventOf<typeof testing.TestReportFlagged>
 
 /** Who asks; a lab may only act on its own reports (admin and regulator are exempt where allowed). */
 export interface Requester {
@@ -31,11 +32,13 @@ export type ReportCommand =
       requestedBy: Requester
     }
   | { type: 'RevokeTestReport'; data: z.infer<typeof testing.RevokeTestReport>; requestedBy: Requester }
+  // Issued by a policy only: the lab's accreditation was suspended or withdrawn when it was issued.
+  | { type: 'FlagReport'; data: z.infer<typeof testing.TestReportFlagged.schema> }
 
 /** The state of one report stream (`report-<reportNo>`); the stream starts with Issued or Amended. */
 export type ReportState =
   | { status: 'none' }
-  | { status: 'valid' | 'revoked'; reportNo: string; labId: string; issuedOn: string }
+  | { status: 'valid' | 'revoked'; reportNo: string; labId: string; issuedOn: string; flagged?: boolean }
 
 function withoutCommandId<T extends { commandId?: string }>(command: T): Omit<T, 'commandId'> {
   const { commandId: _ignored, ...rest } = command
@@ -114,6 +117,12 @@ function decide(command: ReportCommand, state: ReportState): ReportEvent[] {
       }
       return [{ type: 'TestReportRevoked', data: withoutCommandId(data) }]
     }
+    case 'FlagReport': {
+      if (state.status === 'none') throw new NotFoundError('test report', command.data.reportNo)
+      // A revoked report is out of use already; a flag is raised once.
+      if (state.status !== 'valid' || state.flagged) return []
+      return [{ type: 'TestReportFlagged', data: command.data }]
+    }
   }
 }
 
@@ -129,6 +138,8 @@ function evolve(state: ReportState, event: ReportEvent): ReportState {
       }
     case 'TestReportRevoked':
       return state.status === 'none' ? state : { ...state, status: 'revoked' }
+    case 'TestReportFlagged':
+      return state.status === 'none' ? state : { ...state, flagged: true }
   }
 }
 

@@ -74,7 +74,7 @@ function changeStatus(
 
 export const testingReportsProjection: Projection = {
   name: TESTING_REPORTS,
-  version: 1,
+  version: 2,
   setup(db) {
     db.exec(`
       CREATE TABLE reports (
@@ -93,6 +93,8 @@ export const testingReportsProjection: Projection = {
         reason TEXT, replaced_by TEXT
       );
       CREATE INDEX report_status_by_report ON report_status (report_no);
+      CREATE TABLE report_flags (report_no TEXT NOT NULL, on_date TEXT NOT NULL, reason TEXT NOT NULL, cause_ref TEXT NOT NULL);
+      CREATE INDEX report_flags_by_report ON report_flags (report_no);
     `)
   },
   apply: applyWith([
@@ -105,6 +107,14 @@ export const testingReportsProjection: Projection = {
     on(testing.TestReportRevoked, (data, db) =>
       changeStatus(db, data.reportNo, 'revoked', data.revokedOn, data.reason, null),
     ),
+    on(testing.TestReportFlagged, (data, db) => {
+      db.prepare('INSERT INTO report_flags (report_no, on_date, reason, cause_ref) VALUES (?, ?, ?, ?)').run(
+        data.reportNo,
+        data.on,
+        data.reason,
+        data.cause.ref,
+      )
+    }),
   ]),
 }
 
@@ -172,4 +182,11 @@ export function loadPreviousReport(db: Database.Database, reportNo: string): Pre
     replacedBy: row.replaced_by,
     revokedOn: revoked?.valid_from ?? null,
   }
+}
+
+/** Review flags raised on a report by policies (e.g. its lab's accreditation was suspended). */
+export function reportFlags(db: Database.Database, reportNo: string) {
+  return db
+    .prepare('SELECT on_date, reason, cause_ref FROM report_flags WHERE report_no = ? ORDER BY rowid')
+    .all(reportNo) as Array<{ on_date: string; reason: string; cause_ref: string }>
 }

@@ -1,0 +1,179 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { expireAfterTransition } from '@qi/certification'
+import type { RecordedEvent } from '@qi/eventstore'
+import { createCallerFactory } from '@qi/trpc'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { AccessRegistry } from './access'
+import { type DemoResult, loadDemo } from './demo/load-demo'
+import { Platform } from './platform'
+import { appRouter } from './root'
+
+const createCaller = createCallerFactory(appRouter)
+
+async function eventsOfType(platform: Platform, type: string): Promise<RecordedEvent[]> {
+  return platform.store.readAll({ filter: { kind: 'eventType', prefixes: [type] } })
+}
+
+describe('policies (process managers) on the demo history', () => {
+  let dir: string
+  let platform: Platform
+  let access: AccessRegistry
+  let demo: DemoResult
+  let today = '2026-11-25'
+  const options = () => ({ dataDir: dir, now: () => new Date(`${today}T08:00:00Z`), timers: false })
+  const as = (role: string, org?: string) => {
+    const key = demo.keys.find((k) => k.role === role && (!org || k.orgId === org))!
+    return createCaller({
+      actor: access.resolve(key.apiKey),
+      invalidApiKey: false,
+      requestId: 't',
+      deps: platform,
+    })
+  }
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'qi-policies-'))
+    platform = await Platform.start(options())
+    access = AccessRegistry.open(dir)
+    demo = await loadDemo(platform, access, { today })
+    await platform.settle()
+  }, 300_000)
+  afterAll(async () => {
+    access.close()
+    await platform.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('suspends the certificate whose only basis report was revoked, naming the report, caused by the revocation', async () => {
+    const cert = await as('certification_body', 'CQC-WH').certification.get({
+      certificateNo: 'CCC-2024-0107044',
+    })
+    expect(cert.status).toBe('suspended')
+    expect(cert.history.at(-1)).toMatchObject({
+      status: 'suspended',
+      validFrom: '2025-05-20',
+      cause: { kind: 'report_revoked', ref: 'WHQT-2024-0009' },
+      reason: expect.stringContaining('basis report WHQT-2024-0009 revoked'),
+    })
+    const [revoked] = await eventsOfType(platform, 'TestReportRevoked')
+    const [suspended] = (await eventsOfType(platform, 'CertificateSuspended')).filter(
+      (e) => e.streamName === 'certificate-CCC-2024-0107044',
+    )
+    expect(suspended!.metadata).toMatchObject({
+      causationId: revoked!.id,
+      actor: 'policy:certification.report-revoked',
+    })
+    // The lineage explorer can show the chain of cause.
+    const node = await as('standards_institute').lineage.node({ id: 'certificate:CCC-2024-0107044' })
+    const suspension = node.history.find((h) => h.status === 'suspended')!
+    expect(suspension.causeChain[0]).toMatchObject({
+      type: 'TestReportRevoked',
+      nodeId: 'report:WHQT-2024-0009',
+    })
+  })
+
+  it('puts the recalled product’s certificate under review', async () => {
+    const cert = await as('regulator').certification.get({ certificateNo: 'HBCC-P-2023-0311' })
+    expect(cert.status).toBe('under_review')
+    expect(cert.history.at(-1)).toMatchObject({ cause: { kind: 'recall', ref: 'RC-2025-017' } })
+  })
+
+  it('flags reports issued after a lab’s suspension and reviews the certificates resting on them', async () => {
+    const { position } = await as('regulator').accreditation.suspend({
+      labId: 'HBQI',
+      accreditationNo: 'CNAS L0586',
+      reason: '监督评审发现人员能力不符合',
+      from: '2024-04-10',
+    })
+    await platform.settle()
+    const steel = await as('regulator').testing.getReport({ reportNo: 'HBQI-2024-0201' })
+    expect(steel.flags).toEqual([expect.objectContaining({ on: '2024-04-10', labId: 'HBQI' })])
+    const older = await as('regulator').testing.getReport({ reportNo: 'HBQI-2023-0101' })
+    expect(older.flags).toEqual([])
+    const cert = await as('regulator').certification.get({
+      certificateNo: 'HBCC-P-2024-0420',
+      minPosition: position ?? undefined,
+    })
+    expect(cert.status).toBe('under_review')
+    expect(cert.history.at(-1)).toMatchObject({ cause: { kind: 'accreditation_changed', ref: 'HBQI' } })
+  })
+
+  it('gives certificates on a superseded version a deadline, and expires those not re-certified after it', async () => {
+    const institute = as('standards_institute')
+    await institute.standards.draft({
+      code: 'GB 4706.1',
+      version: '2024',
+      titleZh: '家用和类似用途电器的安全 第1部分：通用要求',
+      ics: ['13.120'],
+      ledByProvince: false,
+      replaces: { code: 'GB 4706.1', version: '2005' },
+    })
+    await institute.standards.publish({
+      code: 'GB 4706.1',
+      version: '2024',
+      publishedOn: '2024-03-15',
+      effectiveFrom: '2025-06-01',
+    })
+    await institute.standards.supersede({
+      code: 'GB 4706.1',
+      version: '2005',
+      replacedBy: { code: 'GB 4706.1', version: '2024' },
+      supersededOn: '2024-03-15',
+      transitionEndsOn: '2027-06-01',
+    })
+    await platform.settle()
+    const cb = as('certification_body', 'CQC-WH')
+    const kettle = await cb.certification.get({ certificateNo: 'CCC-2023-0107001' })
+    expect(kettle.transitionDeadlines).toEqual([
+      { standard: 'GB 4706.1-2005', replacedBy: 'GB 4706.1-2024', deadline: '2027-06-01' },
+    ])
+    // The kettle is re-certified to the new version; the (suspended) cooker certificate is not.
+    await cb.certification.changeScope({
+      certificateNo: 'CCC-2023-0107001',
+      on: '2026-01-10',
+      reason: '换版认证',
+      standards: [{ code: 'GB 4706.1', version: '2024' }],
+    })
+    await platform.settle()
+    expect(await expireAfterTransition(platform)).toBe(0) // before the deadline nothing expires
+    today = '2027-06-02'
+    expect(await expireAfterTransition(platform)).toBe(1)
+    expect(await expireAfterTransition(platform)).toBe(0) // idempotent
+    await platform.settle()
+    const cooker = await cb.certification.get({ certificateNo: 'CCC-2024-0107044' })
+    expect(cooker.status).toBe('expired')
+    expect(cooker.history.at(-1)).toMatchObject({
+      validFrom: '2027-06-01',
+      cause: { kind: 'standard_superseded', ref: 'GB 4706.1-2005' },
+    })
+    expect((await cb.certification.get({ certificateNo: 'CCC-2023-0107001' })).status).toBe('valid')
+    today = '2026-11-25'
+  })
+
+  it('issues no duplicate follow-up after a crash that lost the policies’ checkpoints', async () => {
+    const follow = [
+      'CertificateSuspended',
+      'CertificateReviewOpened',
+      'CertificateTransitionDeadlineSet',
+      'TestReportFlagged',
+    ]
+    const count = async () =>
+      Object.fromEntries(
+        await Promise.all(follow.map(async (t) => [t, (await eventsOfType(platform, t)).length])),
+      )
+    const before = await count()
+    const head = await platform.store.headPosition()
+    await platform.close()
+    // As if the process died after issuing commands but before saving where it was: replay from 0.
+    rmSync(join(dir, 'policies'), { recursive: true, force: true })
+    platform = await Platform.start(options())
+    await platform.settle()
+    expect(await count()).toEqual(before)
+    expect(await platform.store.headPosition()).toBe(head)
+    expect(platform.policies().every((p) => p.status().handled > 0 || p.status().lastError === null)).toBe(
+      true,
+    )
+  })
+})

@@ -1,0 +1,157 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { EventStore, RecordedEvent, Subscription } from '@qi/eventstore'
+import Database from 'better-sqlite3'
+
+/**
+ * A process manager: reacts to events by issuing commands. `react` must be idempotent — the
+ * follow-up commands carry a commandId derived from the triggering event, so that an event handled
+ * again after a crash (between the command and the checkpoint) issues nothing new.
+ */
+export interface Policy {
+  readonly name: string
+  /** Event types it reacts to (others are skipped without being read by `react`). */
+  readonly handles: readonly string[]
+  react(event: RecordedEvent): Promise<void>
+}
+
+export interface PolicyStatus {
+  name: string
+  state: 'idle' | 'running' | 'stopped' | 'failed'
+  checkpoint: bigint | null
+  handled: number
+  lastError: string | null
+}
+
+export interface PolicyRunnerOptions {
+  store: EventStore
+  policy: Policy
+  /** Folder for the checkpoint database; in memory when absent. */
+  directory?: string
+  /** How many times one event is retried (with a growing pause) before the runner stops failed. */
+  maxAttempts?: number
+}
+
+/**
+ * Feeds one policy from `$all` (filtered to its event types), at least once per event: the
+ * checkpoint is saved after `react` succeeded, and `react` is idempotent, so the effect is once.
+ */
+export class PolicyRunner {
+  private readonly db: Database.Database
+  private checkpoint: bigint | null
+  private state: PolicyStatus['state'] = 'idle'
+  private handled = 0
+  private lastError: Error | null = null
+  private subscription: Subscription | null = null
+  private running: Promise<void> | null = null
+  private stopping = false
+  private readonly maxAttempts: number
+
+  constructor(private readonly options: PolicyRunnerOptions) {
+    if (options.directory) mkdirSync(options.directory, { recursive: true })
+    this.db = new Database(
+      options.directory ? join(options.directory, `${options.policy.name}.policy.db`) : ':memory:',
+    )
+    this.db.exec(
+      'CREATE TABLE IF NOT EXISTS policy_checkpoint (id INTEGER PRIMARY KEY CHECK (id = 1), position TEXT NOT NULL)',
+    )
+    const row = this.db.prepare('SELECT position FROM policy_checkpoint WHERE id = 1').get() as
+      | { position: string }
+      | undefined
+    this.checkpoint = row ? BigInt(row.position) : null
+    this.maxAttempts = options.maxAttempts ?? 5
+  }
+
+  get policy() {
+    return this.options.policy
+  }
+
+  status(): PolicyStatus {
+    return {
+      name: this.options.policy.name,
+      state: this.state,
+      checkpoint: this.checkpoint,
+      handled: this.handled,
+      lastError: this.lastError?.message ?? null,
+    }
+  }
+
+  /** Starts following `$all` from the checkpoint in the background. */
+  start() {
+    if (this.running) return
+    this.stopping = false
+    this.state = 'running'
+    this.running = this.run().catch((error: Error) => {
+      this.state = 'failed'
+      this.lastError = error
+      console.error(`[policy ${this.options.policy.name}] stopped:`, error)
+    })
+  }
+
+  private async run() {
+    const { store, policy } = this.options
+    const subscription = store.subscribeToAll({
+      fromPosition: this.checkpoint ?? 'start',
+      filter: { kind: 'eventType', prefixes: [...policy.handles] },
+    })
+    this.subscription = subscription
+    for await (const event of subscription) {
+      if (this.stopping) break
+      // A prefix filter may let through longer type names: react only to the exact types.
+      if (policy.handles.includes(event.type)) await this.reactWithRetry(event)
+      this.saveCheckpoint(event.position)
+    }
+  }
+
+  private async reactWithRetry(event: RecordedEvent) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.options.policy.react(event)
+        this.handled += 1
+        return
+      } catch (error) {
+        if (attempt >= this.maxAttempts || this.stopping) throw error
+        this.lastError = error as Error
+        await new Promise((resolve) => setTimeout(resolve, 100 * attempt))
+      }
+    }
+  }
+
+  private saveCheckpoint(position: bigint) {
+    this.db
+      .prepare(
+        'INSERT INTO policy_checkpoint (id, position) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET position = excluded.position',
+      )
+      .run(position.toString())
+    this.checkpoint = position
+  }
+
+  /** Resolves once the policy has handled everything up to `position` (bounded wait). */
+  async waitFor(position: bigint | null, timeoutMs = 30_000) {
+    if (position === null) return
+    const deadline = Date.now() + timeoutMs
+    while (this.checkpoint === null || this.checkpoint < position) {
+      if (this.state === 'failed')
+        throw this.lastError ?? new Error(`policy ${this.options.policy.name} failed`)
+      if (Date.now() > deadline) {
+        throw new Error(
+          `policy ${this.options.policy.name} reached ${this.checkpoint ?? 'nothing'}, not ${position}, within ${timeoutMs} ms`,
+        )
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+  }
+
+  async stop() {
+    this.stopping = true
+    await this.subscription?.close()
+    await this.running
+    this.running = null
+    if (this.state !== 'failed') this.state = 'stopped'
+  }
+
+  async close() {
+    await this.stop()
+    this.db.close()
+  }
+}
