@@ -21,6 +21,7 @@ describe('what a role may do', () => {
   it('offers the status changes that fit the current status', () => {
     expect(certificateActionsFor('valid')).toEqual(['suspend', 'withdraw'])
     expect(certificateActionsFor('suspended')).toEqual(['restore', 'withdraw'])
+    expect(certificateActionsFor('under_review')).toEqual(['restore', 'suspend', 'withdraw'])
     expect(certificateActionsFor('withdrawn')).toEqual([])
   })
 })

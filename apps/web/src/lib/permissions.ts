@@ -32,5 +32,7 @@ export function can(role: Role | null | undefined, action: Action): boolean {
 export function certificateActionsFor(status: string): Array<'suspend' | 'restore' | 'withdraw'> {
   if (status === 'valid') return ['suspend', 'withdraw']
   if (status === 'suspended') return ['restore', 'withdraw']
+  // A review (opened by a policy) ends by restoring, suspending or withdrawing.
+  if (status === 'under_review') return ['restore', 'suspend', 'withdraw']
   return []
 }

@@ -215,6 +215,22 @@ export function CertificatePage() {
               </ol>
             )}
           </section>
+          {c.transitionDeadlines.length > 0 ? (
+            <section className="card warn-box" data-testid="certificate-transition">
+              <h2>{t('certs.transitions')}</h2>
+              <ul>
+                {c.transitionDeadlines.map((d) => (
+                  <li key={d.standard}>
+                    {t('certs.transitionLine', {
+                      from: d.standard,
+                      to: d.replacedBy,
+                      date: d.deadline,
+                    })}
+                  </li>
+                ))}
+              </ul>
+            </section>
+          ) : null}
           {c.scopeChanges.length > 0 ? (
             <section className="card">
               <h2>{t('certs.scopeChanges')}</h2>

@@ -19,7 +19,7 @@ import { parseStandardRefs, splitList } from '../lib/report-form'
 import { type RouterInputs, useTRPC } from '../trpc'
 
 type CertificateStatus = NonNullable<RouterInputs['certification']['list']['status']>
-const STATUSES: CertificateStatus[] = ['valid', 'suspended', 'withdrawn', 'expired']
+const STATUSES: CertificateStatus[] = ['valid', 'under_review', 'suspended', 'withdrawn', 'expired']
 
 export const certificatePath = (number: string) => `/certificates/${encodeURIComponent(number)}`
 

@@ -97,7 +97,9 @@ export function StandardsPage() {
                         </td>
                         <td>
                           {term(item.kind)}
-                          {item.mandatory && item.kind !== 'national_mandatory' ? ` · ${t('standards.mandatory')}` : ''}
+                          {item.mandatory && item.kind !== 'national_mandatory'
+                            ? ` · ${t('standards.mandatory')}`
+                            : ''}
                         </td>
                         <td>{item.ics.join(', ')}</td>
                         <td>{item.effectiveFrom ?? '—'}</td>
