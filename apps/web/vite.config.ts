@@ -7,5 +7,5 @@ const apiTarget = process.env.QI_API_URL ?? 'http://127.0.0.1:3000'
 export default defineConfig({
   plugins: [react()],
   server: { proxy: { '/trpc': { target: apiTarget, changeOrigin: true } } },
-  build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 1500 },
+  build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 800 },
 })

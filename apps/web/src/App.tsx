@@ -1,4 +1,4 @@
-import { type ReactNode, useEffect, useState } from 'react'
+import { lazy, type ReactNode, Suspense, useEffect, useState } from 'react'
 import { NavLink, Route, Routes, useLocation } from 'react-router'
 import { useAuth } from './auth'
 import { Loading } from './components/ui'
@@ -13,12 +13,16 @@ import { ImpactPage } from './pages/ImpactPage'
 import { LabPage } from './pages/LabPage'
 import { LabPortalPage } from './pages/LabPortalPage'
 import { LabsPage } from './pages/LabsPage'
-import { LineagePage } from './pages/LineagePage'
 import { NotFoundPage } from './pages/NotFoundPage'
 import { SignInPage } from './pages/SignInPage'
 import { StandardPage } from './pages/StandardPage'
 import { StandardsPage } from './pages/StandardsPage'
 import { VerifyPage } from './pages/VerifyPage'
+
+// React Flow is most of the bundle: load it with the lineage page only.
+const LineagePage = lazy(() =>
+  import('./pages/LineagePage').then((module) => ({ default: module.LineagePage })),
+)
 
 interface NavItem {
   to: string
@@ -121,7 +125,14 @@ function SignedInRoutes() {
       <Route path="/lab-portal" element={<LabPortalPage />} />
       <Route path="/certificates" element={<CertificatesPage />} />
       <Route path="/certificates/:number" element={<CertificatePage />} />
-      <Route path="/lineage" element={<LineagePage />} />
+      <Route
+        path="/lineage"
+        element={
+          <Suspense fallback={<Loading />}>
+            <LineagePage />
+          </Suspense>
+        }
+      />
       <Route path="/impact" element={<ImpactPage />} />
       <Route path="/events" element={<EventsPage />} />
       <Route path="/verify" element={<VerifyPage />} />
