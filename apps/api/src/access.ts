@@ -65,6 +65,16 @@ export class AccessRegistry {
     return { orgId: org.orgId, name: org.name, role }
   }
 
+  listOrgs(): Organisation[] {
+    return (
+      this.db.prepare('SELECT org_id, name, role FROM organisations ORDER BY role, org_id').all() as Array<{
+        org_id: string
+        name: string
+        role: Role
+      }>
+    ).map((r) => ({ orgId: r.org_id, name: r.name, role: r.role }))
+  }
+
   getOrg(orgId: string): Organisation | null {
     const row = this.db.prepare('SELECT org_id, name, role FROM organisations WHERE org_id = ?').get(orgId) as
       | { org_id: string; name: string; role: string }

@@ -1,14 +1,13 @@
-import { resolve } from 'node:path'
 import { EsdbEventStore } from '@qi/eventstore/esdb'
 import { AccessRegistry, bootstrapAdminKey } from './access'
+import { dataDirectory } from './config'
 import { loadDemo } from './demo/load-demo'
 import { Platform } from './platform'
 import { createServer } from './server'
 
 const port = Number(process.env.PORT ?? 3000)
 const host = process.env.HOST ?? '127.0.0.1'
-// Default: <repo>/data, whatever folder the command runs from.
-const dataDir = resolve(process.env.QI_DATA_DIR ?? resolve(import.meta.dirname, '..', '..', '..', 'data'))
+const dataDir = dataDirectory()
 
 // With a connection string the events live in EventStoreDB/KurrentDB; read models stay in dataDir.
 const connectionString = process.env.EVENTSTORE_CONNECTION_STRING
