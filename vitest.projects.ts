@@ -15,7 +15,7 @@ export default defineConfig({
   test: {
     projects: packages.map((root) => ({
       extends: true,
-      test: { name: root, root, include: ['src/**/*.spec.ts'] },
+      test: { name: root, root, include: ['src/**/*.spec.ts', 'e2e/**/*.spec.ts'] },
     })),
     testTimeout: 120_000,
     hookTimeout: 120_000,

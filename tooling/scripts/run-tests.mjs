@@ -10,6 +10,32 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const report = join(root, '.vitest-report.json')
 rmSync(report, { force: true })
 
+// Browser end-to-end tests drive Debian's Chromium (no browser download is possible here).
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+if (!existsSync(CHROMIUM)) {
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0
+  if (isRoot) {
+    console.log('Installing Chromium from Debian for the browser tests (apt-get, about a minute)…')
+    const apt = (args) => spawnSync('apt-get', args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })
+    if (apt(['update', '-qq']).status !== 0 || apt(['install', '-y', '-qq', 'chromium']).status !== 0) {
+      console.error('Could not install chromium with apt-get; the browser tests will fail.')
+    }
+  } else {
+    console.error(
+      `No Chromium at ${CHROMIUM} and not root: install it (sudo apt-get install chromium) or set CHROMIUM_PATH; the browser tests will fail.`,
+    )
+  }
+}
+
+// The browser tests load the built web app, served by the API as in production.
+if (existsSync(join(root, 'apps', 'web', 'package.json'))) {
+  const build = spawnSync('npx', ['-y', 'pnpm@12.4.2', '--filter', '@qi/web', 'run', 'build'], {
+    cwd: root,
+    stdio: 'inherit',
+  })
+  if (build.status !== 0) console.error('Building the web app failed; the browser tests will fail.')
+}
+
 const vitest = spawnSync(
   'npx',
   [
