@@ -13,8 +13,8 @@ function qi(dataDir: string, ...args: string[]) {
     ['--import', 'tsx', join(import.meta.dirname, 'cli.ts'), ...args],
     {
       // tsx resolves from this package's node_modules, whatever folder the test run started in.
-    cwd: join(import.meta.dirname, '..'),
-    env: { ...process.env, QI_DATA_DIR: dataDir, QI_API_URL: 'http://127.0.0.1:9' },
+      cwd: join(import.meta.dirname, '..'),
+      env: { ...process.env, QI_DATA_DIR: dataDir, QI_API_URL: 'http://127.0.0.1:9' },
       encoding: 'utf8',
       timeout: 120_000,
     },

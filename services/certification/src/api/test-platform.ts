@@ -1,65 +1,22 @@
-import { domainCatalogue, type EventDefinition } from '@qi/contracts'
-import { SqliteEventStore } from '@qi/eventstore/sqlite'
-import { type Projection, ProjectionRunner } from '@qi/projections'
-import type { Actor, ServiceDeps } from '@qi/trpc'
+import type { EventDefinition } from '@qi/contracts'
+import type { Projection } from '@qi/projections'
+import type { Actor } from '@qi/trpc'
+import { startTestPlatform as startSharedTestPlatform } from '@qi/trpc/testing'
 import type { z } from 'zod'
 
-/**
- * A minimal platform for integration tests: an in-memory store, one started runner per projection,
- * a fixed clock, and a helper that appends other contexts' events the way their services would.
- */
+/** The shared test platform; `seed` takes the event's definition, so its data is typed. */
 export async function startTestPlatform(options: { projections: Projection[]; today: string }) {
-  const store = new SqliteEventStore({ path: ':memory:' })
-  const runners = new Map(
-    options.projections.map((projection) => [projection.name, new ProjectionRunner({ store, projection })]),
-  )
-  await Promise.all([...runners.values()].map((runner) => runner.start()))
-  const deps: ServiceDeps = {
-    store,
-    runner(name) {
-      const runner = runners.get(name)
-      if (!runner) throw new Error(`no projection named '${name}' in the test platform`)
-      return runner
-    },
-    runners: () => [...runners.values()],
-    now: () => new Date(`${options.today}T09:00:00.000Z`),
+  const platform = await startSharedTestPlatform(options)
+  async function seed<D extends EventDefinition>(
+    definition: D,
+    streamName: string,
+    data: z.input<D['schema']>,
+    occurredAt: string,
+  ) {
+    return (await platform.seedEvent(definition.type, streamName, data, occurredAt, definition.context))
+      .position
   }
-  let seeded = 0
-  return {
-    deps,
-    store,
-    /** The context a tRPC caller needs for this actor (null: the public). */
-    context: (actor: Actor | null) => ({ actor, invalidApiKey: false, requestId: 'test', deps }),
-    /** Appends an event of another context with the metadata its service would write. */
-    async seed<D extends EventDefinition>(
-      definition: D,
-      streamName: string,
-      data: z.input<D['schema']>,
-      occurredAt: string,
-    ) {
-      seeded += 1
-      const result = await store.appendToStream(streamName, [
-        {
-          type: definition.type,
-          data: domainCatalogue.encode(definition.type, data),
-          metadata: {
-            schemaVersion: definition.version,
-            actor: 'seed',
-            org: definition.context,
-            correlationId: `seed-${seeded}`,
-            causationId: null,
-            commandId: `seed-command-${seeded}`,
-            occurredAt,
-          },
-        },
-      ])
-      return result.position
-    },
-    async close() {
-      for (const runner of runners.values()) await runner.close()
-      await store.close()
-    },
-  }
+  return { ...platform, seed }
 }
 
 export const actors = {
