@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import superjson from 'superjson'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Platform } from './platform'
@@ -65,5 +68,38 @@ describe('API server on the embedded store', () => {
     expect(status).toBe(400)
     expect(body.error.json.data.code).toBe('BAD_REQUEST')
     expect(body.error.json.data.zodIssues[0].path).toEqual(['minPosition'])
+  })
+
+  it('serves the built web app with a client-side-routing fallback, leaving /trpc alone', async () => {
+    const webDist = mkdtempSync(join(tmpdir(), 'qi-web-'))
+    try {
+      mkdirSync(join(webDist, 'assets'))
+      writeFileSync(join(webDist, 'index.html'), '<!doctype html><title>QI Ledger</title>')
+      writeFileSync(join(webDist, 'assets', 'app.js'), 'console.log(1)')
+      const withWeb = await createServer(platform, () => null, { webDist })
+      try {
+        const page = async (url: string) => {
+          const response = await withWeb.inject({ method: 'GET', url })
+          return {
+            status: response.statusCode,
+            type: String(response.headers['content-type']),
+            body: response.body,
+          }
+        }
+        expect(await page('/')).toMatchObject({ status: 200, body: expect.stringContaining('QI Ledger') })
+        const deepLink = await page('/verify/CN-2024-0001?on=2025-01-01')
+        expect(deepLink).toMatchObject({ status: 200, body: expect.stringContaining('QI Ledger') })
+        expect(deepLink.type).toMatch(/text\/html/)
+        expect(await page('/assets/app.js')).toMatchObject({ status: 200, body: 'console.log(1)' })
+        expect((await page('/trpc/system.health')).status).toBe(200)
+        const unknownProcedure = await page('/trpc/system.nope')
+        expect(unknownProcedure.status).toBe(404)
+        expect(unknownProcedure.body).not.toContain('QI Ledger')
+      } finally {
+        await withWeb.close()
+      }
+    } finally {
+      rmSync(webDist, { recursive: true, force: true })
+    }
   })
 })

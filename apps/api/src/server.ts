@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
+import fastifyStatic from '@fastify/static'
 import type { ApiKeyResolver } from '@qi/trpc'
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify'
 import Fastify from 'fastify'
@@ -5,7 +8,19 @@ import { createContextFactory } from './context'
 import type { Platform } from './platform'
 import { type AppRouter, appRouter } from './root'
 
-export async function createServer(platform: Platform, resolveKey: ApiKeyResolver) {
+/** Where `pnpm --filter @qi/web build` writes the web app. */
+export const DEFAULT_WEB_DIST = resolve(import.meta.dirname, '..', '..', 'web', 'dist')
+
+export interface ServerOptions {
+  /** Folder of the built web app, served on the same port when it holds an index.html. */
+  webDist?: string
+}
+
+export async function createServer(
+  platform: Platform,
+  resolveKey: ApiKeyResolver,
+  options: ServerOptions = {},
+) {
   const app = Fastify({ logger: false, routerOptions: { maxParamLength: 5000 } })
   const createContext = createContextFactory(platform, resolveKey)
   await app.register(fastifyTRPCPlugin, {
@@ -19,5 +34,19 @@ export async function createServer(platform: Platform, resolveKey: ApiKeyResolve
     } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
   })
   app.get('/health', async () => ({ status: 'ok' }))
+
+  const webDist = options.webDist ?? DEFAULT_WEB_DIST
+  if (existsSync(resolve(webDist, 'index.html'))) {
+    // wildcard: files are looked up per request, so a rebuild is served without a restart.
+    await app.register(fastifyStatic, { root: webDist, wildcard: true })
+    // The web app routes on the client: any other GET outside /trpc gets index.html.
+    app.setNotFoundHandler((request, reply) => {
+      const path = request.url.split('?')[0] ?? ''
+      if (request.method === 'GET' && path !== '/trpc' && !path.startsWith('/trpc/')) {
+        return reply.type('text/html').sendFile('index.html')
+      }
+      return reply.code(404).send({ message: `no route ${request.method} ${path}` })
+    })
+  }
   return app
 }

@@ -24,6 +24,11 @@ describe('event browser and projection admin', () => {
     await platform.close()
   })
 
+  it('tells a signed-in caller who they are and refuses the public', async () => {
+    expect(await caller(lab).system.whoami()).toEqual(lab)
+    await expect(caller(null).system.whoami()).rejects.toMatchObject({ code: 'UNAUTHORIZED' })
+  })
+
   it('lists streams, newest first, and reads one with data and metadata', async () => {
     const head = (await platform.store.headPosition())!
     const streams = await caller(lab).system.events.streams({ minPosition: head })

@@ -4,6 +4,8 @@ import { authedProcedure, publicProcedure, rolesProcedure, router } from '@qi/tr
 import { z } from 'zod'
 
 export const systemRouter = router({
+  /** Who the API key belongs to: the web app shows only what this role may do. */
+  whoami: authedProcedure.query(({ ctx }) => ctx.actor),
   health: publicProcedure.query(({ ctx }) => {
     return { status: 'ok' as const, store: ctx.deps.store.adapter, time: ctx.deps.now().toISOString() }
   }),

@@ -1,0 +1,170 @@
+import { lazy, type ReactNode, Suspense, useEffect, useState } from 'react'
+import { NavLink, Route, Routes, useLocation } from 'react-router'
+import { useAuth } from './auth'
+import { Loading } from './components/ui'
+import { useI18n } from './i18n/context'
+import { LANGUAGES, type MessageKey } from './i18n/messages'
+import { can } from './lib/permissions'
+import { CertificatePage } from './pages/CertificatePage'
+import { CertificatesPage } from './pages/CertificatesPage'
+import { DashboardPage } from './pages/DashboardPage'
+import { EventsPage } from './pages/EventsPage'
+import { ImpactPage } from './pages/ImpactPage'
+import { LabPage } from './pages/LabPage'
+import { LabPortalPage } from './pages/LabPortalPage'
+import { LabsPage } from './pages/LabsPage'
+import { NotFoundPage } from './pages/NotFoundPage'
+import { SignInPage } from './pages/SignInPage'
+import { StandardPage } from './pages/StandardPage'
+import { StandardsPage } from './pages/StandardsPage'
+import { VerifyPage } from './pages/VerifyPage'
+
+// React Flow is most of the bundle: load it with the lineage page only.
+const LineagePage = lazy(() =>
+  import('./pages/LineagePage').then((module) => ({ default: module.LineagePage })),
+)
+
+interface NavItem {
+  to: string
+  label: MessageKey
+  testId: string
+  show?: (role: ReturnType<typeof useAuth>['role']) => boolean
+}
+
+const NAV: NavItem[] = [
+  { to: '/', label: 'nav.dashboard', testId: 'nav-dashboard' },
+  { to: '/standards', label: 'nav.standards', testId: 'nav-standards' },
+  { to: '/labs', label: 'nav.labs', testId: 'nav-labs' },
+  {
+    to: '/lab-portal',
+    label: 'nav.labPortal',
+    testId: 'nav-lab-portal',
+    show: (role) => can(role, 'report.issue'),
+  },
+  { to: '/certificates', label: 'nav.certificates', testId: 'nav-certificates' },
+  { to: '/lineage', label: 'nav.lineage', testId: 'nav-lineage' },
+  { to: '/impact', label: 'nav.impact', testId: 'nav-impact' },
+  { to: '/events', label: 'nav.events', testId: 'nav-events' },
+  { to: '/verify', label: 'nav.verify', testId: 'nav-verify' },
+]
+
+function LanguageSwitch() {
+  const { lang, setLang } = useI18n()
+  return (
+    <select
+      className="lang-switch"
+      value={lang}
+      onChange={(event) => setLang(event.target.value as (typeof LANGUAGES)[number])}
+      aria-label="Language / 语言"
+      data-testid="lang-switch"
+    >
+      {LANGUAGES.map((code) => (
+        <option key={code} value={code}>
+          {code === 'zh-CN' ? '中文' : 'English'}
+        </option>
+      ))}
+    </select>
+  )
+}
+
+function TopBar() {
+  const { t, term } = useI18n()
+  const auth = useAuth()
+  const [menuOpen, setMenuOpen] = useState(false)
+  const { pathname } = useLocation()
+  // On a phone the menu closes once a page is chosen.
+  useEffect(() => setMenuOpen(false), [pathname])
+  return (
+    <header className="topbar">
+      <div className="brand">
+        <span className="brand-mark">QI</span> {t('app.title')}
+      </div>
+      <button
+        type="button"
+        className="menu-toggle"
+        aria-expanded={menuOpen}
+        onClick={() => setMenuOpen((open) => !open)}
+        data-testid="menu-toggle"
+      >
+        ☰
+      </button>
+      <nav className={menuOpen ? 'nav open' : 'nav'}>
+        {NAV.filter((item) => (auth.actor ? (item.show?.(auth.role) ?? true) : item.to === '/verify')).map(
+          (item) => (
+            <NavLink key={item.to} to={item.to} end={item.to === '/'} data-testid={item.testId}>
+              {t(item.label)}
+            </NavLink>
+          ),
+        )}
+      </nav>
+      <div className="who">
+        <LanguageSwitch />
+        {auth.actor ? (
+          <>
+            <span className="actor" data-testid="actor" title={auth.actor.userId}>
+              {auth.actor.orgName} · {term(auth.actor.role)}
+            </span>
+            <button type="button" className="link-button" onClick={auth.signOut} data-testid="signout">
+              {t('auth.signOut')}
+            </button>
+          </>
+        ) : null}
+      </div>
+    </header>
+  )
+}
+
+function SignedInRoutes() {
+  return (
+    <Routes>
+      <Route path="/" element={<DashboardPage />} />
+      <Route path="/standards" element={<StandardsPage />} />
+      <Route path="/standards/:code/:version" element={<StandardPage />} />
+      <Route path="/labs" element={<LabsPage />} />
+      <Route path="/labs/:labId" element={<LabPage />} />
+      <Route path="/lab-portal" element={<LabPortalPage />} />
+      <Route path="/certificates" element={<CertificatesPage />} />
+      <Route path="/certificates/:number" element={<CertificatePage />} />
+      <Route
+        path="/lineage"
+        element={
+          <Suspense fallback={<Loading />}>
+            <LineagePage />
+          </Suspense>
+        }
+      />
+      <Route path="/impact" element={<ImpactPage />} />
+      <Route path="/events" element={<EventsPage />} />
+      <Route path="/verify" element={<VerifyPage />} />
+      <Route path="/verify/:number" element={<VerifyPage />} />
+      <Route path="*" element={<NotFoundPage />} />
+    </Routes>
+  )
+}
+
+export function App() {
+  const auth = useAuth()
+  const location = useLocation()
+  const isPublic = location.pathname === '/verify' || location.pathname.startsWith('/verify/')
+  let content: ReactNode
+  if (isPublic && !auth.actor) {
+    content = (
+      <Routes>
+        <Route path="/verify" element={<VerifyPage />} />
+        <Route path="/verify/:number" element={<VerifyPage />} />
+      </Routes>
+    )
+  } else if (auth.checking) {
+    content = <Loading />
+  } else if (!auth.actor) {
+    content = <SignInPage />
+  } else {
+    content = <SignedInRoutes />
+  }
+  return (
+    <div className="app">
+      <TopBar />
+      <main className="main">{content}</main>
+    </div>
+  )
+}

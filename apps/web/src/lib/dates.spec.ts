@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest'
+import { formatDateTime, isIsoDate, isoDay } from './dates'
+
+describe('ISO dates', () => {
+  it('formats days and date-times as ISO', () => {
+    expect(isoDay(new Date('2024-03-01T23:59:00Z'))).toBe('2024-03-01')
+    expect(formatDateTime('2024-03-01T08:05:09.123Z')).toBe('2024-03-01 08:05')
+    expect(formatDateTime(new Date('2020-12-31T00:00:00Z'))).toBe('2020-12-31 00:00')
+    expect(formatDateTime('2024-03-01')).toBe('2024-03-01')
+    expect(formatDateTime(null)).toBe('—')
+  })
+
+  it('recognises ISO dates', () => {
+    expect(isIsoDate('2024-02-29')).toBe(true)
+    expect(isIsoDate('2024-2-9')).toBe(false)
+    expect(isIsoDate('soon')).toBe(false)
+  })
+})

@@ -1,0 +1,38 @@
+/** What each role may do, mirroring the routers' rolesProcedure(...) lists ('admin' may do everything). */
+export type Role =
+  | 'lab'
+  | 'certification_body'
+  | 'standards_institute'
+  | 'metrology_institute'
+  | 'regulator'
+  | 'enterprise'
+  | 'admin'
+
+export type Action =
+  | 'report.issue'
+  | 'certificate.issue'
+  | 'certificate.suspend'
+  | 'certificate.restore'
+  | 'certificate.withdraw'
+
+const ALLOWED: Record<Action, Role[]> = {
+  'report.issue': ['lab'],
+  'certificate.issue': ['certification_body'],
+  'certificate.suspend': ['certification_body', 'regulator'],
+  'certificate.restore': ['certification_body'],
+  'certificate.withdraw': ['certification_body', 'regulator'],
+}
+
+export function can(role: Role | null | undefined, action: Action): boolean {
+  if (!role) return false
+  return role === 'admin' || ALLOWED[action].includes(role)
+}
+
+/** Which status changes make sense from a certificate's current status. */
+export function certificateActionsFor(status: string): Array<'suspend' | 'restore' | 'withdraw'> {
+  if (status === 'valid') return ['suspend', 'withdraw']
+  if (status === 'suspended') return ['restore', 'withdraw']
+  // A review (opened by a policy) ends by restoring, suspending or withdrawing.
+  if (status === 'under_review') return ['restore', 'suspend', 'withdraw']
+  return []
+}

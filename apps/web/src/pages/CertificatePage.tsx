@@ -1,0 +1,244 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import QRCode from 'qrcode'
+import { type FormEvent, useEffect, useState } from 'react'
+import { Link, useParams } from 'react-router'
+import { useAuth } from '../auth'
+import { DateField, Empty, ErrorBox, PageHeader, QueryView, StatusBadge } from '../components/ui'
+import { useI18n } from '../i18n/context'
+import { todayIso } from '../lib/dates'
+import { type Action, can, certificateActionsFor } from '../lib/permissions'
+import { useTRPC } from '../trpc'
+import { standardPath } from './StandardsPage'
+
+type StatusAction = 'suspend' | 'restore' | 'withdraw'
+
+function QrCode({ url }: { url: string }) {
+  const [dataUrl, setDataUrl] = useState<string | null>(null)
+  useEffect(() => {
+    let cancelled = false
+    QRCode.toDataURL(url, { margin: 1, width: 176 }).then(
+      (value) => {
+        if (!cancelled) setDataUrl(value)
+      },
+      () => setDataUrl(null),
+    )
+    return () => {
+      cancelled = true
+    }
+  }, [url])
+  return dataUrl ? (
+    <img src={dataUrl} width={176} height={176} alt={url} data-testid="certificate-qr" />
+  ) : (
+    <div className="qr-placeholder" />
+  )
+}
+
+function StatusActions({ certificateNo, status }: { certificateNo: string; status: string }) {
+  const { t } = useI18n()
+  const { role } = useAuth()
+  const trpc = useTRPC()
+  const queryClient = useQueryClient()
+  const [action, setAction] = useState<StatusAction | null>(null)
+  const [date, setDate] = useState(todayIso())
+  const [reason, setReason] = useState('')
+  const refresh = async () => {
+    setAction(null)
+    setReason('')
+    await queryClient.invalidateQueries({ queryKey: trpc.certification.get.queryKey() })
+    await queryClient.invalidateQueries({ queryKey: trpc.certification.list.queryKey() })
+  }
+  const suspend = useMutation(trpc.certification.suspendCertificate.mutationOptions({ onSuccess: refresh }))
+  const restore = useMutation(trpc.certification.restoreCertificate.mutationOptions({ onSuccess: refresh }))
+  const withdraw = useMutation(trpc.certification.withdrawCertificate.mutationOptions({ onSuccess: refresh }))
+  const allowed = certificateActionsFor(status).filter((a) => can(role, `certificate.${a}` as Action))
+  if (allowed.length === 0) return null
+  const pending = suspend.isPending || restore.isPending || withdraw.isPending
+  const error = suspend.error ?? restore.error ?? withdraw.error
+  const submit = (event: FormEvent) => {
+    event.preventDefault()
+    const commandId = crypto.randomUUID()
+    if (action === 'suspend') suspend.mutate({ certificateNo, from: date, reason, commandId })
+    if (action === 'restore') restore.mutate({ certificateNo, on: date, reason, commandId })
+    if (action === 'withdraw') withdraw.mutate({ certificateNo, on: date, reason, commandId })
+  }
+  return (
+    <section className="card">
+      <h2>{t('certs.actions')}</h2>
+      <div className="button-row">
+        {allowed.map((a) => (
+          <button
+            key={a}
+            type="button"
+            className={action === a ? 'primary' : a === 'withdraw' ? 'danger' : ''}
+            onClick={() => setAction(a)}
+            data-testid={`cert-action-${a}`}
+          >
+            {t(`certs.action.${a}`)}
+          </button>
+        ))}
+      </div>
+      {action ? (
+        <form className="stack" onSubmit={submit}>
+          <div className="form-grid">
+            <DateField
+              label={action === 'suspend' ? t('certs.from') : t('certs.on')}
+              value={date}
+              onChange={setDate}
+              testId="cert-action-date"
+            />
+            <label className="field wide">
+              <span>{t('certs.reason')}</span>
+              <textarea
+                value={reason}
+                onChange={(e) => setReason(e.target.value)}
+                rows={2}
+                required
+                data-testid="cert-action-reason"
+              />
+            </label>
+          </div>
+          <div className="button-row">
+            <button
+              type="submit"
+              className={action === 'withdraw' ? 'danger' : 'primary'}
+              disabled={pending || reason.trim() === '' || date === ''}
+              data-testid="cert-action-submit"
+            >
+              {pending ? t('common.saving') : t('certs.confirm', { action: t(`certs.action.${action}`) })}
+            </button>
+            <button type="button" onClick={() => setAction(null)}>
+              {t('common.cancel')}
+            </button>
+          </div>
+        </form>
+      ) : null}
+      {error ? <ErrorBox error={error} /> : null}
+    </section>
+  )
+}
+
+export function CertificatePage() {
+  const { t, term } = useI18n()
+  const trpc = useTRPC()
+  const { number = '' } = useParams()
+  const certificate = useQuery(trpc.certification.get.queryOptions({ certificateNo: number }))
+  const verifyUrl = `${window.location.origin}/verify/${encodeURIComponent(number)}`
+  return (
+    <QueryView query={certificate}>
+      {(c) => (
+        <>
+          <PageHeader title={`${t('certs.certificate')} ${c.certificateNo}`}>
+            <StatusBadge status={c.status} testId="certificate-status" />
+          </PageHeader>
+          <div className="grid-2">
+            <section className="card">
+              <dl className="facts">
+                <dt>{t('certs.holder')}</dt>
+                <dd>
+                  {c.holder.name} <span className="muted small">{c.holder.enterpriseId}</span>
+                </dd>
+                <dt>{t('certs.manufacturer')}</dt>
+                <dd>{c.certificate.manufacturer.name}</dd>
+                <dt>{t('portal.productName')}</dt>
+                <dd>
+                  <Link to={`/lineage?kind=product&id=${encodeURIComponent(c.product.productId)}`}>
+                    {c.product.name}
+                  </Link>
+                  <span className="muted small"> {c.certificate.product.models.join(', ')}</span>
+                </dd>
+                <dt>{t('certs.scheme')}</dt>
+                <dd>{term(c.scheme)}</dd>
+                <dt>{t('certs.body')}</dt>
+                <dd>
+                  {c.bodyId} · {c.accreditationNo}
+                </dd>
+                <dt>{t('certs.validity')}</dt>
+                <dd>
+                  {c.issuedOn} – {c.expiresOn}
+                </dd>
+                <dt>{t('certs.standards')}</dt>
+                <dd>
+                  {c.certificate.standards.map((s) => (
+                    <Link
+                      key={`${s.code}-${s.version}`}
+                      to={standardPath(s.code, s.version)}
+                      className="chip"
+                    >
+                      {s.code}-{s.version}
+                    </Link>
+                  ))}
+                </dd>
+                <dt>{t('certs.basisReports')}</dt>
+                <dd>
+                  {c.certificate.basisReports.map((r) => (
+                    <Link key={r} to={`/lineage?kind=report&id=${encodeURIComponent(r)}`} className="chip">
+                      {r}
+                    </Link>
+                  ))}
+                </dd>
+              </dl>
+              <p>
+                <Link to={`/lineage?kind=certificate&id=${encodeURIComponent(c.certificateNo)}`}>
+                  {t('certs.showLineage')} →
+                </Link>
+              </p>
+            </section>
+            <section className="card qr-card">
+              <QrCode url={verifyUrl} />
+              <p className="small">
+                <Link to={`/verify/${encodeURIComponent(c.certificateNo)}`}>{verifyUrl}</Link>
+              </p>
+              <p className="muted small">{t('certs.qrHelp')}</p>
+            </section>
+          </div>
+          <StatusActions certificateNo={c.certificateNo} status={c.status} />
+          <section className="card">
+            <h2>{t('certs.history')}</h2>
+            {c.history.length === 0 ? (
+              <Empty />
+            ) : (
+              <ol className="timeline" data-testid="certificate-history">
+                {c.history.map((h, index) => (
+                  <li key={`${h.validFrom}-${index}`}>
+                    <div className="timeline-dot" />
+                    <div>
+                      <StatusBadge status={h.status} /> {h.validFrom} → {h.validTo ?? t('common.now')}
+                      <div className="muted small">
+                        {h.reason ?? ''}
+                        {h.cause && h.cause.kind !== 'manual'
+                          ? ` · ${t('certs.cause')}: ${term(h.cause.kind)}${h.cause.ref ? ` (${h.cause.ref})` : ''}`
+                          : ''}
+                      </div>
+                    </div>
+                  </li>
+                ))}
+              </ol>
+            )}
+          </section>
+          {c.transitionDeadlines.length > 0 ? (
+            <section className="card warn-box" data-testid="certificate-transition">
+              <h2>{t('certs.transitions')}</h2>
+              <ul>
+                {c.transitionDeadlines.map((d) => (
+                  <li key={d.standard}>
+                    {t('certs.transitionLine', {
+                      from: d.standard,
+                      to: d.replacedBy,
+                      date: d.deadline,
+                    })}
+                  </li>
+                ))}
+              </ul>
+            </section>
+          ) : null}
+          {c.scopeChanges.length > 0 ? (
+            <section className="card">
+              <h2>{t('certs.scopeChanges')}</h2>
+              <pre className="json">{JSON.stringify(c.scopeChanges, null, 2)}</pre>
+            </section>
+          ) : null}
+        </>
+      )}
+    </QueryView>
+  )
+}

@@ -1,0 +1,267 @@
+import { accreditation, certification } from '@qi/contracts'
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { type FormEvent, useState } from 'react'
+import { Link, useNavigate } from 'react-router'
+import { useAuth } from '../auth'
+import { FieldMessages, PageHeader, QueryView, StatusBadge } from '../components/ui'
+import { useI18n } from '../i18n/context'
+import type { MessageKey } from '../i18n/messages'
+import {
+  describeApiError,
+  type FieldErrors,
+  issuesToFieldErrors,
+  messagesFor,
+  unclaimedErrors,
+} from '../lib/api-error'
+import { todayIso } from '../lib/dates'
+import { can } from '../lib/permissions'
+import { parseStandardRefs, splitList } from '../lib/report-form'
+import { type RouterInputs, useTRPC } from '../trpc'
+
+type CertificateStatus = NonNullable<RouterInputs['certification']['list']['status']>
+const STATUSES: CertificateStatus[] = ['valid', 'under_review', 'suspended', 'withdrawn', 'expired']
+
+export const certificatePath = (number: string) => `/certificates/${encodeURIComponent(number)}`
+
+interface IssueDraft {
+  certificateNo: string
+  accreditationNo: string
+  holderId: string
+  holderName: string
+  manufacturerId: string
+  manufacturerName: string
+  productionLineId: string
+  productId: string
+  productName: string
+  models: string
+  scheme: (typeof accreditation.CertificationScheme.options)[number]
+  standards: string
+  basisReports: string
+  issuedOn: string
+  expiresOn: string
+}
+
+const FIELDS: Array<{
+  key: Exclude<keyof IssueDraft, 'scheme'>
+  path: string
+  label: MessageKey
+  placeholder?: string
+}> = [
+  { key: 'certificateNo', path: 'certificateNo', label: 'certs.number' },
+  { key: 'accreditationNo', path: 'accreditationNo', label: 'labs.accreditationNo' },
+  { key: 'holderId', path: 'holder.enterpriseId', label: 'certs.holderId' },
+  { key: 'holderName', path: 'holder.name', label: 'certs.holder' },
+  { key: 'manufacturerId', path: 'manufacturer.enterpriseId', label: 'certs.manufacturerId' },
+  { key: 'manufacturerName', path: 'manufacturer.name', label: 'certs.manufacturer' },
+  { key: 'productionLineId', path: 'factory.productionLineId', label: 'certs.productionLine' },
+  { key: 'productId', path: 'product.productId', label: 'portal.productId' },
+  { key: 'productName', path: 'product.name', label: 'portal.productName' },
+  { key: 'models', path: 'product.models', label: 'certs.models' },
+  { key: 'standards', path: 'standards', label: 'certs.standards' },
+  { key: 'basisReports', path: 'basisReports', label: 'certs.basisReports' },
+  { key: 'issuedOn', path: 'issuedOn', label: 'certs.issuedOn', placeholder: 'YYYY-MM-DD' },
+  { key: 'expiresOn', path: 'expiresOn', label: 'certs.expiresOn', placeholder: 'YYYY-MM-DD' },
+]
+
+function IssueCertificateForm({ bodyId }: { bodyId: string }) {
+  const { t, term } = useI18n()
+  const trpc = useTRPC()
+  const navigate = useNavigate()
+  const queryClient = useQueryClient()
+  const [draft, setDraft] = useState<IssueDraft>({
+    certificateNo: '',
+    accreditationNo: '',
+    holderId: '',
+    holderName: '',
+    manufacturerId: '',
+    manufacturerName: '',
+    productionLineId: '',
+    productId: '',
+    productName: '',
+    models: '',
+    scheme: 'CCC',
+    standards: '',
+    basisReports: '',
+    issuedOn: todayIso(),
+    expiresOn: '',
+  })
+  const [errors, setErrors] = useState<FieldErrors>({})
+  const issue = useMutation(
+    trpc.certification.issueCertificate.mutationOptions({
+      onSuccess: async (_r, input) => {
+        await queryClient.invalidateQueries({ queryKey: trpc.certification.list.queryKey() })
+        navigate(certificatePath(input.certificateNo))
+      },
+      onError: (error) => setErrors(describeApiError(error).fieldErrors),
+    }),
+  )
+  const submit = (event: FormEvent) => {
+    event.preventDefault()
+    const input = {
+      certificateNo: draft.certificateNo,
+      bodyId,
+      accreditationNo: draft.accreditationNo,
+      holder: { enterpriseId: draft.holderId, name: draft.holderName },
+      manufacturer: { enterpriseId: draft.manufacturerId, name: draft.manufacturerName },
+      factory: { productionLineId: draft.productionLineId.trim() || undefined },
+      product: { productId: draft.productId, name: draft.productName, models: splitList(draft.models) },
+      scheme: draft.scheme,
+      standards: parseStandardRefs(draft.standards),
+      basisReports: splitList(draft.basisReports),
+      issuedOn: draft.issuedOn,
+      expiresOn: draft.expiresOn,
+    }
+    const parsed = certification.IssueCertificate.safeParse(input)
+    if (!parsed.success) {
+      setErrors(issuesToFieldErrors(parsed.error.issues))
+      return
+    }
+    setErrors({})
+    issue.mutate({ ...input, commandId: crypto.randomUUID() })
+  }
+  const apiError = issue.error ? describeApiError(issue.error) : null
+  const general = unclaimedErrors(errors, [...FIELDS.map((f) => f.path), 'scheme', 'bodyId'])
+  return (
+    <form className="card stack" onSubmit={submit} noValidate data-testid="certificate-issue-form">
+      <h2>{t('certs.issue')}</h2>
+      {apiError ? (
+        <div className="error-box" role="alert">
+          <strong>
+            {apiError.rule ? t('portal.ruleBroken', { rule: apiError.rule }) : t('common.error')}
+          </strong>
+          <pre>{apiError.message}</pre>
+        </div>
+      ) : null}
+      <FieldMessages messages={general} />
+      <div className="form-grid">
+        {FIELDS.map((field) => {
+          const messages = messagesFor(errors, field.path, true)
+          return (
+            <label key={field.key} className={messages.length > 0 ? 'field invalid' : 'field'}>
+              <span>{t(field.label)}</span>
+              <input
+                placeholder={field.placeholder}
+                value={draft[field.key]}
+                onChange={(event) => setDraft({ ...draft, [field.key]: event.target.value })}
+                data-testid={`cert-issue-${field.key}`}
+              />
+              <FieldMessages messages={messages} />
+            </label>
+          )
+        })}
+        <label className="field">
+          <span>{t('certs.scheme')}</span>
+          <select
+            value={draft.scheme}
+            onChange={(event) => setDraft({ ...draft, scheme: event.target.value as IssueDraft['scheme'] })}
+            data-testid="cert-issue-scheme"
+          >
+            {accreditation.CertificationScheme.options.map((scheme) => (
+              <option key={scheme} value={scheme}>
+                {term(scheme)}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <p className="muted small">{t('certs.listHelp')}</p>
+      <button type="submit" className="primary" disabled={issue.isPending} data-testid="cert-issue-submit">
+        {issue.isPending ? t('common.saving') : t('certs.issue')}
+      </button>
+    </form>
+  )
+}
+
+export function CertificatesPage() {
+  const { t, term } = useI18n()
+  const trpc = useTRPC()
+  const { actor, role } = useAuth()
+  const [search, setSearch] = useState('')
+  const [status, setStatus] = useState<CertificateStatus | ''>('')
+  const [showIssue, setShowIssue] = useState(false)
+  const list = useQuery({
+    ...trpc.certification.list.queryOptions({
+      search: search || undefined,
+      status: status || undefined,
+      limit: 200,
+    }),
+    placeholderData: keepPreviousData,
+  })
+  return (
+    <>
+      <PageHeader title={t('certs.title')}>
+        {can(role, 'certificate.issue') ? (
+          <button type="button" onClick={() => setShowIssue((v) => !v)} data-testid="cert-issue-toggle">
+            {showIssue ? t('common.close') : `+ ${t('certs.issue')}`}
+          </button>
+        ) : null}
+      </PageHeader>
+      {showIssue && actor ? <IssueCertificateForm bodyId={actor.role === 'admin' ? '' : actor.org} /> : null}
+      <section className="card">
+        <div className="filters">
+          <label className="field">
+            <span>{t('certs.search')}</span>
+            <input
+              value={search}
+              onChange={(event) => setSearch(event.target.value)}
+              data-testid="certs-search"
+            />
+          </label>
+          <label className="field">
+            <span>{t('common.status')}</span>
+            <select
+              value={status}
+              onChange={(event) => setStatus(event.target.value as CertificateStatus | '')}
+            >
+              <option value="">{t('common.all')}</option>
+              {STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {term(s)}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+        <QueryView query={list} isEmpty={(data) => data.items.length === 0}>
+          {(data) => (
+            <>
+              <p className="muted small">{t('common.total', { n: data.total })}</p>
+              <div className="table-wrap">
+                <table>
+                  <thead>
+                    <tr>
+                      <th>{t('certs.number')}</th>
+                      <th>{t('certs.holder')}</th>
+                      <th>{t('portal.productName')}</th>
+                      <th>{t('certs.scheme')}</th>
+                      <th>{t('certs.validity')}</th>
+                      <th>{t('common.status')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {data.items.map((c) => (
+                      <tr key={c.certificateNo}>
+                        <td>
+                          <Link to={certificatePath(c.certificateNo)}>{c.certificateNo}</Link>
+                        </td>
+                        <td>{c.holder.name}</td>
+                        <td>{c.product.name}</td>
+                        <td>{term(c.scheme)}</td>
+                        <td>
+                          {c.issuedOn} – {c.expiresOn}
+                        </td>
+                        <td>
+                          <StatusBadge status={c.status} />
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            </>
+          )}
+        </QueryView>
+      </section>
+    </>
+  )
+}

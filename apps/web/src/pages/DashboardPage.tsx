@@ -1,0 +1,157 @@
+import { useQuery } from '@tanstack/react-query'
+import { useState } from 'react'
+import { Link } from 'react-router'
+import { AsOfInput, PageHeader, ProgressBar, QueryView } from '../components/ui'
+import { useI18n } from '../i18n/context'
+import { formatDateTime, todayIso } from '../lib/dates'
+import { kpiProgress } from '../lib/kpi'
+import { useTRPC } from '../trpc'
+
+export function DashboardPage() {
+  const { t, term } = useI18n()
+  const trpc = useTRPC()
+  const [asOf, setAsOf] = useState(todayIso())
+  const kpi = useQuery(trpc.lineage.kpi.queryOptions({ asOf: asOf || undefined }))
+  const recent = useQuery(trpc.system.events.all.queryOptions({ direction: 'backwards', limit: 12 }))
+  return (
+    <>
+      <PageHeader title={t('dashboard.title')}>
+        <AsOfInput value={asOf} onChange={setAsOf} />
+      </PageHeader>
+      <div className="grid-2">
+        <section className="card">
+          <h2>{t('dashboard.kpis')}</h2>
+          <QueryView query={kpi}>
+            {(data) => (
+              <ul className="kpi-list">
+                {data.kpis.map((item) => {
+                  const progress = kpiProgress(item.value, item.target, item.unit)
+                  return (
+                    <li key={item.id} data-testid={`kpi-${item.id}`}>
+                      <div className="kpi-head">
+                        <span>
+                          {term(`kpi.${item.id}`) === `kpi.${item.id}` ? item.label : term(`kpi.${item.id}`)}
+                          <span className="muted small">
+                            {' '}
+                            ({t('dashboard.seedItem', { item: item.seedItem })})
+                          </span>
+                        </span>
+                        <span className={progress.met === false ? 'warn-text' : ''}>
+                          {progress.text}{' '}
+                          {progress.met === null
+                            ? ''
+                            : progress.met
+                              ? `✓ ${t('dashboard.met')}`
+                              : t('dashboard.notMet')}
+                        </span>
+                      </div>
+                      {item.target ? (
+                        <ProgressBar fill={progress.fill} met={progress.met} label={item.label} />
+                      ) : null}
+                    </li>
+                  )
+                })}
+              </ul>
+            )}
+          </QueryView>
+        </section>
+        <section className="card">
+          <h2>{t('dashboard.sameLine')}</h2>
+          <p className="muted small">{t('dashboard.sameLineHelp')}</p>
+          <QueryView query={kpi}>
+            {(data) => (
+              <ul className="kpi-list">
+                {data.sameLineSameStandard.map((row) => {
+                  const progress = kpiProgress(row.ratePercent ?? 0, { min: row.target }, 'percent')
+                  return (
+                    <li key={row.industry} data-testid={`same-line-${row.industry}`}>
+                      <div className="kpi-head">
+                        <span>{term(row.industry)}</span>
+                        <span>
+                          {row.ratePercent === null
+                            ? t('dashboard.noExports')
+                            : `${progress.text} (${row.sameLineSameStandard}/${row.exportedProducts})`}
+                        </span>
+                      </div>
+                      <ProgressBar
+                        fill={row.ratePercent === null ? 0 : progress.fill}
+                        met={row.met}
+                        label={term(row.industry)}
+                      />
+                    </li>
+                  )
+                })}
+              </ul>
+            )}
+          </QueryView>
+          <h2>{t('dashboard.recalls')}</h2>
+          <QueryView query={kpi} isEmpty={(data) => data.recallsByYear.length === 0}>
+            {(data) => {
+              const most = Math.max(1, ...data.recallsByYear.map((r) => r.n))
+              return (
+                <table className="bars">
+                  <tbody>
+                    {data.recallsByYear.map((row) => (
+                      <tr key={row.year}>
+                        <th>{row.year}</th>
+                        <td>
+                          <div className="bar" style={{ width: `${(row.n / most) * 100}%` }} />
+                        </td>
+                        <td className="num">
+                          {row.n} ({t('dashboard.ordered', { n: row.ordered })})
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              )
+            }}
+          </QueryView>
+          <h2>{t('dashboard.adoption')}</h2>
+          <QueryView query={kpi} isEmpty={(data) => Object.keys(data.adoptionByDegree).length === 0}>
+            {(data) => (
+              <p>
+                {Object.entries(data.adoptionByDegree)
+                  .map(([degree, n]) => `${degree}: ${n}`)
+                  .join(' · ')}
+              </p>
+            )}
+          </QueryView>
+        </section>
+      </div>
+      <section className="card">
+        <h2>{t('dashboard.recentEvents')}</h2>
+        <QueryView query={recent} isEmpty={(events) => events.length === 0}>
+          {(events) => (
+            <div className="table-wrap">
+              <table>
+                <thead>
+                  <tr>
+                    <th>#</th>
+                    <th>{t('events.type')}</th>
+                    <th>{t('events.stream')}</th>
+                    <th>{t('events.recordedAt')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {events.map((event) => (
+                    <tr key={event.id}>
+                      <td className="num">{String(event.position)}</td>
+                      <td>{event.type}</td>
+                      <td>
+                        <Link to={`/events?stream=${encodeURIComponent(event.streamName)}`}>
+                          {event.streamName}
+                        </Link>
+                      </td>
+                      <td>{formatDateTime(event.recordedAt)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </QueryView>
+      </section>
+    </>
+  )
+}

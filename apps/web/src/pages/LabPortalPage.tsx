@@ -1,0 +1,407 @@
+import { testing } from '@qi/contracts'
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { type FormEvent, type ReactNode, useEffect, useId, useState } from 'react'
+import { Link } from 'react-router'
+import { useAuth } from '../auth'
+import { Empty, ErrorBox, FieldMessages, PageHeader, QueryView, StatusBadge } from '../components/ui'
+import { useI18n } from '../i18n/context'
+import type { MessageKey } from '../i18n/messages'
+import { describeApiError, type FieldErrors, messagesFor, unclaimedErrors } from '../lib/api-error'
+import { todayIso } from '../lib/dates'
+import { can } from '../lib/permissions'
+import {
+  emptyReport,
+  emptyResult,
+  type ReportDraft,
+  type ResultDraft,
+  validateReport,
+} from '../lib/report-form'
+import { useTRPC } from '../trpc'
+
+/** Fields the form shows; errors for anything else are listed at the top. */
+const CLAIMED_FIELDS = [
+  'reportNo',
+  'labId',
+  'accreditationNo',
+  'customer',
+  'sample',
+  'testedFrom',
+  'testedTo',
+  'issuedOn',
+  'results',
+  'decisionRule',
+  'conformity',
+  'instrumentIds',
+  'signatory',
+]
+
+const testId = (path: string) => `report-${path.replaceAll('.', '-')}`
+
+function Field({
+  path,
+  label,
+  errors,
+  nested = false,
+  children,
+}: {
+  path: string
+  label: string
+  errors: FieldErrors
+  nested?: boolean
+  /** Renders the control with the id the label points at. */
+  children: (id: string) => ReactNode
+}) {
+  const id = useId()
+  const messages = messagesFor(errors, path, nested)
+  return (
+    <div className={messages.length > 0 ? 'field invalid' : 'field'}>
+      <label htmlFor={id}>{label}</label>
+      {children(id)}
+      <FieldMessages messages={messages} />
+    </div>
+  )
+}
+
+export function LabPortalPage() {
+  const { t, term } = useI18n()
+  const { actor, role } = useAuth()
+  const trpc = useTRPC()
+  const queryClient = useQueryClient()
+  const labId = actor?.role === 'lab' ? actor.org : ''
+  const lab = useQuery({ ...trpc.accreditation.getLab.queryOptions({ labId }), enabled: labId !== '' })
+  const instruments = useQuery({
+    ...trpc.metrology.listInstruments.queryOptions({ ownerLabId: labId, limit: 200 }),
+    enabled: labId !== '',
+  })
+  const reports = useQuery({
+    ...trpc.testing.listReports.queryOptions({ labId: labId || undefined, limit: 20 }),
+    enabled: labId !== '',
+  })
+  const [draft, setDraft] = useState<ReportDraft>(() => emptyReport(labId, '', todayIso()))
+  const [errors, setErrors] = useState<FieldErrors>({})
+  const [issued, setIssued] = useState<string | null>(null)
+  const accreditationNo = lab.data?.accreditation?.accreditationNo
+  useEffect(() => {
+    if (accreditationNo) setDraft((d) => (d.accreditationNo ? d : { ...d, accreditationNo }))
+  }, [accreditationNo])
+
+  const issue = useMutation(
+    trpc.testing.issueReport.mutationOptions({
+      onSuccess: async (_result, input) => {
+        setIssued(input.reportNo)
+        setErrors({})
+        await queryClient.invalidateQueries({ queryKey: trpc.testing.listReports.queryKey() })
+      },
+      onError: (error) => setErrors(describeApiError(error).fieldErrors),
+    }),
+  )
+
+  if (!can(role, 'report.issue')) {
+    return <ErrorBox error={new Error(t('portal.onlyLabs'))} />
+  }
+
+  const set = <K extends keyof ReportDraft>(key: K, value: ReportDraft[K]) =>
+    setDraft((d) => ({ ...d, [key]: value }))
+  const setResult = (index: number, patch: Partial<ResultDraft>) =>
+    setDraft((d) => ({ ...d, results: d.results.map((r, i) => (i === index ? { ...r, ...patch } : r)) }))
+  const setInstrument = (index: number, value: string) =>
+    setDraft((d) => ({ ...d, instrumentIds: d.instrumentIds.map((id, i) => (i === index ? value : id)) }))
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault()
+    setIssued(null)
+    issue.reset()
+    const checked = validateReport(draft)
+    if (!checked.ok) {
+      setErrors(checked.errors)
+      return
+    }
+    setErrors({})
+    issue.mutate({ ...checked.input, commandId: crypto.randomUUID() })
+  }
+
+  const text = (path: string, label: MessageKey, key: keyof ReportDraft, placeholder = '') => (
+    <Field path={path} label={t(label)} errors={errors}>
+      {(id) => (
+        <input
+          id={id}
+          placeholder={placeholder}
+          value={String(draft[key])}
+          onChange={(event) => set(key, event.target.value as never)}
+          data-testid={testId(path)}
+        />
+      )}
+    </Field>
+  )
+
+  const general = unclaimedErrors(errors, CLAIMED_FIELDS)
+  const apiError = issue.error ? describeApiError(issue.error) : null
+
+  return (
+    <>
+      <PageHeader title={t('portal.title')} />
+      <form className="card stack" onSubmit={submit} noValidate data-testid="report-form">
+        <h2>{t('portal.newReport')}</h2>
+        {apiError ? (
+          <div className="error-box" role="alert" data-testid="report-error">
+            <strong>
+              {apiError.rule ? t('portal.ruleBroken', { rule: apiError.rule }) : t('common.error')}
+            </strong>
+            <pre>{apiError.message}</pre>
+          </div>
+        ) : null}
+        {general.length > 0 ? <FieldMessages messages={general} /> : null}
+        {issued ? (
+          <p className="success" data-testid="report-issued">
+            {t('portal.issued', { reportNo: issued })}
+          </p>
+        ) : null}
+        <fieldset>
+          <legend>{t('portal.report')}</legend>
+          <div className="form-grid">
+            {text('reportNo', 'portal.reportNo', 'reportNo')}
+            {text('labId', 'portal.labId', 'labId')}
+            {text('accreditationNo', 'labs.accreditationNo', 'accreditationNo')}
+            {text('signatory', 'portal.signatory', 'signatory')}
+          </div>
+        </fieldset>
+        <fieldset>
+          <legend>{t('portal.customerAndSample')}</legend>
+          <div className="form-grid">
+            {text('customer.name', 'portal.customerName', 'customerName')}
+            {text('customer.enterpriseId', 'portal.customerEnterpriseId', 'customerEnterpriseId')}
+            {text('sample.productName', 'portal.productName', 'productName')}
+            {text('sample.productId', 'portal.productId', 'productId')}
+            {text('sample.model', 'portal.model', 'model')}
+            {text('sample.batch', 'portal.batch', 'batch')}
+            {text('sample.receivedOn', 'portal.receivedOn', 'receivedOn', 'YYYY-MM-DD')}
+          </div>
+        </fieldset>
+        <fieldset>
+          <legend>{t('portal.dates')}</legend>
+          <div className="form-grid">
+            {text('testedFrom', 'portal.testedFrom', 'testedFrom', 'YYYY-MM-DD')}
+            {text('testedTo', 'portal.testedTo', 'testedTo', 'YYYY-MM-DD')}
+            {text('issuedOn', 'portal.issuedOn', 'issuedOn', 'YYYY-MM-DD')}
+          </div>
+        </fieldset>
+        <fieldset>
+          <legend>{t('portal.results')}</legend>
+          <FieldMessages messages={messagesFor(errors, 'results')} />
+          {draft.results.map((result, index) => {
+            const base = `results.${index}`
+            const resultText = (
+              field: keyof ResultDraft,
+              path: string,
+              label: MessageKey,
+              placeholder = '',
+            ) => (
+              <Field path={`${base}.${path}`} label={t(label)} errors={errors}>
+                {(id) => (
+                  <input
+                    id={id}
+                    value={result[field]}
+                    placeholder={placeholder}
+                    onChange={(event) => setResult(index, { [field]: event.target.value })}
+                    data-testid={testId(`${base}.${path}`)}
+                  />
+                )}
+              </Field>
+            )
+            return (
+              <div className="result-row" key={index}>
+                <div className="result-head">
+                  <strong>#{index + 1}</strong>
+                  {draft.results.length > 1 ? (
+                    <button
+                      type="button"
+                      className="link-button"
+                      onClick={() =>
+                        set(
+                          'results',
+                          draft.results.filter((_, i) => i !== index),
+                        )
+                      }
+                    >
+                      {t('common.remove')}
+                    </button>
+                  ) : null}
+                </div>
+                <FieldMessages messages={messagesFor(errors, `${base}.method`)} />
+                <div className="form-grid">
+                  {resultText('standardCode', 'method.standardCode', 'portal.standardCode', 'GB/T 8059')}
+                  {resultText('standardVersion', 'method.standardVersion', 'portal.standardVersion', '2016')}
+                  {resultText('clause', 'method.clause', 'labs.clause', '5.3')}
+                  {resultText('parameter', 'parameter', 'labs.parameter')}
+                  {resultText('value', 'value', 'portal.value')}
+                  {resultText('unit', 'unit', 'portal.unit')}
+                  {resultText('uncertainty', 'uncertainty', 'portal.uncertainty')}
+                  {resultText('limit', 'limit', 'portal.limit')}
+                  <Field path={`${base}.verdict`} label={t('portal.verdict')} errors={errors}>
+                    {(id) => (
+                      <select
+                        id={id}
+                        value={result.verdict}
+                        onChange={(event) =>
+                          setResult(index, { verdict: event.target.value as ResultDraft['verdict'] })
+                        }
+                        data-testid={testId(`${base}.verdict`)}
+                      >
+                        {testing.Verdict.options.map((v) => (
+                          <option key={v} value={v}>
+                            {term(v)}
+                          </option>
+                        ))}
+                      </select>
+                    )}
+                  </Field>
+                </div>
+              </div>
+            )
+          })}
+          <button
+            type="button"
+            onClick={() => set('results', [...draft.results, emptyResult()])}
+            data-testid="report-add-result"
+          >
+            + {t('portal.addResult')}
+          </button>
+        </fieldset>
+        <fieldset>
+          <legend>{t('portal.instruments')}</legend>
+          <FieldMessages messages={messagesFor(errors, 'instrumentIds')} />
+          <datalist id="lab-instruments">
+            {instruments.data?.items.map((i) => (
+              <option key={i.instrumentId} value={i.instrumentId}>
+                {i.name} · {term(i.status)}
+              </option>
+            ))}
+          </datalist>
+          {draft.instrumentIds.map((instrumentId, index) => (
+            <div className="inline-row" key={index}>
+              <Field
+                path={`instrumentIds.${index}`}
+                label={`${t('portal.instrument')} ${index + 1}`}
+                errors={errors}
+              >
+                {(id) => (
+                  <input
+                    id={id}
+                    list="lab-instruments"
+                    value={instrumentId}
+                    onChange={(event) => setInstrument(index, event.target.value)}
+                    data-testid={testId(`instrumentIds.${index}`)}
+                  />
+                )}
+              </Field>
+              {draft.instrumentIds.length > 1 ? (
+                <button
+                  type="button"
+                  className="link-button"
+                  onClick={() =>
+                    set(
+                      'instrumentIds',
+                      draft.instrumentIds.filter((_, i) => i !== index),
+                    )
+                  }
+                >
+                  {t('common.remove')}
+                </button>
+              ) : null}
+            </div>
+          ))}
+          <button
+            type="button"
+            onClick={() => set('instrumentIds', [...draft.instrumentIds, ''])}
+            data-testid="report-add-instrument"
+          >
+            + {t('portal.addInstrument')}
+          </button>
+        </fieldset>
+        <fieldset>
+          <legend>{t('portal.decision')}</legend>
+          <div className="form-grid">
+            <Field path="decisionRule" label={t('portal.decisionRule')} errors={errors}>
+              {(id) => (
+                <select
+                  id={id}
+                  value={draft.decisionRule}
+                  onChange={(event) => set('decisionRule', event.target.value as ReportDraft['decisionRule'])}
+                  data-testid={testId('decisionRule')}
+                >
+                  {testing.DecisionRule.options.map((rule) => (
+                    <option key={rule} value={rule}>
+                      {term(rule)}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field path="conformity" label={t('portal.conformity')} errors={errors}>
+              {(id) => (
+                <select
+                  id={id}
+                  value={draft.conformity}
+                  onChange={(event) => set('conformity', event.target.value as ReportDraft['conformity'])}
+                  data-testid={testId('conformity')}
+                >
+                  {testing.Conformity.options.map((c) => (
+                    <option key={c} value={c}>
+                      {term(c)}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+          </div>
+        </fieldset>
+        <button type="submit" className="primary" disabled={issue.isPending} data-testid="report-submit">
+          {issue.isPending ? t('common.saving') : t('portal.submit')}
+        </button>
+      </form>
+      <section className="card">
+        <h2>{t('portal.recentReports')}</h2>
+        {labId === '' ? (
+          <Empty>{t('portal.adminNoLab')}</Empty>
+        ) : (
+          <QueryView query={reports} isEmpty={(data) => data.items.length === 0}>
+            {(data) => (
+              <div className="table-wrap">
+                <table>
+                  <thead>
+                    <tr>
+                      <th>{t('portal.reportNo')}</th>
+                      <th>{t('portal.productName')}</th>
+                      <th>{t('portal.issuedOn')}</th>
+                      <th>{t('portal.conformity')}</th>
+                      <th>{t('common.status')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {data.items.map((r) => (
+                      <tr key={r.reportNo}>
+                        <td>
+                          <Link to={`/lineage?kind=report&id=${encodeURIComponent(r.reportNo)}`}>
+                            {r.reportNo}
+                          </Link>
+                        </td>
+                        <td>
+                          {r.productName} · {r.model}
+                        </td>
+                        <td>{r.issuedOn}</td>
+                        <td>{term(r.conformity)}</td>
+                        <td>
+                          <StatusBadge status={r.status} />
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+          </QueryView>
+        )}
+      </section>
+    </>
+  )
+}

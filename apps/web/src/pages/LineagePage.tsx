@@ -1,0 +1,276 @@
+import '@xyflow/react/dist/style.css'
+import { useQuery } from '@tanstack/react-query'
+import {
+  Background,
+  Controls,
+  type Edge,
+  Handle,
+  MarkerType,
+  type Node,
+  type NodeProps,
+  Position,
+  ReactFlow,
+  useReactFlow,
+} from '@xyflow/react'
+import { type FormEvent, useEffect, useMemo, useState } from 'react'
+import { Link, useSearchParams } from 'react-router'
+import { AsOfInput, Empty, ErrorBox, Loading, PageHeader, QueryView, StatusBadge } from '../components/ui'
+import { useI18n } from '../i18n/context'
+import { formatDateTime, todayIso } from '../lib/dates'
+import { type LaidOutNode, layoutLineage } from '../lib/lineage-layout'
+import { useTRPC } from '../trpc'
+
+type RootKind = 'product' | 'certificate' | 'report'
+const ROOT_KINDS: RootKind[] = ['product', 'certificate', 'report']
+
+type LineageNodeData = LaidOutNode['data']
+type LineageFlowNode = Node<LineageNodeData, 'lineage'>
+
+function LineageNodeView({ data, selected }: NodeProps<LineageFlowNode>) {
+  const { term } = useI18n()
+  return (
+    <div className={`flow-node tone-${data.tone}${data.isRoot ? ' root' : ''}${selected ? ' selected' : ''}`}>
+      <Handle type="target" position={Position.Left} />
+      <div className="flow-node-kind">{term(data.kind)}</div>
+      <div className="flow-node-label" title={data.label}>
+        {data.label}
+      </div>
+      <div className="flow-node-status">{term(data.status)}</div>
+      <Handle type="source" position={Position.Right} />
+    </div>
+  )
+}
+
+const nodeTypes = { lineage: LineageNodeView }
+
+/** Fits the graph again when it changes or the side panel narrows the canvas. */
+function RefitOn({ signature }: { signature: string }) {
+  const { fitView } = useReactFlow()
+  useEffect(() => {
+    const frame = requestAnimationFrame(() => void fitView({ duration: 200 }))
+    return () => cancelAnimationFrame(frame)
+  }, [signature, fitView])
+  return null
+}
+
+function NodePanel({ id, asOf, onClose }: { id: string; asOf: string; onClose(): void }) {
+  const { t, term } = useI18n()
+  const trpc = useTRPC()
+  const detail = useQuery(trpc.lineage.node.queryOptions({ id, asOf: asOf || undefined }))
+  return (
+    <aside className="side-panel card" data-testid="node-panel">
+      <div className="side-panel-head">
+        <strong>{id}</strong>
+        <button type="button" className="link-button" onClick={onClose} data-testid="node-panel-close">
+          ✕
+        </button>
+      </div>
+      <QueryView query={detail}>
+        {(d) => (
+          <>
+            <p>
+              {term(d.node.kind)} · {d.node.label} <StatusBadge status={d.node.status?.status} />
+            </p>
+            <details>
+              <summary>{t('lineage.data')}</summary>
+              <pre className="json">{JSON.stringify(d.node.data, null, 2)}</pre>
+            </details>
+            <h3>{t('lineage.history')}</h3>
+            {d.history.length === 0 ? (
+              <Empty />
+            ) : (
+              <ol className="timeline">
+                {d.history.map((h) => (
+                  <li key={`${h.since}-${String(h.position)}`}>
+                    <div className="timeline-dot" />
+                    <div>
+                      <StatusBadge status={h.status} /> {h.since}{' '}
+                      <span className="muted small">#{String(h.position)}</span>
+                      {h.reason ? <div className="small">{h.reason}</div> : null}
+                      {h.cause ? (
+                        <div className="muted small">
+                          {t('certs.cause')}: {term(h.cause.kind)} {h.cause.ref ?? ''}
+                        </div>
+                      ) : null}
+                      {h.causeChain.length > 0 ? (
+                        <div className="cause-chain" data-testid="cause-chain">
+                          <div className="small">{t('lineage.causeChain')}</div>
+                          <ol>
+                            {h.causeChain.map((link) => (
+                              <li key={link.eventId}>
+                                <code>{link.type}</code> · {link.nodeId} · {formatDateTime(link.occurredAt)}{' '}
+                                <span className="muted">#{String(link.position)}</span>
+                              </li>
+                            ))}
+                          </ol>
+                        </div>
+                      ) : null}
+                    </div>
+                  </li>
+                ))}
+              </ol>
+            )}
+          </>
+        )}
+      </QueryView>
+    </aside>
+  )
+}
+
+function useLineage(kind: RootKind, id: string, asOf: string) {
+  const trpc = useTRPC()
+  const time = { asOf: asOf || undefined }
+  const enabled = id !== ''
+  const product = useQuery({
+    ...trpc.lineage.ofProduct.queryOptions({ productId: id, ...time }),
+    enabled: enabled && kind === 'product',
+  })
+  const certificate = useQuery({
+    ...trpc.lineage.ofCertificate.queryOptions({ certificateNo: id, ...time }),
+    enabled: enabled && kind === 'certificate',
+  })
+  const report = useQuery({
+    ...trpc.lineage.ofReport.queryOptions({ reportNo: id, ...time }),
+    enabled: enabled && kind === 'report',
+  })
+  return kind === 'product' ? product : kind === 'certificate' ? certificate : report
+}
+
+export function LineagePage() {
+  const { t, term } = useI18n()
+  const [params, setParams] = useSearchParams()
+  const kind = (ROOT_KINDS as string[]).includes(params.get('kind') ?? '')
+    ? (params.get('kind') as RootKind)
+    : 'product'
+  const id = params.get('id') ?? ''
+  const asOf = params.get('asOf') ?? todayIso()
+  const [draftKind, setDraftKind] = useState<RootKind>(kind)
+  const [draftId, setDraftId] = useState(id)
+  const [selected, setSelected] = useState<string | null>(null)
+  const lineage = useLineage(kind, id, asOf)
+
+  const update = (patch: Record<string, string>) => {
+    const next = new URLSearchParams(params)
+    for (const [key, value] of Object.entries(patch)) {
+      if (value) next.set(key, value)
+      else next.delete(key)
+    }
+    setParams(next, { replace: false })
+  }
+  const submit = (event: FormEvent) => {
+    event.preventDefault()
+    setSelected(null)
+    update({ kind: draftKind, id: draftId.trim() })
+  }
+
+  const flow = useMemo(() => {
+    if (!lineage.data) return null
+    const laidOut = layoutLineage(lineage.data)
+    const nodes: LineageFlowNode[] = laidOut.nodes.map((n) => ({ ...n, type: 'lineage' }))
+    const edges: Edge[] = laidOut.edges.map((e) => ({
+      ...e,
+      label: term(e.label),
+      markerEnd: { type: MarkerType.ArrowClosed },
+      className: 'flow-edge',
+    }))
+    return { nodes, edges }
+  }, [lineage.data, term])
+
+  return (
+    <>
+      <PageHeader title={t('lineage.title')}>
+        <AsOfInput value={asOf} onChange={(value) => update({ asOf: value })} />
+      </PageHeader>
+      <form className="card filters" onSubmit={submit}>
+        <label className="field">
+          <span>{t('lineage.rootKind')}</span>
+          <select
+            value={draftKind}
+            onChange={(event) => setDraftKind(event.target.value as RootKind)}
+            data-testid="lineage-kind"
+          >
+            {ROOT_KINDS.map((k) => (
+              <option key={k} value={k}>
+                {term(k)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span>{t('lineage.rootId')}</span>
+          <input
+            value={draftId}
+            onChange={(event) => setDraftId(event.target.value)}
+            data-testid="lineage-id"
+          />
+        </label>
+        <button
+          type="submit"
+          className="primary"
+          disabled={draftId.trim() === ''}
+          data-testid="lineage-submit"
+        >
+          {t('lineage.show')}
+        </button>
+      </form>
+      {id === '' ? (
+        <Empty>{t('lineage.pick')}</Empty>
+      ) : lineage.isPending ? (
+        <Loading />
+      ) : lineage.isError ? (
+        <ErrorBox error={lineage.error} />
+      ) : lineage.data && flow ? (
+        <>
+          <div className="lineage-summary">
+            {Object.entries(lineage.data.counts).map(([k, n]) => (
+              <span key={k} className="chip">
+                {term(k)}: {n}
+              </span>
+            ))}
+            <span className="muted small">
+              {t('common.asOf')} {lineage.data.asOf}
+            </span>
+          </div>
+          {lineage.data.problems.length > 0 ? (
+            <div className="warn-box" data-testid="lineage-problems">
+              <strong>{t('lineage.problems', { n: lineage.data.problems.length })}</strong>
+              <ul>
+                {lineage.data.problems.map((p) => (
+                  <li key={p.id}>
+                    <button type="button" className="link-button" onClick={() => setSelected(p.id)}>
+                      {term(p.kind)} {p.label}
+                    </button>{' '}
+                    <StatusBadge status={p.status} /> {p.reason ?? ''}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
+          <div className={selected ? 'lineage-layout with-panel' : 'lineage-layout'}>
+            <div className="flow-wrap" data-testid="lineage-graph">
+              <ReactFlow
+                nodes={flow.nodes}
+                edges={flow.edges}
+                nodeTypes={nodeTypes}
+                onNodeClick={(_event, node) => setSelected(node.id)}
+                nodesConnectable={false}
+                fitView
+                minZoom={0.1}
+              >
+                <Background />
+                <Controls showInteractive={false} />
+                <RefitOn
+                  signature={`${flow.nodes.length}:${flow.edges.length}:${selected ? 'panel' : 'full'}`}
+                />
+              </ReactFlow>
+            </div>
+            {selected ? <NodePanel id={selected} asOf={asOf} onClose={() => setSelected(null)} /> : null}
+          </div>
+          <p className="muted small">
+            {t('lineage.legend')} <Link to="/impact">{t('nav.impact')} →</Link>
+          </p>
+        </>
+      ) : null}
+    </>
+  )
+}
