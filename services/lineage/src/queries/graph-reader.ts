@@ -65,7 +65,10 @@ const REGISTRATION_STATUSES = "('draft', 'registered', 'in_service')"
 export class GraphReader {
   private readonly nodeStmt: Database.Statement<[string], NodeRow>
   private readonly statusStmt: Database.Statement<[string, string, number], StatusRow>
-  private readonly lifecycleStmt: Database.Statement<[string, number], { dated: number; registrations: number }>
+  private readonly lifecycleStmt: Database.Statement<
+    [string, number],
+    { dated: number; registrations: number }
+  >
   private readonly outStmt: Database.Statement<[string, string, string, number, string, number], EdgeRow>
   private readonly inStmt: Database.Statement<[string, string, string, number, string, number], EdgeRow>
   private readonly position: number
