@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { can, certificateActionsFor } from './permissions'
+import { can, certificateActionsFor, mayActOnCertificate } from './permissions'
 
 describe('what a role may do', () => {
   it('lets only labs (and admin) record test reports', () => {
@@ -23,5 +23,13 @@ describe('what a role may do', () => {
     expect(certificateActionsFor('suspended')).toEqual(['restore', 'withdraw'])
     expect(certificateActionsFor('under_review')).toEqual(['restore', 'suspend', 'withdraw'])
     expect(certificateActionsFor('withdrawn')).toEqual([])
+  })
+
+  it('lets a certification body act only on its own certificates', () => {
+    expect(mayActOnCertificate({ role: 'certification_body', org: 'CQC-WH' }, 'CQC-WH')).toBe(true)
+    expect(mayActOnCertificate({ role: 'certification_body', org: 'HBCC' }, 'CQC-WH')).toBe(false)
+    expect(mayActOnCertificate({ role: 'regulator', org: 'HBAMR' }, 'CQC-WH')).toBe(true)
+    expect(mayActOnCertificate({ role: 'admin', org: 'admin' }, 'CQC-WH')).toBe(true)
+    expect(mayActOnCertificate(null, 'CQC-WH')).toBe(false)
   })
 })

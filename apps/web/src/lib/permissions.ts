@@ -28,6 +28,18 @@ export function can(role: Role | null | undefined, action: Action): boolean {
   return role === 'admin' || ALLOWED[action].includes(role)
 }
 
+/**
+ * Whether an actor may change this certificate's status at all: a certification body only its own
+ * certificates (the decider refuses the others), a regulator and admin any.
+ */
+export function mayActOnCertificate(
+  actor: { role: Role; org: string } | null | undefined,
+  bodyId: string,
+): boolean {
+  if (!actor) return false
+  return actor.role !== 'certification_body' || actor.org === bodyId
+}
+
 /** Which status changes make sense from a certificate's current status. */
 export function certificateActionsFor(status: string): Array<'suspend' | 'restore' | 'withdraw'> {
   if (status === 'valid') return ['suspend', 'withdraw']

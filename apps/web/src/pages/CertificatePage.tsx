@@ -6,7 +6,7 @@ import { useAuth } from '../auth'
 import { DateField, Empty, ErrorBox, PageHeader, QueryView, StatusBadge } from '../components/ui'
 import { useI18n } from '../i18n/context'
 import { todayIso } from '../lib/dates'
-import { type Action, can, certificateActionsFor } from '../lib/permissions'
+import { type Action, can, certificateActionsFor, mayActOnCertificate } from '../lib/permissions'
 import { useTRPC } from '../trpc'
 import { standardPath } from './StandardsPage'
 
@@ -33,9 +33,17 @@ function QrCode({ url }: { url: string }) {
   )
 }
 
-function StatusActions({ certificateNo, status }: { certificateNo: string; status: string }) {
+function StatusActions({
+  certificateNo,
+  status,
+  bodyId,
+}: {
+  certificateNo: string
+  status: string
+  bodyId: string
+}) {
   const { t } = useI18n()
-  const { role } = useAuth()
+  const { actor, role } = useAuth()
   const trpc = useTRPC()
   const queryClient = useQueryClient()
   const [action, setAction] = useState<StatusAction | null>(null)
@@ -50,7 +58,9 @@ function StatusActions({ certificateNo, status }: { certificateNo: string; statu
   const suspend = useMutation(trpc.certification.suspendCertificate.mutationOptions({ onSuccess: refresh }))
   const restore = useMutation(trpc.certification.restoreCertificate.mutationOptions({ onSuccess: refresh }))
   const withdraw = useMutation(trpc.certification.withdrawCertificate.mutationOptions({ onSuccess: refresh }))
-  const allowed = certificateActionsFor(status).filter((a) => can(role, `certificate.${a}` as Action))
+  const allowed = mayActOnCertificate(actor, bodyId)
+    ? certificateActionsFor(status).filter((a) => can(role, `certificate.${a}` as Action))
+    : []
   if (allowed.length === 0) return null
   const pending = suspend.isPending || restore.isPending || withdraw.isPending
   const error = suspend.error ?? restore.error ?? withdraw.error
@@ -191,7 +201,7 @@ export function CertificatePage() {
               <p className="muted small">{t('certs.qrHelp')}</p>
             </section>
           </div>
-          <StatusActions certificateNo={c.certificateNo} status={c.status} />
+          <StatusActions certificateNo={c.certificateNo} status={c.status} bodyId={c.bodyId} />
           <section className="card">
             <h2>{t('certs.history')}</h2>
             {c.history.length === 0 ? (
