@@ -3,7 +3,15 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, type ReactNode, useEffect, useId, useState } from 'react'
 import { Link } from 'react-router'
 import { useAuth } from '../auth'
-import { Empty, ErrorBox, FieldMessages, PageHeader, QueryView, StatusBadge } from '../components/ui'
+import {
+  DateField,
+  Empty,
+  ErrorBox,
+  FieldMessages,
+  PageHeader,
+  QueryView,
+  StatusBadge,
+} from '../components/ui'
 import { useI18n } from '../i18n/context'
 import type { MessageKey } from '../i18n/messages'
 import { describeApiError, type FieldErrors, messagesFor, unclaimedErrors } from '../lib/api-error'
@@ -62,6 +70,60 @@ function Field({
   )
 }
 
+/** Revokes one of the lab's reports (policies then suspend the certificates issued on it). */
+function RevokeReportForm({ reportNo, onDone }: { reportNo: string; onDone(): void }) {
+  const { t } = useI18n()
+  const trpc = useTRPC()
+  const queryClient = useQueryClient()
+  const [on, setOn] = useState(todayIso())
+  const [reason, setReason] = useState('')
+  const revoke = useMutation(
+    trpc.testing.revokeReport.mutationOptions({
+      onSuccess: async () => {
+        await queryClient.invalidateQueries({ queryKey: trpc.testing.listReports.queryKey() })
+        onDone()
+      },
+    }),
+  )
+  const submit = (event: FormEvent) => {
+    event.preventDefault()
+    revoke.mutate({ reportNo, revokedOn: on, reason, commandId: crypto.randomUUID() })
+  }
+  return (
+    <form className="stack revoke-form" onSubmit={submit} data-testid="report-revoke-form">
+      <h3>{t('portal.revokeTitle', { reportNo })}</h3>
+      <p className="muted small">{t('portal.revokeHelp')}</p>
+      <div className="form-grid">
+        <DateField label={t('portal.revokedOn')} value={on} onChange={setOn} testId="report-revoke-date" />
+        <label className="field wide">
+          <span>{t('certs.reason')}</span>
+          <textarea
+            value={reason}
+            onChange={(event) => setReason(event.target.value)}
+            rows={2}
+            required
+            data-testid="report-revoke-reason"
+          />
+        </label>
+      </div>
+      <div className="button-row">
+        <button
+          type="submit"
+          className="danger"
+          disabled={revoke.isPending || reason.trim() === '' || on === ''}
+          data-testid="report-revoke-submit"
+        >
+          {revoke.isPending ? t('common.saving') : t('portal.revoke')}
+        </button>
+        <button type="button" onClick={onDone}>
+          {t('common.cancel')}
+        </button>
+      </div>
+      {revoke.error ? <ErrorBox error={revoke.error} /> : null}
+    </form>
+  )
+}
+
 export function LabPortalPage() {
   const { t, term } = useI18n()
   const { actor, role } = useAuth()
@@ -80,6 +142,7 @@ export function LabPortalPage() {
   const [draft, setDraft] = useState<ReportDraft>(() => emptyReport(labId, '', todayIso()))
   const [errors, setErrors] = useState<FieldErrors>({})
   const [issued, setIssued] = useState<string | null>(null)
+  const [revoking, setRevoking] = useState<string | null>(null)
   const accreditationNo = lab.data?.accreditation?.accreditationNo
   useEffect(() => {
     if (accreditationNo) setDraft((d) => (d.accreditationNo ? d : { ...d, accreditationNo }))
@@ -375,6 +438,7 @@ export function LabPortalPage() {
                       <th>{t('portal.issuedOn')}</th>
                       <th>{t('portal.conformity')}</th>
                       <th>{t('common.status')}</th>
+                      <th />
                     </tr>
                   </thead>
                   <tbody>
@@ -391,7 +455,19 @@ export function LabPortalPage() {
                         <td>{r.issuedOn}</td>
                         <td>{term(r.conformity)}</td>
                         <td>
-                          <StatusBadge status={r.status} />
+                          <StatusBadge status={r.status} testId={`report-status-${r.reportNo}`} />
+                        </td>
+                        <td>
+                          {r.status === 'valid' ? (
+                            <button
+                              type="button"
+                              className="link-button"
+                              onClick={() => setRevoking(r.reportNo)}
+                              data-testid={`report-revoke-${r.reportNo}`}
+                            >
+                              {t('portal.revoke')}
+                            </button>
+                          ) : null}
                         </td>
                       </tr>
                     ))}
@@ -401,6 +477,9 @@ export function LabPortalPage() {
             )}
           </QueryView>
         )}
+        {revoking ? (
+          <RevokeReportForm key={revoking} reportNo={revoking} onDone={() => setRevoking(null)} />
+        ) : null}
       </section>
     </>
   )
