@@ -78,10 +78,10 @@ export function ProgressBar({ fill, met, label }: { fill: number; met: boolean |
   )
 }
 
-export function FieldMessages({ messages }: { messages: string[] }) {
+export function FieldMessages({ messages, testId }: { messages: string[]; testId?: string }) {
   if (messages.length === 0) return null
   return (
-    <ul className="field-errors" role="alert">
+    <ul className="field-errors" role="alert" data-testid={testId}>
       {messages.map((message) => (
         <li key={message}>{message}</li>
       ))}

@@ -65,7 +65,7 @@ function Field({
     <div className={messages.length > 0 ? 'field invalid' : 'field'}>
       <label htmlFor={id}>{label}</label>
       {children(id)}
-      <FieldMessages messages={messages} />
+      <FieldMessages messages={messages} testId={`${testId(path)}-errors`} />
     </div>
   )
 }
@@ -290,7 +290,10 @@ export function LabPortalPage() {
                     </button>
                   ) : null}
                 </div>
-                <FieldMessages messages={messagesFor(errors, `${base}.method`)} />
+                <FieldMessages
+                  messages={messagesFor(errors, `${base}.method`)}
+                  testId={testId(`${base}.method-errors`)}
+                />
                 <div className="form-grid">
                   {resultText('standardCode', 'method.standardCode', 'portal.standardCode', 'GB/T 8059')}
                   {resultText('standardVersion', 'method.standardVersion', 'portal.standardVersion', '2016')}
