@@ -90,9 +90,17 @@ export async function signOut(page: Page): Promise<void> {
 }
 
 const here = dirname(fileURLToPath(import.meta.url))
-export const SCREENSHOT_DIR = join(here, '..', '..', '..', 'docs', 'screenshots')
+/**
+ * Every e2e run takes the screenshots; they land in test-results/screenshots (ignored by git), and in
+ * docs/screenshots — the ones the README shows — only with QI_UPDATE_SCREENSHOTS=1, so an ordinary
+ * test run leaves the work tree clean.
+ */
+export const SCREENSHOT_DIR =
+  process.env.QI_UPDATE_SCREENSHOTS === '1'
+    ? join(here, '..', '..', '..', 'docs', 'screenshots')
+    : join(here, '..', '..', '..', 'test-results', 'screenshots')
 
-/** Saves the visible page (1280×800) as docs/screenshots/<name>.png. */
+/** Saves the visible page (1280×800) as <SCREENSHOT_DIR>/<name>.png. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true })
   // Let fonts and lazy chunks settle so the picture shows the page, not a half-drawn frame.
