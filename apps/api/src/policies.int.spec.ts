@@ -21,7 +21,9 @@ describe('policies (process managers) on the demo history', () => {
   let platform: Platform
   let access: AccessRegistry
   let demo: DemoResult
-  let today = '2026-11-25'
+  // Before the demo's accreditations come up for renewal (a renewal starts a new term the
+  // accreditation service then checks suspensions against).
+  let today = '2026-06-01'
   const options = () => ({ dataDir: dir, now: () => new Date(`${today}T08:00:00Z`), timers: false })
   const as = (role: string, org?: string) => {
     const key = demo.keys.find((k) => k.role === role && (!org || k.orgId === org))!
@@ -149,7 +151,7 @@ describe('policies (process managers) on the demo history', () => {
       cause: { kind: 'standard_superseded', ref: 'GB 4706.1-2005' },
     })
     expect((await cb.certification.get({ certificateNo: 'CCC-2023-0107001' })).status).toBe('valid')
-    today = '2026-11-25'
+    today = '2026-06-01'
   })
 
   it('issues no duplicate follow-up after a crash that lost the policies’ checkpoints', async () => {

@@ -1,4 +1,6 @@
+import type { accreditation } from '@qi/contracts'
 import { type Actor, createCallerFactory } from '@qi/trpc'
+import type { z } from 'zod'
 import type { AccessRegistry } from '../access'
 import type { Platform } from '../platform'
 import { appRouter } from '../root'
@@ -30,6 +32,8 @@ const m = (code: string, version: string, clause: string) => ({
   clause,
 })
 const std = (code: string, version: string) => ({ code, version })
+
+type AccreditInput = z.input<typeof accreditation.AccreditLab>
 
 interface DemoProduct {
   productId: string
@@ -335,83 +339,80 @@ export async function loadDemo(
     parameter,
     method,
   })
-  await regulator.accreditation.accredit({
-    commandId: id(),
-    labId: 'HBQI',
-    accreditationNo: 'CNAS L0586',
-    accreditingBody: 'CNAS',
-    baseStandard: 'ISO/IEC 17025',
-    validFrom: '2022-03-01',
-    validUntil: '2027-02-28',
-    scope: [
-      line('HBQI-01', '家用电器', '泄漏电流', m('GB 4706.1', '2005', '13')),
-      line('HBQI-02', '家用电器', '对触及带电部件的防护', m('GB 4706.1', '2005', '8')),
-      line('HBQI-03', '食品', '铅', m('GB 2762', '2022', '4.1')),
-      line('HBQI-04', '食品', '铅', m('GB 2762', '2017', '4.1')),
-      line('HBQI-05', '钢材', '拉伸性能', m('GB/T 1591', '2018', '6.4')),
-      line('HBQI-06', '纺织品', '甲醛含量', m('GB 18401', '2010', '4.1')),
-      line('HBQI-07', '小家电', '能效', m('DB42/T 1234', '2020', '5')),
-    ],
-  })
-  await regulator.accreditation.accredit({
-    commandId: id(),
-    labId: 'WHQT',
-    accreditationNo: 'CNAS L2291',
-    accreditingBody: 'CNAS',
-    baseStandard: 'ISO/IEC 17025',
-    validFrom: '2022-06-01',
-    validUntil: '2027-05-31',
-    scope: [
-      line('WHQT-01', '家用电器', '泄漏电流', m('GB 4706.1', '2005', '13')),
-      line('WHQT-02', '天然气', '总硫', m('GB 17820', '2018', '5.2')),
-    ],
-  })
-  await regulator.accreditation.accredit({
-    commandId: id(),
-    labId: 'NCTE',
-    accreditationNo: 'CNAS L0105',
-    accreditingBody: 'CNAS',
-    baseStandard: 'ISO/IEC 17025',
-    validFrom: '2023-01-01',
-    validUntil: '2027-12-31',
-    scope: [
-      line('NCTE-01', '汽车', '制动性能', m('GB 7258', '2017', '7.2')),
-      line('NCTE-02', '汽车零部件', '低温试验', m('GB/T 2423.1', '2008', '6')),
-      line('NCTE-03', '汽车电线束', '电压降', m('QC/T 29106', '2014', '4.6')),
-      line('NCTE-04', '制动总成', '制动力矩', m('Q/DF 001', '2022', '5.3')),
-      line('NCTE-05', '动力电池包', '振动', m('T/HBAS 001', '2021', '4')),
-    ],
-  })
-  await regulator.accreditation.accredit({
-    commandId: id(),
-    labId: 'HBMI',
-    accreditationNo: 'CNAS L0010',
-    accreditingBody: 'CNAS',
-    baseStandard: 'ISO/IEC 17025',
-    validFrom: '2022-01-01',
-    validUntil: '2026-12-31',
-    scope: [],
-  })
-  await regulator.accreditation.accredit({
-    commandId: id(),
-    labId: 'CQC-WH',
-    accreditationNo: 'CNAS C001-M',
-    accreditingBody: 'CNAS',
-    baseStandard: 'ISO/IEC 17065',
-    validFrom: '2022-01-01',
-    validUntil: '2026-12-31',
-    schemes: ['CCC', 'voluntary_product'],
-  })
-  await regulator.accreditation.accredit({
-    commandId: id(),
-    labId: 'HBCC',
-    accreditationNo: 'CNAS C107-P',
-    accreditingBody: 'CNAS',
-    baseStandard: 'ISO/IEC 17065',
-    validFrom: '2021-09-01',
-    validUntil: '2026-08-31',
-    schemes: ['voluntary_product'],
-  })
+  const accreditations: Array<Omit<AccreditInput, 'commandId'>> = [
+    {
+      labId: 'HBQI',
+      accreditationNo: 'CNAS L0586',
+      accreditingBody: 'CNAS',
+      baseStandard: 'ISO/IEC 17025',
+      validFrom: '2022-03-01',
+      validUntil: '2027-02-28',
+      scope: [
+        line('HBQI-01', '家用电器', '泄漏电流', m('GB 4706.1', '2005', '13')),
+        line('HBQI-02', '家用电器', '对触及带电部件的防护', m('GB 4706.1', '2005', '8')),
+        line('HBQI-03', '食品', '铅', m('GB 2762', '2022', '4.1')),
+        line('HBQI-04', '食品', '铅', m('GB 2762', '2017', '4.1')),
+        line('HBQI-05', '钢材', '拉伸性能', m('GB/T 1591', '2018', '6.4')),
+        line('HBQI-06', '纺织品', '甲醛含量', m('GB 18401', '2010', '4.1')),
+        line('HBQI-07', '小家电', '能效', m('DB42/T 1234', '2020', '5')),
+      ],
+    },
+    {
+      labId: 'WHQT',
+      accreditationNo: 'CNAS L2291',
+      accreditingBody: 'CNAS',
+      baseStandard: 'ISO/IEC 17025',
+      validFrom: '2022-06-01',
+      validUntil: '2027-05-31',
+      scope: [
+        line('WHQT-01', '家用电器', '泄漏电流', m('GB 4706.1', '2005', '13')),
+        line('WHQT-02', '天然气', '总硫', m('GB 17820', '2018', '5.2')),
+      ],
+    },
+    {
+      labId: 'NCTE',
+      accreditationNo: 'CNAS L0105',
+      accreditingBody: 'CNAS',
+      baseStandard: 'ISO/IEC 17025',
+      validFrom: '2023-01-01',
+      validUntil: '2027-12-31',
+      scope: [
+        line('NCTE-01', '汽车', '制动性能', m('GB 7258', '2017', '7.2')),
+        line('NCTE-02', '汽车零部件', '低温试验', m('GB/T 2423.1', '2008', '6')),
+        line('NCTE-03', '汽车电线束', '电压降', m('QC/T 29106', '2014', '4.6')),
+        line('NCTE-04', '制动总成', '制动力矩', m('Q/DF 001', '2022', '5.3')),
+        line('NCTE-05', '动力电池包', '振动', m('T/HBAS 001', '2021', '4')),
+      ],
+    },
+    {
+      labId: 'HBMI',
+      accreditationNo: 'CNAS L0010',
+      accreditingBody: 'CNAS',
+      baseStandard: 'ISO/IEC 17025',
+      validFrom: '2022-01-01',
+      validUntil: '2026-12-31',
+      scope: [],
+    },
+    {
+      labId: 'CQC-WH',
+      accreditationNo: 'CNAS C001-M',
+      accreditingBody: 'CNAS',
+      baseStandard: 'ISO/IEC 17065',
+      validFrom: '2022-01-01',
+      validUntil: '2026-12-31',
+      schemes: ['CCC', 'voluntary_product'],
+    },
+    {
+      labId: 'HBCC',
+      accreditationNo: 'CNAS C107-P',
+      accreditingBody: 'CNAS',
+      baseStandard: 'ISO/IEC 17065',
+      validFrom: '2021-09-01',
+      validUntil: '2026-08-31',
+      schemes: ['voluntary_product'],
+    },
+  ]
+  for (const a of accreditations) await regulator.accreditation.accredit({ commandId: id(), ...a })
   await regulator.accreditation.extendScope({
     commandId: id(),
     labId: 'HBCC',
@@ -419,8 +420,13 @@ export async function loadDemo(
     schemes: ['other'],
     on: '2023-03-01',
   })
+  accreditations.find((a) => a.labId === 'HBCC')!.schemes!.push('other')
 
   // ---- metrology (计量): instruments and their calibrations up the traceability chain ----
+  // Yearly calibrations from 2020/2021 up to the latest one due before `today`, so the demo's
+  // instruments stay calibrated whatever day it is loaded on.
+  const currentYear = Number(today.slice(0, 4))
+  const lastCalibrationYear = Math.max(2025, today >= `${currentYear}-02-10` ? currentYear : currentYear - 1)
   progress('metrology')
   await metrology.metrology.registerInstrument({
     commandId: id(),
@@ -446,7 +452,7 @@ export async function loadDemo(
     quantity: '温度',
     level: 'province',
   })
-  for (const year of [2020, 2021, 2022, 2023, 2024, 2025]) {
+  for (let year = 2020; year <= lastCalibrationYear; year++) {
     for (const [instrumentId, n] of [
       ['HBMI-STD-I01', 1],
       ['HBMI-STD-M01', 2],
@@ -458,7 +464,8 @@ export async function loadDemo(
         certificateNo: `NIM-${year}-${n}`,
         calibratingLabId: 'NIM',
         calibratedOn: `${year}-01-05`,
-        dueOn: `${year + 1}-01-20`,
+        // The newest calibration of a reference standard stays valid past `today`.
+        dueOn: year === lastCalibrationYear ? addDays(today, 200) : `${year + 1}-01-20`,
         uncertainty: 'U=0.02%, k=2',
       })
     }
@@ -554,11 +561,11 @@ export async function loadDemo(
       level: 'working',
     })
   }
-  for (const year of [2021, 2022, 2023, 2024, 2025]) {
+  for (let year = 2021; year <= lastCalibrationYear; year++) {
     for (const [index, i] of instruments.entries()) {
       // NCTE-ENV-03 was never recalibrated after 2024: its calibration has expired.
       if (i.id === 'NCTE-ENV-03' && year > 2024) continue
-      const lastYear = year === 2025
+      const lastYear = year === lastCalibrationYear
       // HBQI-FA-02's current calibration falls due within the month: a "due soon" warning.
       const dueOn =
         lastYear && i.id === 'HBQI-FA-02'
@@ -1202,6 +1209,21 @@ export async function loadDemo(
     reason: '监督评审发现质量体系运行不符合',
     from: '2025-10-01',
   })
+
+  // ---- renewals: CNAS renews under the same number. Keep the demo's accreditations in force for
+  // half a year beyond `today`, so work recorded today (in the UI, in tests) is accredited. A
+  // suspended accreditation (WHQT) cannot be renewed and stays as it is.
+  progress('accreditation renewals')
+  for (const a of accreditations) {
+    if (a.labId === 'WHQT') continue
+    let validUntil = a.validUntil
+    while (validUntil < addDays(today, 180)) {
+      // The next five-year term starts the day after the last one ends.
+      const validFrom = addDays(validUntil, 1)
+      validUntil = addDays(`${Number(validFrom.slice(0, 4)) + 5}${validFrom.slice(4)}`, -1)
+      await regulator.accreditation.accredit({ commandId: id(), ...a, validFrom, validUntil })
+    }
+  }
 
   const head = await platform.store.headPosition()
   await Promise.all(platform.runners().map((runner) => runner.waitFor(head, 60_000)))

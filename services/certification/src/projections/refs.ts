@@ -26,6 +26,48 @@ function closeInactivePeriods(db: Database.Database, accreditationNo: string, on
   )
 }
 
+const dayAfter = (date: string) => {
+  const d = new Date(`${date}T00:00:00Z`)
+  d.setUTCDate(d.getUTCDate() + 1)
+  return d.toISOString().slice(0, 10)
+}
+
+/**
+ * A grant or a renewal (same number, as CNAS renews). The row keeps the whole span from the first
+ * grant to the latest end; a renewal closes earlier suspensions or expiry, and a gap between two
+ * terms is kept as an 'expired' period, so work dated in an earlier term still checks against it.
+ */
+function recordAccreditationTerm(
+  db: Database.Database,
+  term: { accreditationNo: string; labId: string; validFrom: string; validUntil: string },
+) {
+  const previous = db
+    .prepare('SELECT valid_from, valid_until FROM accreditations WHERE accreditation_no = ?')
+    .get(term.accreditationNo) as { valid_from: string; valid_until: string } | undefined
+  db.prepare(
+    `INSERT INTO accreditations (accreditation_no, lab_id, valid_from, valid_until) VALUES (?, ?, ?, ?)
+     ON CONFLICT (accreditation_no) DO UPDATE SET lab_id = excluded.lab_id, valid_from = excluded.valid_from,
+       valid_until = excluded.valid_until`,
+  ).run(
+    term.accreditationNo,
+    term.labId,
+    previous && previous.valid_from < term.validFrom ? previous.valid_from : term.validFrom,
+    term.validUntil,
+  )
+  closeInactivePeriods(db, term.accreditationNo, term.validFrom)
+  if (previous && dayAfter(previous.valid_until) < term.validFrom) {
+    db.prepare(
+      'INSERT INTO inactive_periods (accreditation_no, status, from_date, to_date, reason) VALUES (?, ?, ?, ?, ?)',
+    ).run(
+      term.accreditationNo,
+      'expired',
+      dayAfter(previous.valid_until),
+      term.validFrom,
+      'lapsed between two terms',
+    )
+  }
+}
+
 function openInactivePeriod(
   db: Database.Database,
   accreditationNo: string,
@@ -58,7 +100,7 @@ function insertReport(
 
 export const certificationRefsProjection: Projection = {
   name: CERTIFICATION_REFS,
-  version: 1,
+  version: 2,
   setup(db) {
     db.exec(`
       CREATE TABLE reports (
@@ -103,13 +145,7 @@ export const certificationRefsProjection: Projection = {
       ).run(data.labId, data.name)
     }),
     on(accreditation.LabAccredited, (data, db) => {
-      db.prepare(
-        `INSERT INTO accreditations (accreditation_no, lab_id, valid_from, valid_until) VALUES (?, ?, ?, ?)
-         ON CONFLICT (accreditation_no) DO UPDATE SET lab_id = excluded.lab_id, valid_from = excluded.valid_from,
-           valid_until = excluded.valid_until`,
-      ).run(data.accreditationNo, data.labId, data.validFrom, data.validUntil)
-      // A renewal grants the accreditation afresh: earlier suspensions or expiry end with it.
-      closeInactivePeriods(db, data.accreditationNo, data.validFrom)
+      recordAccreditationTerm(db, data)
       addSchemes(db, data.accreditationNo, data.schemes)
     }),
     on(accreditation.AccreditationScopeExtended, (data, db) =>

@@ -151,6 +151,17 @@ describe('lineage, impact and as-of queries', () => {
     expect(await platform.store.headPosition()).toBe(before)
   })
 
+  it('lets a renewal call off the end of the previous term, except for audits before it was recorded', async () => {
+    const renewed = await caller.node({ id: 'accreditation:CNAS L0001', asOf: '2025-03-01' })
+    expect(renewed.node.status?.status).toBe('active')
+    const beforeRenewal = await caller.node({
+      id: 'accreditation:CNAS L0001',
+      asOf: '2025-03-01',
+      atPosition: positionBeforeRevocation,
+    })
+    expect(beforeRenewal.node.status?.status).toBe('expired')
+  })
+
   it('answers NOT_FOUND for an unknown product', async () => {
     await expect(caller.ofProduct({ productId: 'nope' })).rejects.toMatchObject({ code: 'NOT_FOUND' })
   })

@@ -26,7 +26,7 @@ export const LINEAGE_GRAPH = 'lineage.graph'
  */
 export const lineageGraphProjection: Projection = {
   name: LINEAGE_GRAPH,
-  version: 1,
+  version: 2,
   setup(db) {
     db.exec(`
       CREATE TABLE nodes (
@@ -43,7 +43,10 @@ export const lineageGraphProjection: Projection = {
       CREATE INDEX edges_by_target ON edges (to_id, rel);
       CREATE TABLE statuses (
         node_id TEXT NOT NULL, status TEXT NOT NULL, valid_from TEXT NOT NULL, position INTEGER NOT NULL,
-        reason TEXT, cause_kind TEXT, cause_ref TEXT, event_id TEXT, causation_id TEXT
+        reason TEXT, cause_kind TEXT, cause_ref TEXT, event_id TEXT, causation_id TEXT,
+        -- A scheduled change (an expiry at the end of a validity) that a later fact called off,
+        -- e.g. a renewal: invisible from this store position on, still there for earlier audits.
+        cancelled_position INTEGER
       );
       CREATE INDEX statuses_by_node ON statuses (node_id, valid_from, position);
       CREATE TABLE causes (
@@ -71,6 +74,7 @@ interface Statements {
     [string, string, string, number, string | null, string | null, string | null, string, string | null]
   >
   cause: Database.Statement<[string, string, string, number, string, string | null]>
+  cancelScheduled: Database.Statement<[number, string, string, string]>
 }
 
 const statementCache = new WeakMap<Database.Database, Statements>()
@@ -101,6 +105,10 @@ function statements(db: Database.Database): Statements {
       ),
       cause: db.prepare(
         `INSERT OR IGNORE INTO causes (event_id, type, node_id, position, occurred_at, causation_id) VALUES (?, ?, ?, ?, ?, ?)`,
+      ),
+      cancelScheduled: db.prepare(
+        `UPDATE statuses SET cancelled_position = ? WHERE node_id = ? AND status = ? AND valid_from >= ?
+         AND cancelled_position IS NULL`,
       ),
     }
     statementCache.set(db, s)
@@ -167,6 +175,11 @@ class Writer {
     }
   }
 
+  /** Calls off scheduled `status` rows of a node from `fromDate` on (e.g. an expiry a renewal replaced). */
+  cancelScheduled(id: string, status: string, fromDate: string) {
+    this.s.cancelScheduled.run(this.position, id, status, fromDate)
+  }
+
   status(
     id: string,
     status: string,
@@ -196,6 +209,12 @@ type Handler = (w: Writer, data: never) => void
  * set up — who makes a product, which standard replaces which — holds at any as-of date.
  */
 const TIMELESS = '0000-01-01'
+
+const dayAfter = (date: string) => {
+  const d = new Date(`${date}T00:00:00Z`)
+  d.setUTCDate(d.getUTCDate() + 1)
+  return d.toISOString().slice(0, 10)
+}
 
 const causeText = (cause: { kind: string; ref?: string } | undefined) => {
   if (!cause || cause.kind === 'manual') return ''
@@ -284,8 +303,11 @@ const handlers: Record<string, Handler> = {
       schemes: d.schemes,
     })
     w.edge(nodeId('lab', d.labId), 'holds', id, d.validFrom)
+    // A renewal under the same number replaces the end of the previous term.
+    w.cancelScheduled(id, 'expired', d.validFrom)
     w.status(id, 'active', d.validFrom, `accredited ${d.validFrom} until ${d.validUntil}`)
-    w.status(id, 'expired', d.validUntil, `validity ended ${d.validUntil}`)
+    // validUntil is the last day in force.
+    w.status(id, 'expired', dayAfter(d.validUntil), `validity ended ${d.validUntil}`)
   },
   AccreditationScopeExtended: (w, d: Data<typeof accreditation.AccreditationScopeExtended>) => {
     const id = nodeId('accreditation', d.accreditationNo)

@@ -64,7 +64,7 @@ const REGISTRATION_STATUSES = "('draft', 'registered', 'in_service')"
 /** Reads the lineage graph as of a business date (and optionally a store position). */
 export class GraphReader {
   private readonly nodeStmt: Database.Statement<[string], NodeRow>
-  private readonly statusStmt: Database.Statement<[string, string, number], StatusRow>
+  private readonly statusStmt: Database.Statement<[string, string, number, number], StatusRow>
   private readonly lifecycleStmt: Database.Statement<
     [string, number],
     { dated: number; registrations: number }
@@ -82,6 +82,7 @@ export class GraphReader {
     this.statusStmt = db.prepare(
       `SELECT status, valid_from, reason, cause_kind, cause_ref, event_id, causation_id FROM statuses
        WHERE node_id = ? AND (valid_from <= ? OR status IN ${REGISTRATION_STATUSES}) AND position <= ?
+         AND (cancelled_position IS NULL OR cancelled_position > ?)
        ORDER BY status IN ${REGISTRATION_STATUSES} ASC, valid_from DESC, position DESC LIMIT 1`,
     )
     this.lifecycleStmt = db.prepare(
@@ -126,7 +127,7 @@ export class GraphReader {
    * them, even when the registration was entered later than the change it precedes in reality.
    */
   statusOn(id: string, date: string): NodeStatus | null {
-    const row = this.statusStmt.get(id, date, this.position)
+    const row = this.statusStmt.get(id, date, this.position, this.position)
     if (!row) return null
     return {
       status: row.status,

@@ -19,7 +19,7 @@ export function nodeDetail(reader: GraphReader, id: string) {
   const history = reader.db
     .prepare(
       `SELECT status, valid_from, position, reason, cause_kind, cause_ref, event_id, causation_id FROM statuses
-       WHERE node_id = ? ORDER BY valid_from, position`,
+       WHERE node_id = ? AND cancelled_position IS NULL ORDER BY valid_from, position`,
     )
     .all(id) as Array<{
     status: string

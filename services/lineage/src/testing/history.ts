@@ -350,4 +350,25 @@ export const history: SeedEvent[] = [
       degree: 'MOD',
     },
   },
+  {
+    stream: 'lab-L1',
+    type: 'LabAccredited',
+    on: '2024-06-01',
+    data: {
+      labId: 'L1',
+      accreditationNo: 'CNAS L0001',
+      accreditingBody: 'CNAS',
+      baseStandard: 'ISO/IEC 17025',
+      validFrom: '2024-06-01',
+      validUntil: '2029-05-31',
+      scope: [
+        {
+          lineId: 'S1',
+          object: '家用电器',
+          parameter: '泄漏电流',
+          method: { standardCode: 'GB/T 1000', standardVersion: '2015', clause: '5.1' },
+        },
+      ],
+    },
+  },
 ]

@@ -29,8 +29,14 @@ function upsertScopeLine(
   db.prepare(
     `INSERT INTO scope_lines (accreditation_no, line_id, standard_code, standard_version, clause, added_on, removed_on)
      VALUES (?, ?, ?, ?, ?, ?, NULL)
-     ON CONFLICT (accreditation_no, line_id) DO UPDATE SET standard_code = excluded.standard_code,
-       standard_version = excluded.standard_version, clause = excluded.clause, added_on = excluded.added_on, removed_on = NULL`,
+     ON CONFLICT (accreditation_no, line_id) DO UPDATE SET
+       -- The same line granted again (a renewal) stays in scope since it was first added; a changed
+       -- or re-added line counts from its new date.
+       added_on = CASE WHEN removed_on IS NULL AND standard_code = excluded.standard_code
+         AND standard_version = excluded.standard_version AND clause = excluded.clause
+         THEN min(added_on, excluded.added_on) ELSE excluded.added_on END,
+       standard_code = excluded.standard_code, standard_version = excluded.standard_version,
+       clause = excluded.clause, removed_on = NULL`,
   ).run(
     accreditationNo,
     line.lineId,
@@ -61,9 +67,51 @@ function closeInactivePeriods(db: Database.Database, accreditationNo: string, on
   )
 }
 
+const dayAfter = (date: string) => {
+  const d = new Date(`${date}T00:00:00Z`)
+  d.setUTCDate(d.getUTCDate() + 1)
+  return d.toISOString().slice(0, 10)
+}
+
+/**
+ * A grant or a renewal (same number, as CNAS renews). The row keeps the whole span from the first
+ * grant to the latest end; a renewal closes earlier suspensions or expiry, and a gap between two
+ * terms is kept as an 'expired' period, so work dated in an earlier term still checks against it.
+ */
+function recordAccreditationTerm(
+  db: Database.Database,
+  term: { accreditationNo: string; labId: string; validFrom: string; validUntil: string },
+) {
+  const previous = db
+    .prepare('SELECT valid_from, valid_until FROM accreditations WHERE accreditation_no = ?')
+    .get(term.accreditationNo) as { valid_from: string; valid_until: string } | undefined
+  db.prepare(
+    `INSERT INTO accreditations (accreditation_no, lab_id, valid_from, valid_until) VALUES (?, ?, ?, ?)
+     ON CONFLICT (accreditation_no) DO UPDATE SET lab_id = excluded.lab_id, valid_from = excluded.valid_from,
+       valid_until = excluded.valid_until`,
+  ).run(
+    term.accreditationNo,
+    term.labId,
+    previous && previous.valid_from < term.validFrom ? previous.valid_from : term.validFrom,
+    term.validUntil,
+  )
+  closeInactivePeriods(db, term.accreditationNo, term.validFrom)
+  if (previous && dayAfter(previous.valid_until) < term.validFrom) {
+    db.prepare(
+      'INSERT INTO inactive_periods (accreditation_no, status, from_date, to_date, reason) VALUES (?, ?, ?, ?, ?)',
+    ).run(
+      term.accreditationNo,
+      'expired',
+      dayAfter(previous.valid_until),
+      term.validFrom,
+      'lapsed between two terms',
+    )
+  }
+}
+
 export const testingRefsProjection: Projection = {
   name: TESTING_REFS,
-  version: 1,
+  version: 2,
   setup(db) {
     db.exec(`
       CREATE TABLE standards (
@@ -121,13 +169,7 @@ export const testingRefsProjection: Projection = {
       ).run(data.labId, data.name)
     }),
     on(accreditation.LabAccredited, (data, db) => {
-      db.prepare(
-        `INSERT INTO accreditations (accreditation_no, lab_id, valid_from, valid_until) VALUES (?, ?, ?, ?)
-         ON CONFLICT (accreditation_no) DO UPDATE SET lab_id = excluded.lab_id, valid_from = excluded.valid_from,
-           valid_until = excluded.valid_until`,
-      ).run(data.accreditationNo, data.labId, data.validFrom, data.validUntil)
-      // A renewal grants the accreditation afresh: earlier suspensions or expiry end with it.
-      closeInactivePeriods(db, data.accreditationNo, data.validFrom)
+      recordAccreditationTerm(db, data)
       for (const line of data.scope) upsertScopeLine(db, data.accreditationNo, line, data.validFrom)
     }),
     on(accreditation.AccreditationScopeExtended, (data, db) => {
