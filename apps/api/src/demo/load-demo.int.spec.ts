@@ -54,9 +54,12 @@ describe('demo data loaded through the commands', () => {
         'instrument:HBQI-TH-07',
         'calibration:HBMI-2023-001',
         'instrument:HBMI-STD-I01',
+        // The reference standard's calibration that covered the working instrument's calibration.
+        'calibration:NIM-2023-1',
         'standard:GB 4706.1-2005',
       ]),
     )
+    expect(graph.problems.filter((p) => p.kind === 'calibration')).toEqual([])
     expect(graph.nodes.find((n) => n.id === 'certificate:CCC-2023-0107001')!.status?.status).toBe('valid')
   })
 

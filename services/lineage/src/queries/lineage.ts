@@ -41,7 +41,8 @@ export interface LineageGraph {
 /**
  * Walks the graph from `rootId` along DOWNWARD relations. For an instrument reached from a report,
  * only the calibration that covered the report's test date is followed (that is the one the
- * report's validity rested on); otherwise the latest calibration up to the as-of date.
+ * report's validity rested on); for a reference standard reached from a calibration, the one that
+ * covered that calibration's date; otherwise the latest calibration up to the as-of date.
  */
 export function lineageOf(reader: GraphReader, rootId: string, maxNodes = 2000): LineageGraph | null {
   const root = reader.node(rootId)
@@ -69,10 +70,16 @@ export function lineageOf(reader: GraphReader, rootId: string, maxNodes = 2000):
             }
           }
           nodes.set(target.id, target)
+          // The date an instrument's calibration matters on: the test date for an instrument a report
+          // used, the calibration date for a reference standard a calibration was traced to.
           const nextTestDate =
-            target.kind === 'instrument' && node.kind === 'report'
-              ? String(node.data.testedFrom ?? '') || null
-              : null
+            target.kind !== 'instrument'
+              ? null
+              : node.kind === 'report'
+                ? String(node.data.testedFrom ?? '') || null
+                : node.kind === 'calibration'
+                  ? String(node.data.calibratedOn ?? '') || null
+                  : null
           queue.push({ node: target, testDate: nextTestDate })
         }
         edges.push(edge)
