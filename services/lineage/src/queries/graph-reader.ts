@@ -60,13 +60,58 @@ interface StatusRow {
 
 const MAX_POSITION = Number.MAX_SAFE_INTEGER
 
+interface ReaderStatements {
+  node: Database.Statement<[string], NodeRow>
+  status: Database.Statement<[string, string, number], StatusRow>
+  firstStatus: Database.Statement<[string, string, number], { n: number }>
+  out: Database.Statement<[string, string, string, number, string, number], EdgeRow>
+  outAll: Database.Statement<[string, string, number, string, number], EdgeRow>
+  in: Database.Statement<[string, string, string, number, string, number], EdgeRow>
+  inAll: Database.Statement<[string, string, number, string, number], EdgeRow>
+}
+
+/**
+ * Prepared once per database: a reader is made per request, and preparing six statements each
+ * time cost more than a small lineage query itself.
+ */
+const statementsByDatabase = new WeakMap<Database.Database, ReaderStatements>()
+
+function readerStatements(db: Database.Database): ReaderStatements {
+  let statements = statementsByDatabase.get(db)
+  if (statements) return statements
+  const visible = `valid_from <= ? AND position <= ? AND (removed_on IS NULL OR removed_on > ? OR removed_position > ?)`
+  statements = {
+    node: db.prepare('SELECT id, kind, key, label, data FROM nodes WHERE id = ?'),
+    status: db.prepare(
+      `SELECT status, valid_from, reason, cause_kind, cause_ref, event_id, causation_id FROM statuses
+       WHERE node_id = ? AND valid_from <= ? AND position <= ?
+       ORDER BY status IN ('draft', 'registered', 'in_service') ASC, valid_from DESC, position DESC LIMIT 1`,
+    ),
+    firstStatus: db.prepare(
+      'SELECT count(*) AS n FROM statuses WHERE node_id = ? AND valid_from <= ? AND position <= ?',
+    ),
+    out: db.prepare(
+      `SELECT from_id, to_id, rel, detail, valid_from FROM edges WHERE from_id = ? AND rel = ? AND ${visible}`,
+    ),
+    // Primary-key order (rel, to_id): grouped by relation, each group in the order `out` returns it.
+    outAll: db.prepare(
+      `SELECT from_id, to_id, rel, detail, valid_from FROM edges WHERE from_id = ? AND ${visible} ORDER BY rel, to_id`,
+    ),
+    in: db.prepare(
+      `SELECT from_id, to_id, rel, detail, valid_from FROM edges WHERE to_id = ? AND rel = ? AND ${visible}`,
+    ),
+    // Index order (rel, then the primary key's from_id): each relation's group in the order `in` returns it.
+    inAll: db.prepare(
+      `SELECT from_id, to_id, rel, detail, valid_from FROM edges WHERE to_id = ? AND ${visible} ORDER BY rel, from_id`,
+    ),
+  }
+  statementsByDatabase.set(db, statements)
+  return statements
+}
+
 /** Reads the lineage graph as of a business date (and optionally a store position). */
 export class GraphReader {
-  private readonly nodeStmt: Database.Statement<[string], NodeRow>
-  private readonly statusStmt: Database.Statement<[string, string, number], StatusRow>
-  private readonly firstStatusStmt: Database.Statement<[string, string, number], { n: number }>
-  private readonly outStmt: Database.Statement<[string, string, string, number, string, number], EdgeRow>
-  private readonly inStmt: Database.Statement<[string, string, string, number, string, number], EdgeRow>
+  private readonly statements: ReaderStatements
   private readonly position: number
 
   constructor(
@@ -74,27 +119,12 @@ export class GraphReader {
     readonly time: TimePoint,
   ) {
     this.position = time.atPosition === undefined ? MAX_POSITION : Number(time.atPosition)
-    this.nodeStmt = db.prepare('SELECT id, kind, key, label, data FROM nodes WHERE id = ?')
-    this.statusStmt = db.prepare(
-      `SELECT status, valid_from, reason, cause_kind, cause_ref, event_id, causation_id FROM statuses
-       WHERE node_id = ? AND valid_from <= ? AND position <= ?
-       ORDER BY status IN ('draft', 'registered', 'in_service') ASC, valid_from DESC, position DESC LIMIT 1`,
-    )
-    this.firstStatusStmt = db.prepare(
-      'SELECT count(*) AS n FROM statuses WHERE node_id = ? AND valid_from <= ? AND position <= ?',
-    )
-    const visible = `valid_from <= ? AND position <= ? AND (removed_on IS NULL OR removed_on > ? OR removed_position > ?)`
-    this.outStmt = db.prepare(
-      `SELECT from_id, to_id, rel, detail, valid_from FROM edges WHERE from_id = ? AND rel = ? AND ${visible}`,
-    )
-    this.inStmt = db.prepare(
-      `SELECT from_id, to_id, rel, detail, valid_from FROM edges WHERE to_id = ? AND rel = ? AND ${visible}`,
-    )
+    this.statements = readerStatements(db)
   }
 
   /** The node as of the time point; null if unknown or not yet existing then. */
   node(id: string): GraphNode | null {
-    const row = this.nodeStmt.get(id)
+    const row = this.statements.node.get(id)
     if (!row) return null
     const status = this.status(id)
     if (!status && this.hadStatusEver(id)) return null
@@ -103,7 +133,7 @@ export class GraphReader {
 
   /** Nodes referred to but never registered (e.g. a lab from outside the region) still show. */
   private hadStatusEver(id: string) {
-    return this.firstStatusStmt.get(id, '9999-12-31', MAX_POSITION)!.n > 0
+    return this.statements.firstStatus.get(id, '9999-12-31', MAX_POSITION)!.n > 0
   }
 
   status(id: string): NodeStatus | null {
@@ -116,7 +146,7 @@ export class GraphReader {
    * them, even when the registration was entered later than the change it precedes in reality.
    */
   statusOn(id: string, date: string): NodeStatus | null {
-    const row = this.statusStmt.get(id, date, this.position)
+    const row = this.statements.status.get(id, date, this.position)
     if (!row) return null
     return {
       status: row.status,
@@ -129,12 +159,40 @@ export class GraphReader {
   }
 
   out(id: string, rel: Relation): GraphEdge[] {
-    return this.outStmt.all(id, rel, this.time.asOf, this.position, this.time.asOf, this.position).map(toEdge)
+    return this.statements.out
+      .all(id, rel, this.time.asOf, this.position, this.time.asOf, this.position)
+      .map(toEdge)
+  }
+
+  /** Every visible in-edge of a node, by relation: one query where `in` per relation would be several. */
+  inByRelation(id: string): Map<Relation, GraphEdge[]> {
+    return groupByRelation(
+      this.statements.inAll.all(id, this.time.asOf, this.position, this.time.asOf, this.position),
+    )
+  }
+
+  /** Every visible out-edge of a node, by relation: one query where `out` per relation would be several. */
+  outByRelation(id: string): Map<Relation, GraphEdge[]> {
+    return groupByRelation(
+      this.statements.outAll.all(id, this.time.asOf, this.position, this.time.asOf, this.position),
+    )
   }
 
   in(id: string, rel: Relation): GraphEdge[] {
-    return this.inStmt.all(id, rel, this.time.asOf, this.position, this.time.asOf, this.position).map(toEdge)
+    return this.statements.in
+      .all(id, rel, this.time.asOf, this.position, this.time.asOf, this.position)
+      .map(toEdge)
   }
+}
+
+function groupByRelation(rows: EdgeRow[]): Map<Relation, GraphEdge[]> {
+  const byRelation = new Map<Relation, GraphEdge[]>()
+  for (const row of rows) {
+    const edges = byRelation.get(row.rel)
+    if (edges) edges.push(toEdge(row))
+    else byRelation.set(row.rel, [toEdge(row)])
+  }
+  return byRelation
 }
 
 function toEdge(row: EdgeRow): GraphEdge {
