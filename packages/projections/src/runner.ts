@@ -75,6 +75,9 @@ const META_SQL = `CREATE TABLE IF NOT EXISTS projection_meta (
   id INTEGER PRIMARY KEY CHECK (id = 1), name TEXT NOT NULL, version INTEGER NOT NULL, checkpoint TEXT
 )`
 
+/** Page cache of a generation being rebuilt, in KiB (SQLite's negative unit). */
+const REBUILD_PAGE_CACHE_KIB = -262_144
+
 function openGeneration(projection: Projection, file: string | null, number: number): Generation {
   const db = new Database(file ?? ':memory:')
   db.pragma('journal_mode = WAL')
@@ -351,10 +354,15 @@ export class ProjectionRunner {
     const file = this.directory ? this.fileFor(number) : null
     if (file) this.removeFiles(file)
     const next = openGeneration(this.projection, file, number)
+    const defaultPageCache = next.db.pragma('cache_size', { simple: true }) as number
     // Until the switch nothing reads this generation and a crash discards it (the pointer still
     // names the old one, and the next rebuild deletes the file), so its commits need not be
     // fsynced; it is made durable once, below, before it is switched in.
     next.db.pragma('synchronous = OFF')
+    // A rebuild inserts millions of rows with text keys; SQLite's default 2 MiB page cache then
+    // evicts and re-reads index pages on almost every insert once the file outgrows it. The
+    // larger cache is an upper bound, allocated as used, and given back at the switch.
+    next.db.pragma(`cache_size = ${REBUILD_PAGE_CACHE_KIB}`)
     this.next = next
     this.nextTarget = await this.store.headPosition()
     let processed = 0
@@ -374,6 +382,7 @@ export class ProjectionRunner {
       }
       next.db.pragma('synchronous = NORMAL')
       next.db.pragma('wal_checkpoint(TRUNCATE)')
+      next.db.pragma(`cache_size = ${defaultPageCache}`)
       const old = this.current
       this.current = next
       if (this.directory) this.writePointer(number)
