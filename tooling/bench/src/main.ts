@@ -1,13 +1,16 @@
 /**
  * `pnpm bench`: measures the embedded event store against raw better-sqlite3 doing the same work in
  * the same process, and writes bench-results/eventstore.json at the repository root.
- * BENCH_RUNS, BENCH_READ_RUNS, BENCH_APPEND_MS, BENCH_READ_EVENTS and BENCH_DIR override the defaults.
+ * It also runs the EventStoreDB adapter over the gRPC emulator beside the embedded store (ratio =
+ * adapter / embedded). BENCH_RUNS, BENCH_READ_RUNS, BENCH_APPEND_MS, BENCH_READ_EVENTS,
+ * BENCH_ESDB_EVENTS and BENCH_DIR override the defaults.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { dirname, join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
+import { buildEsdbScenarios } from './esdb-scenarios'
 import { median } from './measure'
 import { formatTable, type MetricResult } from './report'
 import { buildScenarios, type Scenario } from './scenarios'
@@ -42,7 +45,21 @@ async function main() {
     readEvents: numberFromEnvironment('BENCH_READ_EVENTS', 200_000),
     pageSize: 1000,
   }
-  const { scenarios, prepareReadLog, cleanUp } = buildScenarios(settings)
+  const embedded = buildScenarios(settings)
+  // The EventStoreDB adapter over the emulator, against the embedded store in the same run.
+  const esdb = buildEsdbScenarios({
+    workDirectory,
+    runs: settings.readRuns,
+    appendBudgetMs: settings.appendBudgetMs,
+    readEvents: numberFromEnvironment('BENCH_ESDB_EVENTS', 20_000),
+    pageSize: settings.pageSize,
+  })
+  const scenarios = [...embedded.scenarios, ...esdb.scenarios]
+  const { prepareReadLog } = embedded
+  const cleanUp = async () => {
+    await esdb.cleanUp()
+    await embedded.cleanUp()
+  }
   const results: MetricResult[] = []
   try {
     let readLogReady = false

@@ -61,16 +61,60 @@ interface StatusRow {
 const MAX_POSITION = Number.MAX_SAFE_INTEGER
 const REGISTRATION_STATUSES = "('draft', 'registered', 'in_service')"
 
+interface ReaderStatements {
+  node: Database.Statement<[string], NodeRow>
+  status: Database.Statement<[string, string, number, number], StatusRow>
+  lifecycle: Database.Statement<[string, number], { dated: number; registrations: number }>
+  out: Database.Statement<[string, string, string, number, string, number], EdgeRow>
+  outAll: Database.Statement<[string, string, number, string, number], EdgeRow>
+  in: Database.Statement<[string, string, string, number, string, number], EdgeRow>
+  inAll: Database.Statement<[string, string, number, string, number], EdgeRow>
+}
+
+/**
+ * Prepared once per database: a reader is made per request, and preparing six statements each
+ * time cost more than a small lineage query itself.
+ */
+const statementsByDatabase = new WeakMap<Database.Database, ReaderStatements>()
+
+function readerStatements(db: Database.Database): ReaderStatements {
+  let statements = statementsByDatabase.get(db)
+  if (statements) return statements
+  const visible = `valid_from <= ? AND position <= ? AND (removed_on IS NULL OR removed_on > ? OR removed_position > ?)`
+  statements = {
+    node: db.prepare('SELECT id, kind, key, label, data FROM nodes WHERE id = ?'),
+    status: db.prepare(
+      `SELECT status, valid_from, reason, cause_kind, cause_ref, event_id, causation_id FROM statuses
+       WHERE node_id = ? AND (valid_from <= ? OR status IN ${REGISTRATION_STATUSES}) AND position <= ?
+         AND (cancelled_position IS NULL OR cancelled_position > ?)
+       ORDER BY status IN ${REGISTRATION_STATUSES} ASC, valid_from DESC, position DESC LIMIT 1`,
+    ),
+    lifecycle: db.prepare(
+      `SELECT count(*) AS dated, sum(status IN ${REGISTRATION_STATUSES}) AS registrations FROM statuses
+       WHERE node_id = ? AND position <= ?`,
+    ),
+    out: db.prepare(
+      `SELECT from_id, to_id, rel, detail, valid_from FROM edges WHERE from_id = ? AND rel = ? AND ${visible}`,
+    ),
+    // Primary-key order (rel, to_id): grouped by relation, each group in the order `out` returns it.
+    outAll: db.prepare(
+      `SELECT from_id, to_id, rel, detail, valid_from FROM edges WHERE from_id = ? AND ${visible} ORDER BY rel, to_id`,
+    ),
+    in: db.prepare(
+      `SELECT from_id, to_id, rel, detail, valid_from FROM edges WHERE to_id = ? AND rel = ? AND ${visible}`,
+    ),
+    // Index order (rel, then the primary key's from_id): each relation's group in the order `in` returns it.
+    inAll: db.prepare(
+      `SELECT from_id, to_id, rel, detail, valid_from FROM edges WHERE to_id = ? AND ${visible} ORDER BY rel, from_id`,
+    ),
+  }
+  statementsByDatabase.set(db, statements)
+  return statements
+}
+
 /** Reads the lineage graph as of a business date (and optionally a store position). */
 export class GraphReader {
-  private readonly nodeStmt: Database.Statement<[string], NodeRow>
-  private readonly statusStmt: Database.Statement<[string, string, number, number], StatusRow>
-  private readonly lifecycleStmt: Database.Statement<
-    [string, number],
-    { dated: number; registrations: number }
-  >
-  private readonly outStmt: Database.Statement<[string, string, string, number, string, number], EdgeRow>
-  private readonly inStmt: Database.Statement<[string, string, string, number, string, number], EdgeRow>
+  private readonly statements: ReaderStatements
   private readonly position: number
 
   constructor(
@@ -78,29 +122,12 @@ export class GraphReader {
     readonly time: TimePoint,
   ) {
     this.position = time.atPosition === undefined ? MAX_POSITION : Number(time.atPosition)
-    this.nodeStmt = db.prepare('SELECT id, kind, key, label, data FROM nodes WHERE id = ?')
-    this.statusStmt = db.prepare(
-      `SELECT status, valid_from, reason, cause_kind, cause_ref, event_id, causation_id FROM statuses
-       WHERE node_id = ? AND (valid_from <= ? OR status IN ${REGISTRATION_STATUSES}) AND position <= ?
-         AND (cancelled_position IS NULL OR cancelled_position > ?)
-       ORDER BY status IN ${REGISTRATION_STATUSES} ASC, valid_from DESC, position DESC LIMIT 1`,
-    )
-    this.lifecycleStmt = db.prepare(
-      `SELECT count(*) AS dated, sum(status IN ${REGISTRATION_STATUSES}) AS registrations FROM statuses
-       WHERE node_id = ? AND position <= ?`,
-    )
-    const visible = `valid_from <= ? AND position <= ? AND (removed_on IS NULL OR removed_on > ? OR removed_position > ?)`
-    this.outStmt = db.prepare(
-      `SELECT from_id, to_id, rel, detail, valid_from FROM edges WHERE from_id = ? AND rel = ? AND ${visible}`,
-    )
-    this.inStmt = db.prepare(
-      `SELECT from_id, to_id, rel, detail, valid_from FROM edges WHERE to_id = ? AND rel = ? AND ${visible}`,
-    )
+    this.statements = readerStatements(db)
   }
 
   /** The node as of the time point; null if unknown or not yet existing then. */
   node(id: string): GraphNode | null {
-    const row = this.nodeStmt.get(id)
+    const row = this.statements.node.get(id)
     if (!row) return null
     const status = this.status(id)
     if (!status && this.hadStatusEver(id)) return null
@@ -113,7 +140,7 @@ export class GraphReader {
    * not when it began), so a registered node, or one only referred to, counts as existing.
    */
   private hadStatusEver(id: string) {
-    const row = this.lifecycleStmt.get(id, MAX_POSITION)!
+    const row = this.statements.lifecycle.get(id, MAX_POSITION)!
     return row.dated > 0 && row.registrations === 0
   }
 
@@ -127,7 +154,7 @@ export class GraphReader {
    * them, even when the registration was entered later than the change it precedes in reality.
    */
   statusOn(id: string, date: string): NodeStatus | null {
-    const row = this.statusStmt.get(id, date, this.position, this.position)
+    const row = this.statements.status.get(id, date, this.position, this.position)
     if (!row) return null
     return {
       status: row.status,
@@ -140,12 +167,40 @@ export class GraphReader {
   }
 
   out(id: string, rel: Relation): GraphEdge[] {
-    return this.outStmt.all(id, rel, this.time.asOf, this.position, this.time.asOf, this.position).map(toEdge)
+    return this.statements.out
+      .all(id, rel, this.time.asOf, this.position, this.time.asOf, this.position)
+      .map(toEdge)
+  }
+
+  /** Every visible in-edge of a node, by relation: one query where `in` per relation would be several. */
+  inByRelation(id: string): Map<Relation, GraphEdge[]> {
+    return groupByRelation(
+      this.statements.inAll.all(id, this.time.asOf, this.position, this.time.asOf, this.position),
+    )
+  }
+
+  /** Every visible out-edge of a node, by relation: one query where `out` per relation would be several. */
+  outByRelation(id: string): Map<Relation, GraphEdge[]> {
+    return groupByRelation(
+      this.statements.outAll.all(id, this.time.asOf, this.position, this.time.asOf, this.position),
+    )
   }
 
   in(id: string, rel: Relation): GraphEdge[] {
-    return this.inStmt.all(id, rel, this.time.asOf, this.position, this.time.asOf, this.position).map(toEdge)
+    return this.statements.in
+      .all(id, rel, this.time.asOf, this.position, this.time.asOf, this.position)
+      .map(toEdge)
   }
+}
+
+function groupByRelation(rows: EdgeRow[]): Map<Relation, GraphEdge[]> {
+  const byRelation = new Map<Relation, GraphEdge[]>()
+  for (const row of rows) {
+    const edges = byRelation.get(row.rel)
+    if (edges) edges.push(toEdge(row))
+    else byRelation.set(row.rel, [toEdge(row)])
+  }
+  return byRelation
 }
 
 function toEdge(row: EdgeRow): GraphEdge {

@@ -75,8 +75,10 @@ export function impactOf(reader: GraphReader, sourceId: string, options: ImpactO
   const queue = [source]
   while (queue.length > 0) {
     const node = queue.shift()!
-    for (const { rel, from } of UPWARD[node.kind] ?? []) {
-      for (const edge of reader.in(node.id, rel)) {
+    const relations = UPWARD[node.kind] ?? []
+    const incoming = relations.length > 0 ? reader.inByRelation(node.id) : null
+    for (const { rel, from } of relations) {
+      for (const edge of incoming?.get(rel) ?? []) {
         if (seen.has(edge.from) || !edge.from.startsWith(`${from}:`)) continue
         const upstream = reader.node(edge.from)
         if (!upstream) continue

@@ -52,8 +52,10 @@ export function lineageOf(reader: GraphReader, rootId: string, maxNodes = 2000):
   const queue: Array<{ node: GraphNode; testDate: string | null }> = [{ node: root, testDate: null }]
   while (queue.length > 0 && nodes.size < maxNodes) {
     const { node, testDate } = queue.shift()!
-    for (const rel of DOWNWARD[node.kind] ?? []) {
-      let out = reader.out(node.id, rel)
+    const relations = DOWNWARD[node.kind] ?? []
+    const outgoing = relations.length > 0 ? reader.outByRelation(node.id) : null
+    for (const rel of relations) {
+      let out = outgoing?.get(rel) ?? []
       if (rel === 'calibrated_by') out = pickCalibration(out, testDate ?? reader.time.asOf)
       for (const edge of out) {
         let target = nodes.get(edge.to)
