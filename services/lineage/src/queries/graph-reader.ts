@@ -69,6 +69,11 @@ interface ReaderStatements {
   outAll: Database.Statement<[string, string, number, string, number], EdgeRow>
   in: Database.Statement<[string, string, string, number, string, number], EdgeRow>
   inAll: Database.Statement<[string, string, number, string, number], EdgeRow>
+  sourcesOf: Database.Statement<[string, string, string, number, string, number], { from_id: string }>
+  targetsOf: Database.Statement<[string, string, string, number, string, number], { to_id: string }>
+  statusesOf: Database.Statement<[string, string, number, number], StatusRow & { node_id: string }>
+  withStatuses: Database.Statement<[string], { node_id: string }>
+  nodesOf: Database.Statement<[string], NodeRow>
 }
 
 /**
@@ -107,6 +112,28 @@ function readerStatements(db: Database.Database): ReaderStatements {
     inAll: db.prepare(
       `SELECT from_id, to_id, rel, detail, valid_from FROM edges WHERE to_id = ? AND ${visible} ORDER BY rel, from_id`,
     ),
+    // Set-based forms for impact analysis: one statement per relation and level, not per node.
+    sourcesOf: db.prepare(
+      `SELECT DISTINCT from_id FROM edges WHERE rel = ? AND to_id IN (SELECT value FROM json_each(?)) AND ${visible}`,
+    ),
+    targetsOf: db.prepare(
+      `SELECT DISTINCT to_id FROM edges WHERE rel = ? AND from_id IN (SELECT value FROM json_each(?)) AND ${visible}`,
+    ),
+    statusesOf: db.prepare(
+      `SELECT node_id, status, valid_from, reason, cause_kind, cause_ref, event_id, causation_id FROM (
+         SELECT *, row_number() OVER (PARTITION BY node_id
+           ORDER BY status IN ${REGISTRATION_STATUSES} ASC, valid_from DESC, position DESC) AS rank
+         FROM statuses WHERE node_id IN (SELECT value FROM json_each(?))
+           AND (valid_from <= ? OR status IN ${REGISTRATION_STATUSES}) AND position <= ?
+           AND (cancelled_position IS NULL OR cancelled_position > ?)
+       ) WHERE rank = 1`,
+    ),
+    withStatuses: db.prepare(
+      'SELECT DISTINCT node_id FROM statuses WHERE node_id IN (SELECT value FROM json_each(?))',
+    ),
+    nodesOf: db.prepare(
+      'SELECT id, kind, key, label, data FROM nodes WHERE id IN (SELECT value FROM json_each(?))',
+    ),
   }
   statementsByDatabase.set(db, statements)
   return statements
@@ -142,6 +169,55 @@ export class GraphReader {
   private hadStatusEver(id: string) {
     const row = this.statements.lifecycle.get(id, MAX_POSITION)!
     return row.dated > 0 && row.registrations === 0
+  }
+
+  /** Nodes with an edge `rel` into any of `targets` (visible at the time point). */
+  sourcesOf(targets: string[], rel: Relation): string[] {
+    if (targets.length === 0) return []
+    return this.statements.sourcesOf
+      .all(rel, JSON.stringify(targets), this.time.asOf, this.position, this.time.asOf, this.position)
+      .map((r) => r.from_id)
+  }
+
+  /** Nodes any of `sources` has an edge `rel` to (visible at the time point). */
+  targetsOf(sources: string[], rel: Relation): string[] {
+    if (sources.length === 0) return []
+    return this.statements.targetsOf
+      .all(rel, JSON.stringify(sources), this.time.asOf, this.position, this.time.asOf, this.position)
+      .map((r) => r.to_id)
+  }
+
+  /**
+   * Statuses of many nodes at the time point in one query. Nodes that did not exist yet (dated
+   * statuses, all later) are left out; nodes without any status map to null.
+   */
+  statusesOf(ids: string[]): Map<string, NodeStatus | null> {
+    const result = new Map<string, NodeStatus | null>()
+    if (ids.length === 0) return result
+    const json = JSON.stringify(ids)
+    for (const row of this.statements.statusesOf.all(json, this.time.asOf, this.position, this.position)) {
+      result.set(row.node_id, {
+        status: row.status,
+        since: row.valid_from,
+        reason: row.reason,
+        cause: row.cause_kind ? { kind: row.cause_kind, ref: row.cause_ref } : null,
+        eventId: row.event_id,
+        causationId: row.causation_id,
+      })
+    }
+    const withStatuses = new Set(this.statements.withStatuses.all(json).map((r) => r.node_id))
+    for (const id of ids) if (!result.has(id) && !withStatuses.has(id)) result.set(id, null)
+    return result
+  }
+
+  /** Key, label and data of many nodes in one query. */
+  nodesOf(ids: string[]): Map<string, { key: string; label: string; data: Record<string, unknown> }> {
+    const result = new Map<string, { key: string; label: string; data: Record<string, unknown> }>()
+    if (ids.length === 0) return result
+    for (const row of this.statements.nodesOf.all(JSON.stringify(ids))) {
+      result.set(row.id, { key: row.key, label: row.label, data: JSON.parse(row.data) })
+    }
+    return result
   }
 
   status(id: string): NodeStatus | null {

@@ -59,70 +59,65 @@ export interface ImpactOptions {
 
 /**
  * Everything downstream of a node: reports, certificates, products and enterprises that rest on it,
- * as of the reader's time point, grouped and counted.
+ * as of the reader's time point, grouped and counted. Set-based: each level of the walk is one
+ * query per relation, statuses are read for all items at once, and only the listed items' labels
+ * are loaded — a widely used standard has thousands of reports behind it.
  */
 export function impactOf(reader: GraphReader, sourceId: string, options: ImpactOptions = {}): Impact | null {
   const source = reader.node(sourceId)
   if (!source) return null
   const limit = options.limit ?? 200
-  const found: Record<'report' | 'certificate' | 'product' | 'enterprise', Map<string, ImpactItem>> = {
-    report: new Map(),
-    certificate: new Map(),
-    product: new Map(),
-    enterprise: new Map(),
-  }
+  const found = { report: new Set<string>(), certificate: new Set<string>(), product: new Set<string>() }
   const seen = new Set<string>([source.id])
-  const queue = [source]
-  while (queue.length > 0) {
-    const node = queue.shift()!
-    const relations = UPWARD[node.kind] ?? []
-    const incoming = relations.length > 0 ? reader.inByRelation(node.id) : null
-    for (const { rel, from } of relations) {
-      for (const edge of incoming?.get(rel) ?? []) {
-        if (seen.has(edge.from) || !edge.from.startsWith(`${from}:`)) continue
-        const upstream = reader.node(edge.from)
-        if (!upstream) continue
-        const item: ImpactItem = {
-          id: upstream.id,
-          key: upstream.key,
-          label: upstream.label,
-          status: upstream.status,
+  let frontier = new Map<NodeKind, string[]>([[source.kind, [source.id]]])
+  while (frontier.size > 0) {
+    const next = new Map<NodeKind, string[]>()
+    for (const [kind, ids] of frontier) {
+      for (const { rel, from } of UPWARD[kind] ?? []) {
+        for (const id of reader.sourcesOf(ids, rel)) {
+          if (seen.has(id) || !id.startsWith(`${from}:`)) continue
+          seen.add(id)
+          next.set(from, [...(next.get(from) ?? []), id])
         }
-        if (
-          upstream.kind === 'report' &&
-          options.reportFilter &&
-          !options.reportFilter({ ...item, data: upstream.data })
-        ) {
-          continue
-        }
-        seen.add(edge.from)
-        if (upstream.kind === 'report' || upstream.kind === 'certificate' || upstream.kind === 'product') {
-          found[upstream.kind].set(upstream.id, item)
-        }
-        queue.push(upstream)
       }
     }
-  }
-  for (const product of found.product.values()) {
-    for (const edge of reader.out(product.id, 'made_by')) {
-      if (found.enterprise.has(edge.to)) continue
-      const enterprise = reader.node(edge.to)
-      if (enterprise) {
-        found.enterprise.set(enterprise.id, {
-          id: enterprise.id,
-          key: enterprise.key,
-          label: enterprise.label,
-          status: enterprise.status,
-        })
-      }
+    const reports = next.get('report')
+    if (reports && options.reportFilter) {
+      const nodes = reader.nodesOf(reports)
+      const kept = reports.filter((id) => {
+        const node = nodes.get(id)
+        return (
+          node !== undefined &&
+          options.reportFilter!({ id, key: node.key, label: node.label, status: null, data: node.data })
+        )
+      })
+      next.set('report', kept)
     }
+    for (const [kind, ids] of next) {
+      if (kind === 'report' || kind === 'certificate' || kind === 'product')
+        for (const id of ids) found[kind].add(id)
+    }
+    frontier = next
   }
-  const group = (items: Map<string, ImpactItem>): ImpactGroup => {
-    const all = [...items.values()].sort((a, b) => a.key.localeCompare(b.key))
+  const enterprises = new Set<string>(reader.targetsOf([...found.product], 'made_by'))
+  const group = (ids: Set<string>): ImpactGroup => {
+    const statuses = reader.statusesOf([...ids])
+    // Things that did not exist yet on the as-of date are not part of the impact.
+    const existing = [...ids].filter((id) => statuses.has(id)).sort()
+    const listed = existing.slice(0, limit)
+    const nodes = reader.nodesOf(listed)
     return {
-      total: all.length,
-      active: all.filter((i) => i.status && ACTIVE.has(i.status.status)).length,
-      items: all.slice(0, limit),
+      total: existing.length,
+      active: existing.filter((id) => {
+        const status = statuses.get(id)
+        return status !== null && status !== undefined && ACTIVE.has(status.status)
+      }).length,
+      items: listed.map((id) => ({
+        id,
+        key: nodes.get(id)?.key ?? id.slice(id.indexOf(':') + 1),
+        label: nodes.get(id)?.label ?? id,
+        status: statuses.get(id) ?? null,
+      })),
     }
   }
   return {
@@ -131,7 +126,7 @@ export function impactOf(reader: GraphReader, sourceId: string, options: ImpactO
     reports: group(found.report),
     certificates: group(found.certificate),
     products: group(found.product),
-    enterprises: group(found.enterprise),
+    enterprises: group(enterprises),
   }
 }
 
