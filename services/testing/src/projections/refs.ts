@@ -1,5 +1,11 @@
 import { accreditation, metrology, standardKey, standards } from '@qi/contracts'
 import type { Projection } from '@qi/projections'
+import {
+  ACCREDITATION_TERMS_SQL,
+  closeInactivePeriods,
+  openInactivePeriod,
+  recordAccreditationTerm,
+} from '@qi/refs'
 import type Database from 'better-sqlite3'
 import type { AccreditationFact, InstrumentFact, ReportFacts, StandardFact } from '../domain/facts'
 import type { ReportUnderTest } from '../domain/rules'
@@ -47,68 +53,6 @@ function upsertScopeLine(
   )
 }
 
-function openInactivePeriod(
-  db: Database.Database,
-  accreditationNo: string,
-  status: string,
-  from: string,
-  reason: string | null,
-) {
-  closeInactivePeriods(db, accreditationNo, from)
-  db.prepare(
-    'INSERT INTO inactive_periods (accreditation_no, status, from_date, to_date, reason) VALUES (?, ?, ?, NULL, ?)',
-  ).run(accreditationNo, status, from, reason)
-}
-
-function closeInactivePeriods(db: Database.Database, accreditationNo: string, on: string) {
-  db.prepare('UPDATE inactive_periods SET to_date = ? WHERE accreditation_no = ? AND to_date IS NULL').run(
-    on,
-    accreditationNo,
-  )
-}
-
-const dayAfter = (date: string) => {
-  const d = new Date(`${date}T00:00:00Z`)
-  d.setUTCDate(d.getUTCDate() + 1)
-  return d.toISOString().slice(0, 10)
-}
-
-/**
- * A grant or a renewal (same number, as CNAS renews). The row keeps the whole span from the first
- * grant to the latest end; a renewal closes earlier suspensions or expiry, and a gap between two
- * terms is kept as an 'expired' period, so work dated in an earlier term still checks against it.
- */
-function recordAccreditationTerm(
-  db: Database.Database,
-  term: { accreditationNo: string; labId: string; validFrom: string; validUntil: string },
-) {
-  const previous = db
-    .prepare('SELECT valid_from, valid_until FROM accreditations WHERE accreditation_no = ?')
-    .get(term.accreditationNo) as { valid_from: string; valid_until: string } | undefined
-  db.prepare(
-    `INSERT INTO accreditations (accreditation_no, lab_id, valid_from, valid_until) VALUES (?, ?, ?, ?)
-     ON CONFLICT (accreditation_no) DO UPDATE SET lab_id = excluded.lab_id, valid_from = excluded.valid_from,
-       valid_until = excluded.valid_until`,
-  ).run(
-    term.accreditationNo,
-    term.labId,
-    previous && previous.valid_from < term.validFrom ? previous.valid_from : term.validFrom,
-    term.validUntil,
-  )
-  closeInactivePeriods(db, term.accreditationNo, term.validFrom)
-  if (previous && dayAfter(previous.valid_until) < term.validFrom) {
-    db.prepare(
-      'INSERT INTO inactive_periods (accreditation_no, status, from_date, to_date, reason) VALUES (?, ?, ?, ?, ?)',
-    ).run(
-      term.accreditationNo,
-      'expired',
-      dayAfter(previous.valid_until),
-      term.validFrom,
-      'lapsed between two terms',
-    )
-  }
-}
-
 export const testingRefsProjection: Projection = {
   name: TESTING_REFS,
   version: 2,
@@ -120,18 +64,12 @@ export const testingRefsProjection: Projection = {
         transition_ends_on TEXT, withdrawn_on TEXT
       );
       CREATE TABLE labs (lab_id TEXT PRIMARY KEY, name TEXT NOT NULL);
-      CREATE TABLE accreditations (
-        accreditation_no TEXT PRIMARY KEY, lab_id TEXT NOT NULL, valid_from TEXT NOT NULL, valid_until TEXT NOT NULL
-      );
+      ${ACCREDITATION_TERMS_SQL}
       CREATE TABLE scope_lines (
         accreditation_no TEXT NOT NULL, line_id TEXT NOT NULL, standard_code TEXT NOT NULL,
         standard_version TEXT NOT NULL, clause TEXT NOT NULL, added_on TEXT NOT NULL, removed_on TEXT,
         PRIMARY KEY (accreditation_no, line_id)
       );
-      CREATE TABLE inactive_periods (
-        accreditation_no TEXT NOT NULL, status TEXT NOT NULL, from_date TEXT NOT NULL, to_date TEXT, reason TEXT
-      );
-      CREATE INDEX inactive_periods_by_accreditation ON inactive_periods (accreditation_no);
       CREATE TABLE instruments (instrument_id TEXT PRIMARY KEY, owner_lab_id TEXT NOT NULL, retired_on TEXT);
       CREATE TABLE calibrations (
         instrument_id TEXT NOT NULL, certificate_no TEXT NOT NULL, calibrated_on TEXT NOT NULL,
