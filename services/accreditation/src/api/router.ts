@@ -1,9 +1,17 @@
 import { accreditation, IsoDate } from '@qi/contracts'
 import { NotFoundError } from '@qi/decider'
-import { authedProcedure, readModel, rolesProcedure, router, runCommand } from '@qi/trpc'
+import {
+  type Actor,
+  authedProcedure,
+  readModel,
+  rolesProcedure,
+  router,
+  runCommand,
+  type ServiceDeps,
+} from '@qi/trpc'
 import type Database from 'better-sqlite3'
 import { z } from 'zod'
-import { labDecider } from '../domain/lab'
+import { type LabCommand, labDecider } from '../domain/lab'
 import { LABS_PROJECTION } from '../projections/labs'
 
 const { labStream } = accreditation
@@ -37,111 +45,44 @@ function statusOn(db: Database.Database, labId: string, day: string): string | n
   return row ? effectiveStatus(row, day) : null
 }
 
+/** Every mutation here: one command on the lab's stream, dated by the fact it records. */
+function runLabCommand(ctx: { deps: ServiceDeps; actor: Actor }, command: LabCommand, occurredAt: string) {
+  return runCommand({
+    deps: ctx.deps,
+    actor: ctx.actor,
+    decider: labDecider,
+    streamName: labStream(command.input.labId),
+    command,
+    commandId: command.input.commandId,
+    occurredAt,
+  })
+}
+
 export const accreditationRouter = router({
   registerLab: rolesProcedure('regulator')
     .input(accreditation.RegisterLab)
-    .mutation(({ ctx, input }) =>
-      runCommand({
-        deps: ctx.deps,
-        actor: ctx.actor,
-        decider: labDecider,
-        streamName: labStream(input.labId),
-        command: { type: 'RegisterLab', input },
-        commandId: input.commandId,
-        occurredAt: isoDay(ctx.deps.now()),
-      }),
-    ),
+    .mutation(({ ctx, input }) => runLabCommand(ctx, { type: 'RegisterLab', input }, isoDay(ctx.deps.now()))),
   accredit: rolesProcedure('regulator')
     .input(accreditation.AccreditLab)
-    .mutation(({ ctx, input }) =>
-      runCommand({
-        deps: ctx.deps,
-        actor: ctx.actor,
-        decider: labDecider,
-        streamName: labStream(input.labId),
-        command: { type: 'AccreditLab', input },
-        commandId: input.commandId,
-        occurredAt: input.validFrom,
-      }),
-    ),
+    .mutation(({ ctx, input }) => runLabCommand(ctx, { type: 'AccreditLab', input }, input.validFrom)),
   extendScope: rolesProcedure('regulator')
     .input(accreditation.ExtendScope)
-    .mutation(({ ctx, input }) =>
-      runCommand({
-        deps: ctx.deps,
-        actor: ctx.actor,
-        decider: labDecider,
-        streamName: labStream(input.labId),
-        command: { type: 'ExtendScope', input },
-        commandId: input.commandId,
-        occurredAt: input.on,
-      }),
-    ),
+    .mutation(({ ctx, input }) => runLabCommand(ctx, { type: 'ExtendScope', input }, input.on)),
   reduceScope: rolesProcedure('regulator')
     .input(accreditation.ReduceScope)
-    .mutation(({ ctx, input }) =>
-      runCommand({
-        deps: ctx.deps,
-        actor: ctx.actor,
-        decider: labDecider,
-        streamName: labStream(input.labId),
-        command: { type: 'ReduceScope', input },
-        commandId: input.commandId,
-        occurredAt: input.on,
-      }),
-    ),
+    .mutation(({ ctx, input }) => runLabCommand(ctx, { type: 'ReduceScope', input }, input.on)),
   suspend: rolesProcedure('regulator')
     .input(accreditation.SuspendAccreditation)
-    .mutation(({ ctx, input }) =>
-      runCommand({
-        deps: ctx.deps,
-        actor: ctx.actor,
-        decider: labDecider,
-        streamName: labStream(input.labId),
-        command: { type: 'SuspendAccreditation', input },
-        commandId: input.commandId,
-        occurredAt: input.from,
-      }),
-    ),
+    .mutation(({ ctx, input }) => runLabCommand(ctx, { type: 'SuspendAccreditation', input }, input.from)),
   restore: rolesProcedure('regulator')
     .input(accreditation.RestoreAccreditation)
-    .mutation(({ ctx, input }) =>
-      runCommand({
-        deps: ctx.deps,
-        actor: ctx.actor,
-        decider: labDecider,
-        streamName: labStream(input.labId),
-        command: { type: 'RestoreAccreditation', input },
-        commandId: input.commandId,
-        occurredAt: input.on,
-      }),
-    ),
+    .mutation(({ ctx, input }) => runLabCommand(ctx, { type: 'RestoreAccreditation', input }, input.on)),
   withdraw: rolesProcedure('regulator')
     .input(accreditation.WithdrawAccreditation)
-    .mutation(({ ctx, input }) =>
-      runCommand({
-        deps: ctx.deps,
-        actor: ctx.actor,
-        decider: labDecider,
-        streamName: labStream(input.labId),
-        command: { type: 'WithdrawAccreditation', input },
-        commandId: input.commandId,
-        occurredAt: input.on,
-      }),
-    ),
+    .mutation(({ ctx, input }) => runLabCommand(ctx, { type: 'WithdrawAccreditation', input }, input.on)),
   expire: rolesProcedure('regulator')
     .input(accreditation.ExpireAccreditation)
-    .mutation(({ ctx, input }) =>
-      runCommand({
-        deps: ctx.deps,
-        actor: ctx.actor,
-        decider: labDecider,
-        streamName: labStream(input.labId),
-        command: { type: 'ExpireAccreditation', input },
-        commandId: input.commandId,
-        occurredAt: input.on,
-      }),
-    ),
+    .mutation(({ ctx, input }) => runLabCommand(ctx, { type: 'ExpireAccreditation', input }, input.on)),
 
   listLabs: authedProcedure
     .input(
