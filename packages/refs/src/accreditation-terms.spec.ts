@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
-import { ACCREDITATION_TERMS_SQL, openInactivePeriod, recordAccreditationTerm } from './index'
+import { ACCREDITATION_TERMS_SQL, openInactivePeriod, recordAccreditationTerm } from './accreditation-terms'
 
 describe('accreditation terms', () => {
   const setup = () => {

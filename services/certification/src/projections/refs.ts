@@ -3,8 +3,14 @@ import type { Projection } from '@qi/projections'
 import {
   ACCREDITATION_TERMS_SQL,
   closeInactivePeriods,
+  loadStandardLifecycle,
   openInactivePeriod,
   recordAccreditationTerm,
+  recordStandard,
+  recordStandardPublished,
+  recordStandardSuperseded,
+  recordStandardWithdrawn,
+  STANDARD_LIFECYCLE_SQL,
 } from '@qi/refs'
 import type Database from 'better-sqlite3'
 import type { BasisReportFact, BodyAccreditationFact, CertificateFacts, StandardFact } from '../domain/facts'
@@ -16,14 +22,6 @@ import { applyWith, on } from './handlers'
  * and standards' lifecycle dates from standards. Body names serve public verification.
  */
 export const CERTIFICATION_REFS = 'certification.refs'
-
-function ensureStandard(db: Database.Database, ref: { code: string; version: string }) {
-  db.prepare('INSERT OR IGNORE INTO standards (standard_key, code, version) VALUES (?, ?, ?)').run(
-    standardKey(ref),
-    ref.code,
-    ref.version,
-  )
-}
 
 function addSchemes(db: Database.Database, accreditationNo: string, schemes: readonly string[]) {
   const insert = db.prepare(
@@ -54,11 +52,7 @@ export const certificationRefsProjection: Projection = {
       CREATE TABLE bodies (body_id TEXT PRIMARY KEY, name TEXT NOT NULL);
       ${ACCREDITATION_TERMS_SQL}
       CREATE TABLE accreditation_schemes (accreditation_no TEXT NOT NULL, scheme TEXT NOT NULL, PRIMARY KEY (accreditation_no, scheme));
-      CREATE TABLE standards (
-        standard_key TEXT PRIMARY KEY, code TEXT NOT NULL, version TEXT NOT NULL,
-        published_on TEXT, effective_from TEXT, superseded_on TEXT, replaced_by TEXT,
-        transition_ends_on TEXT, withdrawn_on TEXT
-      );
+      ${STANDARD_LIFECYCLE_SQL}
     `)
   },
   apply: applyWith([
@@ -101,28 +95,10 @@ export const certificationRefsProjection: Projection = {
     on(accreditation.AccreditationExpired, (data, db) =>
       openInactivePeriod(db, data.accreditationNo, 'expired', data.on, null),
     ),
-    on(standards.StandardDrafted, (data, db) => ensureStandard(db, data)),
-    on(standards.StandardPublished, (data, db) => {
-      ensureStandard(db, data)
-      db.prepare('UPDATE standards SET published_on = ?, effective_from = ? WHERE standard_key = ?').run(
-        data.publishedOn,
-        data.effectiveFrom,
-        standardKey(data),
-      )
-    }),
-    on(standards.StandardSuperseded, (data, db) => {
-      ensureStandard(db, data)
-      db.prepare(
-        'UPDATE standards SET superseded_on = ?, replaced_by = ?, transition_ends_on = ? WHERE standard_key = ?',
-      ).run(data.supersededOn, standardKey(data.replacedBy), data.transitionEndsOn, standardKey(data))
-    }),
-    on(standards.StandardWithdrawn, (data, db) => {
-      ensureStandard(db, data)
-      db.prepare('UPDATE standards SET withdrawn_on = ? WHERE standard_key = ?').run(
-        data.withdrawnOn,
-        standardKey(data),
-      )
-    }),
+    on(standards.StandardDrafted, (data, db) => recordStandard(db, data)),
+    on(standards.StandardPublished, (data, db) => recordStandardPublished(db, data)),
+    on(standards.StandardSuperseded, (data, db) => recordStandardSuperseded(db, data)),
+    on(standards.StandardWithdrawn, (data, db) => recordStandardWithdrawn(db, data)),
   ]),
 }
 
@@ -183,32 +159,6 @@ function loadAccreditation(db: Database.Database, accreditationNo: string): Body
   }
 }
 
-function loadStandard(db: Database.Database, key: string): StandardFact | undefined {
-  const row = db.prepare('SELECT * FROM standards WHERE standard_key = ?').get(key) as
-    | {
-        code: string
-        version: string
-        published_on: string | null
-        effective_from: string | null
-        superseded_on: string | null
-        replaced_by: string | null
-        transition_ends_on: string | null
-        withdrawn_on: string | null
-      }
-    | undefined
-  if (!row) return undefined
-  return {
-    code: row.code,
-    version: row.version,
-    publishedOn: row.published_on,
-    effectiveFrom: row.effective_from,
-    supersededOn: row.superseded_on,
-    replacedBy: row.replaced_by,
-    transitionEndsOn: row.transition_ends_on,
-    withdrawnOn: row.withdrawn_on,
-  }
-}
-
 /** Looks up every fact rule 2 needs for these reports, standards and accreditation. */
 export function loadCertificateFacts(
   db: Database.Database,
@@ -222,7 +172,7 @@ export function loadCertificateFacts(
   for (const reportNo of wanted.basisReports ?? []) reports[reportNo] = loadReport(db, reportNo)
   const standardsByKey: CertificateFacts['standards'] = {}
   for (const ref of wanted.standards ?? [])
-    standardsByKey[standardKey(ref)] = loadStandard(db, standardKey(ref))
+    standardsByKey[standardKey(ref)] = loadStandardLifecycle(db, standardKey(ref))
   return {
     accreditation: wanted.accreditationNo ? loadAccreditation(db, wanted.accreditationNo) : null,
     reports,

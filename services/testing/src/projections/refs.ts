@@ -3,8 +3,14 @@ import type { Projection } from '@qi/projections'
 import {
   ACCREDITATION_TERMS_SQL,
   closeInactivePeriods,
+  loadStandardLifecycle,
   openInactivePeriod,
   recordAccreditationTerm,
+  recordStandard,
+  recordStandardPublished,
+  recordStandardSuperseded,
+  recordStandardWithdrawn,
+  STANDARD_LIFECYCLE_SQL,
 } from '@qi/refs'
 import type Database from 'better-sqlite3'
 import type { AccreditationFact, InstrumentFact, ReportFacts, StandardFact } from '../domain/facts'
@@ -17,14 +23,6 @@ import { applyWith, on } from './handlers'
  * inactive periods, instruments with their calibration history, and lab names for verification.
  */
 export const TESTING_REFS = 'testing.refs'
-
-function ensureStandard(db: Database.Database, ref: { code: string; version: string }) {
-  db.prepare('INSERT OR IGNORE INTO standards (standard_key, code, version) VALUES (?, ?, ?)').run(
-    standardKey(ref),
-    ref.code,
-    ref.version,
-  )
-}
 
 function upsertScopeLine(
   db: Database.Database,
@@ -58,11 +56,7 @@ export const testingRefsProjection: Projection = {
   version: 2,
   setup(db) {
     db.exec(`
-      CREATE TABLE standards (
-        standard_key TEXT PRIMARY KEY, code TEXT NOT NULL, version TEXT NOT NULL,
-        published_on TEXT, effective_from TEXT, superseded_on TEXT, replaced_by TEXT,
-        transition_ends_on TEXT, withdrawn_on TEXT
-      );
+      ${STANDARD_LIFECYCLE_SQL}
       CREATE TABLE labs (lab_id TEXT PRIMARY KEY, name TEXT NOT NULL);
       ${ACCREDITATION_TERMS_SQL}
       CREATE TABLE scope_lines (
@@ -79,28 +73,10 @@ export const testingRefsProjection: Projection = {
     `)
   },
   apply: applyWith([
-    on(standards.StandardDrafted, (data, db) => ensureStandard(db, data)),
-    on(standards.StandardPublished, (data, db) => {
-      ensureStandard(db, data)
-      db.prepare('UPDATE standards SET published_on = ?, effective_from = ? WHERE standard_key = ?').run(
-        data.publishedOn,
-        data.effectiveFrom,
-        standardKey(data),
-      )
-    }),
-    on(standards.StandardSuperseded, (data, db) => {
-      ensureStandard(db, data)
-      db.prepare(
-        'UPDATE standards SET superseded_on = ?, replaced_by = ?, transition_ends_on = ? WHERE standard_key = ?',
-      ).run(data.supersededOn, standardKey(data.replacedBy), data.transitionEndsOn, standardKey(data))
-    }),
-    on(standards.StandardWithdrawn, (data, db) => {
-      ensureStandard(db, data)
-      db.prepare('UPDATE standards SET withdrawn_on = ? WHERE standard_key = ?').run(
-        data.withdrawnOn,
-        standardKey(data),
-      )
-    }),
+    on(standards.StandardDrafted, (data, db) => recordStandard(db, data)),
+    on(standards.StandardPublished, (data, db) => recordStandardPublished(db, data)),
+    on(standards.StandardSuperseded, (data, db) => recordStandardSuperseded(db, data)),
+    on(standards.StandardWithdrawn, (data, db) => recordStandardWithdrawn(db, data)),
     on(accreditation.LabRegistered, (data, db) => {
       db.prepare(
         'INSERT INTO labs (lab_id, name) VALUES (?, ?) ON CONFLICT (lab_id) DO UPDATE SET name = excluded.name',
@@ -157,32 +133,6 @@ export const testingRefsProjection: Projection = {
       )
     }),
   ]),
-}
-
-interface StandardRow {
-  code: string
-  version: string
-  published_on: string | null
-  effective_from: string | null
-  superseded_on: string | null
-  replaced_by: string | null
-  transition_ends_on: string | null
-  withdrawn_on: string | null
-}
-
-function loadStandard(db: Database.Database, key: string): StandardFact | undefined {
-  const row = db.prepare('SELECT * FROM standards WHERE standard_key = ?').get(key) as StandardRow | undefined
-  if (!row) return undefined
-  return {
-    code: row.code,
-    version: row.version,
-    publishedOn: row.published_on,
-    effectiveFrom: row.effective_from,
-    supersededOn: row.superseded_on,
-    replacedBy: row.replaced_by,
-    transitionEndsOn: row.transition_ends_on,
-    withdrawnOn: row.withdrawn_on,
-  }
 }
 
 function loadAccreditation(db: Database.Database, accreditationNo: string): AccreditationFact | null {
@@ -265,7 +215,7 @@ export function loadReportFacts(db: Database.Database, report: ReportUnderTest):
   const standardsByKey: ReportFacts['standards'] = {}
   for (const { method } of report.results) {
     const key = standardKey({ code: method.standardCode, version: method.standardVersion })
-    standardsByKey[key] = loadStandard(db, key)
+    standardsByKey[key] = loadStandardLifecycle(db, key)
   }
   return {
     accreditation: loadAccreditation(db, report.accreditationNo),
