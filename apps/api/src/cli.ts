@@ -1,10 +1,13 @@
-import { join } from 'node:path'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import { SqliteEventStore } from '@qi/eventstore/sqlite'
 import { type Projection, ProjectionRunner } from '@qi/projections'
 import { createTRPCClient, httpLink } from '@trpc/client'
+import Database from 'better-sqlite3'
 import superjson from 'superjson'
 import { AccessRegistry } from './access'
 import { DEFAULT_PORT, dataDirectory } from './config'
+import { backupDataFolder, exportAll, importAll, OperationError, restoreDataFolder } from './operations'
 import { ProgressBar } from './progress'
 import type { AppRouter } from './root'
 import { serviceModules } from './services'
@@ -19,6 +22,15 @@ const USAGE = `Usage: pnpm qi <command>
                                         in QI_API_KEY), else directly on the data folder
   keys issue <orgId> [userId]           issue a new API key for an existing organisation (shown once)
   orgs list                             organisations and their roles
+  projections status                    each read model's generation, checkpoint and lag behind the store
+  backup <file>                         a consistent online backup of the data folder (events, keys, read
+                                        models, policy checkpoints) in one file; safe while the API runs
+  restore <file> [--force]              restores a backup into QI_DATA_DIR; refuses a non-empty folder
+                                        unless --force (which replaces its contents); stop the API first
+  export <file> [--from <position>]     writes $all as NDJSON, one event a line, with progress; an existing
+                                        file is continued after its last complete line (resumable)
+  import events <file>                  appends such an export to the store of QI_DATA_DIR, which must be
+                                        empty or hold a prefix of the file (idempotent by event id)
 
 Environment: QI_DATA_DIR (default <repo>/data), QI_API_URL (default http://127.0.0.1:${DEFAULT_PORT}), QI_API_KEY.`
 
@@ -140,10 +152,129 @@ async function main(args: string[]) {
     }
     return
   }
+  if (group === 'projections' && command === 'status') {
+    await projectionsStatus(dataDir)
+    return
+  }
+  if (group === 'backup') {
+    if (!command) throw new UsageError('name the backup file: pnpm qi backup <file>')
+    const bar = new ProgressBar('backup')
+    const summary = await backupDataFolder(dataDir, resolve(command), (done, total) =>
+      bar.update(done, total),
+    )
+    bar.done(
+      `backup: ${summary.files} files, ${(summary.bytes / 1e6).toFixed(1)} MB, store head ${summary.headPosition ?? 'empty'} -> ${summary.file}`,
+    )
+    return
+  }
+  if (group === 'restore') {
+    if (!command) throw new UsageError('name the backup file: pnpm qi restore <file> [--force]')
+    const summary = restoreDataFolder(resolve(command), dataDir, { force: rest.includes('--force') })
+    console.error(
+      `restored ${summary.files} files (${(summary.bytes / 1e6).toFixed(1)} MB, store head ${summary.headPosition ?? 'empty'}) into ${dataDir}`,
+    )
+    return
+  }
+  if (group === 'export') {
+    if (!command) throw new UsageError('name the output file: pnpm qi export <file> [--from <position>]')
+    const fromIndex = rest.indexOf('--from')
+    const fromText = fromIndex >= 0 ? rest[fromIndex + 1] : undefined
+    if (fromIndex >= 0 && !/^\d+$/.test(fromText ?? ''))
+      throw new UsageError('--from takes a store position (a whole number)')
+    const store = new SqliteEventStore({ path: join(dataDir, 'events.db') })
+    try {
+      const bar = new ProgressBar('export')
+      const summary = await exportAll(store, resolve(command), {
+        from: fromText === undefined ? undefined : BigInt(fromText),
+        progress: (done, total) => bar.update(done, total),
+      })
+      bar.done(
+        `export: ${summary.events.toLocaleString('en')} events after position ${summary.from ?? 'start'}, last ${summary.lastPosition ?? 'none'} -> ${command}`,
+      )
+    } finally {
+      await store.close()
+    }
+    return
+  }
+  if (group === 'import' && command === 'events') {
+    const file = rest[0]
+    if (!file) throw new UsageError('name the export file: pnpm qi import events <file>')
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 })
+    const store = new SqliteEventStore({ path: join(dataDir, 'events.db') })
+    try {
+      const bar = new ProgressBar('import (bytes)')
+      const summary = await importAll(store, resolve(file), {
+        progress: (done, total) => bar.update(done, total),
+      })
+      bar.done(
+        `import: ${summary.events.toLocaleString('en')} events appended, ${summary.skipped.toLocaleString('en')} already present, store head ${summary.lastPosition ?? 'unchanged'}`,
+      )
+    } finally {
+      await store.close()
+    }
+    return
+  }
   throw new UsageError(group ? `unknown command: ${args.join(' ')}` : 'no command given')
 }
 
+/** Reads each read model's checkpoint from its files (no runner is started, nothing is written). */
+async function projectionsStatus(dataDir: string) {
+  const url = process.env.QI_API_URL ?? `http://127.0.0.1:${process.env.PORT ?? DEFAULT_PORT}`
+  if ((await apiAnswers(url)) && process.env.QI_API_KEY) {
+    const client = createTRPCClient<AppRouter>({
+      links: [
+        httpLink({
+          url: `${url}/trpc`,
+          transformer: superjson,
+          headers: { 'x-api-key': process.env.QI_API_KEY },
+        }),
+      ],
+    })
+    const stats = await client.system.store.stats.query()
+    for (const p of stats.projections) {
+      console.log(
+        `${p.name.padEnd(32)} g${p.generation}  at ${String(p.checkpoint ?? '-').padStart(9)}${p.rebuilding ? '  rebuilding' : ''}${p.lastError ? `  STOPPED: ${p.lastError}` : ''}`,
+      )
+    }
+    return
+  }
+  const eventsFile = join(dataDir, 'events.db')
+  if (!existsSync(eventsFile)) throw new OperationError(`no event store in ${dataDir}`)
+  const events = new Database(eventsFile, { readonly: true, fileMustExist: true })
+  const head = (events.prepare('SELECT MAX(position) AS head FROM events').get() as { head: number | null })
+    .head
+  events.close()
+  console.log(`store head ${head ?? 'empty'} (${dataDir})`)
+  for (const projection of allProjections()) {
+    const pointer = join(dataDir, 'readmodels', `${projection.name}.current.json`)
+    const generation = existsSync(pointer)
+      ? (JSON.parse(readFileSync(pointer, 'utf8')) as { generation: number }).generation
+      : null
+    const file =
+      generation === null ? null : join(dataDir, 'readmodels', `${projection.name}.g${generation}.db`)
+    let checkpoint: string | null = null
+    if (file && existsSync(file)) {
+      const db = new Database(file, { readonly: true, fileMustExist: true })
+      checkpoint =
+        (
+          db.prepare('SELECT checkpoint FROM projection_meta WHERE id = 1').get() as
+            | { checkpoint: string | null }
+            | undefined
+        )?.checkpoint ?? null
+      db.close()
+    }
+    const lag = head === null ? 0 : head - Number(checkpoint ?? 0)
+    console.log(
+      `${projection.name.padEnd(32)} ${generation === null ? 'not built' : `g${generation}`}  at ${String(checkpoint ?? '-').padStart(9)}  lag ${lag}`,
+    )
+  }
+}
+
 main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof OperationError) {
+    console.error(error.message)
+    process.exit(3)
+  }
   if (error instanceof UsageError) {
     console.error(`${error.message}\n\n${USAGE}`)
     process.exit(2)

@@ -36,7 +36,7 @@ describe('the HTTP API document for non-TypeScript clients', () => {
       { headers: { 'x-api-key': key } },
     )
     expect(query.status).toBe(200)
-    expect((await query.json()).result.data).toHaveProperty('json')
+    expect(((await query.json()) as { result: { data: unknown } }).result.data).toHaveProperty('json')
 
     const mutation = await fetch(`${server.url}/trpc/${EXAMPLE_MUTATION.path}`, {
       method: 'POST',
@@ -44,7 +44,9 @@ describe('the HTTP API document for non-TypeScript clients', () => {
       body: JSON.stringify({ json: EXAMPLE_MUTATION.input }),
     })
     expect(mutation.status).toBe(200)
-    const body = await mutation.json()
+    const body = (await mutation.json()) as {
+      result: { data: { json: { position: string }; meta: { values: Record<string, string[]> } } }
+    }
     // bigint positions travel as decimal strings, named in superjson's meta
     expect(body.result.data.json.position).toMatch(/^\d+$/)
     expect(body.result.data.meta.values.position).toEqual(['bigint'])
@@ -55,6 +57,8 @@ describe('the HTTP API document for non-TypeScript clients', () => {
       body: JSON.stringify({ json: EXAMPLE_MUTATION.input }),
     })
     expect(refused.status).toBe(401)
-    expect((await refused.json()).error.json.data.code).toBe('UNAUTHORIZED')
+    expect(
+      ((await refused.json()) as { error: { json: { data: { code: string } } } }).error.json.data.code,
+    ).toBe('UNAUTHORIZED')
   })
 })
