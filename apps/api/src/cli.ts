@@ -29,6 +29,11 @@ const USAGE = `Usage: pnpm qi <command>
                                         unless --force (which replaces its contents); stop the API first
   export <file> [--from <position>]     writes $all as NDJSON, one event a line, with progress; an existing
                                         file is continued after its last complete line (resumable)
+  dead-letters list                     poison events parked by projections and policies (through the API)
+  dead-letters retry <runner> <position> [reason]
+  dead-letters skip <runner> <position> <reason>
+                                        apply a parked event again, or give up on it; each decision is
+                                        recorded as an event (DeadLetterRetried / DeadLetterSkipped)
   import events <file>                  appends such an export to the store of QI_DATA_DIR, which must be
                                         empty or hold a prefix of the file (idempotent by event id)
 
@@ -150,6 +155,42 @@ async function main(args: string[]) {
     } finally {
       access.close()
     }
+    return
+  }
+  if (group === 'dead-letters') {
+    const url = process.env.QI_API_URL ?? `http://127.0.0.1:${process.env.PORT ?? DEFAULT_PORT}`
+    const key = process.env.QI_API_KEY
+    if (!(await apiAnswers(url)) || !key) {
+      throw new UsageError(
+        `dead letters live in the running API: start it and set QI_API_KEY to an admin key (${url})`,
+      )
+    }
+    const client = createTRPCClient<AppRouter>({
+      links: [httpLink({ url: `${url}/trpc`, transformer: superjson, headers: { 'x-api-key': key } })],
+    })
+    if (command === 'list') {
+      const letters = await client.operations.deadLetters.list.query()
+      if (letters.length === 0) console.log('no parked events')
+      for (const d of letters) {
+        console.log(
+          `${d.runner.padEnd(36)} #${String(d.position).padEnd(9)} ${d.type.padEnd(28)} ×${d.attempts}  ${d.error}`,
+        )
+      }
+      return
+    }
+    const [runner, positionText, ...reasonWords] = rest
+    if ((command !== 'retry' && command !== 'skip') || !runner || !/^\d+$/.test(positionText ?? '')) {
+      throw new UsageError('usage: qi dead-letters retry|skip <runner> <position> [reason]')
+    }
+    const reason = reasonWords.join(' ') || undefined
+    if (command === 'skip' && !reason)
+      throw new UsageError('say why the event is skipped: qi dead-letters skip <runner> <position> <reason>')
+    const input = { runner, position: BigInt(positionText!), reason }
+    const result =
+      command === 'retry'
+        ? await client.operations.deadLetters.retry.mutate(input)
+        : await client.operations.deadLetters.skip.mutate({ ...input, reason: reason! })
+    console.log(`${command === 'retry' ? 'applied' : 'skipped'}; recorded at position ${result.position}`)
     return
   }
   if (group === 'projections' && command === 'status') {

@@ -6,11 +6,13 @@ import { metrologyService } from '@qi/metrology'
 import { standardsService } from '@qi/standards'
 import { testingService } from '@qi/testing'
 import { router } from '@qi/trpc'
+import { operationsRouter } from './operations-router'
 import { systemRouter } from './system-router'
 
 /** Every service router, composed once. The web app imports only `type AppRouter`. */
 export const appRouter = router({
   system: systemRouter,
+  operations: operationsRouter,
   lineage: lineageService.router,
   industrialization: industrializationService.router,
   standards: standardsService.router,

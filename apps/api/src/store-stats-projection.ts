@@ -4,6 +4,8 @@ import type { Projection } from '@qi/projections'
 export const storeStatsProjection: Projection = {
   name: 'store-stats',
   version: 2,
+  // Statistics only: a poison event is parked (and shown) rather than stopping the counts.
+  onPoison: 'park',
   setup(db) {
     db.exec(`
       CREATE TABLE event_types (type TEXT PRIMARY KEY, count INTEGER NOT NULL, last_position INTEGER NOT NULL);

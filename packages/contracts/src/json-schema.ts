@@ -58,7 +58,7 @@ export function asyncApiDocument(
       title: `${context} events`,
       description:
         prefixes.length > 0
-          ? `Events of the ${context} context. They are written to the streams ${prefixes.map((p) => `\`${p}<id>\``).join(', ')} and appear in \`$all\` in commit order.`
+          ? `Events of the ${context} context. They are written to the streams ${prefixes.map((p) => (p.endsWith('-') ? `\`${p}<id>\`` : `\`${p}\``)).join(', ')} and appear in \`$all\` in commit order.`
           : `Events of the ${context} context, in \`$all\` in commit order.`,
       messages: Object.fromEntries(
         ofContext.map((d) => [d.type, { $ref: `#/components/messages/${d.type}` }]),

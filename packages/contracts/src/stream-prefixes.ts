@@ -9,6 +9,7 @@ import {
   recallStream,
 } from './contexts/industrialization'
 import { instrumentStream } from './contexts/metrology'
+import { deadLetterAuditStream } from './contexts/operations'
 import { tcStream } from './contexts/standards'
 import { reportStream } from './contexts/testing'
 
@@ -30,4 +31,5 @@ export const streamPrefixesByContext: Record<string, string[]> = {
     recallStream(''),
     demoZoneStream(''),
   ],
+  operations: [deadLetterAuditStream],
 }

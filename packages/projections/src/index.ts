@@ -1,2 +1,3 @@
+export * from './dead-letters'
 export * from './policy-runner'
 export * from './runner'

@@ -75,7 +75,7 @@ describe('PolicyRunner', () => {
     await expect(runner.waitFor(position, 30_000)).rejects.toThrow(/read model not ready/)
     expect(runner.status()).toMatchObject({
       state: 'failed',
-      lastError: 'read model not ready',
+      lastError: 'test.recorder stopped at event 1 (Revoked in r-1): read model not ready',
       checkpoint: null,
     })
     await runner.close()

@@ -2,6 +2,13 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { EventStore, RecordedEvent, Subscription } from '@qi/eventstore'
 import Database from 'better-sqlite3'
+import {
+  type DeadLetter,
+  DeadLetterNotFoundError,
+  DeadLetterTable,
+  PoisonEventError,
+  type PoisonPolicy,
+} from './dead-letters'
 
 /**
  * A process manager: reacts to events by issuing commands. `react` must be idempotent — the
@@ -13,6 +20,11 @@ export interface Policy {
   /** Event types it reacts to (others are skipped without being read by `react`). */
   readonly handles: readonly string[]
   react(event: RecordedEvent): Promise<void>
+  /**
+   * After `maxAttempts` failures on one event: `stop` (default) stops the runner with the event in
+   * its status; `park` records it in the dead-letter table and goes on to the next event.
+   */
+  readonly onPoison?: PoisonPolicy
 }
 
 export interface PolicyStatus {
@@ -21,6 +33,8 @@ export interface PolicyStatus {
   checkpoint: bigint | null
   handled: number
   lastError: string | null
+  /** Events parked in the dead-letter table. */
+  parked: number
 }
 
 export interface PolicyRunnerOptions {
@@ -46,6 +60,7 @@ export class PolicyRunner {
   private running: Promise<void> | null = null
   private stopping = false
   private readonly maxAttempts: number
+  private readonly deadLetterTable: DeadLetterTable
 
   constructor(private readonly options: PolicyRunnerOptions) {
     if (options.directory) mkdirSync(options.directory, { recursive: true })
@@ -60,6 +75,7 @@ export class PolicyRunner {
       | undefined
     this.checkpoint = row ? BigInt(row.position) : null
     this.maxAttempts = options.maxAttempts ?? 5
+    this.deadLetterTable = new DeadLetterTable(options.policy.name, this.db)
   }
 
   get policy() {
@@ -73,7 +89,37 @@ export class PolicyRunner {
       checkpoint: this.checkpoint,
       handled: this.handled,
       lastError: this.lastError?.message ?? null,
+      parked: this.deadLetterTable.count(),
     }
+  }
+
+  deadLetters(): DeadLetter[] {
+    return this.deadLetterTable.list()
+  }
+
+  /** Reacts to a parked event again; on success it leaves the table, else it stays (error thrown). */
+  async retryDeadLetter(position: bigint): Promise<DeadLetter> {
+    const letter = this.deadLetterTable.get(position)
+    if (!letter) throw new DeadLetterNotFoundError(this.options.policy.name, position)
+    const [event] = await this.options.store.readAll({ fromPosition: position, maxCount: 1 })
+    if (!event || event.position !== position)
+      throw new DeadLetterNotFoundError(this.options.policy.name, position)
+    try {
+      await this.options.policy.react(event)
+      this.handled += 1
+      this.deadLetterTable.remove(position)
+      return letter
+    } catch (error) {
+      this.deadLetterTable.park(event, error)
+      throw new PoisonEventError(this.options.policy.name, event, error)
+    }
+  }
+
+  skipDeadLetter(position: bigint): DeadLetter {
+    const letter = this.deadLetterTable.get(position)
+    if (!letter) throw new DeadLetterNotFoundError(this.options.policy.name, position)
+    this.deadLetterTable.remove(position)
+    return letter
   }
 
   /** Starts following `$all` from the checkpoint in the background. */
@@ -110,7 +156,14 @@ export class PolicyRunner {
         this.handled += 1
         return
       } catch (error) {
-        if (attempt >= this.maxAttempts || this.stopping) throw error
+        if (attempt >= this.maxAttempts && !this.stopping) {
+          if (this.options.policy.onPoison === 'park') {
+            this.deadLetterTable.park(event, error)
+            return
+          }
+          throw new PoisonEventError(this.options.policy.name, event, error)
+        }
+        if (this.stopping) throw error
         this.lastError = error as Error
         await new Promise((resolve) => setTimeout(resolve, 100 * attempt))
       }

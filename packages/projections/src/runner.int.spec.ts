@@ -138,8 +138,9 @@ describe('ProjectionRunner', () => {
     await expect(runner.start()).rejects.toThrow(/cannot apply Poison/)
     expect(runner.status()).toMatchObject({
       state: 'failed',
-      lastError: 'cannot apply Poison',
+      lastError: `counter stopped at event ${good + 1n} (Poison in a): cannot apply Poison`,
       checkpoint: good,
+      parked: 0,
     })
     await expect(runner.waitFor(good + 1n)).rejects.toThrow(/cannot apply Poison/)
   })

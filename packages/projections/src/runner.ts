@@ -2,6 +2,13 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { join } from 'node:path'
 import type { EventStore, RecordedEvent, Subscription } from '@qi/eventstore'
 import Database from 'better-sqlite3'
+import {
+  type DeadLetter,
+  DeadLetterNotFoundError,
+  DeadLetterTable,
+  PoisonEventError,
+  type PoisonPolicy,
+} from './dead-letters'
 
 /**
  * A read model. `apply` runs synchronously inside the transaction that also writes the
@@ -13,8 +20,17 @@ export interface Projection {
   readonly version: number
   /** Creates tables. Runs once on a fresh database. */
   setup(db: Database.Database): void
-  /** Applies one event. Ignore types it does not handle. Throwing stops the runner (see status). */
+  /**
+   * Applies one event. Ignore types it does not handle. Throwing makes the event a poison event:
+   * see `onPoison`.
+   */
   apply(event: RecordedEvent, db: Database.Database): void
+  /**
+   * `stop` (default): the runner stops with the event and error in its status. `park`: the event
+   * goes to the dead-letter table and the runner goes on. Read models that commands' rules read
+   * must stop: a skipped fact would let a wrong decision through.
+   */
+  readonly onPoison?: PoisonPolicy
 }
 
 export type RunnerState = 'idle' | 'catching-up' | 'live' | 'stopped' | 'failed'
@@ -27,6 +43,8 @@ export interface ProjectionStatus {
   checkpoint: bigint | null
   rebuilding: { checkpoint: bigint | null; target: bigint | null } | null
   lastError: string | null
+  /** Poison events parked in the current generation's dead-letter table. */
+  parked: number
 }
 
 export interface ProgressUpdate {
@@ -69,6 +87,8 @@ interface Generation {
   file: string | null
   number: number
   checkpoint: bigint | null
+  /** A rebuilt generation starts with none: the rebuild retries every poison event. */
+  deadLetters: DeadLetterTable
 }
 
 const META_SQL = `CREATE TABLE IF NOT EXISTS projection_meta (
@@ -94,9 +114,15 @@ function openGeneration(projection: Projection, file: string | null, number: num
         projection.version,
       )
     })()
-    return { db, file, number, checkpoint: null }
+    return { db, file, number, checkpoint: null, deadLetters: new DeadLetterTable(projection.name, db) }
   }
-  return { db, file, number, checkpoint: meta.checkpoint === null ? null : BigInt(meta.checkpoint) }
+  return {
+    db,
+    file,
+    number,
+    checkpoint: meta.checkpoint === null ? null : BigInt(meta.checkpoint),
+    deadLetters: new DeadLetterTable(projection.name, db),
+  }
 }
 
 function storedVersion(file: string): number | null {
@@ -163,7 +189,48 @@ export class ProjectionRunner {
       checkpoint: this.current.checkpoint,
       rebuilding: this.next ? { checkpoint: this.next.checkpoint, target: this.nextTarget } : null,
       lastError: this.lastError?.message ?? null,
+      parked: this.current.deadLetters.count(),
     }
+  }
+
+  private get poisonPolicy(): PoisonPolicy {
+    return this.projection.onPoison ?? 'stop'
+  }
+
+  /** Poison events parked by the generation that serves queries. */
+  deadLetters(): DeadLetter[] {
+    return this.current.deadLetters.list()
+  }
+
+  /**
+   * Applies a parked event again (after a fix, or once what it needed has arrived) and removes it
+   * from the dead-letter table. Still failing, it stays parked with the new error, which is thrown.
+   */
+  async retryDeadLetter(position: bigint): Promise<DeadLetter> {
+    const generation = this.current
+    const letter = generation.deadLetters.get(position)
+    if (!letter) throw new DeadLetterNotFoundError(this.projection.name, position)
+    const [event] = await this.store.readAll({ fromPosition: position, maxCount: 1 })
+    if (!event || event.position !== position)
+      throw new DeadLetterNotFoundError(this.projection.name, position)
+    try {
+      generation.db.transaction(() => {
+        this.projection.apply(event, generation.db)
+        generation.deadLetters.remove(position)
+      })()
+      return letter
+    } catch (error) {
+      generation.deadLetters.park(event, error)
+      throw new PoisonEventError(this.projection.name, event, error)
+    }
+  }
+
+  /** Gives up on a parked event: it is removed from the table and never applied. */
+  skipDeadLetter(position: bigint): DeadLetter {
+    const letter = this.current.deadLetters.get(position)
+    if (!letter) throw new DeadLetterNotFoundError(this.projection.name, position)
+    this.current.deadLetters.remove(position)
+    return letter
   }
 
   private pointerFile() {
@@ -207,10 +274,35 @@ export class ProjectionRunner {
   private applyBatch(generation: Generation, events: RecordedEvent[]) {
     if (events.length === 0) return
     const last = events.at(-1)!.position
-    generation.db.transaction(() => {
-      for (const event of events) this.projection.apply(event, generation.db)
-      generation.db.prepare('UPDATE projection_meta SET checkpoint = ? WHERE id = 1').run(last.toString())
-    })()
+    const { db } = generation
+    const applyAll = (isolate: boolean) =>
+      db.transaction(() => {
+        for (const event of events) {
+          try {
+            // A nested better-sqlite3 transaction is a savepoint: a poison event's partial writes
+            // are undone while the rest of the batch stays.
+            if (isolate) db.transaction(() => this.projection.apply(event, db))()
+            else this.projection.apply(event, db)
+          } catch (error) {
+            if (!isolate) throw new PoisonEventError(this.projection.name, event, error)
+            generation.deadLetters.park(event, error)
+          }
+        }
+        db.prepare('UPDATE projection_meta SET checkpoint = ? WHERE id = 1').run(last.toString())
+      })()
+    try {
+      applyAll(false)
+    } catch (error) {
+      if (!(error instanceof PoisonEventError)) throw error
+      if (this.poisonPolicy === 'stop') {
+        // Keep what came before the poison event, so the checkpoint stops right before it.
+        const index = events.findIndex((e) => e.position === error.event.position)
+        if (index > 0) this.applyBatch(generation, events.slice(0, index))
+        throw error
+      }
+      // Parking costs a savepoint per event, so it is paid only for a batch that holds poison.
+      applyAll(true)
+    }
     generation.checkpoint = last
     if (generation === this.current) this.settleWaiters()
   }

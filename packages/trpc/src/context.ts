@@ -1,5 +1,5 @@
 import type { EventStore } from '@qi/eventstore'
-import type { ProjectionRunner } from '@qi/projections'
+import type { PolicyRunner, ProjectionRunner } from '@qi/projections'
 import type { Actor } from './roles'
 
 /** Resolves an API key to an actor; returns null for unknown keys. */
@@ -14,6 +14,8 @@ export interface ServiceDeps {
   runner(projectionName: string): ProjectionRunner
   /** Every registered projection runner (for status pages). */
   runners(): ProjectionRunner[]
+  /** Every running policy (process manager), for operations pages; absent in service test platforms. */
+  policies?(): PolicyRunner[]
   /** Business "today" and timestamps come from here so tests can fix the clock. */
   now(): Date
 }
