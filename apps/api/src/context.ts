@@ -1,12 +1,30 @@
 import { randomUUID } from 'node:crypto'
-import { API_KEY_HEADER, type ApiKeyResolver, type QiContext } from '@qi/trpc'
+import type { Context as TraceContext } from '@opentelemetry/api'
+import { API_KEY_HEADER, type ApiKeyResolver, type QiContext, type RequestLog } from '@qi/trpc'
 import type { Platform } from './platform'
 
 export function createContextFactory(platform: Platform, resolveKey: ApiKeyResolver) {
-  return ({ headers }: { headers: Record<string, string | string[] | undefined> }): QiContext => {
+  return ({
+    headers,
+    requestId,
+    log,
+    traceContext,
+  }: {
+    headers: Record<string, string | string[] | undefined>
+    requestId?: string
+    log?: RequestLog
+    traceContext?: TraceContext
+  }): QiContext => {
     const raw = headers[API_KEY_HEADER]
     const apiKey = Array.isArray(raw) ? raw[0] : raw
     const actor = apiKey ? resolveKey(apiKey) : null
-    return { actor, invalidApiKey: Boolean(apiKey) && !actor, requestId: randomUUID(), deps: platform }
+    return {
+      actor,
+      invalidApiKey: Boolean(apiKey) && !actor,
+      requestId: requestId ?? randomUUID(),
+      deps: platform,
+      log,
+      traceContext,
+    }
   }
 }

@@ -2,9 +2,12 @@ import { EsdbEventStore } from '@qi/eventstore/esdb'
 import { AccessRegistry, bootstrapAdminKey } from './access'
 import { dataDirectory } from './config'
 import { loadDemo } from './demo/load-demo'
+import { startTracing } from './observability/tracing'
 import { Platform } from './platform'
 import { createServer } from './server'
 
+// Spans go to OTEL_EXPORTER_OTLP_ENDPOINT when it is set; otherwise tracing stays off and silent.
+const tracing = startTracing()
 const port = Number(process.env.PORT ?? 3000)
 const host = process.env.HOST ?? '127.0.0.1'
 const dataDir = dataDirectory()
@@ -32,7 +35,8 @@ if (wantsDemo && (await platform.store.headPosition()) === null) {
   for (const key of demo.keys)
     console.log(`  ${key.role.padEnd(20)} ${key.orgId.padEnd(20)} ${key.apiKey}  ${key.name}`)
 }
-const server = await createServer(platform, access.resolve)
+platform.telemetry.collectProcessMetrics()
+const server = await createServer(platform, access.resolve, { logLevel: process.env.QI_LOG_LEVEL ?? 'info' })
 await server.listen({ port, host })
 console.log(`QI Ledger API on http://${host}:${port} (store: ${platform.store.adapter}, data: ${dataDir})`)
 console.log(`  health: http://${host}:${port}/trpc/system.health`)
@@ -51,6 +55,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     await server.close()
     await platform.close()
     access.close()
+    await tracing?.shutdown()
     process.exit(0)
   })
 }

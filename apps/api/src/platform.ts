@@ -3,6 +3,7 @@ import type { EventStore } from '@qi/eventstore'
 import { SqliteEventStore } from '@qi/eventstore/sqlite'
 import { PolicyRunner, type Projection, ProjectionRunner } from '@qi/projections'
 import type { ServiceDeps, ServiceTimer } from '@qi/trpc'
+import { Telemetry } from './observability/telemetry'
 import { serviceModules } from './services'
 import { storeStatsProjection } from './store-stats-projection'
 
@@ -32,16 +33,25 @@ export class Platform implements ServiceDeps {
     readonly store: EventStore,
     readonly dataDir: string | undefined,
     private readonly clock: () => Date,
+    /** Prometheus metrics (served at /metrics) and the store's append instrumentation. */
+    readonly telemetry: Telemetry,
   ) {}
 
   static async start(options: PlatformOptions = {}): Promise<Platform> {
-    const store =
+    let platform: Platform | null = null
+    const telemetry = new Telemetry(() => platform)
+    const store = telemetry.instrumentStore(
       options.store ??
-      new SqliteEventStore({
-        path: options.dataDir ? join(options.dataDir, 'events.db') : ':memory:',
-        durability: options.durability,
-      })
-    const platform = new Platform(store, options.dataDir, options.now ?? (() => new Date()))
+        new SqliteEventStore({
+          path: options.dataDir ? join(options.dataDir, 'events.db') : ':memory:',
+          durability: options.durability,
+          onCommit: ({ appends, durationMs }) => {
+            telemetry.groupCommitAppends.observe(appends)
+            telemetry.groupCommitSeconds.observe(durationMs / 1000)
+          },
+        }),
+    )
+    platform = new Platform(store, options.dataDir, options.now ?? (() => new Date()), telemetry)
     const projections = [storeStatsProjection, ...serviceModules.flatMap((m) => m.projections)]
     for (const projection of projections) platform.register(projection)
     await Promise.all(platform.runners().map((runner) => runner.start()))

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import fastifyStatic from '@fastify/static'
@@ -5,6 +6,7 @@ import type { ApiKeyResolver } from '@qi/trpc'
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify'
 import Fastify from 'fastify'
 import { createContextFactory } from './context'
+import { registerHttpObservability, requestTraceContext } from './observability/http'
 import type { Platform } from './platform'
 import { type AppRouter, appRouter } from './root'
 
@@ -14,6 +16,22 @@ export const DEFAULT_WEB_DIST = resolve(import.meta.dirname, '..', '..', 'web', 
 export interface ServerOptions {
   /** Folder of the built web app, served on the same port when it holds an index.html. */
   webDist?: string
+  /**
+   * Structured request logs (pino through Fastify): a level such as 'info', or false (the default,
+   * for in-process tests). Keys, query strings and client addresses are never logged.
+   */
+  logLevel?: string | false
+  /** Where log lines go (default stdout); tests capture them. */
+  logStream?: NodeJS.WritableStream
+}
+
+/** What a request log line holds: method and path only (no query: inputs may name people). */
+const requestSerializers = {
+  req: (request: { method: string; url: string; id: string }) => ({
+    method: request.method,
+    path: request.url.split('?')[0],
+    reqId: request.id,
+  }),
 }
 
 export async function createServer(
@@ -21,13 +39,30 @@ export async function createServer(
   resolveKey: ApiKeyResolver,
   options: ServerOptions = {},
 ) {
-  const app = Fastify({ logger: false, routerOptions: { maxParamLength: 5000 } })
+  const app = Fastify({
+    logger: options.logLevel
+      ? {
+          level: options.logLevel,
+          serializers: requestSerializers,
+          ...(options.logStream ? { stream: options.logStream } : {}),
+        }
+      : false,
+    genReqId: () => randomUUID(),
+    routerOptions: { maxParamLength: 5000 },
+  })
+  registerHttpObservability(app, platform.telemetry)
   const createContext = createContextFactory(platform, resolveKey)
   await app.register(fastifyTRPCPlugin, {
     prefix: '/trpc',
     trpcOptions: {
       router: appRouter,
-      createContext: ({ req }) => createContext({ headers: req.headers }),
+      createContext: ({ req }) =>
+        createContext({
+          headers: req.headers,
+          requestId: req.id,
+          log: options.logLevel ? req.log : undefined,
+          traceContext: requestTraceContext(req),
+        }),
       onError({ error, path }) {
         if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`[trpc] ${path}:`, error.cause ?? error)
       },

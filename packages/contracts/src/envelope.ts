@@ -22,6 +22,8 @@ export const EventMetadataSchema = z.object({
   occurredAt: BusinessTime,
   /** The store position the read models had reached when the command's rules were checked. */
   checkedAtPosition: PositionString.optional(),
+  /** W3C trace context of the command that wrote the event, when tracing is on (span links). */
+  traceparent: z.string().max(55).optional(),
 })
 export type EventMetadata = z.infer<typeof EventMetadataSchema>
 

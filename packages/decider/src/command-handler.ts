@@ -22,6 +22,8 @@ export interface CommandContext {
   occurredAt?: string
   /** The store position the read models had reached when the rules were checked. */
   checkedAtPosition?: bigint
+  /** W3C trace context of the command's span, recorded so projections and policies link to it. */
+  traceparent?: string
 }
 
 export interface CommandResult<TEvent> {
@@ -108,6 +110,7 @@ export async function handleCommand<TCommand, TEvent extends { type: string; dat
         ...(context.checkedAtPosition !== undefined
           ? { checkedAtPosition: context.checkedAtPosition.toString() }
           : {}),
+        ...(context.traceparent ? { traceparent: context.traceparent } : {}),
       }
       return {
         id: deterministicEventId(streamName, commandId, index),

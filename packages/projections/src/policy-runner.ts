@@ -9,6 +9,7 @@ import {
   PoisonEventError,
   type PoisonPolicy,
 } from './dead-letters'
+import { inSpan, linkToWriter } from './tracing'
 
 /**
  * A process manager: reacts to events by issuing commands. `react` must be idempotent — the
@@ -152,7 +153,20 @@ export class PolicyRunner {
   private async reactWithRetry(event: RecordedEvent) {
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.options.policy.react(event)
+        const link = linkToWriter(event.metadata)
+        // The follow-up commands run inside this span, linked to the command that wrote the event.
+        await inSpan(
+          `policy ${this.options.policy.name}`,
+          {
+            links: link ? [link] : [],
+            attributes: {
+              'qi.policy': this.options.policy.name,
+              'qi.event.type': event.type,
+              'qi.position': Number(event.position),
+            },
+          },
+          () => this.options.policy.react(event),
+        )
         this.handled += 1
         return
       } catch (error) {

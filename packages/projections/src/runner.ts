@@ -9,6 +9,7 @@ import {
   PoisonEventError,
   type PoisonPolicy,
 } from './dead-letters'
+import { linkToWriter, tracer } from './tracing'
 
 /**
  * A read model. `apply` runs synchronously inside the transaction that also writes the
@@ -273,6 +274,31 @@ export class ProjectionRunner {
   /** Applies a batch and advances the generation's checkpoint in one transaction. */
   private applyBatch(generation: Generation, events: RecordedEvent[]) {
     if (events.length === 0) return
+    // One span per live batch, linked to the commands that wrote its events (none while rebuilding:
+    // a rebuild replays history, it does not continue anyone's trace).
+    if (generation !== this.current) return this.applyEvents(generation, events)
+    const links = []
+    for (const event of events) {
+      const link = linkToWriter(event.metadata)
+      if (link) links.push(link)
+      if (links.length >= 32) break
+    }
+    const span = tracer.startSpan(`project ${this.projection.name}`, {
+      links,
+      attributes: {
+        'qi.projection': this.projection.name,
+        'qi.events': events.length,
+        'qi.position': Number(events.at(-1)!.position),
+      },
+    })
+    try {
+      this.applyEvents(generation, events)
+    } finally {
+      span.end()
+    }
+  }
+
+  private applyEvents(generation: Generation, events: RecordedEvent[]) {
     const last = events.at(-1)!.position
     const { db } = generation
     const applyAll = (isolate: boolean) =>
@@ -297,7 +323,7 @@ export class ProjectionRunner {
       if (this.poisonPolicy === 'stop') {
         // Keep what came before the poison event, so the checkpoint stops right before it.
         const index = events.findIndex((e) => e.position === error.event.position)
-        if (index > 0) this.applyBatch(generation, events.slice(0, index))
+        if (index > 0) this.applyEvents(generation, events.slice(0, index))
         throw error
       }
       // Parking costs a savepoint per event, so it is paid only for a batch that holds poison.

@@ -1,5 +1,6 @@
 import { domainCatalogue } from '@qi/contracts'
 import { type CommandResult, type Decider, handleCommand } from '@qi/decider'
+import { currentTraceparent, inSpan } from '@qi/projections'
 import type { ServiceDeps } from './context'
 import type { Actor } from './roles'
 
@@ -38,6 +39,22 @@ export interface MutationResult {
 export async function runCommand<TCommand, TEvent extends { type: string; data: unknown }, TState>(
   options: RunCommandOptions<TCommand, TEvent, TState>,
 ): Promise<MutationResult> {
+  const commandType = (options.command as { type?: unknown }).type
+  return inSpan(
+    `command ${typeof commandType === 'string' ? commandType : 'unknown'}`,
+    { attributes: { 'qi.stream': options.streamName, 'qi.org': options.actor.org } },
+    async (span) => {
+      const result = await decideAndAppend(options)
+      if (result.position !== null) span.setAttribute('qi.position', Number(result.position))
+      span.setAttribute('qi.events', result.events.length)
+      return result
+    },
+  )
+}
+
+async function decideAndAppend<TCommand, TEvent extends { type: string; data: unknown }, TState>(
+  options: RunCommandOptions<TCommand, TEvent, TState>,
+): Promise<MutationResult> {
   const { deps, actor, readModels = [] } = options
   let checkedAtPosition: bigint | undefined
   if (readModels.length > 0) {
@@ -64,6 +81,7 @@ export async function runCommand<TCommand, TEvent extends { type: string; data: 
       causationId: options.causationId,
       correlationId: options.correlationId,
       checkedAtPosition,
+      traceparent: currentTraceparent(),
     },
   })
   return {

@@ -1,5 +1,7 @@
+import type { Context as TraceContext } from '@opentelemetry/api'
 import type { EventStore } from '@qi/eventstore'
 import type { PolicyRunner, ProjectionRunner } from '@qi/projections'
+import type { RequestLog } from './observe'
 import type { Actor } from './roles'
 
 /** Resolves an API key to an actor; returns null for unknown keys. */
@@ -27,4 +29,8 @@ export interface QiContext {
   invalidApiKey: boolean
   requestId: string
   deps: ServiceDeps
+  /** The request's logger (request id bound); absent for in-process callers. */
+  log?: RequestLog
+  /** The HTTP request's trace context, parent of the procedure's span. */
+  traceContext?: TraceContext
 }

@@ -1,6 +1,7 @@
 export * from './command'
 export * from './context'
 export * from './errors'
+export * from './observe'
 export * from './roles'
 export * from './service'
 export * from './trpc'

@@ -3,6 +3,7 @@ import superjson from 'superjson'
 import { ZodError, z } from 'zod'
 import type { QiContext } from './context'
 import { toTrpcError, violationDetails } from './errors'
+import { observeCall } from './observe'
 import type { Role } from './roles'
 
 /**
@@ -42,11 +43,29 @@ const mapErrors = t.middleware(async ({ next }) => {
   return result
 })
 
+/** A span per call; mutations logged (observe.ts). */
+const observe = t.middleware(({ ctx, path, type, next }) =>
+  observeCall(
+    {
+      path,
+      type,
+      actorOrg: ctx.actor?.org ?? null,
+      requestId: ctx.requestId,
+      log: ctx.log,
+      parent: ctx.traceContext,
+    },
+    next,
+  ),
+)
+
 /** Reachable without a key (certificate / report verification by number, health). */
-export const publicProcedure = t.procedure.use(mapErrors).use(({ ctx, next }) => {
-  if (ctx.invalidApiKey) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'the API key is not valid' })
-  return next()
-})
+export const publicProcedure = t.procedure
+  .use(observe)
+  .use(mapErrors)
+  .use(({ ctx, next }) => {
+    if (ctx.invalidApiKey) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'the API key is not valid' })
+    return next()
+  })
 
 /** Any signed-in actor. */
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {

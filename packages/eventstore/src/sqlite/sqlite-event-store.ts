@@ -41,6 +41,8 @@ export interface SqliteEventStoreOptions {
   maxAppendBytes?: number
   /** How often a live subscription looks for commits made by another process (ms). */
   pollIntervalMs?: number
+  /** Told after each write transaction: how many appends group commit put in it (for metrics). */
+  onCommit?: (commit: { appends: number; events: number; durationMs: number }) => void
 }
 
 interface StreamRow {
@@ -116,6 +118,7 @@ export class SqliteEventStore implements EventStore {
   private closed = false
   private readonly subscriptions = new Set<PagedSubscription>()
   private readonly pollIntervalMs: number
+  private readonly onCommit: SqliteEventStoreOptions['onCommit']
 
   private readonly stmt: {
     head: Database.Statement<[], { head: number | null }>
@@ -140,6 +143,7 @@ export class SqliteEventStore implements EventStore {
     migrate(this.db)
     this.maxAppendBytes = options.maxAppendBytes ?? MAX_APPEND_BYTES
     this.pollIntervalMs = options.pollIntervalMs ?? 250
+    this.onCommit = options.onCommit
     this.stmt = {
       head: this.db.prepare('SELECT max(position) AS head FROM events'),
       getStream: this.db.prepare(
@@ -200,6 +204,19 @@ export class SqliteEventStore implements EventStore {
     const batch = this.queue
     this.queue = []
     if (batch.length === 0) return
+    const started = this.onCommit ? performance.now() : 0
+    try {
+      this.flushBatch(batch)
+    } finally {
+      this.onCommit?.({
+        appends: batch.length,
+        events: batch.reduce((sum, request) => sum + request.events.length, 0),
+        durationMs: performance.now() - started,
+      })
+    }
+  }
+
+  private flushBatch(batch: PendingAppend[]) {
     if (batch.length === 1) {
       const request = batch[0]!
       let result: AppendResult
