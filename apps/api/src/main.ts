@@ -1,30 +1,36 @@
 import { EsdbEventStore } from '@qi/eventstore/esdb'
 import { AccessRegistry, bootstrapAdminKey } from './access'
-import { dataDirectory } from './config'
+import { type Config, ConfigError, loadConfig } from './config'
 import { loadDemo } from './demo/load-demo'
 import { startTracing } from './observability/tracing'
 import { Platform } from './platform'
 import { createServer } from './server'
 
+let config: Config
+try {
+  config = loadConfig()
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error
+  console.error(`${error.message}\n(see the configuration table in README.md)`)
+  process.exit(2)
+}
 // Spans go to OTEL_EXPORTER_OTLP_ENDPOINT when it is set; otherwise tracing stays off and silent.
 const tracing = startTracing()
-const port = Number(process.env.PORT ?? 3000)
-const host = process.env.HOST ?? '127.0.0.1'
-const dataDir = dataDirectory()
+const { PORT: port, HOST: host, QI_DATA_DIR: dataDir } = config
 
 // With a connection string the events live in EventStoreDB/KurrentDB; read models stay in dataDir.
-const connectionString = process.env.EVENTSTORE_CONNECTION_STRING
+const connectionString = config.EVENTSTORE_CONNECTION_STRING
 const platform = await Platform.start({
   dataDir,
   store: connectionString ? new EsdbEventStore({ connectionString }) : undefined,
-  durability: process.env.QI_DURABILITY === 'full' ? 'full' : 'normal',
+  durability: config.QI_DURABILITY,
 })
 const access = AccessRegistry.open(dataDir)
 const adminKey = bootstrapAdminKey(access)
 
 // --demo loads the demo dataset into an empty store (the README's start command passes it);
 // QI_DEMO=0 turns it off.
-const wantsDemo = process.argv.includes('--demo') && process.env.QI_DEMO !== '0'
+const wantsDemo = process.argv.includes('--demo') && config.QI_DEMO !== '0'
 if (wantsDemo && (await platform.store.headPosition()) === null) {
   console.log('Loading the demo dataset through the commands (first start only)…')
   const started = Date.now()
@@ -36,7 +42,10 @@ if (wantsDemo && (await platform.store.headPosition()) === null) {
     console.log(`  ${key.role.padEnd(20)} ${key.orgId.padEnd(20)} ${key.apiKey}  ${key.name}`)
 }
 platform.telemetry.collectProcessMetrics()
-const server = await createServer(platform, access.resolve, { logLevel: process.env.QI_LOG_LEVEL ?? 'info' })
+const server = await createServer(platform, access.resolve, {
+  logLevel: config.QI_LOG_LEVEL,
+  metricsPublic: config.QI_METRICS_PUBLIC === '1',
+})
 await server.listen({ port, host })
 console.log(`QI Ledger API on http://${host}:${port} (store: ${platform.store.adapter}, data: ${dataDir})`)
 console.log(`  health: http://${host}:${port}/trpc/system.health`)

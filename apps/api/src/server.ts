@@ -21,6 +21,8 @@ export interface ServerOptions {
    * for in-process tests). Keys, query strings and client addresses are never logged.
    */
   logLevel?: string | false
+  /** Serve /metrics to any caller, not only loopback (QI_METRICS_PUBLIC=1). */
+  metricsPublic?: boolean
   /** Where log lines go (default stdout); tests capture them. */
   logStream?: NodeJS.WritableStream
 }
@@ -50,7 +52,7 @@ export async function createServer(
     genReqId: () => randomUUID(),
     routerOptions: { maxParamLength: 5000 },
   })
-  registerHttpObservability(app, platform.telemetry)
+  registerHttpObservability(app, platform.telemetry, { metricsPublic: options.metricsPublic })
   const createContext = createContextFactory(platform, resolveKey)
   await app.register(fastifyTRPCPlugin, {
     prefix: '/trpc',

@@ -32,7 +32,11 @@ const isLoopback = (address: string) =>
  * format — served to loopback callers (a scraper beside the process, or through the operator's
  * proxy), and to anyone when `QI_METRICS_PUBLIC=1`.
  */
-export function registerHttpObservability(app: FastifyInstance, telemetry: Telemetry) {
+export function registerHttpObservability(
+  app: FastifyInstance,
+  telemetry: Telemetry,
+  options: { metricsPublic?: boolean } = {},
+) {
   app.decorateRequest('otelSpan', null)
   app.addHook('onRequest', async (request) => {
     const procedure = procedureOf(request)
@@ -64,7 +68,7 @@ export function registerHttpObservability(app: FastifyInstance, telemetry: Telem
     }
   })
   app.get('/metrics', async (request, reply) => {
-    if (!isLoopback(request.ip) && process.env.QI_METRICS_PUBLIC !== '1') {
+    if (!isLoopback(request.ip) && !options.metricsPublic) {
       return reply
         .code(403)
         .send({ message: 'metrics are served to loopback callers only (QI_METRICS_PUBLIC=1 to open)' })
