@@ -1,0 +1,156 @@
+import { execSync } from 'node:child_process'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { PlopTypes } from '@turbo/gen'
+
+/**
+ * `pnpm turbo gen service <name> <entity> <role>`: scaffolds a bounded-context service that passes
+ * typecheck, lint and tests as generated — contracts (one event, one command), a decider with
+ * given/when/then specs, a projection, a router with an integration test, registered in apps/api,
+ * and its rows in ARCHITECTURE.md and the generated event catalogue. docs/ADD-A-SERVICE.md walks
+ * through growing it into a real context.
+ */
+
+const ROLES = ['lab', 'certification_body', 'standards_institute', 'metrology_institute', 'regulator', 'enterprise']
+
+const kebab = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/
+
+function addJsonDependency(root: string, file: string, name: string) {
+  const path = join(root, file)
+  const json = JSON.parse(readFileSync(path, 'utf8')) as { dependencies: Record<string, string> }
+  json.dependencies[name] = 'workspace:*'
+  writeFileSync(path, `${JSON.stringify(json, null, 2)}\n`)
+}
+
+export default function generator(plop: PlopTypes.NodePlopAPI): void {
+  plop.setHelper('eq', (a: unknown, b: unknown) => a === b)
+
+  plop.setActionType('add-api-dependency', (answers, _config, plopApi) => {
+    const root = plopApi.getDestBasePath()
+    const { name } = answers as { name: string }
+    addJsonDependency(root, 'apps/api/package.json', `@qi/${name}`)
+    return `apps/api depends on @qi/${name}`
+  })
+
+  plop.setActionType('link-and-generate', (answers, _config, plopApi) => {
+    const root = plopApi.getDestBasePath()
+    const name = (answers as { name: string }).name
+    const run = (command: string) => execSync(command, { cwd: root, stdio: 'pipe', env: process.env })
+    // Links the new workspace package (offline: every dependency is already in the store).
+    run('npx -y pnpm@12.4.2 install --offline')
+    // The event catalogue, JSON Schema, AsyncAPI and HTTP API documents are generated from code.
+    run('npx -y pnpm@12.4.2 --filter @qi/contracts catalogue')
+    run('npx -y pnpm@12.4.2 --filter @qi/api api-doc')
+    // Sort the imports the modify actions added and format the generated files the project's way.
+    run(
+      `npx biome check --write services/${name} packages/contracts/src apps/api/src/services.ts apps/api/src/root.ts apps/api/package.json`,
+    )
+    return 'installed, and regenerated docs/EVENT-CATALOGUE.md, docs/contracts/*, docs/HTTP-API.md'
+  })
+
+  plop.setGenerator('service', {
+    description: 'A bounded-context service: contracts, decider + specs, projection, router, registration',
+    prompts: [
+      {
+        type: 'input',
+        name: 'name',
+        message: 'Context name, kebab-case plural (e.g. site-visits):',
+        validate: (value: string) => kebab.test(value) || 'use kebab-case: lower-case words joined by -',
+      },
+      {
+        type: 'input',
+        name: 'entity',
+        message: 'One thing it records, kebab-case singular (e.g. site-visit):',
+        validate: (value: string) => kebab.test(value) || 'use kebab-case: lower-case words joined by -',
+      },
+      {
+        type: 'list',
+        name: 'role',
+        message: 'Which role records it?',
+        choices: ROLES,
+      },
+    ],
+    actions: [
+      {
+        type: 'add',
+        path: 'packages/contracts/src/contexts/{{kebabCase name}}.ts',
+        templateFile: 'templates/contracts.ts.hbs',
+      },
+      {
+        type: 'addMany',
+        destination: 'services/{{kebabCase name}}',
+        base: 'templates/service',
+        templateFiles: 'templates/service/**/*.hbs',
+        stripExtensions: ['hbs'],
+        globOptions: { dot: true, ignore: ['**/domain/**'] },
+      },
+      // addMany keeps template file names: give the entity's files their names.
+      {
+        type: 'add',
+        path: 'services/{{kebabCase name}}/src/domain/{{kebabCase entity}}.ts',
+        templateFile: 'templates/service/src/domain/entity.ts.hbs',
+      },
+      {
+        type: 'add',
+        path: 'services/{{kebabCase name}}/src/domain/{{kebabCase entity}}.spec.ts',
+        templateFile: 'templates/service/src/domain/entity.spec.ts.hbs',
+      },
+      {
+        type: 'modify',
+        path: 'packages/contracts/src/all-events.ts',
+        pattern: /(export const allEvents = \[\n)/,
+        template: '$1  ...{{camelCase name}}.{{camelCase name}}Events,\n',
+      },
+      {
+        type: 'modify',
+        path: 'packages/contracts/src/all-events.ts',
+        pattern: /^/,
+        template: "import * as {{camelCase name}} from './contexts/{{kebabCase name}}'\n",
+      },
+      {
+        type: 'append',
+        path: 'packages/contracts/src/index.ts',
+        template: "export * as {{camelCase name}} from './contexts/{{kebabCase name}}'",
+      },
+      {
+        type: 'modify',
+        path: 'packages/contracts/src/stream-prefixes.ts',
+        pattern: /(export const streamPrefixesByContext: Record<string, string\[\]> = \{\n)/,
+        template: "$1  '{{kebabCase name}}': ['{{kebabCase entity}}-'],\n",
+      },
+      {
+        type: 'modify',
+        path: 'apps/api/src/services.ts',
+        pattern: /(export const serviceModules: ServiceModule\[\] = \[\n)/,
+        template: '$1  {{camelCase name}}Service,\n',
+      },
+      {
+        type: 'modify',
+        path: 'apps/api/src/services.ts',
+        pattern: /^/,
+        template: "import { {{camelCase name}}Service } from '@qi/{{kebabCase name}}'\n",
+      },
+      {
+        type: 'modify',
+        path: 'apps/api/src/root.ts',
+        pattern: /(export const appRouter = router\(\{\n)/,
+        template: '$1  {{camelCase name}}: {{camelCase name}}Service.router,\n',
+      },
+      {
+        type: 'modify',
+        path: 'apps/api/src/root.ts',
+        pattern: /^/,
+        template: "import { {{camelCase name}}Service } from '@qi/{{kebabCase name}}'\n",
+      },
+      { type: 'add-api-dependency' },
+      {
+        type: 'modify',
+        path: 'ARCHITECTURE.md',
+        pattern: /(\| `services\/lineage` \|)/,
+        template:
+          '| `services/{{kebabCase name}}` | {{kebabCase name}}: records {{lowerCase (sentenceCase entity)}}s (generated by `turbo gen service`; see docs/ADD-A-SERVICE.md) | as above |\n$1',
+      },
+      { type: 'link-and-generate' },
+    ],
+  })
+}
