@@ -11,7 +11,14 @@ import type { PlopTypes } from '@turbo/gen'
  * through growing it into a real context.
  */
 
-const ROLES = ['lab', 'certification_body', 'standards_institute', 'metrology_institute', 'regulator', 'enterprise']
+const ROLES = [
+  'lab',
+  'certification_body',
+  'standards_institute',
+  'metrology_institute',
+  'regulator',
+  'enterprise',
+]
 
 const kebab = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/
 
