@@ -5,6 +5,7 @@ import { createTRPCClient, httpLink } from '@trpc/client'
 import superjson from 'superjson'
 import { AccessRegistry } from './access'
 import { DEFAULT_PORT, dataDirectory } from './config'
+import { DataFolderLockedError, lockDataFolder } from './data-lock'
 import { ProgressBar } from './progress'
 import type { AppRouter } from './root'
 import { serviceModules } from './services'
@@ -16,8 +17,10 @@ const USAGE = `Usage: pnpm qi <command>
   projections rebuild <name|prefix>     rebuild read models from position 0 with a progress bar;
                                         through the running API when it answers (it keeps serving the
                                         old version until the new one has caught up; needs an admin key
-                                        in QI_API_KEY), else directly on the data folder
-  keys issue <orgId> [userId]           issue a new API key for an existing organisation (shown once)
+                                        in QI_API_KEY), else directly on the data folder (refused
+                                        while another process, e.g. a server, holds the folder)
+  keys issue <orgId> [userId]           issue a new API key for an existing organisation (shown once;
+                                        refused while a server holds the data folder: stop it first)
   orgs list                             organisations and their roles
 
 Environment: QI_DATA_DIR (default <repo>/data), QI_API_URL (default http://127.0.0.1:${DEFAULT_PORT}), QI_API_KEY.`
@@ -80,6 +83,16 @@ async function rebuildThroughApi(url: string, names: string[]) {
   }
 }
 
+/** Runs `work` as the data folder's one writer; refuses while a server (or another qi) holds it. */
+async function asWriter<T>(dataDir: string, purpose: string, work: () => Promise<T> | T): Promise<T> {
+  const lock = lockDataFolder(dataDir, purpose)
+  try {
+    return await work()
+  } finally {
+    lock.release()
+  }
+}
+
 async function rebuildOffline(dataDir: string, projections: Projection[]) {
   const store = new SqliteEventStore({ path: join(dataDir, 'events.db') })
   try {
@@ -114,20 +127,22 @@ async function main(args: string[]) {
         projections.map((p) => p.name),
       )
     } else {
-      await rebuildOffline(dataDir, projections)
+      await asWriter(dataDir, 'qi projections rebuild', () => rebuildOffline(dataDir, projections))
     }
     return
   }
   if (group === 'keys' && command === 'issue') {
     const [orgId, userId] = rest
     if (!orgId) throw new UsageError('name the organisation: pnpm qi keys issue <orgId>')
-    const access = AccessRegistry.open(dataDir)
-    try {
-      if (!access.getOrg(orgId)) throw new UsageError(`no organisation '${orgId}' (see: pnpm qi orgs list)`)
-      console.log(access.issueKey(orgId, userId ?? `${orgId.toLowerCase()}-cli`))
-    } finally {
-      access.close()
-    }
+    await asWriter(dataDir, 'qi keys issue', () => {
+      const access = AccessRegistry.open(dataDir)
+      try {
+        if (!access.getOrg(orgId)) throw new UsageError(`no organisation '${orgId}' (see: pnpm qi orgs list)`)
+        console.log(access.issueKey(orgId, userId ?? `${orgId.toLowerCase()}-cli`))
+      } finally {
+        access.close()
+      }
+    })
     return
   }
   if (group === 'orgs' && command === 'list') {
@@ -143,7 +158,13 @@ async function main(args: string[]) {
   throw new UsageError(group ? `unknown command: ${args.join(' ')}` : 'no command given')
 }
 
+// Files the CLI creates in the data folder are the user's alone, as the server's are.
+process.umask(0o077)
 main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof DataFolderLockedError) {
+    console.error(`refused: ${error.message}`)
+    process.exit(3)
+  }
   if (error instanceof UsageError) {
     console.error(`${error.message}\n\n${USAGE}`)
     process.exit(2)

@@ -1,6 +1,8 @@
+import type { AddressInfo } from 'node:net'
 import { EsdbEventStore } from '@qi/eventstore/esdb'
 import { AccessRegistry, bootstrapAdminKey } from './access'
 import { dataDirectory } from './config'
+import { DataFolderLockedError, lockDataFolder } from './data-lock'
 import { loadDemo } from './demo/load-demo'
 import { Platform } from './platform'
 import { createServer } from './server'
@@ -8,6 +10,21 @@ import { createServer } from './server'
 const port = Number(process.env.PORT ?? 3000)
 const host = process.env.HOST ?? '127.0.0.1'
 const dataDir = dataDirectory()
+
+// Everything this process creates in the data folder is the user's alone (files 0600, folders 0700).
+process.umask(0o077)
+// One writer per data folder: a second server on the same folder exits here, naming the first.
+const lock = (() => {
+  try {
+    return lockDataFolder(dataDir, `server on ${host}:${port}`)
+  } catch (error) {
+    if (error instanceof DataFolderLockedError) {
+      console.error(`QI Ledger cannot start: ${error.message}`)
+      process.exit(1)
+    }
+    throw error
+  }
+})()
 
 // With a connection string the events live in EventStoreDB/KurrentDB; read models stay in dataDir.
 const connectionString = process.env.EVENTSTORE_CONNECTION_STRING
@@ -34,8 +51,15 @@ if (wantsDemo && (await platform.store.headPosition()) === null) {
 }
 const server = await createServer(platform, access.resolve)
 await server.listen({ port, host })
-console.log(`QI Ledger API on http://${host}:${port} (store: ${platform.store.adapter}, data: ${dataDir})`)
-console.log(`  health: http://${host}:${port}/trpc/system.health`)
+const { port: listening } = server.server.address() as AddressInfo
+const mode =
+  process.env.NODE_ENV === 'production'
+    ? 'production'
+    : `development (NODE_ENV=${process.env.NODE_ENV ?? ''})`
+console.log(
+  `QI Ledger API on http://${host}:${listening} (store: ${platform.store.adapter}, data: ${dataDir}, pid ${process.pid}, ${mode})`,
+)
+console.log(`  health: http://${host}:${listening}/trpc/system.health`)
 if (adminKey) {
   console.log(
     `  first start: created organisation 'admin' with API key ${adminKey}\n` +
@@ -51,6 +75,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     await server.close()
     await platform.close()
     access.close()
+    lock.release()
     process.exit(0)
   })
 }
