@@ -272,5 +272,7 @@ describe('the quality chain in the browser', () => {
     await page.goto('/verify/CCC-2024-0107044')
     await page.getByTestId('verify-status').waitFor()
     await screenshot(page, 'verify')
+    // Every page of the tour (QR code, lineage graph, fonts, styles) ran under the API's CSP.
+    expect(session.cspViolations).toEqual([])
   })
 })
