@@ -119,9 +119,9 @@ export async function createServer(
     }),
   })
 
-  // Before any body is read: the content type must be the one the API uses, the batch bounded.
+  // Before any body is read, on every route: the content type must be the one the API uses, and
+  // a tRPC batch is bounded.
   app.addHook('onRequest', async (request, reply) => {
-    if (!isApi(request)) return
     const contentType = request.headers['content-type']
     const mediaType = contentType?.split(';')[0]?.trim().toLowerCase()
     if (mediaType !== undefined && mediaType !== '' && mediaType !== ACCEPTED_CONTENT_TYPE) {
@@ -131,7 +131,7 @@ export async function createServer(
       })
     }
     const [path = '', query = ''] = request.url.slice('/trpc/'.length).split('?')
-    if (new URLSearchParams(query).get('batch') === '1') {
+    if (isApi(request) && new URLSearchParams(query).get('batch') === '1') {
       const calls = path.split(',').length
       if (calls > limits.maxBatch) {
         return reply.code(400).send({
