@@ -272,6 +272,21 @@ describe('rate limits for callers without a valid key', () => {
 
     for (let i = 0; i < 30; i++) expect((await health({ 'x-api-key': key })).statusCode).toBe(200)
   })
+
+  it('behind a trusted proxy, counts each client address separately', async () => {
+    const proxied = await createServer(platform, access.resolve, {
+      limits: { anonymousPerMinute: 2, trustProxy: true },
+    })
+    try {
+      const from = (client: string) =>
+        proxied.inject({ method: 'GET', url: '/trpc/system.health', headers: { 'x-forwarded-for': client } })
+      for (let i = 0; i < 2; i++) expect((await from('203.0.113.1')).statusCode).toBe(200)
+      expect((await from('203.0.113.1')).statusCode).toBe(429)
+      expect((await from('203.0.113.2')).statusCode).toBe(200)
+    } finally {
+      await proxied.close()
+    }
+  })
 })
 
 describe('an unexpected failure in production', () => {

@@ -10,6 +10,19 @@ export interface ApiLimits {
   failedKeyPerMinute: number
   /** Requests per minute per valid key's user (`QI_RATE_LIMIT_SIGNED_IN`, default 0: unlimited). */
   signedInPerMinute: number
+  /**
+   * Behind a reverse proxy, which proxies to trust for the caller's address (X-Forwarded-For), so
+   * that rate limits apply per client and not to the proxy (`QI_TRUST_PROXY`: `true` for any, or
+   * the proxies' addresses/CIDRs separated by commas; default: none).
+   */
+  trustProxy: boolean | string
+}
+
+function trustProxyFromEnv(): boolean | string {
+  const raw = process.env.QI_TRUST_PROXY?.trim()
+  if (!raw || raw === 'false' || raw === '0') return false
+  if (raw === 'true') return true
+  return raw
 }
 
 const positiveInteger = (name: string, fallback: number, allowZero = false): number => {
@@ -29,5 +42,6 @@ export function limitsFromEnv(): ApiLimits {
     anonymousPerMinute: positiveInteger('QI_RATE_LIMIT_ANONYMOUS', 300),
     failedKeyPerMinute: positiveInteger('QI_RATE_LIMIT_FAILED_KEY', 30),
     signedInPerMinute: positiveInteger('QI_RATE_LIMIT_SIGNED_IN', 0, true),
+    trustProxy: trustProxyFromEnv(),
   }
 }

@@ -58,6 +58,7 @@ export async function createServer(
     logger: false,
     routerOptions: { maxParamLength: 5000 },
     bodyLimit: limits.bodyLimitBytes,
+    trustProxy: limits.trustProxy,
     genReqId: () => randomUUID(),
   })
   const createContext = createContextFactory(platform, resolveKey)
