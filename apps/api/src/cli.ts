@@ -7,6 +7,7 @@ import Database from 'better-sqlite3'
 import superjson from 'superjson'
 import { AccessRegistry } from './access'
 import { DEFAULT_PORT, dataDirectory } from './config'
+import { DataFolderLockedError, lockDataFolder } from './data-lock'
 import { backupDataFolder, exportAll, importAll, OperationError, restoreDataFolder } from './operations'
 import { ProgressBar } from './progress'
 import type { AppRouter } from './root'
@@ -19,8 +20,10 @@ const USAGE = `Usage: pnpm qi <command>
   projections rebuild <name|prefix>     rebuild read models from position 0 with a progress bar;
                                         through the running API when it answers (it keeps serving the
                                         old version until the new one has caught up; needs an admin key
-                                        in QI_API_KEY), else directly on the data folder
-  keys issue <orgId> [userId]           issue a new API key for an existing organisation (shown once)
+                                        in QI_API_KEY), else directly on the data folder (refused
+                                        while another process, e.g. a server, holds the folder)
+  keys issue <orgId> [userId]           issue a new API key for an existing organisation (shown once;
+                                        refused while a server holds the data folder: stop it first)
   orgs list                             organisations and their roles
   projections status                    each read model's generation, checkpoint and lag behind the store
   backup <file>                         a consistent online backup of the data folder (events, keys, read
@@ -97,6 +100,16 @@ async function rebuildThroughApi(url: string, names: string[]) {
   }
 }
 
+/** Runs `work` as the data folder's one writer; refuses while a server (or another qi) holds it. */
+async function asWriter<T>(dataDir: string, purpose: string, work: () => Promise<T> | T): Promise<T> {
+  const lock = lockDataFolder(dataDir, purpose)
+  try {
+    return await work()
+  } finally {
+    lock.release()
+  }
+}
+
 async function rebuildOffline(dataDir: string, projections: Projection[]) {
   const store = new SqliteEventStore({ path: join(dataDir, 'events.db') })
   try {
@@ -131,20 +144,22 @@ async function main(args: string[]) {
         projections.map((p) => p.name),
       )
     } else {
-      await rebuildOffline(dataDir, projections)
+      await asWriter(dataDir, 'qi projections rebuild', () => rebuildOffline(dataDir, projections))
     }
     return
   }
   if (group === 'keys' && command === 'issue') {
     const [orgId, userId] = rest
     if (!orgId) throw new UsageError('name the organisation: pnpm qi keys issue <orgId>')
-    const access = AccessRegistry.open(dataDir)
-    try {
-      if (!access.getOrg(orgId)) throw new UsageError(`no organisation '${orgId}' (see: pnpm qi orgs list)`)
-      console.log(access.issueKey(orgId, userId ?? `${orgId.toLowerCase()}-cli`))
-    } finally {
-      access.close()
-    }
+    await asWriter(dataDir, 'qi keys issue', () => {
+      const access = AccessRegistry.open(dataDir)
+      try {
+        if (!access.getOrg(orgId)) throw new UsageError(`no organisation '${orgId}' (see: pnpm qi orgs list)`)
+        console.log(access.issueKey(orgId, userId ?? `${orgId.toLowerCase()}-cli`))
+      } finally {
+        access.close()
+      }
+    })
     return
   }
   if (group === 'orgs' && command === 'list') {
@@ -210,7 +225,9 @@ async function main(args: string[]) {
   }
   if (group === 'restore') {
     if (!command) throw new UsageError('name the backup file: pnpm qi restore <file> [--force]')
-    const summary = restoreDataFolder(resolve(command), dataDir, { force: rest.includes('--force') })
+    const summary = await asWriter(dataDir, 'qi restore', () =>
+      restoreDataFolder(resolve(command), dataDir, { force: rest.includes('--force') }),
+    )
     console.error(
       `restored ${summary.files} files (${(summary.bytes / 1e6).toFixed(1)} MB, store head ${summary.headPosition ?? 'empty'}) into ${dataDir}`,
     )
@@ -241,6 +258,7 @@ async function main(args: string[]) {
     const file = rest[0]
     if (!file) throw new UsageError('name the export file: pnpm qi import events <file>')
     mkdirSync(dataDir, { recursive: true, mode: 0o700 })
+    const lock = lockDataFolder(dataDir, 'qi import events')
     const store = new SqliteEventStore({ path: join(dataDir, 'events.db') })
     try {
       const bar = new ProgressBar('import (bytes)')
@@ -252,6 +270,7 @@ async function main(args: string[]) {
       )
     } finally {
       await store.close()
+      lock.release()
     }
     return
   }
@@ -311,7 +330,13 @@ async function projectionsStatus(dataDir: string) {
   }
 }
 
+// Files the CLI creates in the data folder are the user's alone, as the server's are.
+process.umask(0o077)
 main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof DataFolderLockedError) {
+    console.error(`refused: ${error.message}`)
+    process.exit(3)
+  }
   if (error instanceof OperationError) {
     console.error(error.message)
     process.exit(3)

@@ -11,6 +11,7 @@ export function createContextFactory(platform: Platform, resolveKey: ApiKeyResol
     traceContext,
   }: {
     headers: Record<string, string | string[] | undefined>
+    /** The HTTP request's id, so that a 500's reference matches the server log. */
     requestId?: string
     log?: RequestLog
     traceContext?: TraceContext

@@ -1,3 +1,4 @@
+import type { QiMeta } from '@qi/trpc'
 import { z } from 'zod'
 import { appRouter } from './root'
 
@@ -11,7 +12,7 @@ import { appRouter } from './root'
 interface ProcedureDef {
   type: 'query' | 'mutation' | 'subscription'
   inputs: unknown[]
-  meta?: { roles?: readonly string[]; public?: boolean; ownership?: string; description?: string }
+  meta?: QiMeta
 }
 
 export interface ProcedureDescription {
@@ -33,13 +34,11 @@ function inputSchema(inputs: unknown[]): Record<string, unknown> | null {
 }
 
 function rolesOf(meta: ProcedureDef['meta']): string {
-  if (!meta) return 'see the router'
-  if (meta.public) return 'anyone (no key needed)'
-  if (meta.roles && meta.roles.length > 0) {
-    const roles = [...meta.roles, ...(meta.roles.includes('admin') ? [] : ['admin'])]
-    return roles.join(', ') + (meta.ownership ? `; ${meta.ownership}` : '')
-  }
-  return 'any signed-in organisation'
+  const access = meta?.access
+  if (!access) return 'see the router'
+  if (access.kind === 'public') return 'anyone (no key needed)'
+  if (access.kind === 'authed') return 'any signed-in organisation'
+  return [...access.roles, ...(access.roles.includes('admin') ? [] : ['admin'])].join(', ')
 }
 
 export function describeProcedures(): ProcedureDescription[] {

@@ -1,6 +1,8 @@
+import type { AddressInfo } from 'node:net'
 import { EsdbEventStore } from '@qi/eventstore/esdb'
 import { AccessRegistry, bootstrapAdminKey } from './access'
 import { type Config, ConfigError, loadConfig } from './config'
+import { DataFolderLockedError, lockDataFolder } from './data-lock'
 import { loadDemo } from './demo/load-demo'
 import { startTracing } from './observability/tracing'
 import { Platform } from './platform'
@@ -17,6 +19,21 @@ try {
 // Spans go to OTEL_EXPORTER_OTLP_ENDPOINT when it is set; otherwise tracing stays off and silent.
 const tracing = startTracing()
 const { PORT: port, HOST: host, QI_DATA_DIR: dataDir } = config
+
+// Everything this process creates in the data folder is the user's alone (files 0600, folders 0700).
+process.umask(0o077)
+// One writer per data folder: a second server on the same folder exits here, naming the first.
+const lock = (() => {
+  try {
+    return lockDataFolder(dataDir, `server on ${host}:${port}`)
+  } catch (error) {
+    if (error instanceof DataFolderLockedError) {
+      console.error(`QI Ledger cannot start: ${error.message}`)
+      process.exit(1)
+    }
+    throw error
+  }
+})()
 
 // With a connection string the events live in EventStoreDB/KurrentDB; read models stay in dataDir.
 const connectionString = config.EVENTSTORE_CONNECTION_STRING
@@ -47,8 +64,15 @@ const server = await createServer(platform, access.resolve, {
   metricsPublic: config.QI_METRICS_PUBLIC === '1',
 })
 await server.listen({ port, host })
-console.log(`QI Ledger API on http://${host}:${port} (store: ${platform.store.adapter}, data: ${dataDir})`)
-console.log(`  health: http://${host}:${port}/trpc/system.health`)
+const { port: listening } = server.server.address() as AddressInfo
+const mode =
+  process.env.NODE_ENV === 'production'
+    ? 'production'
+    : `development (NODE_ENV=${process.env.NODE_ENV ?? ''})`
+console.log(
+  `QI Ledger API on http://${host}:${listening} (store: ${platform.store.adapter}, data: ${dataDir}, pid ${process.pid}, ${mode})`,
+)
+console.log(`  health: http://${host}:${listening}/trpc/system.health`)
 if (adminKey) {
   console.log(
     `  first start: created organisation 'admin' with API key ${adminKey}\n` +
@@ -65,6 +89,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     await platform.close()
     access.close()
     await tracing?.shutdown()
+    lock.release()
     process.exit(0)
   })
 }

@@ -38,14 +38,17 @@ export type Progress = (done: number, total: number | null) => void
 const BACKUP_FORMAT = 'qi-ledger-backup/1'
 const CHUNK_BYTES = 16 * 1024 * 1024
 
-/** Every file of a data folder, SQLite journals excluded (the online backup folds them in). */
+/** The one-writer lock (data-lock.ts): it belongs to the process holding the folder, not to a backup. */
+const LOCK_FILES = new Set(['lock.db', 'LOCK'])
+
+/** Every file of a data folder, SQLite journals and the lock excluded (the backup folds journals in). */
 function dataFiles(dataDir: string): string[] {
   const files: string[] = []
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name)
       if (entry.isDirectory()) walk(path)
-      else if (entry.isFile() && !/-(wal|shm|journal)$/.test(entry.name) && !entry.name.endsWith('.lock'))
+      else if (entry.isFile() && !/-(wal|shm|journal)$/.test(entry.name) && !LOCK_FILES.has(entry.name))
         files.push(path)
     }
   }
@@ -177,13 +180,16 @@ export function restoreDataFolder(
     throw new OperationError(`${file} is not a QI Ledger backup (made by \`qi backup\`)`)
   }
   try {
-    const existing = existsSync(dataDir) ? readdirSync(dataDir).filter((name) => !name.endsWith('.lock')) : []
+    const existing = existsSync(dataDir)
+      ? readdirSync(dataDir).filter((name) => !LOCK_FILES.has(name) && !/^lock\.db-/.test(name))
+      : []
     if (existing.length > 0 && !options.force) {
       throw new OperationError(
         `${dataDir} is not empty (${existing.slice(0, 5).join(', ')}${existing.length > 5 ? ', …' : ''}); restore into an empty folder, or pass --force to replace its contents`,
       )
     }
     for (const name of existing) rmSync(join(dataDir, name), { recursive: true, force: true })
+    // (the caller holds the folder's lock, so the lock files stay)
     mkdirSync(dataDir, { recursive: true, mode: 0o700 })
     const files = archive.prepare('SELECT path, size FROM files ORDER BY path').all() as {
       path: string

@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
+import fastifyHelmet from '@fastify/helmet'
+import fastifyRateLimit from '@fastify/rate-limit'
 import fastifyStatic from '@fastify/static'
-import type { ApiKeyResolver } from '@qi/trpc'
+import { API_KEY_HEADER, type ApiKeyResolver, internalErrorMessage } from '@qi/trpc'
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify'
-import Fastify from 'fastify'
+import Fastify, { type FastifyRequest } from 'fastify'
 import { createContextFactory } from './context'
+import { type ApiLimits, limitsFromEnv } from './limits'
 import { registerHttpObservability, requestTraceContext } from './observability/http'
 import type { Platform } from './platform'
 import { type AppRouter, appRouter } from './root'
@@ -25,6 +28,8 @@ export interface ServerOptions {
   metricsPublic?: boolean
   /** Where log lines go (default stdout); tests capture them. */
   logStream?: NodeJS.WritableStream
+  /** Body, batch and rate limits; the environment's (`limitsFromEnv`) when absent. */
+  limits?: Partial<ApiLimits>
 }
 
 /** What a request log line holds: method and path only (no query: inputs may name people). */
@@ -36,11 +41,38 @@ const requestSerializers = {
   }),
 }
 
+/** The only body the API reads: tRPC's JSON. Anything else is refused before it is read. */
+const ACCEPTED_CONTENT_TYPE = 'application/json'
+
+/**
+ * Content security policy for the web app served on the same origin: scripts and connections
+ * only from the API's own origin; QR codes are data: images; React Flow and the app set inline
+ * style attributes, hence 'unsafe-inline' for styles only. No framing by other sites.
+ */
+const CONTENT_SECURITY_POLICY = {
+  useDefaults: false,
+  directives: {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    imgSrc: ["'self'", 'data:'],
+    fontSrc: ["'self'", 'data:'],
+    connectSrc: ["'self'"],
+    objectSrc: ["'none'"],
+    baseUri: ["'self'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+  },
+}
+
+type Caller = 'signed-in' | 'anonymous' | 'failed-key'
+
 export async function createServer(
   platform: Platform,
   resolveKey: ApiKeyResolver,
   options: ServerOptions = {},
 ) {
+  const limits: ApiLimits = { ...limitsFromEnv(), ...options.limits }
   const app = Fastify({
     logger: options.logLevel
       ? {
@@ -49,15 +81,100 @@ export async function createServer(
           ...(options.logStream ? { stream: options.logStream } : {}),
         }
       : false,
-    genReqId: () => randomUUID(),
     routerOptions: { maxParamLength: 5000 },
+    bodyLimit: limits.bodyLimitBytes,
+    trustProxy: limits.trustProxy,
+    genReqId: () => randomUUID(),
   })
   registerHttpObservability(app, platform.telemetry, { metricsPublic: options.metricsPublic })
   const createContext = createContextFactory(platform, resolveKey)
+
+  // Unexpected failures outside tRPC (hooks, plugins) answer like tRPC's: no message, a reference.
+  app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
+    const statusCode = error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : 500
+    if (statusCode >= 500) {
+      console.error(`[http] ${request.method} ${request.url.split('?')[0]} (reference ${request.id}):`, error)
+      return reply.code(statusCode).send({ statusCode, message: internalErrorMessage(request.id) })
+    }
+    return reply.code(statusCode).send({ statusCode, message: error.message })
+  })
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: CONTENT_SECURITY_POLICY,
+    // Served over plain HTTP on a local port: HSTS would be ignored or, behind a proxy, belongs there.
+    strictTransportSecurity: false,
+    referrerPolicy: { policy: 'no-referrer' },
+  })
+
+  // Throttles who has not proven who they are: no key (per IP) and keys that do not resolve (per
+  // IP, stricter: guessing keys). Signed-in use is unthrottled unless QI_RATE_LIMIT_SIGNED_IN is set.
+  const callers = new WeakMap<FastifyRequest, { caller: Caller; userId: string | null }>()
+  const classify = (request: FastifyRequest) => {
+    let known = callers.get(request)
+    if (!known) {
+      const raw = request.headers[API_KEY_HEADER]
+      const key = Array.isArray(raw) ? raw[0] : raw
+      const actor = key ? resolveKey(key) : null
+      known = {
+        caller: actor ? 'signed-in' : key ? 'failed-key' : 'anonymous',
+        userId: actor?.userId ?? null,
+      }
+      callers.set(request, known)
+    }
+    return known
+  }
+  const isApi = (request: FastifyRequest) => request.url === '/trpc' || request.url.startsWith('/trpc/')
+  await app.register(fastifyRateLimit, {
+    timeWindow: 60_000,
+    keyGenerator: (request) => {
+      const { caller, userId } = classify(request)
+      return caller === 'signed-in' ? `signed-in:${userId}` : `${caller}:${request.ip}`
+    },
+    max: (request) => {
+      const { caller } = classify(request)
+      return caller === 'failed-key'
+        ? limits.failedKeyPerMinute
+        : caller === 'anonymous'
+          ? limits.anonymousPerMinute
+          : limits.signedInPerMinute
+    },
+    allowList: (request) =>
+      !isApi(request) || (classify(request).caller === 'signed-in' && limits.signedInPerMinute === 0),
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: 429,
+      message: `too many requests: at most ${context.max} a minute without a valid API key; retry in ${context.after}`,
+    }),
+  })
+
+  // Before any body is read, on every route: the content type must be the one the API uses, and
+  // a tRPC batch is bounded.
+  app.addHook('onRequest', async (request, reply) => {
+    const contentType = request.headers['content-type']
+    const mediaType = contentType?.split(';')[0]?.trim().toLowerCase()
+    if (mediaType !== undefined && mediaType !== '' && mediaType !== ACCEPTED_CONTENT_TYPE) {
+      return reply.code(415).send({
+        statusCode: 415,
+        message: `content type '${mediaType.slice(0, 100)}' is not accepted; send ${ACCEPTED_CONTENT_TYPE}`,
+      })
+    }
+    const [path = '', query = ''] = request.url.slice('/trpc/'.length).split('?')
+    if (isApi(request) && new URLSearchParams(query).get('batch') === '1') {
+      const calls = path.split(',').length
+      if (calls > limits.maxBatch) {
+        return reply.code(400).send({
+          statusCode: 400,
+          message: `a batch may hold at most ${limits.maxBatch} calls; this one has ${calls}`,
+        })
+      }
+    }
+  })
+
   await app.register(fastifyTRPCPlugin, {
     prefix: '/trpc',
     trpcOptions: {
       router: appRouter,
+      maxBatchSize: limits.maxBatch,
+      maxBodySize: limits.bodyLimitBytes,
       createContext: ({ req }) =>
         createContext({
           headers: req.headers,
@@ -65,8 +182,9 @@ export async function createServer(
           log: options.logLevel ? req.log : undefined,
           traceContext: requestTraceContext(req),
         }),
-      onError({ error, path }) {
-        if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`[trpc] ${path}:`, error.cause ?? error)
+      onError({ error, path, ctx }) {
+        if (error.code === 'INTERNAL_SERVER_ERROR')
+          console.error(`[trpc] ${path} (reference ${ctx?.requestId}):`, error.cause ?? error)
       },
     } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
   })
@@ -82,7 +200,7 @@ export async function createServer(
       if (request.method === 'GET' && path !== '/trpc' && !path.startsWith('/trpc/')) {
         return reply.type('text/html').sendFile('index.html')
       }
-      return reply.code(404).send({ message: `no route ${request.method} ${path}` })
+      return reply.code(404).send({ message: `no route ${request.method} ${path.slice(0, 200)}` })
     })
   }
   return app

@@ -5,6 +5,7 @@ import { appRouter } from './root'
 
 const admin: Actor = { userId: 'root', org: 'admin', orgName: 'Admin', role: 'admin' }
 const lab: Actor = { userId: 'u1', org: 'L1', orgName: 'Lab 1', role: 'lab' }
+const regulator: Actor = { userId: 'r1', org: 'REG', orgName: 'Regulator', role: 'regulator' }
 const createCaller = createCallerFactory(appRouter)
 
 describe('event browser and projection admin', () => {
@@ -31,34 +32,37 @@ describe('event browser and projection admin', () => {
 
   it('lists streams, newest first, and reads one with data and metadata', async () => {
     const head = (await platform.store.headPosition())!
-    const streams = await caller(lab).system.events.streams({ minPosition: head })
+    const streams = await caller(regulator).system.events.streams({ minPosition: head })
     expect(streams.map((s) => [s.name, s.events, s.lastType])).toEqual([
       ['standard-GB 1-2020', 1, 'StandardDrafted'],
       ['lab-L1', 2, 'LabAccredited'],
     ])
-    const labs = await caller(lab).system.events.streams({ category: 'lab' })
+    const labs = await caller(regulator).system.events.streams({ category: 'lab' })
     expect(labs.map((s) => s.name)).toEqual(['lab-L1'])
-    const events = await caller(lab).system.events.stream({ streamName: 'lab-L1' })
+    const events = await caller(regulator).system.events.stream({ streamName: 'lab-L1' })
     expect(events.map((e) => [e.revision, e.type, e.data])).toEqual([
       [0n, 'LabRegistered', { n: 1 }],
       [1n, 'LabAccredited', { n: 2 }],
     ])
-    await expect(caller(lab).system.events.stream({ streamName: 'lab-nope' })).rejects.toMatchObject({
+    await expect(caller(regulator).system.events.stream({ streamName: 'lab-nope' })).rejects.toMatchObject({
       code: 'NOT_FOUND',
     })
   })
 
   it('pages $all newest first and tails it after a position', async () => {
-    const newest = await caller(lab).system.events.all({ limit: 2 })
+    const newest = await caller(regulator).system.events.all({ limit: 2 })
     expect(newest.map((e) => e.type)).toEqual(['StandardDrafted', 'LabAccredited'])
-    const tail = await caller(lab).system.events.all({ direction: 'forwards', after: newest[1]!.position })
+    const tail = await caller(regulator).system.events.all({
+      direction: 'forwards',
+      after: newest[1]!.position,
+    })
     expect(tail.map((e) => e.type)).toEqual(['StandardDrafted'])
-    const nothingNew = await caller(lab).system.events.all({
+    const nothingNew = await caller(regulator).system.events.all({
       direction: 'forwards',
       after: newest[0]!.position,
     })
     expect(nothingNew).toEqual([])
-    const typed = await caller(lab).system.events.all({ typePrefix: 'Lab' })
+    const typed = await caller(regulator).system.events.all({ typePrefix: 'Lab' })
     expect(typed.map((e) => e.type)).toEqual(['LabAccredited', 'LabRegistered'])
   })
 
@@ -83,5 +87,16 @@ describe('event browser and projection admin', () => {
 
   it('refuses the event browser to anonymous callers', async () => {
     await expect(caller(null).system.events.all({})).rejects.toMatchObject({ code: 'UNAUTHORIZED' })
+  })
+
+  it('lets only the regulator and admin read the raw event log', async () => {
+    for (const read of [
+      () => caller(lab).system.events.all({}),
+      () => caller(lab).system.events.streams({}),
+      () => caller(lab).system.events.stream({ streamName: 'lab-L1' }),
+    ]) {
+      await expect(read()).rejects.toMatchObject({ code: 'FORBIDDEN' })
+    }
+    expect(await caller(admin).system.events.all({ limit: 1 })).toHaveLength(1)
   })
 })

@@ -1,7 +1,17 @@
 import { NotFoundError } from '@qi/decider'
 import { StreamNotFoundError } from '@qi/eventstore'
-import { authedProcedure, publicProcedure, rolesProcedure, router } from '@qi/trpc'
+import { authedProcedure, publicProcedure, type Role, readModel, rolesProcedure, router } from '@qi/trpc'
 import { z } from 'zod'
+
+/**
+ * Who may read the raw event log (every event's data and metadata, of every organisation): the
+ * regulator and admin. Other roles see the read models their pages need, not the log itself.
+ */
+export const EVENT_LOG_READERS: Role[] = ['regulator']
+const eventLogProcedure = rolesProcedure(...EVENT_LOG_READERS)
+
+/** Callers who may see a read model's raw error (it can quote SQL and file paths). */
+const seesRawErrors = (role: Role | undefined) => role === 'admin'
 
 export const systemRouter = router({
   /** Who the API key belongs to: the web app shows only what this role may do. */
@@ -14,8 +24,7 @@ export const systemRouter = router({
       .input(z.object({ minPosition: z.bigint().nonnegative().optional() }).optional())
       .query(async ({ ctx, input }) => {
         const { deps } = ctx
-        const stats = deps.runner('store-stats')
-        await stats.waitFor(input?.minPosition)
+        const stats = { db: await readModel(deps, 'store-stats', input?.minPosition) }
         const head = await deps.store.headPosition()
         const eventTypes = stats.db
           .prepare('SELECT type, count FROM event_types ORDER BY count DESC, type')
@@ -33,6 +42,10 @@ export const systemRouter = router({
             const status = runner.status()
             return {
               ...status,
+              lastError:
+                status.lastError === null || seesRawErrors(ctx.actor?.role)
+                  ? status.lastError
+                  : 'stopped on an error (the server log and an admin key show which)',
               // Lag in positions between the store's head and what the read model has applied.
               lag: head === null ? 0n : head - (status.checkpoint ?? 0n),
             }
@@ -42,7 +55,7 @@ export const systemRouter = router({
   }),
   events: router({
     /** Streams, most recently written first; filter by category (text before the first '-') or name. */
-    streams: authedProcedure
+    streams: eventLogProcedure
       .input(
         z.object({
           category: z.string().optional(),
@@ -52,8 +65,7 @@ export const systemRouter = router({
         }),
       )
       .query(async ({ ctx, input }) => {
-        const stats = ctx.deps.runner('store-stats')
-        await stats.waitFor(input.minPosition)
+        const stats = { db: await readModel(ctx.deps, 'store-stats', input.minPosition) }
         const rows = stats.db
           .prepare(
             `SELECT name, category, events, last_position, last_type, last_recorded_at FROM streams
@@ -84,7 +96,7 @@ export const systemRouter = router({
         }))
       }),
     /** One stream's events with data and metadata. */
-    stream: authedProcedure
+    stream: eventLogProcedure
       .input(
         z.object({
           streamName: z.string().min(1),
@@ -109,7 +121,7 @@ export const systemRouter = router({
      * A page of `$all`. For a live tail, call again with `after` = the last position received:
      * events strictly after it are returned (an empty page means nothing new yet).
      */
-    all: authedProcedure
+    all: eventLogProcedure
       .input(
         z.object({
           after: z.bigint().nonnegative().optional(),

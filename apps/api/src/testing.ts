@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net'
 import { AccessRegistry, bootstrapAdminKey } from './access'
 import { type DemoKey, loadDemo } from './demo/load-demo'
+import type { ApiLimits } from './limits'
 import { Platform } from './platform'
 import { createServer } from './server'
 
@@ -18,13 +19,18 @@ export interface TestServer {
  * The whole platform in memory with the demo data, served over HTTP on a free port (with the built
  * web app when apps/web/dist exists): what browser tests drive.
  */
-export async function startTestServer(options: { today?: string } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: { today?: string; limits?: Partial<ApiLimits> } = {},
+): Promise<TestServer> {
   const platform = await Platform.start({ timers: false })
   const access = AccessRegistry.open()
   const adminKey = bootstrapAdminKey(access)!
   const demo = await loadDemo(platform, access, { today: options.today })
   await platform.settle()
-  const server = await createServer(platform, access.resolve)
+  // Tests drive the API much faster than people do: rate limits only where a test sets them.
+  const server = await createServer(platform, access.resolve, {
+    limits: { anonymousPerMinute: 1_000_000, failedKeyPerMinute: 1_000_000, ...options.limits },
+  })
   await server.listen({ port: 0, host: '127.0.0.1' })
   const { port } = server.server.address() as AddressInfo
   return {

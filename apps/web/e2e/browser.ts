@@ -32,6 +32,8 @@ export type Language = 'zh-CN' | 'en'
 export interface Session {
   context: BrowserContext
   page: Page
+  /** What the browser blocked under the API's content security policy (should stay empty). */
+  cspViolations: string[]
   close(): Promise<void>
 }
 
@@ -56,10 +58,15 @@ export async function openBrowser(baseUrl: string, lang: Language = 'en'): Promi
       // no storage on about:blank
     }
   }, lang)
+  const cspViolations: string[] = []
+  context.on('console', (message) => {
+    if (/Content[ -]Security[ -]Policy/i.test(message.text())) cspViolations.push(message.text())
+  })
   const page = context.pages()[0] ?? (await context.newPage())
   return {
     context,
     page,
+    cspViolations,
     async close() {
       await context.close()
       rmSync(profile, { recursive: true, force: true })

@@ -44,7 +44,7 @@ const NAV: NavItem[] = [
   { to: '/certificates', label: 'nav.certificates', testId: 'nav-certificates' },
   { to: '/lineage', label: 'nav.lineage', testId: 'nav-lineage' },
   { to: '/impact', label: 'nav.impact', testId: 'nav-impact' },
-  { to: '/events', label: 'nav.events', testId: 'nav-events' },
+  { to: '/events', label: 'nav.events', testId: 'nav-events', show: (role) => can(role, 'events.read') },
   { to: '/verify', label: 'nav.verify', testId: 'nav-verify' },
 ]
 

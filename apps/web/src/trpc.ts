@@ -18,6 +18,8 @@ export function createApiClient(currentKey: () => string | null) {
       httpBatchLink({
         url: '/trpc',
         transformer: superjson,
+        // The API refuses batches of more than 10 calls (QI_MAX_BATCH); larger ones are split.
+        maxItems: 10,
         headers() {
           const key = currentKey()
           return key ? { [API_KEY_HEADER]: key } : {}

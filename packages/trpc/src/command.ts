@@ -3,6 +3,7 @@ import { type CommandResult, type Decider, handleCommand } from '@qi/decider'
 import { currentTraceparent, inSpan } from '@qi/projections'
 import type { ServiceDeps } from './context'
 import type { Actor } from './roles'
+import { assertPlausibleMinPosition, readWaitMs } from './wait'
 
 export interface RunCommandOptions<TCommand, TEvent extends { type: string; data: unknown }, TState> {
   deps: ServiceDeps
@@ -58,12 +59,10 @@ async function decideAndAppend<TCommand, TEvent extends { type: string; data: un
   const { deps, actor, readModels = [] } = options
   let checkedAtPosition: bigint | undefined
   if (readModels.length > 0) {
-    const head = await deps.store.headPosition()
-    const target =
-      options.minPosition !== undefined && (head === null || options.minPosition > head)
-        ? options.minPosition
-        : head
-    await Promise.all(readModels.map((name) => deps.runner(name).waitFor(target)))
+    // minPosition is at most the head (or refused), so waiting for the head covers it.
+    await assertPlausibleMinPosition(deps, options.minPosition)
+    const target = await deps.store.headPosition()
+    await Promise.all(readModels.map((name) => deps.runner(name).waitFor(target, readWaitMs())))
     checkedAtPosition = target ?? undefined
   }
   const command = options.enrich ? options.enrich(options.command) : options.command
@@ -101,6 +100,7 @@ export function policyActor(policyName: string): Actor {
 /** Read-your-writes for queries: waits (bounded) until the projection reached `minPosition`. */
 export async function readModel(deps: ServiceDeps, projection: string, minPosition?: bigint) {
   const runner = deps.runner(projection)
-  await runner.waitFor(minPosition)
+  await assertPlausibleMinPosition(deps, minPosition)
+  await runner.waitFor(minPosition, readWaitMs())
   return runner.db
 }

@@ -14,6 +14,7 @@ export type Action =
   | 'certificate.suspend'
   | 'certificate.restore'
   | 'certificate.withdraw'
+  | 'events.read'
 
 const ALLOWED: Record<Action, Role[]> = {
   'report.issue': ['lab'],
@@ -21,6 +22,8 @@ const ALLOWED: Record<Action, Role[]> = {
   'certificate.suspend': ['certification_body', 'regulator'],
   'certificate.restore': ['certification_body'],
   'certificate.withdraw': ['certification_body', 'regulator'],
+  // The raw event log (system.events.*): EVENT_LOG_READERS in apps/api/src/system-router.ts.
+  'events.read': ['regulator'],
 }
 
 export function can(role: Role | null | undefined, action: Action): boolean {

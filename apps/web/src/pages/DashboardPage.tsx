@@ -1,10 +1,12 @@
 import { useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
 import { Link } from 'react-router'
+import { useAuth } from '../auth'
 import { AsOfInput, PageHeader, ProgressBar, QueryView } from '../components/ui'
 import { useI18n } from '../i18n/context'
 import { formatDateTime, todayIso } from '../lib/dates'
 import { kpiProgress } from '../lib/kpi'
+import { can } from '../lib/permissions'
 import { useTRPC } from '../trpc'
 
 export function DashboardPage() {
@@ -12,7 +14,12 @@ export function DashboardPage() {
   const trpc = useTRPC()
   const [asOf, setAsOf] = useState(todayIso())
   const kpi = useQuery(trpc.lineage.kpi.queryOptions({ asOf: asOf || undefined }))
-  const recent = useQuery(trpc.system.events.all.queryOptions({ direction: 'backwards', limit: 12 }))
+  // The raw event log is for the regulator and admin only (the API refuses the other roles).
+  const readsEvents = can(useAuth().role, 'events.read')
+  const recent = useQuery({
+    ...trpc.system.events.all.queryOptions({ direction: 'backwards', limit: 12 }),
+    enabled: readsEvents,
+  })
   return (
     <>
       <PageHeader title={t('dashboard.title')}>
@@ -119,39 +126,41 @@ export function DashboardPage() {
           </QueryView>
         </section>
       </div>
-      <section className="card">
-        <h2>{t('dashboard.recentEvents')}</h2>
-        <QueryView query={recent} isEmpty={(events) => events.length === 0}>
-          {(events) => (
-            <div className="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th>#</th>
-                    <th>{t('events.type')}</th>
-                    <th>{t('events.stream')}</th>
-                    <th>{t('events.recordedAt')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {events.map((event) => (
-                    <tr key={event.id}>
-                      <td className="num">{String(event.position)}</td>
-                      <td>{event.type}</td>
-                      <td>
-                        <Link to={`/events?stream=${encodeURIComponent(event.streamName)}`}>
-                          {event.streamName}
-                        </Link>
-                      </td>
-                      <td>{formatDateTime(event.recordedAt)}</td>
+      {readsEvents && (
+        <section className="card">
+          <h2>{t('dashboard.recentEvents')}</h2>
+          <QueryView query={recent} isEmpty={(events) => events.length === 0}>
+            {(events) => (
+              <div className="table-wrap">
+                <table>
+                  <thead>
+                    <tr>
+                      <th>#</th>
+                      <th>{t('events.type')}</th>
+                      <th>{t('events.stream')}</th>
+                      <th>{t('events.recordedAt')}</th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-        </QueryView>
-      </section>
+                  </thead>
+                  <tbody>
+                    {events.map((event) => (
+                      <tr key={event.id}>
+                        <td className="num">{String(event.position)}</td>
+                        <td>{event.type}</td>
+                        <td>
+                          <Link to={`/events?stream=${encodeURIComponent(event.streamName)}`}>
+                            {event.streamName}
+                          </Link>
+                        </td>
+                        <td>{formatDateTime(event.recordedAt)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+          </QueryView>
+        </section>
+      )}
     </>
   )
 }
