@@ -6,6 +6,7 @@ import type { RecordedEvent } from '@qi/eventstore'
 import { SqliteEventStore } from '@qi/eventstore/sqlite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AccessRegistry } from './access'
+import { lockDataFolder } from './data-lock'
 import { loadDemo } from './demo/load-demo'
 import { demoOrganisations } from './demo/organisations'
 import { Platform } from './platform'
@@ -156,6 +157,24 @@ describe('operations: backup, restore, export, import', () => {
     const bad = qi(join(root, 'fresh'), 'import', 'events', garbage)
     expect(bad.code).toBe(3)
     expect(bad.stderr).toMatch(/garbage.ndjson:1: not an exported event/)
+  })
+
+  it('backs up and exports beside a running server, but refuses to restore or import over its folder', () => {
+    const server = lockDataFolder(dir, 'server on 127.0.0.1:3000')
+    try {
+      const backup = qi(dir, 'backup', join(root, 'online.qibackup'))
+      expect(backup.code, backup.stderr).toBe(0)
+      expect(qi(dir, 'export', join(root, 'online.ndjson')).code).toBe(0)
+      const restore = qi(dir, 'restore', join(root, 'online.qibackup'), '--force')
+      expect(restore.code).toBe(3)
+      expect(restore.stderr).toMatch(
+        /refused: .* in use by another QI Ledger process \(server on 127.0.0.1:3000, pid \d+/,
+      )
+      const imported = qi(dir, 'import', 'events', join(root, 'online.ndjson'))
+      expect(imported.code).toBe(3)
+    } finally {
+      server.release()
+    }
   })
 
   it('shows each read model with its generation and lag behind the store', () => {
