@@ -193,7 +193,55 @@ export class EmulatorBackend {
     })
   }
 
+  /**
+   * The truncation the stream's metadata asks for (`$tb`, `$maxCount`, `$maxAge`, from the latest
+   * event of `$$<stream>`): the lowest revision a read of the stream may return, or null when the
+   * metadata sets none of them. `lastRevision` is the stream's last revision.
+   */
+  firstReadableRevision(streamName: string, lastRevision: bigint, now = Date.now()): bigint | null {
+    const limits = this.streamMetadata(streamName)
+    if (!limits) return null
+    const truncateBefore = wholeNumber(limits.$tb)
+    const maxCount = wholeNumber(limits.$maxCount)
+    const maxAgeSeconds = wholeNumber(limits.$maxAge)
+    if (truncateBefore === null && maxCount === null && maxAgeSeconds === null) return null
+    let first = 0n
+    if (truncateBefore !== null) first = maxBigint(first, truncateBefore)
+    if (maxCount !== null) first = maxBigint(first, lastRevision - maxCount + 1n)
+    if (maxAgeSeconds !== null) {
+      const cutoff = now - Number(maxAgeSeconds) * 1000
+      const row = this.store.db
+        .prepare(
+          'SELECT min(revision) AS first FROM events WHERE stream_name = ? AND revision >= ? AND recorded_at >= ?',
+        )
+        .get(streamName, Number(first), cutoff) as { first: number | null }
+      first = row.first === null ? lastRevision + 1n : BigInt(row.first)
+    }
+    return first
+  }
+
+  /** The JSON object of the latest `$metadata` event of `$$<streamName>`, or null. */
+  private streamMetadata(streamName: string): Record<string, unknown> | null {
+    const [latest] = this.readMetastream(`$$${streamName}`, true, 'end', 1) ?? []
+    const envelope = latest?.metadata as StoredEnvelope | undefined
+    if (!envelope?.dataBase64) return null
+    try {
+      const parsed: unknown = JSON.parse(Buffer.from(envelope.dataBase64, 'base64').toString('utf8'))
+      return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : null
+    } catch {
+      return null
+    }
+  }
+
   close() {
     return this.store.close()
   }
+}
+
+function wholeNumber(value: unknown): bigint | null {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? BigInt(value) : null
+}
+
+function maxBigint(a: bigint, b: bigint) {
+  return a > b ? a : b
 }
