@@ -5,9 +5,11 @@ import {
   CancelledError,
   DeadlineExceededError,
   EventStoreDBClient,
+  eventTypeFilter,
   jsonEvent,
   type ResolvedEvent,
   StreamNotFoundError,
+  streamNameFilter,
   UnavailableError,
   WrongExpectedVersionError,
 } from '@eventstore/db-client'
@@ -372,5 +374,59 @@ describe('server semantics', () => {
       expect(first.event?.type).toBe('Target1')
       expect(first.link?.streamId).toBe(links)
     })
+  })
+})
+
+describe('checks from the client suite the port cannot express', () => {
+  let server: RunningEmulator
+  let client: EventStoreDBClient
+  beforeAll(async () => {
+    server = await startEmulator()
+    client = EventStoreDBClient.connectionString(server.connectionString)
+  })
+  afterAll(async () => {
+    await client?.dispose()
+    await server?.stop()
+  })
+
+  it('keeps binary data and custom metadata byte-exact, JSON or not', async () => {
+    const name = stream()
+    const bytes = Uint8Array.from({ length: 256 }, (_, i) => i)
+    const notJson = Buffer.from('{"almost": json', 'utf8')
+    await client.appendToStream(name, [
+      binaryEvent({ type: 'Bytes', data: bytes, metadata: Uint8Array.from([0, 255, 10, 13]) }),
+      binaryEvent({ type: 'NotJson', data: notJson }),
+    ])
+    const [first, second] = await readAllOf(client, name)
+    expect(Buffer.from(first!.event!.data as Uint8Array)).toEqual(Buffer.from(bytes))
+    expect(first!.event!.isJson).toBe(false)
+    expect(Buffer.from(first!.event!.metadata as Uint8Array)).toEqual(Buffer.from([0, 255, 10, 13]))
+    expect(Buffer.from(second!.event!.data as Uint8Array)).toEqual(notJson)
+  })
+
+  it('applies regex filters to $all subscriptions, on stream names and event types', async () => {
+    const tag = randomUUID().slice(0, 8)
+    await client.appendToStream(`rx-${tag}-keep-1`, jsonEvent({ type: `Rx${tag}Kept`, data: {} }))
+    await client.appendToStream(`rx-${tag}-drop-1`, jsonEvent({ type: `Rx${tag}Dropped`, data: {} }))
+    await client.appendToStream(`rx-${tag}-keep-2`, jsonEvent({ type: `Rx${tag}Kept`, data: {} }))
+    const collect = async (filter: Parameters<EventStoreDBClient['subscribeToAll']>[0]) => {
+      const subscription = client.subscribeToAll(filter)
+      const seen: string[] = []
+      await within(
+        new Promise<void>((resolve) => {
+          subscription.on('data', (resolved) => {
+            seen.push(resolved.event!.streamId)
+            if (seen.length === 2) resolve()
+          })
+        }),
+        'two matching events',
+      )
+      await subscription.unsubscribe()
+      return seen
+    }
+    const byStream = await collect({ filter: streamNameFilter({ regex: `^rx-${tag}-keep-\\d$` }) })
+    expect(byStream).toEqual([`rx-${tag}-keep-1`, `rx-${tag}-keep-2`])
+    const byType = await collect({ filter: eventTypeFilter({ regex: `^Rx${tag}K` }) })
+    expect(byType).toEqual([`rx-${tag}-keep-1`, `rx-${tag}-keep-2`])
   })
 })
