@@ -14,6 +14,7 @@ import {
   WrongExpectedVersionError,
 } from '@eventstore/db-client'
 import { credentials, Metadata, type ServiceError, status } from '@grpc/grpc-js'
+import { StoreClosedError } from '@qi/eventstore'
 import { EsdbEventStore } from '@qi/eventstore/esdb'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type RunningEmulator, startEmulator } from './emulator'
@@ -428,5 +429,36 @@ describe('checks from the client suite the port cannot express', () => {
     expect(byStream).toEqual([`rx-${tag}-keep-1`, `rx-${tag}-keep-2`])
     const byType = await collect({ filter: eventTypeFilter({ regex: `^Rx${tag}K` }) })
     expect(byType).toEqual([`rx-${tag}-keep-1`, `rx-${tag}-keep-2`])
+  })
+})
+
+describe('the adapter closing when it cannot wait (deviation 1)', () => {
+  it('with a close timeout too short to drain, whatever was cut off rejects with StoreClosedError', async () => {
+    const server = await startEmulator()
+    const store = new EsdbEventStore({ connectionString: server.connectionString, closeTimeoutMs: 1 })
+    try {
+      const name = stream()
+      await store.appendToStream(name, [{ type: 'Open', data: {} }])
+      let settled: PromiseSettledResult<unknown>[] = []
+      const unhandled = await unhandledRejectionsDuring(async () => {
+        const work: Promise<unknown>[] = Array.from({ length: 100 }, (_, i) =>
+          store.appendToStream(name, [{ type: 'Cut', data: { i } }]),
+        )
+        work.push(store.readAll(), store.readStream(name))
+        await store.close()
+        settled = await within(Promise.allSettled(work), 'every operation to settle')
+      })
+      expect(unhandled).toEqual([])
+      // Each one either finished before the close gave up, or failed typed: never the client's
+      // untyped CANCELLED, never left hanging.
+      const untyped = settled
+        .filter((r): r is PromiseRejectedResult => r.status === 'rejected')
+        .filter((r) => !(r.reason instanceof StoreClosedError))
+        .map((r) => String(r.reason))
+      expect(untyped).toEqual([])
+    } finally {
+      await store.close()
+      await server.stop()
+    }
   })
 })

@@ -155,6 +155,7 @@ export class EsdbEventStore implements EventStore {
     const expected = prepared.expectedRevision
     await this.appendSlots.acquire()
     try {
+      this.assertNotDisposed()
       const result = await this.client.appendToStream(
         prepared.streamName,
         prepared.events.map((event) => ({
@@ -232,6 +233,7 @@ export class EsdbEventStore implements EventStore {
     const from = options.fromRevision ?? (backwards ? 'end' : 'start')
     const events: RecordedEvent[] = []
     try {
+      this.assertNotDisposed()
       const read = this.client.readStream(streamName, {
         direction: backwards ? BACKWARDS : FORWARDS,
         fromRevision: from === 'start' ? START : from === 'end' ? END : from,
@@ -276,6 +278,7 @@ export class EsdbEventStore implements EventStore {
     while (matched.length < maxCount) {
       let received = 0
       let last: Position | undefined
+      this.assertNotDisposed()
       for await (const resolved of this.client.readAll({
         direction: backwards ? BACKWARDS : FORWARDS,
         fromPosition: cursor,
@@ -367,6 +370,7 @@ export class EsdbEventStore implements EventStore {
       expected = last!.revision
     }
     try {
+      this.assertNotDisposed()
       const result = await this.client.deleteStream(streamName, {
         expectedRevision: expected as 'any' | 'no_stream' | bigint,
       })
@@ -386,6 +390,7 @@ export class EsdbEventStore implements EventStore {
     assertExpectedRevision(expected)
     try {
       // The client's type omits 'stream_exists', but its tombstoneStream sends it (unlike deleteStream).
+      this.assertNotDisposed()
       const result = await this.client.tombstoneStream(streamName, {
         expectedRevision: expected as 'any' | 'no_stream' | bigint,
       })
@@ -403,6 +408,14 @@ export class EsdbEventStore implements EventStore {
   private async head(): Promise<bigint | null> {
     const [last] = await this.scanAll(true, 'end', 1, undefined)
     return last ? last.position : null
+  }
+
+  /**
+   * After a close() that stopped waiting, an operation still queued (for an append slot, for its next
+   * page) must not reach the server once close() has returned: it fails instead.
+   */
+  private assertNotDisposed() {
+    if (this.disposing) throw new StoreClosedError()
   }
 
   /**
