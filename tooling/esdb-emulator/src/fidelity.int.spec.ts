@@ -378,6 +378,38 @@ describe('server semantics', () => {
   })
 })
 
+describe('system events in $all', () => {
+  it('stream metadata and soft deletes are $metadata events in $all; the adapter never shows them', async () => {
+    const server = await startEmulator()
+    const client = EventStoreDBClient.connectionString(server.connectionString)
+    const store = new EsdbEventStore({ connectionString: server.connectionString })
+    try {
+      const name = stream()
+      await client.appendToStream(name, [
+        jsonEvent({ type: 'A', data: {} }),
+        jsonEvent({ type: 'B', data: {} }),
+      ])
+      await client.setStreamMetadata(name, { custom: 'kept' })
+      const deleted = await client.deleteStream(name)
+      const records: ResolvedEvent[] = []
+      for await (const resolved of client.readAll({ maxCount: 100 })) records.push(resolved)
+      const system = records.filter((r) => r.event?.streamId === `$$${name}`)
+      expect(system.map((r) => r.event?.type)).toEqual(['$metadata', '$metadata'])
+      // The soft delete keeps the other keys and truncates before the next revision, as the server does.
+      expect(system[1]?.event?.data).toEqual({ custom: 'kept', $tb: 2 })
+      expect(deleted.position?.commit).toBe(system[1]?.event?.position?.commit)
+      // Through the port: the last user event is B, whatever system records follow it.
+      const [b] = await store.readAll({ direction: 'backwards', maxCount: 1 })
+      expect([b?.streamName, b?.type]).toEqual([name, 'B'])
+      expect(await store.headPosition()).toBe(b?.position)
+    } finally {
+      await store.close()
+      await client.dispose()
+      await server.stop()
+    }
+  })
+})
+
 describe('checks from the client suite the port cannot express', () => {
   let server: RunningEmulator
   let client: EventStoreDBClient

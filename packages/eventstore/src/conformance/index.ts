@@ -97,6 +97,36 @@ async function firstOutcome(subscription: Subscription, waitMs: number) {
   }
 }
 
+/** Takes events until one satisfies `last` (included), failing after `waitMs` instead of hanging. */
+async function takeUntil(
+  subscription: Subscription,
+  last: (event: RecordedEvent) => boolean,
+  waitMs: number,
+): Promise<RecordedEvent[]> {
+  const seen: RecordedEvent[] = []
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      void subscription.close()
+      reject(new Error(`the awaited event was not delivered within ${waitMs} ms (${seen.length} seen)`))
+    }, waitMs)
+  })
+  const iterator = subscription[Symbol.asyncIterator]()
+  const consume = (async () => {
+    for (;;) {
+      const next = await iterator.next()
+      if (next.done) throw new Error(`the subscription ended after ${seen.length} events`)
+      seen.push(next.value)
+      if (last(next.value)) return seen
+    }
+  })()
+  try {
+    return await Promise.race([consume, timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
   try {
     await promise
@@ -397,6 +427,25 @@ export function runEventStoreConformance(
         expect(await rejection(store.appendToStream(stream('never'), [ev('A')]))).toBeInstanceOf(
           StreamDeletedError,
         )
+      })
+
+      it('never shows callers the system records a deletion leaves in $all', async () => {
+        const isSystem = (e: RecordedEvent) => e.streamName.startsWith('$') || e.type.startsWith('$')
+        const first = await store.appendToStream(stream('a'), [ev('A')])
+        await store.deleteStream(stream('a'))
+        const last = await store.appendToStream(stream('b'), [ev('B')])
+        // Unfiltered reads: the adapter, not a filter, has to leave system events out.
+        const forwards = await store.readAll({ fromPosition: first.position })
+        expect(forwards.some(isSystem)).toBe(false)
+        expect(forwards.filter((e) => e.streamName.startsWith(ns)).map((e) => e.type)).toEqual(['A', 'B'])
+        const backwards = await store.readAll({ direction: 'backwards', maxCount: 2 })
+        expect(backwards.some(isSystem)).toBe(false)
+        // An unfiltered subscription (other writers may interleave on a shared server): up to B.
+        const subscription = store.subscribeToAll({ fromPosition: first.position })
+        const delivered = await takeUntil(subscription, (e) => e.position === last.position, waitMs)
+        await subscription.close()
+        expect(delivered.some(isSystem)).toBe(false)
+        expect(delivered.at(-1)!.type).toBe('B')
       })
 
       it('checks the expected revision of a deletion', async () => {
