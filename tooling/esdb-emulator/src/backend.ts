@@ -9,6 +9,11 @@ import {
 import { SqliteEventStore } from '@qi/eventstore/sqlite'
 import { JSON_CONTENT_TYPE, type ProposedEvent, type StoredEnvelope, toStoredEvent } from './codec'
 
+export interface Truncation {
+  first: bigint
+  last: bigint
+}
+
 /** The type of the events of a metastream (`$$<stream>`), as the server writes them. */
 const METADATA_EVENT_TYPE = '$metadata'
 
@@ -243,16 +248,18 @@ export class EmulatorBackend {
 
   /**
    * The truncation the stream's metadata asks for (`$tb`, `$maxCount`, `$maxAge`, from the latest
-   * event of `$$<stream>`): the lowest revision a read of the stream may return, or null when the
-   * metadata sets none of them. `lastRevision` is the stream's last revision.
+   * event of `$$<stream>`): the lowest revision a read of the stream may return (`first`) and its last
+   * revision, or null when the metadata sets none of them or the stream has no visible events.
    */
-  firstReadableRevision(streamName: string, lastRevision: bigint, now = Date.now()): bigint | null {
+  async readableFrom(streamName: string, now = Date.now()): Promise<Truncation | null> {
     const limits = this.streamMetadata(streamName)
     if (!limits) return null
     const truncateBefore = wholeNumber(limits.$tb)
     const maxCount = wholeNumber(limits.$maxCount)
     const maxAgeSeconds = wholeNumber(limits.$maxAge)
     if (truncateBefore === null && maxCount === null && maxAgeSeconds === null) return null
+    const lastRevision = await this.lastRevision(streamName)
+    if (lastRevision === null) return null
     let first = 0n
     if (truncateBefore !== null) first = maxBigint(first, truncateBefore)
     if (maxCount !== null) first = maxBigint(first, lastRevision - maxCount + 1n)
@@ -265,7 +272,7 @@ export class EmulatorBackend {
         .get(streamName, Number(first), cutoff) as { first: number | null }
       first = row.first === null ? lastRevision + 1n : BigInt(row.first)
     }
-    return first
+    return { first, last: lastRevision }
   }
 
   /** The JSON object of the latest `$metadata` event of `$$<streamName>`, or null. */

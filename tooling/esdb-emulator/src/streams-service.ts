@@ -451,7 +451,7 @@ export function streamsService(
         pending.set(key, created)
         // A batch still arriving when its deadline passes is answered then, not when it completes.
         const wait = deadline === null ? null : deadline - Date.now()
-        if (wait !== null && wait < MAX_TIMER_MS) {
+        if (wait !== null && wait < MAX_TIMER_MS && !request.getIsFinal()) {
           created.deadlineTimer = setTimeout(
             () => {
               if (pending.get(key) !== created) return
@@ -484,9 +484,8 @@ export function streamsService(
     // Projections do not run in the emulator, so no other system stream ever has events.
     if (streamName.startsWith('$')) return null
     try {
-      const last = await backend.lastRevision(streamName)
-      const first = last === null ? null : backend.firstReadableRevision(streamName, last)
-      if (first === null) {
+      const truncation = await backend.readableFrom(streamName)
+      if (truncation === null) {
         return await store.readStream(streamName, {
           direction: backwards ? 'backwards' : 'forwards',
           fromRevision: from,
@@ -495,7 +494,8 @@ export function streamsService(
       }
       // $tb / $maxCount / $maxAge: events before `first` no longer belong to the stream's reads (they
       // stay in $all until a scavenge, which the emulator never runs).
-      if (first > last!) return []
+      const { first, last } = truncation
+      if (first > last) return []
       if (backwards) {
         const start = from === 'start' ? 0n : from
         if (start !== 'end' && start < first) return []

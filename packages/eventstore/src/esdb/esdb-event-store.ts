@@ -69,10 +69,10 @@ const DISPOSE_WAIT_MS = 2000
 const CLOSE_TIMEOUT_MS = 30_000
 
 /**
- * Appends on the client's shared BatchAppend stream at once. The client (6.2.1) queues writes beyond
- * the stream's buffer of 16 messages in promises nobody awaits: if the stream then fails (the server
- * stops, the client is disposed) every queued write becomes an unhandled rejection, which ends a Node
- * process. Below 16 in flight nothing is ever queued there; extra appends wait here instead.
+ * At most this many appends are in flight on the client's shared BatchAppend call. The client (6.2.1)
+ * queues writes beyond the call's buffer of 16 messages in promises nobody awaits: if the call then
+ * fails (the server stops, the client is disposed) every queued write becomes an unhandled rejection,
+ * which ends a Node process. Below 16 in flight nothing is ever queued there; extra appends wait here.
  */
 const MAX_APPENDS_IN_FLIGHT = 15
 
@@ -434,8 +434,7 @@ export class EsdbEventStore implements EventStore {
     this.closed = true
     for (const subscription of [...this.subscriptions]) await subscription.close()
     const drained = await settleWithin(Promise.allSettled([...this.inFlight]), this.closeTimeoutMs)
-    if (!drained) this.disposing = true
-    else await settleWithin(this.endBatchAppendStreams(), DISPOSE_WAIT_MS)
+    if (drained) await settleWithin(this.endBatchAppendStreams(), DISPOSE_WAIT_MS)
     this.disposing = true
     // dispose() waits for every gRPC stream the client opened to finish. A read that ended in
     // StreamNotFound leaves its call destroyed but never 'finished' (client 6.2.1), so dispose()
