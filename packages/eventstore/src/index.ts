@@ -1,4 +1,10 @@
 export * from './errors'
 export { matchesFilter } from './filter'
 export * from './types'
-export { assertExpectedRevision, assertStreamName, type PreparedEvent, prepareAppend } from './validation'
+export {
+  assertExpectedRevision,
+  assertStreamName,
+  isWellFormedText,
+  type PreparedEvent,
+  prepareAppend,
+} from './validation'

@@ -77,7 +77,13 @@ export interface SubscribeToStreamOptions {
 
 /**
  * An async iterable that catches up from its start and then stays live. It never skips,
- * duplicates or reorders events. `close()` ends the iteration (the current `next()` resolves done).
+ * duplicates or reorders events. `close()` ends the iteration (the current `next()` resolves done);
+ * so does closing the store.
+ *
+ * `subscribeToAll`/`subscribeToStream` never throw: when the subscription cannot start (the store is
+ * closed: StoreClosedError; an invalid stream name: InvalidStreamNameError) the error arrives through
+ * the iteration, as the first `next()` rejecting — the same rule as every other method, whose
+ * failures arrive as rejected promises.
  */
 export interface Subscription extends AsyncIterable<RecordedEvent> {
   close(): Promise<void>
@@ -96,12 +102,23 @@ export interface EventStore {
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>
   subscribeToAll(options?: SubscribeToAllOptions): Subscription
   subscribeToStream(streamName: string, options?: SubscribeToStreamOptions): Subscription
-  /** Soft delete: the stream reads as not found; a later append restarts it and its revisions continue. */
+  /**
+   * Soft delete: the stream reads as not found; a later append restarts it and its revisions continue.
+   * A stream that was never written cannot be soft-deleted: WrongExpectedVersionError (actual
+   * 'no_stream') whatever the expected revision, as EventStoreDB answers (KurrentDB issue #4637).
+   */
   deleteStream(streamName: string, options?: AppendOptions): Promise<DeleteResult>
-  /** Hard delete: every later append or read of the stream fails with StreamDeletedError. */
+  /**
+   * Hard delete: every later append or read of the stream fails with StreamDeletedError. Tombstoning a
+   * stream that was never written succeeds with 'any' or 'no_stream', as on EventStoreDB.
+   */
   tombstoneStream(streamName: string, options?: AppendOptions): Promise<DeleteResult>
   /** The position of the last event in `$all`, or null when the store is empty. */
   headPosition(): Promise<bigint | null>
+  /**
+   * Waits for the operations already started (appends, reads, deletions) to finish, ends open
+   * subscriptions, then releases the store. Operations started afterwards reject with StoreClosedError.
+   */
   close(): Promise<void>
 }
 

@@ -2,6 +2,17 @@ import { InvalidEventError, InvalidStreamNameError, MaxAppendSizeExceededError }
 import { type AppendOptions, type EventToAppend, type ExpectedRevision, MAX_APPEND_BYTES } from './types'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+/** A UTF-16 surrogate without its partner: no UTF-8 encoding exists, so it cannot survive a round trip. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
+/**
+ * True when `text` is well-formed Unicode. Stream names and event types travel as UTF-8 (EventStoreDB's
+ * protocol) or as SQLite TEXT, and both replace a lone surrogate with U+FFFD: the name read back would
+ * differ from the name written.
+ */
+export function isWellFormedText(text: string): boolean {
+  return !LONE_SURROGATE.test(text)
+}
 
 /** An event checked and serialised, ready for any adapter to write. */
 export interface PreparedEvent {
@@ -22,6 +33,12 @@ export function assertStreamName(streamName: unknown): asserts streamName is str
   }
   if (streamName.length > 1024) {
     throw new InvalidStreamNameError(streamName.slice(0, 40), 'a stream name is at most 1024 characters')
+  }
+  if (!isWellFormedText(streamName)) {
+    throw new InvalidStreamNameError(
+      streamName,
+      'a stream name must be well-formed Unicode (it contains a lone UTF-16 surrogate, which cannot be stored)',
+    )
   }
 }
 
@@ -102,6 +119,12 @@ export function prepareAppend(
       throw new InvalidEventError(i, 'an event must be an object')
     if (typeof event.type !== 'string' || event.type.trim().length === 0) {
       throw new InvalidEventError(i, 'an event needs a non-empty string type')
+    }
+    if (!isWellFormedText(event.type)) {
+      throw new InvalidEventError(
+        i,
+        `type ${JSON.stringify(event.type)} contains a lone UTF-16 surrogate, which cannot be stored; use well-formed Unicode`,
+      )
     }
     if (event.id !== undefined && (typeof event.id !== 'string' || !UUID.test(event.id))) {
       throw new InvalidEventError(i, `id ${JSON.stringify(event.id)} is not a UUID`)

@@ -25,6 +25,7 @@ function benchEvents(count: number): EventToAppend[] {
 
 const ONE_EVENT = benchEvents(1)
 const HUNDRED_EVENTS = benchEvents(100)
+const CONCURRENT_APPENDS = 2000
 
 /**
  * The EventStoreDB adapter over the project's gRPC emulator (SQLite file behind a loopback gRPC
@@ -59,6 +60,19 @@ export function buildEsdbScenarios(settings: EsdbBenchSettings): {
     return forDuration(settings.appendBudgetMs, async () => {
       await store.appendToStream(`esdb-bench-${run}-${counter++ % 100}`, events)
       return events.length
+    })
+  }
+
+  /** Many callers at once (a busy API process): what the adapter's in-flight cap and batching cost. */
+  async function concurrentRun(store: EventStore): Promise<RunSample> {
+    const run = ++streamCounter
+    return timed(async () => {
+      await Promise.all(
+        Array.from({ length: CONCURRENT_APPENDS }, (_, i) =>
+          store.appendToStream(`esdb-bench-c${run}-${i % 100}`, ONE_EVENT),
+        ),
+      )
+      return CONCURRENT_APPENDS
     })
   }
 
@@ -168,6 +182,30 @@ export function buildEsdbScenarios(settings: EsdbBenchSettings): {
           settings.runs,
           () => appendRun(adapter, HUNDRED_EVENTS),
           () => embeddedAppendRun(HUNDRED_EVENTS),
+        )
+      },
+    },
+    {
+      id: 'esdb-append-single-concurrent',
+      name: `EsdbEventStore via emulator: ${CONCURRENT_APPENDS} 1-event appends started at once`,
+      durability: 'normal',
+      baselineDescription: description,
+      target: null,
+      measure: async () => {
+        const adapter = await esdbStore()
+        return paired(
+          settings.runs,
+          () => concurrentRun(adapter),
+          async () => {
+            const store = new SqliteEventStore({
+              path: join(settings.workDirectory, `esdb-embedded-${++fileCounter}.db`),
+            })
+            try {
+              return await concurrentRun(store)
+            } finally {
+              await store.close()
+            }
+          },
         )
       },
     },

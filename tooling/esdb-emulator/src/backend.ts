@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import {
   type AppendResult,
   type ExpectedRevision,
@@ -6,7 +7,15 @@ import {
   WrongExpectedVersionError,
 } from '@qi/eventstore'
 import { SqliteEventStore } from '@qi/eventstore/sqlite'
-import { type ProposedEvent, type StoredEnvelope, toStoredEvent } from './codec'
+import { JSON_CONTENT_TYPE, type ProposedEvent, type StoredEnvelope, toStoredEvent } from './codec'
+
+export interface Truncation {
+  first: bigint
+  last: bigint
+}
+
+/** The type of the events of a metastream (`$$<stream>`), as the server writes them. */
+const METADATA_EVENT_TYPE = '$metadata'
 
 /**
  * Wakes live subscriptions after the emulator commits. The sequence number closes the race
@@ -94,11 +103,32 @@ export class EmulatorBackend {
   }
 
   async deleteStream(streamName: string, expectedRevision: ExpectedRevision, hard: boolean) {
-    const result = hard
-      ? await this.store.tombstoneStream(streamName, { expectedRevision })
-      : await this.store.deleteStream(streamName, { expectedRevision })
-    this.commits.notify()
-    return result
+    if (hard) {
+      const result = await this.store.tombstoneStream(streamName, { expectedRevision })
+      this.commits.notify()
+      return result
+    }
+    await this.store.deleteStream(streamName, { expectedRevision })
+    // As the server does, a soft delete is recorded as stream metadata: `$tb` past the last event,
+    // the other keys kept. Its `$metadata` event is in `$all`, and the deletion reports its position.
+    const { truncate_before: truncateBefore } = this.store.db
+      .prepare('SELECT truncate_before FROM streams WHERE stream_name = ?')
+      .get(streamName) as { truncate_before: number }
+    const metadata = { ...(this.streamMetadata(streamName) ?? {}), $tb: truncateBefore }
+    const { position } = this.appendMetastream(
+      `$$${streamName}`,
+      [
+        {
+          id: randomUUID(),
+          type: METADATA_EVENT_TYPE,
+          contentType: JSON_CONTENT_TYPE,
+          data: Buffer.from(JSON.stringify(metadata)),
+          customMetadata: new Uint8Array(),
+        },
+      ],
+      'any',
+    )
+    return { position }
   }
 
   /** The last visible revision of a user stream, or null when it has no visible events. */
@@ -112,6 +142,11 @@ export class EmulatorBackend {
     }
   }
 
+  /**
+   * Appends to `$$<stream>`. Each event is kept twice in one transaction: in the side table, which
+   * serves reads of the metastream, and in the store's log at the next position, so that it is part
+   * of `$all` as a system event, as on the server.
+   */
   appendMetastream(streamName: string, events: ProposedEvent[], expected: ExpectedRevision): AppendResult {
     const db = this.store.db
     const write = db.transaction(() => {
@@ -125,12 +160,17 @@ export class EmulatorBackend {
         (expected === 'stream_exists' && actual !== 'no_stream') ||
         (typeof expected === 'bigint' && actual === expected)
       if (!ok) throw new WrongExpectedVersionError(streamName, expected, actual)
-      const head =
+      let position =
         (db.prepare('SELECT max(position) AS head FROM events').get() as { head: number | null }).head ?? 0
       const insert = db.prepare('INSERT INTO esdb_emulator_metastreams VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      const insertInLog = db.prepare(
+        'INSERT INTO events (position, stream_name, revision, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      )
       let revision = last.last ?? -1
+      const now = Date.now()
       for (const event of events) {
         revision += 1
+        position += 1
         insert.run(
           streamName,
           revision,
@@ -139,13 +179,26 @@ export class EmulatorBackend {
           Buffer.from(event.data),
           event.contentType,
           Buffer.from(event.customMetadata),
-          head,
-          Date.now(),
+          position,
+          now,
+        )
+        const stored = toStoredEvent(event)
+        insertInLog.run(
+          position,
+          streamName,
+          revision,
+          event.id,
+          event.type,
+          JSON.stringify(stored.data),
+          JSON.stringify(stored.metadata),
+          now,
         )
       }
-      return { nextExpectedRevision: BigInt(revision), position: BigInt(head) }
+      return { nextExpectedRevision: BigInt(revision), position: BigInt(position) }
     })
-    return write.immediate()
+    const result = write.immediate()
+    this.commits.notify()
+    return result
   }
 
   /** Reads a metastream; null when nothing was ever written to it. */
@@ -193,7 +246,57 @@ export class EmulatorBackend {
     })
   }
 
+  /**
+   * The truncation the stream's metadata asks for (`$tb`, `$maxCount`, `$maxAge`, from the latest
+   * event of `$$<stream>`): the lowest revision a read of the stream may return (`first`) and its last
+   * revision, or null when the metadata sets none of them or the stream has no visible events.
+   */
+  async readableFrom(streamName: string, now = Date.now()): Promise<Truncation | null> {
+    const limits = this.streamMetadata(streamName)
+    if (!limits) return null
+    const truncateBefore = wholeNumber(limits.$tb)
+    const maxCount = wholeNumber(limits.$maxCount)
+    const maxAgeSeconds = wholeNumber(limits.$maxAge)
+    if (truncateBefore === null && maxCount === null && maxAgeSeconds === null) return null
+    const lastRevision = await this.lastRevision(streamName)
+    if (lastRevision === null) return null
+    let first = 0n
+    if (truncateBefore !== null) first = maxBigint(first, truncateBefore)
+    if (maxCount !== null) first = maxBigint(first, lastRevision - maxCount + 1n)
+    if (maxAgeSeconds !== null) {
+      const cutoff = now - Number(maxAgeSeconds) * 1000
+      const row = this.store.db
+        .prepare(
+          'SELECT min(revision) AS first FROM events WHERE stream_name = ? AND revision >= ? AND recorded_at >= ?',
+        )
+        .get(streamName, Number(first), cutoff) as { first: number | null }
+      first = row.first === null ? lastRevision + 1n : BigInt(row.first)
+    }
+    return { first, last: lastRevision }
+  }
+
+  /** The JSON object of the latest `$metadata` event of `$$<streamName>`, or null. */
+  streamMetadata(streamName: string): Record<string, unknown> | null {
+    const [latest] = this.readMetastream(`$$${streamName}`, true, 'end', 1) ?? []
+    const envelope = latest?.metadata as StoredEnvelope | undefined
+    if (!envelope?.dataBase64) return null
+    try {
+      const parsed: unknown = JSON.parse(Buffer.from(envelope.dataBase64, 'base64').toString('utf8'))
+      return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : null
+    } catch {
+      return null
+    }
+  }
+
   close() {
     return this.store.close()
   }
+}
+
+function wholeNumber(value: unknown): bigint | null {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? BigInt(value) : null
+}
+
+function maxBigint(a: bigint, b: bigint) {
+  return a > b ? a : b
 }

@@ -120,21 +120,51 @@ export function recordedEventMessage(event: RecordedEvent, structuredIds: boolea
   map.set('type', event.type)
   map.set('content-type', envelope.contentType)
   map.set('created', (BigInt(event.recordedAt.getTime()) * TICKS_PER_MILLISECOND).toString(10))
-  message.setData(
-    envelope.dataBase64 !== undefined
-      ? Buffer.from(envelope.dataBase64, 'base64')
-      : Buffer.from(JSON.stringify(event.data)),
-  )
+  message.setData(dataBytes(event))
   message.setCustomMetadata(
     envelope.customMetadataBase64 ? Buffer.from(envelope.customMetadataBase64, 'base64') : new Uint8Array(),
   )
   return message
 }
 
-export function readEventResponse(event: RecordedEvent, structuredIds: boolean) {
+/** The type of a link event: its data is `<revision>@<stream>`, pointing at another stream's event. */
+export const LINK_EVENT_TYPE = '$>'
+
+/** The bytes of an event's data as the client wrote them. */
+export function dataBytes(event: RecordedEvent): Buffer {
+  const envelope = envelopeOf(event.metadata)
+  return envelope.dataBase64 !== undefined
+    ? Buffer.from(envelope.dataBase64, 'base64')
+    : Buffer.from(JSON.stringify(event.data))
+}
+
+/** Where a link event points, or null when its data is not `<revision>@<stream>`. */
+export function linkTarget(event: RecordedEvent): { streamName: string; revision: bigint } | null {
+  if (event.type !== LINK_EVENT_TYPE) return null
+  let text = dataBytes(event).toString('utf8')
+  // A link written with content-type application/json arrives as a JSON string.
+  if (text.startsWith('"')) {
+    try {
+      text = String(JSON.parse(text))
+    } catch {
+      return null
+    }
+  }
+  const match = /^(\d+)@(.+)$/s.exec(text)
+  return match ? { revision: BigInt(match[1]!), streamName: match[2]! } : null
+}
+
+/**
+ * One ReadResp event. With `link` (a resolved `$>` event), `event` is the target and `link` the link
+ * itself; `event: null` with a link is a link whose target could not be read (deleted, truncated,
+ * never written), which the server sends with only `link` set.
+ */
+export function readEventResponse(event: RecordedEvent | null, structuredIds: boolean, link?: RecordedEvent) {
   const readEvent = new streamsPb.ReadResp.ReadEvent()
-  readEvent.setEvent(recordedEventMessage(event, structuredIds))
-  readEvent.setCommitPosition(event.position.toString(10))
+  if (event) readEvent.setEvent(recordedEventMessage(event, structuredIds))
+  if (link) readEvent.setLink(recordedEventMessage(link, structuredIds))
+  // The position in the log is that of the record read: the link when there is one.
+  readEvent.setCommitPosition((link ?? event)!.position.toString(10))
   const response = new streamsPb.ReadResp()
   response.setEvent(readEvent)
   return response

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events'
 import { Server, ServerCredentials, type ServiceDefinition } from '@grpc/grpc-js'
 import { MAX_APPEND_BYTES } from '@qi/eventstore'
 import { EmulatorBackend } from './backend'
@@ -60,6 +61,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const host = options.host ?? '127.0.0.1'
   const backend = new EmulatorBackend(options.path ?? ':memory:')
   const shutdown = new AbortController()
+  // Every open call (read, subscription, append) listens for shutdown: more than Node's default 10.
+  setMaxListeners(0, shutdown.signal)
   const server = new Server({
     // Appends up to the 1 MiB limit plus protobuf framing must reach the handler, so the handler
     // (not the transport) reports MaximumAppendSizeExceeded, as the real server does.

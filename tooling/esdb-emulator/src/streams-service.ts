@@ -19,6 +19,7 @@ import {
 } from '@qi/eventstore'
 import type { EmulatorBackend } from './backend'
 import {
+  linkTarget,
   type ProposedEvent,
   proposedSize,
   readEventResponse,
@@ -63,6 +64,8 @@ export interface StreamsServiceSettings {
 }
 
 const PAGE = 500
+/** setTimeout's largest delay; later deadlines (the client sends one year for "none") are not armed. */
+const MAX_TIMER_MS = 2 ** 31 - 1
 const METASTREAM_PREFIX = '$$'
 
 /** Rejections the port raises, translated into what the protocol reports. */
@@ -96,6 +99,9 @@ function proposedEvent(
     customMetadata: message.getCustomMetadata_asU8(),
   }
 }
+
+/** Encodes one event for a read or subscription (uuid option and link resolution applied). */
+type Respond = (event: RecordedEvent) => Promise<ReadResp>
 
 type EventPredicate = (event: Pick<RecordedEvent, 'streamName' | 'type'>) => boolean
 
@@ -218,11 +224,24 @@ export function streamsService(
   function append(call: ServerReadableStream<AppendReq, AppendResp>, callback: sendUnaryData<AppendResp>) {
     let options: StreamsPb.AppendReq.Options | undefined
     const events: ProposedEvent[] = []
+    let received = false
+    // A server going down answers a call still receiving its events UNAVAILABLE, as a real server
+    // does; an append already received completes first.
+    const onShutdown = () => {
+      if (received) return
+      received = true
+      callback(unavailable('Server is shutting down.'))
+    }
+    if (shutdown.aborted) return onShutdown()
+    shutdown.addEventListener('abort', onShutdown, { once: true })
     call.on('data', (request: AppendReq) => {
       if (request.hasOptions()) options = request.getOptions()
       else if (request.hasProposedMessage()) events.push(proposedEvent(request.getProposedMessage()!))
     })
     call.on('end', async () => {
+      if (received) return
+      received = true
+      shutdown.removeEventListener('abort', onShutdown)
       if (!options) return callback(invalidArgument('the first AppendReq must carry options'))
       const streamName = streamNameOf(options.getStreamIdentifier())
       const expected = expectedRevisionOf(options)
@@ -253,6 +272,7 @@ export function streamsService(
     })
     call.on('error', () => {
       // The client went away mid-append; nothing was written because appends run on 'end'.
+      shutdown.removeEventListener('abort', onShutdown)
     })
   }
 
@@ -261,6 +281,9 @@ export function streamsService(
       options: StreamsPb.BatchAppendReq.Options
       events: ProposedEvent[]
       correlationId: NonNullable<ReturnType<BatchAppendReq['getCorrelationId']>>
+      /** Epoch ms by which the append must be done (BatchAppendReq.Options.deadline), or null. */
+      deadline: number | null
+      deadlineTimer?: NodeJS.Timeout
     }
     const pending = new Map<string, PendingBatch>()
     const closed = new AbortController()
@@ -272,11 +295,23 @@ export function streamsService(
       closed.abort()
       call.end()
     }
+    // Shutdown: appends already being written are answered; the call then fails UNAVAILABLE, so the
+    // client rejects whatever it still waits for (a clean end would leave later appends unanswered).
+    const failCall = async () => {
+      await Promise.allSettled([...inFlight])
+      if (closed.signal.aborted) return
+      closed.abort()
+      call.emit('error', unavailable('Server is shutting down.'))
+    }
     call.on('cancelled', () => closed.abort())
     call.on('error', () => closed.abort())
     call.on('end', endCall)
-    shutdown.addEventListener('abort', endCall)
-    closed.signal.addEventListener('abort', () => shutdown.removeEventListener('abort', endCall))
+    shutdown.addEventListener('abort', failCall)
+    closed.signal.addEventListener('abort', () => {
+      shutdown.removeEventListener('abort', failCall)
+      for (const batch of pending.values()) clearTimeout(batch.deadlineTimer)
+    })
+    if (shutdown.aborted) void failCall()
 
     function statusWithDetail(code: number, message: string, typeName: string, payload: Uint8Array) {
       const detail = new GoogleAny()
@@ -288,7 +323,7 @@ export function streamsService(
       return status
     }
 
-    async function complete(batch: PendingBatch) {
+    function responseFor(batch: PendingBatch) {
       const streamName = streamNameOf(batch.options.getStreamIdentifier())
       const expected = expectedRevisionOf(batch.options)
       const response = new streamsPb.BatchAppendResp()
@@ -298,7 +333,27 @@ export function streamsService(
       else if (expected === 'no_stream') response.setNoStream(new GoogleEmpty())
       else if (expected === 'stream_exists') response.setStreamExists(new GoogleEmpty())
       else response.setStreamPosition(expected.toString(10))
+      return { streamName, expected, response }
+    }
+
+    /** The server's answer to an append whose deadline passed: DEADLINE_EXCEEDED with Timeout details. */
+    function timedOut(batch: PendingBatch) {
+      const { response } = responseFor(batch)
+      response.setError(
+        statusWithDetail(
+          codePb.Code.DEADLINE_EXCEEDED,
+          'Timeout',
+          'event_store.client.Timeout',
+          new sharedPb.Timeout().serializeBinary(),
+        ),
+      )
+      if (!closed.signal.aborted) call.write(response)
+    }
+
+    async function complete(batch: PendingBatch) {
+      const { streamName, expected, response } = responseFor(batch)
       try {
+        if (batch.deadline !== null && Date.now() >= batch.deadline) return timedOut(batch)
         if (proposedSize(batch.events) > settings.maxAppendBytes) {
           const detail = new sharedPb.MaximumAppendSizeExceeded()
           detail.setMaxappendsize(settings.maxAppendBytes)
@@ -384,16 +439,33 @@ export function streamsService(
       const correlationId = request.getCorrelationId()
       const key = uuidText(correlationId)
       if (!correlationId || !key) return
+      // Appends sent after shutdown began are not written; the call is about to fail UNAVAILABLE.
+      if (closed.signal.aborted || shutdown.aborted) return
       let batch = pending.get(key)
       if (!batch) {
         const options = request.getOptions()
         if (!options) return
-        batch = { options, events: [], correlationId }
-        pending.set(key, batch)
+        const deadline = options.getDeadline()?.toDate().getTime() ?? null
+        const created: PendingBatch = { options, events: [], correlationId, deadline }
+        batch = created
+        pending.set(key, created)
+        // A batch still arriving when its deadline passes is answered then, not when it completes.
+        const wait = deadline === null ? null : deadline - Date.now()
+        if (wait !== null && wait < MAX_TIMER_MS && !request.getIsFinal()) {
+          created.deadlineTimer = setTimeout(
+            () => {
+              if (pending.get(key) !== created) return
+              pending.delete(key)
+              timedOut(created)
+            },
+            Math.max(0, wait),
+          )
+        }
       }
       for (const message of request.getProposedMessagesList()) batch.events.push(proposedEvent(message))
       if (request.getIsFinal()) {
         pending.delete(key)
+        clearTimeout(batch.deadlineTimer)
         const completion = complete(batch)
         inFlight.add(completion)
         void completion.finally(() => inFlight.delete(completion))
@@ -412,15 +484,51 @@ export function streamsService(
     // Projections do not run in the emulator, so no other system stream ever has events.
     if (streamName.startsWith('$')) return null
     try {
-      return await store.readStream(streamName, {
-        direction: backwards ? 'backwards' : 'forwards',
-        fromRevision: from,
-        maxCount,
-      })
+      const truncation = await backend.readableFrom(streamName)
+      if (truncation === null) {
+        return await store.readStream(streamName, {
+          direction: backwards ? 'backwards' : 'forwards',
+          fromRevision: from,
+          maxCount,
+        })
+      }
+      // $tb / $maxCount / $maxAge: events before `first` no longer belong to the stream's reads (they
+      // stay in $all until a scavenge, which the emulator never runs).
+      const { first, last } = truncation
+      if (first > last) return []
+      if (backwards) {
+        const start = from === 'start' ? 0n : from
+        if (start !== 'end' && start < first) return []
+        const events = await store.readStream(streamName, {
+          direction: 'backwards',
+          fromRevision: start,
+          maxCount,
+        })
+        return events.filter((event) => event.revision >= first)
+      }
+      const start = from === 'start' ? first : from === 'end' ? 'end' : from < first ? first : from
+      return await store.readStream(streamName, { direction: 'forwards', fromRevision: start, maxCount })
     } catch (error) {
       if (error instanceof StreamNotFoundError) return null
       throw error
     }
+  }
+
+  /**
+   * The response for one event. With `resolveLinks`, a `$>` link event is answered with the event it
+   * points to and the link itself (or the link alone when the target cannot be read).
+   */
+  async function eventResponse(event: RecordedEvent, structuredIds: boolean, resolveLinks: boolean) {
+    const target = resolveLinks ? linkTarget(event) : null
+    if (!target) return readEventResponse(event, structuredIds)
+    let resolved: RecordedEvent | null = null
+    try {
+      const [found] = (await readStreamPage(target.streamName, false, target.revision, 1)) ?? []
+      resolved = found?.revision === target.revision ? found : null
+    } catch {
+      // A tombstoned target: the link is delivered alone.
+    }
+    return readEventResponse(resolved, structuredIds, event)
   }
 
   async function readAllFiltered(
@@ -429,7 +537,7 @@ export function streamsService(
     backwards: boolean,
     count: number,
     filter: CompiledFilter | null,
-    structuredIds: boolean,
+    respond: Respond,
     stopped: AbortSignal,
   ) {
     let cursor: bigint | 'start' | 'end' = all.hasPosition()
@@ -446,7 +554,7 @@ export function streamsService(
       })
       for (const event of page) {
         if (filter && !filter.matches(event)) continue
-        if (!(await send(call, readEventResponse(event, structuredIds), stopped))) return
+        if (!(await send(call, await respond(event), stopped))) return
         sent += 1
         if (sent >= count) break
       }
@@ -461,7 +569,7 @@ export function streamsService(
     call: ServerWritableStream<ReadReq, ReadResp>,
     all: StreamsPb.ReadReq.Options.AllOptions,
     filter: CompiledFilter | null,
-    structuredIds: boolean,
+    respond: Respond,
     stopped: AbortSignal,
   ) {
     let after = all.hasPosition()
@@ -478,10 +586,7 @@ export function streamsService(
       for (const event of page) {
         after = event.position
         scanned += 1
-        if (
-          (!filter || filter.matches(event)) &&
-          !(await send(call, readEventResponse(event, structuredIds), stopped))
-        ) {
+        if ((!filter || filter.matches(event)) && !(await send(call, await respond(event), stopped))) {
           return
         }
         if (filter && scanned % filter.checkpointEvery === 0) {
@@ -501,7 +606,7 @@ export function streamsService(
     call: ServerWritableStream<ReadReq, ReadResp>,
     streamName: string,
     options: StreamsPb.ReadReq.Options.StreamOptions,
-    structuredIds: boolean,
+    respond: Respond,
     stopped: AbortSignal,
   ) {
     let after = options.hasRevision()
@@ -516,7 +621,7 @@ export function streamsService(
       const page = (await readStreamPage(streamName, false, after + 1n, PAGE)) ?? []
       for (const event of page) {
         after = event.revision
-        if (!(await send(call, readEventResponse(event, structuredIds), stopped))) return
+        if (!(await send(call, await respond(event), stopped))) return
       }
       if (page.length === PAGE) continue
       if (!caughtUp) {
@@ -539,6 +644,8 @@ export function streamsService(
       if (!options) throw invalidArgument('ReadReq needs options')
       const backwards = options.getReadDirection() === streamsPb.ReadReq.Options.ReadDirection.BACKWARDS
       const structuredIds = options.getUuidOption()?.hasStructured() ?? false
+      const resolveLinks = options.getResolveLinks()
+      const respond: Respond = (event) => eventResponse(event, structuredIds, resolveLinks)
       const filter = options.hasFilter()
         ? compileFilter(options.getFilter()!, settings.defaultMaxSearchWindow)
         : null
@@ -547,7 +654,7 @@ export function streamsService(
         const streamOptions = options.getStream()!
         streamName = streamNameOf(streamOptions.getStreamIdentifier())
         if (subscription) {
-          await subscribeStream(call, streamName, streamOptions, structuredIds, stop.signal)
+          await subscribeStream(call, streamName, streamOptions, respond, stop.signal)
         } else {
           const from = streamOptions.hasRevision()
             ? BigInt(streamOptions.getRevision())
@@ -559,7 +666,7 @@ export function streamsService(
             await send(call, streamNotFoundResponse(streamName), stop.signal)
           } else {
             for (const event of events) {
-              if (!(await send(call, readEventResponse(event, structuredIds), stop.signal))) break
+              if (!(await send(call, await respond(event), stop.signal))) break
             }
           }
         }
@@ -567,9 +674,9 @@ export function streamsService(
         const all = options.getAll()!
         const count = countOf(options.getCount())
         if (subscription) {
-          await subscribeAll(call, all, filter, structuredIds, stop.signal)
+          await subscribeAll(call, all, filter, respond, stop.signal)
         } else {
-          await readAllFiltered(call, all, backwards, count, filter, structuredIds, stop.signal)
+          await readAllFiltered(call, all, backwards, count, filter, respond, stop.signal)
         }
       } else {
         throw invalidArgument('ReadReq options need a stream or $all')
@@ -579,8 +686,11 @@ export function streamsService(
       if (!stop.signal.aborted) call.emit('error', protocolErrorOf(error, streamName))
     } finally {
       shutdown.removeEventListener('abort', abort)
-      // A subscription ended by shutdown is closed from the server side, as a restarting server would.
-      if (shutdown.aborted && !call.cancelled) call.end()
+      // A read or subscription cut short by shutdown fails UNAVAILABLE, as a client of a stopping
+      // server sees it; ending it OK would pass a truncated read or a dead subscription off as complete.
+      if (shutdown.aborted && !call.cancelled && !call.writableEnded) {
+        call.emit('error', unavailable('Server is shutting down.'))
+      }
     }
   }
 

@@ -6,6 +6,7 @@ import {
   InvalidEventError,
   InvalidStreamNameError,
   MaxAppendSizeExceededError,
+  StoreClosedError,
   StreamDeletedError,
   StreamNotFoundError,
   WrongExpectedVersionError,
@@ -19,6 +20,8 @@ export interface ConformanceOptions {
   gapFreePositions?: boolean
   /** Bounded wait for subscriptions, generous for a busy 2-core machine. Default 60 s. */
   waitMs?: number
+  /** Appends started at once in the many-concurrent-appends test. Default 10,000. */
+  concurrentAppends?: number
 }
 
 export type StoreFactory = () => EventStore | Promise<EventStore>
@@ -58,6 +61,72 @@ export async function take(
   }
 }
 
+/**
+ * Runs `body` and returns the unhandled rejections the process reported meanwhile (and in the few
+ * event-loop turns after, when Node reports them). A rejection nobody handles ends a Node process.
+ */
+async function unhandledRejectionsDuring(body: () => Promise<void>): Promise<unknown[]> {
+  const seen: unknown[] = []
+  const listener = (reason: unknown) => seen.push(reason)
+  process.on('unhandledRejection', listener)
+  try {
+    await body()
+    for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setTimeout(resolve, 20))
+  } finally {
+    process.off('unhandledRejection', listener)
+  }
+  return seen
+}
+
+/** Resolves with what the subscription's first `next()` settles to; rejects after `waitMs`. */
+async function firstOutcome(subscription: Subscription, waitMs: number) {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the subscription did not settle within ${waitMs} ms`)), waitMs)
+  })
+  const outcome = subscription[Symbol.asyncIterator]()
+    .next()
+    .then(
+      (result) => ({ result }),
+      (error: unknown) => ({ error }),
+    )
+  try {
+    return await Promise.race([outcome, timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/** Takes events until one satisfies `last` (included), failing after `waitMs` instead of hanging. */
+async function takeUntil(
+  subscription: Subscription,
+  last: (event: RecordedEvent) => boolean,
+  waitMs: number,
+): Promise<RecordedEvent[]> {
+  const seen: RecordedEvent[] = []
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      void subscription.close()
+      reject(new Error(`the awaited event was not delivered within ${waitMs} ms (${seen.length} seen)`))
+    }, waitMs)
+  })
+  const iterator = subscription[Symbol.asyncIterator]()
+  const consume = (async () => {
+    for (;;) {
+      const next = await iterator.next()
+      if (next.done) throw new Error(`the subscription ended after ${seen.length} events`)
+      seen.push(next.value)
+      if (last(next.value)) return seen
+    }
+  })()
+  try {
+    return await Promise.race([consume, timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
   try {
     await promise
@@ -78,6 +147,7 @@ export function runEventStoreConformance(
 ) {
   const perWriter = options.appendsPerWriter ?? 1000
   const waitMs = options.waitMs ?? 60_000
+  const concurrentAppends = options.concurrentAppends ?? 10_000
 
   describe(`EventStore conformance: ${adapterName}`, () => {
     let store: EventStore
@@ -340,6 +410,44 @@ export function runEventStoreConformance(
         expect(await rejection(store.readStream(stream('a')))).toBeInstanceOf(StreamDeletedError)
       })
 
+      it("refuses to soft-delete a stream that was never written, even with 'any', as EventStoreDB does", async () => {
+        for (const expectedRevision of ['any', 'no_stream', 'stream_exists'] as const) {
+          const name = stream(`never-${expectedRevision}`)
+          const error = await rejection(store.deleteStream(name, { expectedRevision }))
+          expect(error).toBeInstanceOf(WrongExpectedVersionError)
+          expect((error as WrongExpectedVersionError).actual).toBe('no_stream')
+          // Nothing was recorded: the stream can still be started with 'no_stream'.
+          const started = await store.appendToStream(name, [ev('A')], { expectedRevision: 'no_stream' })
+          expect(started.nextExpectedRevision).toBe(0n)
+        }
+      })
+
+      it('tombstones a stream that was never written; it can then never be used', async () => {
+        await store.tombstoneStream(stream('never'), { expectedRevision: 'no_stream' })
+        expect(await rejection(store.appendToStream(stream('never'), [ev('A')]))).toBeInstanceOf(
+          StreamDeletedError,
+        )
+      })
+
+      it('never shows callers the system records a deletion leaves in $all', async () => {
+        const isSystem = (e: RecordedEvent) => e.streamName.startsWith('$') || e.type.startsWith('$')
+        const first = await store.appendToStream(stream('a'), [ev('A')])
+        await store.deleteStream(stream('a'))
+        const last = await store.appendToStream(stream('b'), [ev('B')])
+        // Unfiltered reads: the adapter, not a filter, has to leave system events out.
+        const forwards = await store.readAll({ fromPosition: first.position })
+        expect(forwards.some(isSystem)).toBe(false)
+        expect(forwards.filter((e) => e.streamName.startsWith(ns)).map((e) => e.type)).toEqual(['A', 'B'])
+        const backwards = await store.readAll({ direction: 'backwards', maxCount: 2 })
+        expect(backwards.some(isSystem)).toBe(false)
+        // An unfiltered subscription (other writers may interleave on a shared server): up to B.
+        const subscription = store.subscribeToAll({ fromPosition: first.position })
+        const delivered = await takeUntil(subscription, (e) => e.position === last.position, waitMs)
+        await subscription.close()
+        expect(delivered.some(isSystem)).toBe(false)
+        expect(delivered.at(-1)!.type).toBe('B')
+      })
+
       it('checks the expected revision of a deletion', async () => {
         await store.appendToStream(stream('a'), [ev('A'), ev('B')])
         const error = await rejection(store.deleteStream(stream('a'), { expectedRevision: 0n }))
@@ -348,14 +456,142 @@ export function runEventStoreConformance(
       })
     })
 
+    describe('recording', () => {
+      it('records each event at the time of its append (recordedAt)', async () => {
+        // Only a sanity bound: the store's clock against this process's, with a second of slack for
+        // clock granularity and the server being another process.
+        const before = Date.now()
+        await store.appendToStream(stream('t'), [ev('A'), ev('B')])
+        const after = Date.now()
+        const events = await store.readStream(stream('t'))
+        for (const event of events) {
+          expect(event.recordedAt).toBeInstanceOf(Date)
+          expect(event.recordedAt.getTime()).toBeGreaterThanOrEqual(before - 1000)
+          expect(event.recordedAt.getTime()).toBeLessThanOrEqual(after + 1000)
+        }
+        expect(events[1]!.recordedAt.getTime()).toBeGreaterThanOrEqual(events[0]!.recordedAt.getTime())
+      })
+
+      it(`completes ${concurrentAppends} appends started at once, each exactly once`, async () => {
+        const streams = 100
+        const results = await Promise.all(
+          Array.from({ length: concurrentAppends }, (_, i) =>
+            store.appendToStream(stream(`many-${i % streams}`), [ev('Many', { i })]),
+          ),
+        )
+        expect(new Set(results.map((r) => r.position)).size).toBe(concurrentAppends)
+        const all = await store.readAll({ filter: byNs() })
+        expect(all).toHaveLength(concurrentAppends)
+        expect(new Set(all.map((e) => (e.data as { i: number }).i)).size).toBe(concurrentAppends)
+        for (let s = 0; s < streams; s += 33) {
+          const revisions = (await store.readStream(stream(`many-${s}`))).map((e) => e.revision)
+          expect(revisions).toEqual(Array.from({ length: concurrentAppends / streams }, (_, r) => BigInt(r)))
+        }
+      })
+    })
+
+    describe('closing the store', () => {
+      it('lets 100 appends already started complete, with no unhandled rejection', async () => {
+        let settled: PromiseSettledResult<unknown>[] = []
+        const unhandled = await unhandledRejectionsDuring(async () => {
+          // One append first, so the adapter's connection is open when the 100 start.
+          await store.appendToStream(stream('warm'), [ev('Warm')])
+          const appends = Array.from({ length: 100 }, (_, i) =>
+            store.appendToStream(stream(`close-${i % 10}`), [ev('BeforeClose', { i })]),
+          )
+          await store.close()
+          settled = await Promise.allSettled(appends)
+        })
+        expect(unhandled).toEqual([])
+        const failures = settled.filter((r) => r.status === 'rejected').map((r) => String(r.reason))
+        expect(failures).toEqual([])
+        const positions = settled.map(
+          (r) => (r as PromiseFulfilledResult<{ position: bigint }>).value.position,
+        )
+        expect(new Set(positions).size).toBe(100)
+      })
+
+      it('rejects every later call with StoreClosedError; a subscription reports it through its iteration', async () => {
+        await store.appendToStream(stream('a'), [ev('A')])
+        await store.close()
+        const calls: Array<[string, () => Promise<unknown>]> = [
+          ['appendToStream', () => store.appendToStream(stream('a'), [ev('B')])],
+          ['readStream', () => store.readStream(stream('a'))],
+          ['readAll', () => store.readAll()],
+          ['deleteStream', () => store.deleteStream(stream('a'))],
+          ['tombstoneStream', () => store.tombstoneStream(stream('a'))],
+          ['headPosition', () => store.headPosition()],
+        ]
+        for (const [name, call] of calls) {
+          let promise: Promise<unknown> | undefined
+          expect(() => {
+            promise = call()
+          }, `${name} must not throw synchronously`).not.toThrow()
+          expect(await rejection(promise!), name).toBeInstanceOf(StoreClosedError)
+        }
+        for (const subscribe of [() => store.subscribeToAll(), () => store.subscribeToStream(stream('a'))]) {
+          let subscription: Subscription | undefined
+          expect(() => {
+            subscription = subscribe()
+          }).not.toThrow()
+          const outcome = await firstOutcome(subscription!, waitMs)
+          expect('error' in outcome && outcome.error).toBeInstanceOf(StoreClosedError)
+          await subscription!.close()
+        }
+      })
+
+      it('reports an invalid stream name to a subscriber through the iteration, not by throwing', async () => {
+        let subscription: Subscription | undefined
+        expect(() => {
+          subscription = store.subscribeToStream('')
+        }).not.toThrow()
+        const outcome = await firstOutcome(subscription!, waitMs)
+        expect('error' in outcome && outcome.error).toBeInstanceOf(InvalidStreamNameError)
+      })
+
+      it('ends open subscriptions and lets reads already started finish', async () => {
+        await store.appendToStream(
+          stream('r'),
+          Array.from({ length: 200 }, (_, i) => ev('R', { i })),
+        )
+        // Iterated by hand: leaving a for-await loop would close the subscription itself.
+        const live = store.subscribeToStream(stream('r'))[Symbol.asyncIterator]()
+        for (let i = 0; i < 200; i++) {
+          const next = await live.next()
+          expect(next.done).toBe(false)
+        }
+        // The live subscription now waits for an event that never comes; an $all one is still catching up.
+        const waiting = live.next().then(
+          (result) => ({ result }),
+          (error: unknown) => ({ error }),
+        )
+        const catchingUp = store.subscribeToAll({ filter: byNs() })
+        const catchingUpNext = firstOutcome(catchingUp, waitMs)
+        const reads = [store.readStream(stream('r')), store.readAll({ filter: byNs() })]
+        const unhandled = await unhandledRejectionsDuring(async () => {
+          await store.close()
+        })
+        expect(unhandled).toEqual([])
+        const [stream200, all200] = await Promise.all(reads)
+        expect(stream200).toHaveLength(200)
+        expect(all200).toHaveLength(200)
+        expect(await waiting).toEqual({ result: { done: true, value: undefined } })
+        // Closed before or after its first event: either way it ends, it does not hang or throw.
+        const first = await catchingUpNext
+        expect('result' in first).toBe(true)
+      })
+    })
+
     describe('limits and bad input: typed errors, nothing written', () => {
       async function expectNothingWritten(
         attempt: () => Promise<unknown>,
         errorClass: new (...args: never[]) => Error,
       ) {
-        const before = await store.readAll({ filter: byNs() })
+        // From the head only: on a store that already holds many events a full scan would be slow.
+        const from = (await store.headPosition()) ?? 'start'
+        const before = await store.readAll({ fromPosition: from, filter: byNs() })
         expect(await rejection(attempt())).toBeInstanceOf(errorClass)
-        expect(await store.readAll({ filter: byNs() })).toEqual(before)
+        expect(await store.readAll({ fromPosition: from, filter: byNs() })).toEqual(before)
       }
 
       it('rejects an append over 1 MiB', async () => {
@@ -394,6 +630,41 @@ export function runEventStoreConformance(
         }
       })
 
+      it('refuses stream names and event types holding a lone UTF-16 surrogate, which cannot round-trip', async () => {
+        for (const lone of ['\uD800', '\uDFFF', 'x\uDBFFy', '\uDC00\uD800']) {
+          const name = `${stream('s')}${lone}`
+          await expectNothingWritten(() => store.appendToStream(name, [ev('A')]), InvalidStreamNameError)
+          expect(await rejection(store.readStream(name))).toBeInstanceOf(InvalidStreamNameError)
+          expect(await rejection(store.deleteStream(name))).toBeInstanceOf(InvalidStreamNameError)
+          await expectNothingWritten(
+            () => store.appendToStream(stream('t'), [ev(`T${lone}`)]),
+            InvalidEventError,
+          )
+        }
+        // A well-formed pair (an emoji, outside the Basic Multilingual Plane) is stored as it is.
+        const name = stream('😀-ok')
+        await store.appendToStream(name, [ev('Made😀')])
+        const [event] = await store.readStream(name)
+        expect([event!.streamName, event!.type]).toEqual([name, 'Made😀'])
+      })
+
+      it('stores control and Unicode characters in data and metadata unchanged', async () => {
+        const text = 'nul\u0000 bel\u0007 esc\u001b del\u007f tab\t cr\r lf\n ls\u2028 ps\u2029 bom\uFEFF'
+        const data = {
+          text,
+          scripts: 'Ωμέγα Кириллица 中文 日本語 한국어 עברית العربية हिन्दी',
+          astral: '𝄞 😀 👩‍👩‍👧 🇫🇷',
+          combining: 'e\u0301 vs \u00e9',
+          loneSurrogateInData: 'a\uD800b',
+          [`key\u0000${text.slice(0, 4)}`]: ['\u0000', '\\', '"', "'"],
+        }
+        const metadata = { note: text, '😀': 'astral key' }
+        await store.appendToStream(stream('u'), [ev('Unicode', data, { metadata })])
+        const [event] = await store.readStream(stream('u'))
+        expect(event!.data).toEqual(data)
+        expect(event!.metadata).toMatchObject(metadata)
+      })
+
       it('stores an undefined property as absent, as JSON does', async () => {
         await store.appendToStream(stream('a'), [ev('A', { kept: 1, dropped: undefined })])
         const [event] = await store.readStream(stream('a'))
@@ -415,7 +686,8 @@ export function runEventStoreConformance(
             metadata: fc.constantFrom([], 'm', 7),
           }),
         )
-        const before = await store.readAll({ filter: byNs() })
+        const from = (await store.headPosition()) ?? 'start'
+        const before = await store.readAll({ fromPosition: from, filter: byNs() })
         await fc.assert(
           fc.asyncProperty(fc.array(hostile, { minLength: 1, maxLength: 3 }), async (bad) => {
             const error = await rejection(
@@ -425,7 +697,7 @@ export function runEventStoreConformance(
           }),
           { seed: PROPERTY_SEED, numRuns: 60, verbose: 1 },
         )
-        expect(await store.readAll({ filter: byNs() })).toEqual(before)
+        expect(await store.readAll({ fromPosition: from, filter: byNs() })).toEqual(before)
       })
     })
   })

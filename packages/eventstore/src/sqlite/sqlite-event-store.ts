@@ -9,6 +9,7 @@ import {
   StreamNotFoundError,
   WrongExpectedVersionError,
 } from '../errors'
+import { failedSubscription } from '../failed-subscription'
 import type {
   AllFilter,
   AppendOptions,
@@ -116,6 +117,8 @@ export class SqliteEventStore implements EventStore {
   private queue: PendingAppend[] = []
   private flushScheduled = false
   private closed = false
+  private closing: Promise<void> = Promise.resolve()
+  private readonly deletions = new Set<Promise<DeleteResult>>()
   private readonly subscriptions = new Set<PagedSubscription>()
   private readonly pollIntervalMs: number
   private readonly onCommit: SqliteEventStoreOptions['onCommit']
@@ -371,7 +374,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   subscribeToAll(options: SubscribeToAllOptions = {}): Subscription {
-    this.assertOpen()
+    if (this.closed) return failedSubscription(new StoreClosedError())
     const filter = options.filter
     const { sql, params } = filterSql(filter)
     const page = this.db.prepare(
@@ -392,8 +395,12 @@ export class SqliteEventStore implements EventStore {
   }
 
   subscribeToStream(streamName: string, options: SubscribeToStreamOptions = {}): Subscription {
-    this.assertOpen()
-    assertStreamName(streamName)
+    if (this.closed) return failedSubscription(new StoreClosedError())
+    try {
+      assertStreamName(streamName)
+    } catch (error) {
+      return failedSubscription(error)
+    }
     const page = this.db.prepare(
       `SELECT * FROM events WHERE stream_name = ? AND revision > ? ORDER BY revision ASC LIMIT ${PAGE}`,
     )
@@ -430,8 +437,23 @@ export class SqliteEventStore implements EventStore {
     return this.markDeleted(streamName, options, STREAM_TOMBSTONED)
   }
 
-  private async markDeleted(streamName: string, options: AppendOptions | undefined, state: number) {
-    this.assertOpen()
+  private markDeleted(streamName: string, options: AppendOptions | undefined, state: number) {
+    if (this.closed) return Promise.reject(new StoreClosedError())
+    // close() waits for a deletion already started: it is past the closed check but not yet written.
+    const deletion = this.writeDeletion(streamName, options, state)
+    this.deletions.add(deletion)
+    void deletion.then(
+      () => this.deletions.delete(deletion),
+      () => this.deletions.delete(deletion),
+    )
+    return deletion
+  }
+
+  private async writeDeletion(
+    streamName: string,
+    options: AppendOptions | undefined,
+    state: number,
+  ): Promise<DeleteResult> {
     assertStreamName(streamName)
     const expected = options?.expectedRevision ?? 'any'
     assertExpectedRevision(expected)
@@ -440,6 +462,11 @@ export class SqliteEventStore implements EventStore {
     const run = this.db.transaction(() => {
       const stream = this.stmt.getStream.get(streamName)
       if (stream?.state === STREAM_TOMBSTONED) throw new StreamDeletedError(streamName)
+      // EventStoreDB refuses to soft-delete a stream that was never written, even with 'any'
+      // (KurrentDB issue #4637); tombstoning one is accepted.
+      if (stream === undefined && state === STREAM_SOFT_DELETED) {
+        throw new WrongExpectedVersionError(streamName, expected, 'no_stream')
+      }
       const exists = stream !== undefined && stream.state === STREAM_LIVE
       const actual = exists ? BigInt(stream.last_revision) : 'no_stream'
       const ok =
@@ -474,12 +501,16 @@ export class SqliteEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
-    if (this.closed) return
-    // Flush appends already accepted: an acknowledged append is never dropped by close().
-    if (this.queue.length > 0) this.flush()
+    if (this.closed) return this.closing
     this.closed = true
-    for (const subscription of [...this.subscriptions]) await subscription.close()
-    this.db.close()
+    this.closing = (async () => {
+      // Appends already accepted are written: an acknowledged append is never dropped by close().
+      if (this.queue.length > 0) this.flush()
+      await Promise.allSettled([...this.deletions])
+      for (const subscription of [...this.subscriptions]) await subscription.close()
+      this.db.close()
+    })()
+    return this.closing
   }
 
   private readonly statements = new Map<string, Database.Statement>()
