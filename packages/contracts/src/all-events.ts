@@ -3,6 +3,7 @@ import { accreditationEvents } from './contexts/accreditation'
 import { certificationEvents } from './contexts/certification'
 import { industrializationEvents } from './contexts/industrialization'
 import { metrologyEvents } from './contexts/metrology'
+import { reservationEvents } from './contexts/reservations'
 import { standardsEvents } from './contexts/standards'
 import { testingEvents } from './contexts/testing'
 
@@ -14,6 +15,7 @@ export const allEvents = [
   ...testingEvents,
   ...certificationEvents,
   ...industrializationEvents,
+  ...reservationEvents,
 ] as const
 
 export const domainCatalogue = createEventCatalogue(allEvents)
