@@ -12,7 +12,7 @@ import {
 import { z } from 'zod'
 import { demoZoneDecider } from '../domain/demo-zone'
 import { enterpriseDecider } from '../domain/enterprise'
-import { licenceDecider } from '../domain/licence'
+import { licenceDecider, oneLicencePerCategory, releaseLicenceSlot } from '../domain/licence'
 import { lineDecider } from '../domain/line'
 import { productDecider } from '../domain/product'
 import { recallDecider } from '../domain/recall'
@@ -148,6 +148,8 @@ export const router = trpcRouter({
         },
         commandId,
         occurredAt: data.grantedOn,
+        // The registry check below gives the early answer; the slot key decides a race.
+        reservations: [oneLicencePerCategory(data)],
         readModels,
         enrich: () => {
           const db = registryDb(ctx.deps)
@@ -178,6 +180,7 @@ export const router = trpcRouter({
         command: { type: 'RevokeProductionLicence', data },
         commandId,
         occurredAt: data.on,
+        releases: releaseLicenceSlot,
       }),
     ),
 
