@@ -417,3 +417,26 @@ describe('recalls, brand titles and demo zones', () => {
     expect((await as(lab).listDemoZones({ level: 'provincial' })).map((z) => z.zoneId)).toEqual(['DZ-XY'])
   })
 })
+
+describe('commandId scope', () => {
+  it("another organisation resending a commandId is refused and never sees the first organisation's result", async () => {
+    const input = {
+      enterpriseId: WUHAN_AUTO,
+      name: 'Wuhan Auto Parts Co.',
+      region: 'Wuhan',
+      industry: 'automotive' as const,
+      commandId: 'register-wuhan-auto',
+    }
+    const first = await as(regulator).registerEnterprise(input)
+    const otherRegulator: Actor = { ...regulator, userId: 'xy-officer', org: 'XY-AMR', orgName: 'Xiangyang AMR' }
+    const replay = await failure(as(otherRegulator).registerEnterprise(input))
+    expect(replay.code).toBe('FORBIDDEN')
+    expect(replay.message).toMatch(/commandId register-wuhan-auto was already used .* by another organisation/)
+    expect(replay.message).not.toMatch(/revision|position/)
+    // The first organisation's retry still gets its own result back.
+    await expect(as(regulator).registerEnterprise(input)).resolves.toMatchObject({
+      duplicate: true,
+      position: first.position,
+    })
+  })
+})
