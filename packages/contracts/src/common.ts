@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { IsoDate } from './envelope'
+import { IsoDate, WRITE_CHECK } from './envelope'
 
 // Input hygiene, shared by every command schema. The string is trimmed, then checked in this
 // order, each stopping the rest: broken Unicode, control characters, bidirectional controls (which
@@ -21,17 +21,20 @@ export function cleanString(options: { lineBreaks?: boolean } = {}) {
     .refine((s) => !LONE_SURROGATE.test(s), {
       message: 'contains a broken character (a lone UTF-16 surrogate); re-type it',
       abort: true,
+      params: WRITE_CHECK,
     })
     .refine((s) => !control.test(s), {
       message: options.lineBreaks
         ? 'contains a control character (only tabs and line breaks are allowed); remove it'
         : 'contains a control character (such as a tab, line break or NUL); remove it',
       abort: true,
+      params: WRITE_CHECK,
     })
     .refine((s) => !BIDI_CONTROL.test(s), {
       message:
         'contains an invisible bidirectional control (U+202A–U+202E, U+2066–U+2069, U+200E/F, U+061C); remove it',
       abort: true,
+      params: WRITE_CHECK,
     })
     .normalize('NFC')
 }

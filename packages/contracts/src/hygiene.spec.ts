@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { CommandId, Id, LongText, MethodRef, StandardCode, Text } from './common'
 import { IsoDate } from './envelope'
-import { industrialization, testing } from './index'
+import { domainCatalogue, industrialization, testing } from './index'
 
 const messages = (result: { success: boolean; error?: { issues: Array<{ message: string }> } }) =>
   result.success ? [] : result.error!.issues.map((i) => i.message)
@@ -88,5 +88,39 @@ describe('business dates', () => {
 describe('surrounding whitespace', () => {
   it('is trimmed before the checks, so a pasted trailing line break is harmless', () => {
     expect(Id.parse(' LAB-A\n')).toBe('LAB-A')
+  })
+})
+
+describe('events recorded before the hygiene checks', () => {
+  const recorded = (data: unknown) => ({
+    id: '00000000-0000-4000-8000-000000000001',
+    type: 'ProductionLicenceRevoked',
+    streamName: 'licence-XK-1',
+    revision: 1n,
+    position: 9n,
+    data,
+    metadata: {
+      schemaVersion: 1,
+      actor: 'u1',
+      org: 'HB-AMR',
+      correlationId: 'c1',
+      causationId: null,
+      commandId: 'cmd-00001',
+      occurredAt: '0225-03-01',
+    },
+    recordedAt: new Date('2025-03-02T00:00:00Z'),
+  })
+  const legacy = { licenceNo: 'XK-1', on: '0225-03-01', reason: 'line one\nline two' }
+
+  it('still read (the stream stays usable), while a new write with the same data is refused', () => {
+    expect(domainCatalogue.decode(recorded(legacy)).data).toEqual(legacy)
+    expect(() => domainCatalogue.encode('ProductionLicenceRevoked', legacy)).toThrow(
+      /expected a date between 1900-01-01 and 2100-12-31/,
+    )
+  })
+  it('are still refused for anything else wrong with them', () => {
+    expect(() => domainCatalogue.decode(recorded({ ...legacy, licenceNo: 42 }))).toThrow(
+      /does not match its schema/,
+    )
   })
 })
