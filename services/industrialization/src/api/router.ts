@@ -14,7 +14,7 @@ import { demoZoneDecider } from '../domain/demo-zone'
 import { enterpriseDecider } from '../domain/enterprise'
 import { licenceDecider, oneLicencePerCategory, releaseLicenceSlot } from '../domain/licence'
 import { lineDecider } from '../domain/line'
-import { productDecider } from '../domain/product'
+import { gtinUnique, productDecider } from '../domain/product'
 import { recallDecider } from '../domain/recall'
 import { REGISTRY_PROJECTION } from '../projections/registry'
 import * as registry from '../projections/registry-queries'
@@ -71,6 +71,7 @@ export const router = trpcRouter({
         command: { type: 'RegisterProduct', data, facts: { enterpriseRegistered: false } },
         commandId,
         occurredAt: ctx.deps.now().toISOString(),
+        reservations: gtinUnique(data),
         readModels,
         enrich: () => ({
           type: 'RegisterProduct' as const,

@@ -121,3 +121,93 @@ describe('one licence per enterprise and category, under races', () => {
     expect(next.events).toEqual(['ProductionLicenceGranted'])
   })
 })
+
+const wuhanAuto: Actor = { userId: 'wa', org: WUHAN_AUTO, orgName: 'Wuhan Auto', role: 'enterprise' }
+const product = (productId: string, gs1: string) => ({
+  productId,
+  enterpriseId: WUHAN_AUTO,
+  name: '汽车线束',
+  model: productId,
+  industry: 'automotive' as const,
+  gs1,
+  commandId: `register-${productId}`,
+})
+const gtin = (trial: number, batch: 'b' | 'c') =>
+  `69${batch === 'b' ? 1 : 2}${String(trial).padStart(10, '0')}`
+
+async function productsWithGtin(gs1: string) {
+  await deps.runner('industrialization.registry').waitFor(await store.headPosition())
+  const db = deps.runner('industrialization.registry').db
+  return (db.prepare('SELECT product_id FROM products WHERE gs1 = ?').all(gs1) as unknown[]).length
+}
+
+describe('one product per GS1 id (GTIN), under races', () => {
+  it(`a batched request of two registrations ends with exactly one product (${TRIALS} of ${TRIALS} trials)`, async () => {
+    let exactlyOne = 0
+    for (let trial = 0; trial < TRIALS; trial++) {
+      const gs1 = gtin(trial, 'b')
+      const outcomes = await batchedMutation(api, context(wuhanAuto), 'industrialization.registerProduct', [
+        product(`PB${trial}-1`, gs1),
+        product(`PB${trial}-2`, gs1),
+      ])
+      for (const o of outcomes) if (!o.ok) expect(['PRECONDITION_FAILED', 'CONFLICT']).toContain(o.code)
+      if (outcomes.filter((o) => o.ok).length === 1 && (await productsWithGtin(gs1)) === 1) exactlyOne++
+    }
+    expect(exactlyOne).toBe(TRIALS)
+  })
+
+  it(`two concurrent registrations end with exactly one product (${TRIALS} of ${TRIALS} trials)`, async () => {
+    let exactlyOne = 0
+    for (let trial = 0; trial < TRIALS; trial++) {
+      const gs1 = gtin(trial, 'c')
+      const outcomes = await Promise.allSettled([
+        as(wuhanAuto).registerProduct(product(`PC${trial}-1`, gs1)),
+        as(wuhanAuto).registerProduct(product(`PC${trial}-2`, gs1)),
+      ])
+      if (
+        outcomes.filter((o) => o.status === 'fulfilled').length === 1 &&
+        (await productsWithGtin(gs1)) === 1
+      )
+        exactlyOne++
+    }
+    expect(exactlyOne).toBe(TRIALS)
+  })
+
+  it('names the product holding the GTIN', async () => {
+    await as(wuhanAuto).registerProduct(product('PG-1', '6901234567892'))
+    await expect(as(wuhanAuto).registerProduct(product('PG-2', '6901234567892'))).rejects.toMatchObject({
+      code: 'PRECONDITION_FAILED',
+      message: expect.stringMatching(/GS1 id 6901234567892 is already registered for product PG-1/),
+      cause: { rule: 'product.gtin-unique', field: 'gs1' },
+    })
+  })
+})
+
+describe('ids that are stream names (inherent uniqueness), under races', () => {
+  it(`two registrations of one credit code, batched or concurrent, record it once (${TRIALS} + ${TRIALS} trials)`, async () => {
+    let exactlyOne = 0
+    const enterprise = (trial: number, variant: string, name: string) => ({
+      enterpriseId: `91420100MA4K${variant}${String(trial).padStart(5, '0')}`,
+      name,
+      region: 'Wuhan',
+      industry: 'automotive' as const,
+      commandId: `register-${variant}-${trial}-${name}`,
+    })
+    for (let trial = 0; trial < TRIALS; trial++) {
+      const batched = await batchedMutation(api, context(regulator), 'industrialization.registerEnterprise', [
+        enterprise(trial, 'B', 'first'),
+        enterprise(trial, 'B', 'second'),
+      ])
+      const concurrent = await Promise.allSettled([
+        as(regulator).registerEnterprise(enterprise(trial, 'C', 'first')),
+        as(regulator).registerEnterprise(enterprise(trial, 'C', 'second')),
+      ])
+      if (
+        batched.filter((o) => o.ok).length === 1 &&
+        concurrent.filter((o) => o.status === 'fulfilled').length === 1
+      )
+        exactlyOne++
+    }
+    expect(exactlyOne).toBe(TRIALS)
+  })
+})
