@@ -186,7 +186,7 @@ async function reserveKey(ctx: ReservationContext, reservation: Reservation): Pr
         }
         if (ctx.now() - rival.recordedAt.getTime() < ctx.orphanAfterMs) {
           throw new ConflictError(
-            `${reservation.holder} cannot take ${reservation.key}: another command is claiming it for ${rival.holder} right now; try again in a moment`,
+            `${reservation.holder} cannot be recorded yet: another command is being recorded for ${rival.holder} under the same rule (${reservation.rule}); try again in a moment`,
           )
         }
         // Its command died between reserving and writing its stream: release it, then re-read.
@@ -230,7 +230,7 @@ async function reserveKey(ctx: ReservationContext, reservation: Reservation): Pr
       if (!(error instanceof WrongExpectedVersionError)) throw error
       if (attempt >= ctx.maxRetries) {
         throw new ConflictError(
-          `${reservation.key} kept changing while ${reservation.holder} claimed it (${attempt + 1} attempts); try again`,
+          `${reservation.holder} could not be checked against rule ${reservation.rule}: others kept recording under it (${attempt + 1} attempts); try again`,
         )
       }
     }
