@@ -4,6 +4,7 @@ import { certificationEvents } from './contexts/certification'
 import { industrializationEvents } from './contexts/industrialization'
 import { metrologyEvents } from './contexts/metrology'
 import { operationsEvents } from './contexts/operations'
+import { reservationEvents } from './contexts/reservations'
 import { standardsEvents } from './contexts/standards'
 import { testingEvents } from './contexts/testing'
 
@@ -16,6 +17,7 @@ export const allEvents = [
   ...certificationEvents,
   ...industrializationEvents,
   ...operationsEvents,
+  ...reservationEvents,
 ] as const
 
 export const domainCatalogue = createEventCatalogue(allEvents)

@@ -46,6 +46,9 @@ export interface EventCatalogue {
   encode(type: string, data: unknown): unknown
 }
 
+const isWriteCheck = (issue: z.core.$ZodIssue) =>
+  issue.code === 'custom' && (issue.params as { writeCheck?: boolean } | undefined)?.writeCheck === true
+
 export function upcast(definition: EventDefinition, fromVersion: number, data: unknown): unknown {
   let current = data
   for (let v = fromVersion; v < definition.version; v++) {
@@ -71,12 +74,15 @@ export function createEventCatalogue(definitions: readonly EventDefinition[]): E
       if (!definition) throw new UnknownEventTypeError(recorded.type)
       const metadata = EventMetadataSchema.safeParse(recorded.metadata)
       if (!metadata.success) throw new EventSchemaError(recorded.type, metadata.error.issues)
-      const data = definition.schema.safeParse(upcast(definition, metadata.data.schemaVersion, recorded.data))
-      if (!data.success) throw new EventSchemaError(recorded.type, data.error.issues)
+      const upcastData = upcast(definition, metadata.data.schemaVersion, recorded.data)
+      const data = definition.schema.safeParse(upcastData)
+      // Events written before a write-only check existed (input hygiene, the date range) still read.
+      const tolerated = !data.success && data.error.issues.every(isWriteCheck)
+      if (!data.success && !tolerated) throw new EventSchemaError(recorded.type, data.error.issues)
       return {
         id: recorded.id,
         type: recorded.type,
-        data: data.data,
+        data: data.success ? data.data : upcastData,
         metadata: { ...metadata.data, schemaVersion: definition.version },
         streamName: recorded.streamName,
         revision: recorded.revision,

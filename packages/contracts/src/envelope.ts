@@ -1,9 +1,33 @@
 import { z } from 'zod'
 
-/** An ISO-8601 date (YYYY-MM-DD) or date-time with offset: business time is usually a date. */
-export const IsoDate = z.iso.date({ error: 'expected a date as YYYY-MM-DD' })
+/**
+ * Marks a check added after events were recorded (input hygiene, the date range): `encode` enforces
+ * it on every write, `decode` tolerates it in events recorded before it existed, so tightening input
+ * rules never makes a stored stream unreadable.
+ */
+export const WRITE_CHECK = { writeCheck: true } as const
+
+/** The range a business date must fall in: nothing this platform records predates 1900 or is planned past 2100. */
+export const EARLIEST_BUSINESS_DATE = '1900-01-01'
+export const LATEST_BUSINESS_DATE = '2100-12-31'
+
+const DateFormat = z.iso.date({ error: 'expected a date as YYYY-MM-DD' })
+
+/**
+ * A business date (YYYY-MM-DD) within 1900-01-01..2100-12-31: a typo such as 0202-05-01 or
+ * 20240-01-01 is refused with a message instead of being recorded as a fact.
+ */
+export const IsoDate = DateFormat.refine(
+  (date) => date >= EARLIEST_BUSINESS_DATE && date <= LATEST_BUSINESS_DATE,
+  {
+    message: `expected a date between ${EARLIEST_BUSINESS_DATE} and ${LATEST_BUSINESS_DATE}`,
+    abort: true,
+    params: WRITE_CHECK,
+  },
+)
 export const IsoDateTime = z.iso.datetime({ offset: true, error: 'expected an ISO-8601 date-time' })
-export const BusinessTime = z.union([IsoDate, IsoDateTime])
+/** Metadata's `occurredAt`: the format only, so events recorded before the range check still read. */
+export const BusinessTime = z.union([DateFormat, IsoDateTime])
 
 /** Store positions travel as decimal strings inside JSON metadata. */
 export const PositionString = z.string().regex(/^\d+$/, 'a position is a decimal string')

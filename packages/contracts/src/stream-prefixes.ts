@@ -10,6 +10,7 @@ import {
 } from './contexts/industrialization'
 import { instrumentStream } from './contexts/metrology'
 import { deadLetterAuditStream } from './contexts/operations'
+import { keyStream } from './contexts/reservations'
 import { tcStream } from './contexts/standards'
 import { reportStream } from './contexts/testing'
 
@@ -32,4 +33,5 @@ export const streamPrefixesByContext: Record<string, string[]> = {
     demoZoneStream(''),
   ],
   operations: [deadLetterAuditStream],
+  reservations: [`${keyStream('')}`],
 }

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import type { EventCatalogue, EventMetadata } from '@qi/contracts'
 import {
   type EventStore,
@@ -8,7 +8,17 @@ import {
   WrongExpectedVersionError,
 } from '@qi/eventstore'
 import type { Decider } from './decider'
-import { ConflictError } from './errors'
+import { ConflictError, DomainError, ForbiddenError } from './errors'
+import { deterministicEventId } from './event-ids'
+import {
+  DEFAULT_ORPHAN_AFTER_MS,
+  type Release,
+  type Reservation,
+  type ReservationContext,
+  releaseClaims,
+  releaseKeys,
+  reserveKeys,
+} from './reservations'
 
 /** Who asks, and the causal context a command carries into its events' metadata. */
 export interface CommandContext {
@@ -37,11 +47,7 @@ export interface CommandResult<TEvent> {
   duplicate: boolean
 }
 
-/** A UUID derived from the command, so a retried append carries the same ids (store idempotence). */
-export function deterministicEventId(streamName: string, commandId: string, index: number): string {
-  const hex = createHash('sha1').update(`${streamName}\u0000${commandId}\u0000${index}`).digest('hex')
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((Number.parseInt(hex[16]!, 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`
-}
+export { deterministicEventId }
 
 export interface HandleCommandOptions<TCommand, TEvent extends { type: string; data: unknown }, TState> {
   store: EventStore
@@ -52,18 +58,87 @@ export interface HandleCommandOptions<TCommand, TEvent extends { type: string; d
   context: CommandContext
   /** Conflicts retried before giving up with a ConflictError. */
   maxRetries?: number
+  /**
+   * Keys this command must hold alone (uniqueness across streams), claimed in their key streams
+   * before the command's own append; see `reservations.ts`. A refused command releases them.
+   */
+  reservations?: readonly Reservation[]
+  /** Keys whose claims end once the command's events are written (e.g. a revoked licence's slot). */
+  releases?: (state: TState) => readonly Release[]
+  /** Record-time clock for telling an orphaned claim from one in flight (default: Date.now). */
+  clock?: () => number
+  /** A pending claim older than this is orphaned (default 5 minutes). */
+  orphanAfterMs?: number
+}
+
+function metadataFor(context: CommandContext, commandId: string, occurredAt: string) {
+  return (schemaVersion: number): EventMetadata => ({
+    schemaVersion,
+    actor: context.actor,
+    org: context.org,
+    correlationId: context.correlationId ?? commandId,
+    causationId: context.causationId ?? null,
+    commandId,
+    occurredAt,
+    ...(context.checkedAtPosition !== undefined
+      ? { checkedAtPosition: context.checkedAtPosition.toString() }
+      : {}),
+    ...(context.traceparent ? { traceparent: context.traceparent } : {}),
+  })
 }
 
 /**
- * Loads the stream, folds it, decides and appends at the loaded revision. On a concurrent write
- * (WrongExpectedVersion) it reloads and decides again, a bounded number of times.
+ * Reserves the command's keys (if any), then loads the stream, folds it, decides and appends at the
+ * loaded revision. On a concurrent write (WrongExpectedVersion) it reloads and decides again, a
+ * bounded number of times. A commandId is scoped to the organisation that first used it on the
+ * stream: another organisation resending it is refused (FORBIDDEN), never shown the first result.
  */
 export async function handleCommand<TCommand, TEvent extends { type: string; data: unknown }, TState>(
   options: HandleCommandOptions<TCommand, TEvent, TState>,
-): Promise<CommandResult<TEvent>> {
+): Promise<CommandResult<TEvent> & { state: TState }> {
+  const { store, context } = options
+  const commandId = context.commandId ?? randomUUID()
+  const occurredAt = context.occurredAt ?? new Date().toISOString()
+  const reservations = options.reservations ?? []
+  const releases = options.releases
+  if (reservations.length === 0 && !releases) return decideAndAppend(options, commandId, occurredAt)
+  const reservationContext: ReservationContext = {
+    store,
+    commandId,
+    org: context.org,
+    holderStream: options.streamName,
+    metadata: metadataFor(context, commandId, occurredAt),
+    encode: (type, data) => options.catalogue.encode(type, data),
+    now: options.clock ?? Date.now,
+    orphanAfterMs: options.orphanAfterMs ?? DEFAULT_ORPHAN_AFTER_MS,
+    maxRetries: Math.max(options.maxRetries ?? 5, 20),
+  }
+  const held = await reserveKeys(reservationContext, reservations)
+  let result: CommandResult<TEvent> & { state: TState }
+  try {
+    result = await decideAndAppend(options, commandId, occurredAt)
+  } catch (error) {
+    // Refused (nothing was written): give the keys back. Any other error (the store unreachable)
+    // leaves the claims pending: the append may have landed, and a retry or the orphan check decides.
+    if (error instanceof DomainError) await releaseClaims(reservationContext, held, 'refused')
+    throw error
+  }
+  if (releases) await releaseKeys(reservationContext, releases(result.state))
+  return result
+}
+
+async function decideAndAppend<TCommand, TEvent extends { type: string; data: unknown }, TState>(
+  options: HandleCommandOptions<TCommand, TEvent, TState>,
+  commandId: string,
+  occurredAt: string,
+): Promise<CommandResult<TEvent> & { state: TState }> {
   const { store, catalogue, decider, streamName, command, context } = options
   const maxRetries = options.maxRetries ?? 5
-  const commandId = context.commandId ?? randomUUID()
+  const fold = (events: readonly RecordedEvent[]) => {
+    let state = decider.initialState()
+    for (const event of events) state = decider.evolve(state, catalogue.decode(event) as unknown as TEvent)
+    return state
+  }
   for (let attempt = 0; ; attempt++) {
     let recorded: RecordedEvent[] = []
     try {
@@ -73,8 +148,15 @@ export async function handleCommand<TCommand, TEvent extends { type: string; dat
     }
     const previous = recorded.filter((e) => (e.metadata as Partial<EventMetadata>).commandId === commandId)
     if (previous.length > 0) {
+      const foreign = previous.find((e) => (e.metadata as Partial<EventMetadata>).org !== context.org)
+      if (foreign) {
+        throw new ForbiddenError(
+          `commandId ${commandId} was already used on ${streamName} by another organisation; send a new commandId`,
+        )
+      }
       const last = previous.at(-1)!
       return {
+        state: fold(recorded),
         streamName,
         events: previous.map((e) => catalogue.decode(e) as unknown as TEvent),
         revision: last.revision,
@@ -82,13 +164,13 @@ export async function handleCommand<TCommand, TEvent extends { type: string; dat
         duplicate: true,
       }
     }
-    let state = decider.initialState()
-    for (const event of recorded) state = decider.evolve(state, catalogue.decode(event) as unknown as TEvent)
+    const state = fold(recorded)
     const events = decider.decide(command, state)
     const expectedRevision: ExpectedRevision = recorded.length === 0 ? 'no_stream' : recorded.at(-1)!.revision
     if (events.length === 0) {
       const last = recorded.at(-1)
       return {
+        state,
         streamName,
         events,
         revision: last?.revision ?? null,
@@ -96,22 +178,9 @@ export async function handleCommand<TCommand, TEvent extends { type: string; dat
         duplicate: false,
       }
     }
-    const occurredAt = context.occurredAt ?? new Date().toISOString()
+    const metadataOf = metadataFor(context, commandId, occurredAt)
     const toAppend = events.map((event, index) => {
-      const definition = catalogue.get(event.type)
-      const metadata: EventMetadata = {
-        schemaVersion: definition?.version ?? 1,
-        actor: context.actor,
-        org: context.org,
-        correlationId: context.correlationId ?? commandId,
-        causationId: context.causationId ?? null,
-        commandId,
-        occurredAt,
-        ...(context.checkedAtPosition !== undefined
-          ? { checkedAtPosition: context.checkedAtPosition.toString() }
-          : {}),
-        ...(context.traceparent ? { traceparent: context.traceparent } : {}),
-      }
+      const metadata = metadataOf(catalogue.get(event.type)?.version ?? 1)
       return {
         id: deterministicEventId(streamName, commandId, index),
         type: event.type,
@@ -122,6 +191,7 @@ export async function handleCommand<TCommand, TEvent extends { type: string; dat
     try {
       const result = await store.appendToStream(streamName, toAppend, { expectedRevision })
       return {
+        state: events.reduce(decider.evolve, state),
         streamName,
         events,
         revision: result.nextExpectedRevision,

@@ -1,5 +1,5 @@
 import { domainCatalogue } from '@qi/contracts'
-import { type CommandResult, type Decider, handleCommand } from '@qi/decider'
+import { type CommandResult, type Decider, handleCommand, type Release, type Reservation } from '@qi/decider'
 import { currentTraceparent, inSpan } from '@qi/projections'
 import type { ServiceDeps } from './context'
 import type { Actor } from './roles'
@@ -26,6 +26,15 @@ export interface RunCommandOptions<TCommand, TEvent extends { type: string; data
   correlationId?: string
   /** Called after the read models caught up, to look up cross-context facts for the decider. */
   enrich?: (command: TCommand) => TCommand
+  /**
+   * Invariants across streams enforced by the write side: keys (e.g. one licence per enterprise
+   * and category) this command must hold alone, claimed in their own streams with an expected
+   * revision before the command's append — a read model can lag and can be raced, a key stream
+   * cannot. See `@qi/decider` reservations.
+   */
+  reservations?: readonly Reservation[]
+  /** Keys whose claims end once the command's events are written (e.g. a revoked licence's slot). */
+  releases?: (state: TState) => readonly Release[]
 }
 
 export interface MutationResult {
@@ -72,6 +81,8 @@ async function decideAndAppend<TCommand, TEvent extends { type: string; data: un
     decider: options.decider,
     streamName: options.streamName,
     command,
+    ...(options.reservations ? { reservations: options.reservations } : {}),
+    ...(options.releases ? { releases: options.releases } : {}),
     context: {
       actor: actor.userId,
       org: actor.org,

@@ -1,6 +1,9 @@
 import { domainCatalogue } from '@qi/contracts'
 import { SqliteEventStore } from '@qi/eventstore/sqlite'
 import { type Projection, ProjectionRunner } from '@qi/projections'
+import type { AnyRouter } from '@trpc/server'
+import { fetchRequestHandler } from '@trpc/server/adapters/fetch'
+import superjson from 'superjson'
 import type { QiContext, ServiceDeps } from './context'
 import type { Actor } from './roles'
 
@@ -58,3 +61,36 @@ export async function startTestPlatform(options: { projections: Projection[]; to
 }
 
 export type TestPlatform = Awaited<ReturnType<typeof startTestPlatform>>
+
+/**
+ * Sends several calls of one mutation as ONE batched HTTP request (`/trpc/a,a?batch=1`), through
+ * tRPC's fetch adapter — the shape the API serves — so the calls run side by side in one request.
+ * Returns each call's outcome: its data, or its error code and message.
+ */
+export async function batchedMutation(
+  router: AnyRouter,
+  context: QiContext,
+  path: string,
+  inputs: readonly unknown[],
+): Promise<Array<{ ok: true; data: unknown } | { ok: false; code: string; message: string }>> {
+  const body: Record<string, unknown> = {}
+  for (const [index, input] of inputs.entries()) body[index] = superjson.serialize(input)
+  const response = await fetchRequestHandler({
+    endpoint: '/trpc',
+    router,
+    createContext: () => context,
+    req: new Request(`http://test/trpc/${inputs.map(() => path).join(',')}?batch=1`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }),
+  })
+  const results = (await response.json()) as Array<
+    { result: { data: { json: unknown } } } | { error: { json: { message: string; data: { code: string } } } }
+  >
+  return results.map((r) =>
+    'result' in r
+      ? { ok: true as const, data: r.result.data.json }
+      : { ok: false as const, code: r.error.json.data.code, message: r.error.json.message },
+  )
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { CommandId, Id, StandardRef, Text } from '../common'
+import { Code, CommandId, Id, StandardRef, Text } from '../common'
 import { defineEvent, IsoDate } from '../envelope'
 import { CertificationScheme } from './accreditation'
 
@@ -9,7 +9,7 @@ const context = 'certification'
 export const StatusCause = z.object({
   kind: z.enum(['manual', 'report_revoked', 'accreditation_changed', 'standard_superseded', 'recall']),
   /** The triggering thing: a report number, lab id, standard key or recall id. */
-  ref: z.string().optional(),
+  ref: Code(200).optional(),
 })
 
 const CertificateContent = z.object({

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { CommandId, Id, MethodRef, Text } from '../common'
+import { Code, CommandId, Id, MethodRef, Text } from '../common'
 import { defineEvent, IsoDate } from '../envelope'
 
 const context = 'testing'
@@ -16,10 +16,10 @@ export const DecisionRule = z.enum([
 export const TestResult = z.object({
   method: MethodRef,
   parameter: Text,
-  value: z.string().trim().min(1).max(100),
-  unit: z.string().trim().max(30).default(''),
-  uncertainty: z.string().trim().max(60).optional(),
-  limit: z.string().trim().max(100).optional(),
+  value: Code(100).min(1, 'required'),
+  unit: Code(30).default(''),
+  uncertainty: Code(60).optional(),
+  limit: Code(100).optional(),
   verdict: Verdict,
 })
 export type TestResult = z.infer<typeof TestResult>
@@ -78,7 +78,7 @@ export const TestReportFlagged = defineEvent({
     reportNo: Id,
     on: IsoDate,
     reason: Text,
-    cause: z.object({ kind: z.enum(['accreditation_changed']), ref: z.string() }),
+    cause: z.object({ kind: z.enum(['accreditation_changed']), ref: Code(200) }),
   }),
 })
 

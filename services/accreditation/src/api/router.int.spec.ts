@@ -161,3 +161,58 @@ describe('accreditation router', () => {
     expect(expired.message).toMatch(/is withdrawn since 2022-01-01/)
   })
 })
+
+describe('accreditation numbers across labs', () => {
+  it('refuses a second lab an accreditation number another lab holds, even when both are sent at once', async () => {
+    const api = callerAs(regulator)
+    await registerAndAccredit()
+    await api.registerLab({
+      labId: 'WHQT-02',
+      name: '武汉所',
+      kind: 'testing_lab',
+      region: '武汉',
+      centreLevel: 'municipal',
+    })
+    const taken = await rejection(
+      api.accredit({
+        ...ref,
+        labId: 'WHQT-02',
+        baseStandard: 'ISO/IEC 17025',
+        validFrom: '2021-01-01',
+        validUntil: '2025-12-31',
+      }),
+    )
+    expect(taken.code).toBe('PRECONDITION_FAILED')
+    expect(taken.message).toMatch(/accreditation number CNAS L0001 belongs to lab HBQI-01/)
+    expect(taken.cause).toMatchObject({ rule: 'accreditation.number-unique', field: 'accreditationNo' })
+
+    await api.registerLab({
+      labId: 'XYQT-03',
+      name: '襄阳所',
+      kind: 'testing_lab',
+      region: '襄阳',
+      centreLevel: 'municipal',
+    })
+    const both = await Promise.allSettled(
+      ['WHQT-02', 'XYQT-03'].map((labId) =>
+        api.accredit({
+          labId,
+          accreditationNo: 'CNAS L0777',
+          baseStandard: 'ISO/IEC 17025',
+          validFrom: '2021-01-01',
+          validUntil: '2025-12-31',
+        }),
+      ),
+    )
+    expect(both.filter((r) => r.status === 'fulfilled')).toHaveLength(1)
+    // The holder renews under its own number.
+    await expect(
+      api.accredit({
+        ...ref,
+        baseStandard: 'ISO/IEC 17025',
+        validFrom: '2025-01-01',
+        validUntil: '2029-12-31',
+      }),
+    ).resolves.toMatchObject({ events: ['LabAccredited'] })
+  })
+})

@@ -1,5 +1,5 @@
-import { accreditation, IsoDate } from '@qi/contracts'
-import { NotFoundError } from '@qi/decider'
+import { accreditation, IsoDate, reservations } from '@qi/contracts'
+import { NotFoundError, type Reservation } from '@qi/decider'
 import {
   type Actor,
   authedProcedure,
@@ -45,6 +45,19 @@ function statusOn(db: Database.Database, labId: string, day: string): string | n
   return row ? effectiveStatus(row, day) : null
 }
 
+/**
+ * An accreditation number belongs to one lab (the other contexts' read models and the lineage
+ * graph key accreditations by number): a grant claims the number's key stream before it is written.
+ */
+const accreditationNumberOwned = (input: { labId: string; accreditationNo: string }): Reservation => ({
+  key: reservations.keyStream('accreditation-no', input.accreditationNo),
+  rule: 'accreditation.number-unique',
+  holder: input.labId,
+  field: 'accreditationNo',
+  refusal: (existing) =>
+    `accreditation number ${input.accreditationNo} belongs to lab ${existing.holder}; check the number on the certificate of accreditation`,
+})
+
 /** Every mutation here: one command on the lab's stream, dated by the fact it records. */
 function runLabCommand(ctx: { deps: ServiceDeps; actor: Actor }, command: LabCommand, occurredAt: string) {
   return runCommand({
@@ -55,6 +68,7 @@ function runLabCommand(ctx: { deps: ServiceDeps; actor: Actor }, command: LabCom
     command,
     commandId: command.input.commandId,
     occurredAt,
+    ...(command.type === 'AccreditLab' ? { reservations: [accreditationNumberOwned(command.input)] } : {}),
   })
 }
 

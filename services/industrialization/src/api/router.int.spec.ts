@@ -417,3 +417,71 @@ describe('recalls, brand titles and demo zones', () => {
     expect((await as(lab).listDemoZones({ level: 'provincial' })).map((z) => z.zoneId)).toEqual(['DZ-XY'])
   })
 })
+
+describe('commandId scope', () => {
+  it("another organisation resending a commandId is refused and never sees the first organisation's result", async () => {
+    const input = {
+      enterpriseId: WUHAN_AUTO,
+      name: 'Wuhan Auto Parts Co.',
+      region: 'Wuhan',
+      industry: 'automotive' as const,
+      commandId: 'register-wuhan-auto',
+    }
+    const first = await as(regulator).registerEnterprise(input)
+    const otherRegulator: Actor = {
+      ...regulator,
+      userId: 'xy-officer',
+      org: 'XY-AMR',
+      orgName: 'Xiangyang AMR',
+    }
+    const replay = await failure(as(otherRegulator).registerEnterprise(input))
+    expect(replay.code).toBe('FORBIDDEN')
+    expect(replay.message).toMatch(
+      /commandId register-wuhan-auto was already used .* by another organisation/,
+    )
+    expect(replay.message).not.toMatch(/revision|position/)
+    // The first organisation's retry still gets its own result back.
+    await expect(as(regulator).registerEnterprise(input)).resolves.toMatchObject({
+      duplicate: true,
+      position: first.position,
+    })
+  })
+})
+
+describe('input hygiene through the API', () => {
+  it('refuses a bidi override in an id and an implausible date at the field, and stores names in NFC', async () => {
+    const bidi = await failure(
+      as(regulator).registerEnterprise({
+        enterpriseId: WUHAN_AUTO,
+        name: 'Wuhan Auto Parts Co.',
+        region: 'Wuhan',
+        industry: 'automotive',
+        commandId: 'cmd-\u202e-0001',
+      }),
+    )
+    expect(bidi.code).toBe('BAD_REQUEST')
+    expect(bidi.message).toMatch(/invisible bidirectional control/)
+
+    await as(regulator).registerEnterprise({
+      enterpriseId: WUHAN_AUTO,
+      name: 'Wuhan Cafe\u0301 Parts',
+      region: 'Wuhan',
+      industry: 'automotive',
+    })
+    const [registered] = await store.readStream(`enterprise-${WUHAN_AUTO}`)
+    expect((registered!.data as { name: string }).name).toBe('Wuhan Caf\u00e9 Parts')
+
+    const date = await failure(
+      as(regulator).grantProductionLicence({
+        licenceNo: 'XK06-0001',
+        enterpriseId: WUHAN_AUTO,
+        productCategory: '电线电缆',
+        procedure: 'ordinary',
+        grantedOn: '0225-01-01',
+        expiresOn: '2029-12-31',
+      }),
+    )
+    expect(date.code).toBe('BAD_REQUEST')
+    expect(date.message).toMatch(/expected a date between 1900-01-01 and 2100-12-31/)
+  })
+})

@@ -12,9 +12,9 @@ import {
 import { z } from 'zod'
 import { demoZoneDecider } from '../domain/demo-zone'
 import { enterpriseDecider } from '../domain/enterprise'
-import { licenceDecider } from '../domain/licence'
+import { licenceDecider, oneLicencePerCategory, releaseLicenceSlot } from '../domain/licence'
 import { lineDecider } from '../domain/line'
-import { productDecider } from '../domain/product'
+import { gtinUnique, productDecider } from '../domain/product'
 import { recallDecider } from '../domain/recall'
 import { REGISTRY_PROJECTION } from '../projections/registry'
 import * as registry from '../projections/registry-queries'
@@ -71,6 +71,7 @@ export const router = trpcRouter({
         command: { type: 'RegisterProduct', data, facts: { enterpriseRegistered: false } },
         commandId,
         occurredAt: ctx.deps.now().toISOString(),
+        reservations: gtinUnique(data),
         readModels,
         enrich: () => ({
           type: 'RegisterProduct' as const,
@@ -148,6 +149,8 @@ export const router = trpcRouter({
         },
         commandId,
         occurredAt: data.grantedOn,
+        // The registry check below gives the early answer; the slot key decides a race.
+        reservations: [oneLicencePerCategory(data)],
         readModels,
         enrich: () => {
           const db = registryDb(ctx.deps)
@@ -178,6 +181,7 @@ export const router = trpcRouter({
         command: { type: 'RevokeProductionLicence', data },
         commandId,
         occurredAt: data.on,
+        releases: releaseLicenceSlot,
       }),
     ),
 

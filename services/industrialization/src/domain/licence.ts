@@ -1,5 +1,7 @@
-import type { industrialization as contract, EventOf } from '@qi/contracts'
-import { type Decider, NotFoundError, RuleViolationError } from '@qi/decider'
+import { type industrialization as contract, type EventOf, reservations } from '@qi/contracts'
+import { type Decider, NotFoundError, type Release, type Reservation, RuleViolationError } from '@qi/decider'
+
+const { keyStream } = reservations
 
 export type ProductionLicenceGranted = EventOf<typeof contract.ProductionLicenceGranted>
 export type ProductionLicenceRevoked = EventOf<typeof contract.ProductionLicenceRevoked>
@@ -21,9 +23,37 @@ export type LicenceCommand =
   | { type: 'RevokeProductionLicence'; data: ProductionLicenceRevoked['data'] }
 
 export interface LicenceState {
-  granted: { enterpriseId: string; grantedOn: string } | null
+  granted: { licenceNo: string; enterpriseId: string; productCategory: string; grantedOn: string } | null
   revokedOn: string | null
 }
+
+/**
+ * 一企一证 across licence streams: the key every grant claims (with its validity) before writing its
+ * licence stream, so two racing grants for one enterprise and category cannot both succeed.
+ */
+export const licenceSlotKey = (enterpriseId: string, productCategory: string) =>
+  keyStream('licence-slot', enterpriseId, productCategory)
+
+export const oneLicencePerCategory = (data: ProductionLicenceGranted['data']): Reservation => ({
+  key: licenceSlotKey(data.enterpriseId, data.productCategory),
+  rule: 'licence.one_per_category',
+  holder: data.licenceNo,
+  validity: { from: data.grantedOn, to: data.expiresOn },
+  field: 'productCategory',
+  refusal: (existing) =>
+    `enterprise ${data.enterpriseId} already holds licence ${existing.holder} for '${data.productCategory}'${existing.validity ? ` (valid ${existing.validity.from} to ${existing.validity.to})` : ''}; revoke it or grant after it expires`,
+})
+
+/** A revoked licence gives its slot back. */
+export const releaseLicenceSlot = (state: LicenceState): Release[] =>
+  state.granted && state.revokedOn !== null
+    ? [
+        {
+          key: licenceSlotKey(state.granted.enterpriseId, state.granted.productCategory),
+          holder: state.granted.licenceNo,
+        },
+      ]
+    : []
 
 /** A production licence (stream per licence number). */
 export const licenceDecider: Decider<LicenceCommand, LicenceEvent, LicenceState> = {
@@ -33,7 +63,12 @@ export const licenceDecider: Decider<LicenceCommand, LicenceEvent, LicenceState>
       case 'ProductionLicenceGranted':
         return {
           ...state,
-          granted: { enterpriseId: event.data.enterpriseId, grantedOn: event.data.grantedOn },
+          granted: {
+            licenceNo: event.data.licenceNo,
+            enterpriseId: event.data.enterpriseId,
+            productCategory: event.data.productCategory,
+            grantedOn: event.data.grantedOn,
+          },
         }
       case 'ProductionLicenceRevoked':
         return { ...state, revokedOn: event.data.on }

@@ -1,5 +1,5 @@
-import type { industrialization as contract, EventOf } from '@qi/contracts'
-import { type Decider, NotFoundError, RuleViolationError } from '@qi/decider'
+import { type industrialization as contract, type EventOf, reservations } from '@qi/contracts'
+import { type Decider, NotFoundError, type Reservation, RuleViolationError } from '@qi/decider'
 
 export type ProductRegistered = EventOf<typeof contract.ProductRegistered>
 export type ProductMarketDeclared = EventOf<typeof contract.ProductMarketDeclared>
@@ -18,6 +18,21 @@ export type ProductCommand =
 export interface ProductState {
   enterpriseId: string | null
 }
+
+/** A GTIN (GS1 id) identifies one trade item: a product registered with one claims it across product streams. */
+export const gtinUnique = (data: { productId: string; gs1?: string | undefined }): Reservation[] =>
+  data.gs1 === undefined
+    ? []
+    : [
+        {
+          key: reservations.keyStream('gtin', data.gs1),
+          rule: 'product.gtin-unique',
+          holder: data.productId,
+          field: 'gs1',
+          refusal: (existing) =>
+            `GS1 id ${data.gs1} is already registered for product ${existing.holder}; check the GTIN on the product`,
+        },
+      ]
 
 /** A product (stream per product id) and the markets it is declared for. */
 export const productDecider: Decider<ProductCommand, ProductEvent, ProductState> = {

@@ -1,7 +1,7 @@
 import { createCallerFactory } from '@qi/trpc'
 import { TRPCError } from '@trpc/server'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { instrumentsProjection } from '../projections/instruments'
+import { metrologyService } from '../index'
 import { metrologyRouter } from './router'
 import { actorOf, startTestPlatform } from './test-platform'
 
@@ -44,10 +44,11 @@ const calibration = (
   calibratedOn: string,
   dueOn: string,
   referenceInstrumentId?: string,
+  calibratingLabId = 'HBMI',
 ) => ({
   instrumentId,
   certificateNo,
-  calibratingLabId: 'HBMI',
+  calibratingLabId,
   calibratedOn,
   dueOn,
   uncertainty: 'U=0.05℃ (k=2)',
@@ -65,7 +66,8 @@ async function seedChain() {
   await labApi.registerInstrument(instrument('TH-08', 'HBQI-01', 'working'))
   await labApi.registerInstrument(instrument('OLD-1', 'HBQI-01', 'working'))
   await labApi.registerInstrument(instrument('RET-1', 'HBQI-01', 'working'))
-  await api.calibrate(calibration('PROV-T', 'NIM2023-01', '2023-01-10', '2025-01-10', 'NAT-T'))
+  // The national institute calibrates the province's standard; the institute records it.
+  await api.calibrate(calibration('PROV-T', 'NIM2023-01', '2023-01-10', '2025-01-10', 'NAT-T', 'NIM'))
   await api.calibrate(calibration('CITY-T', 'HB2023-02', '2023-02-01', '2024-02-01', 'PROV-T'))
   await api.calibrate(calibration('TH-07', 'HB2023-03', '2023-03-01', '2025-03-01', 'CITY-T'))
   await api.calibrate(calibration('OLD-1', 'HB2022-01', '2022-01-01', '2023-01-01'))
@@ -73,8 +75,40 @@ async function seedChain() {
 }
 
 beforeEach(async () => {
-  platform = await startTestPlatform([instrumentsProjection], TODAY)
+  platform = await startTestPlatform(metrologyService.projections, TODAY)
+  await seedCalibrationLab('HBMI')
 })
+
+/** A calibration lab accredited for temperature (温度) from 2022 to 2026, as the accreditation context records it. */
+async function seedCalibrationLab(labId: string) {
+  await platform.seed(
+    `lab-${labId}`,
+    'LabRegistered',
+    { labId, name: labId, kind: 'calibration_lab', region: '武汉', centreLevel: 'provincial' },
+    '2021-01-01',
+  )
+  await platform.seed(
+    `lab-${labId}`,
+    'LabAccredited',
+    {
+      labId,
+      accreditationNo: `CNAS ${labId}`,
+      accreditingBody: 'CNAS',
+      baseStandard: 'ISO/IEC 17025',
+      validFrom: '2022-01-01',
+      validUntil: '2026-12-31',
+      scope: [
+        {
+          lineId: `${labId}-T`,
+          object: '铂电阻温度计',
+          parameter: '温度',
+          method: { standardCode: 'JJG 229', standardVersion: '2010', clause: '5' },
+        },
+      ],
+    },
+    '2022-01-01',
+  )
+}
 afterEach(async () => {
   await platform.close()
 })
@@ -196,5 +230,59 @@ describe('metrology router', () => {
       calibration('TH-08', 'HB2024-05', '2024-01-10', '2025-01-10', 'CITY-T'),
     )
     expect(own.events).toEqual(['InstrumentCalibrated'])
+  })
+})
+
+describe('who may record a calibration', () => {
+  it('refuses the owner calibrating its own instrument and a suspended lab, and accepts an accredited lab', async () => {
+    await seedChain()
+    await seedCalibrationLab('HBQI-01')
+    const owner = await rejection(
+      callerAs(lab).calibrate(
+        calibration('TH-08', 'HBQI-2024-01', '2024-01-10', '2025-01-10', 'CITY-T', 'HBQI-01'),
+      ),
+    )
+    expect(owner.code).toBe('PRECONDITION_FAILED')
+    expect(owner.message).toMatch(/TH-08 belongs to HBQI-01; its owner cannot calibrate it for itself/)
+    expect(owner.cause).toMatchObject({ rule: 'metrology.calibrator-not-owner', field: 'calibratingLabId' })
+
+    const hbmi = actorOf('lab', 'HBMI')
+    await platform.seed(
+      'lab-HBMI',
+      'AccreditationSuspended',
+      { labId: 'HBMI', accreditationNo: 'CNAS HBMI', reason: 'surveillance findings', from: '2024-01-05' },
+      '2024-01-05',
+    )
+    const suspended = await rejection(
+      callerAs(hbmi).calibrate(calibration('TH-08', 'HB2024-06', '2024-01-10', '2025-01-10', 'CITY-T')),
+    )
+    expect(suspended.code).toBe('PRECONDITION_FAILED')
+    expect(suspended.message).toMatch(/accreditation CNAS HBMI is suspended since 2024-01-05/)
+    expect(suspended.cause).toMatchObject({ rule: 'metrology.calibrator-accreditation-active' })
+    // Before the suspension the same lab could calibrate.
+    const before = await callerAs(hbmi).calibrate(
+      calibration('TH-08', 'HB2024-07', '2024-01-02', '2025-01-02', 'CITY-T'),
+    )
+    expect(before.events).toEqual(['InstrumentCalibrated'])
+
+    const notForQuantity = await rejection(
+      callerAs(institute)
+        .registerInstrument({ ...instrument('FM-01', 'HBQI-01', 'working'), quantity: '力' })
+        .then(() =>
+          callerAs(actorOf('lab', 'WHQT')).calibrate(
+            calibration('FM-01', 'WH-1', '2024-01-10', '2025-01-10', undefined, 'WHQT'),
+          ),
+        ),
+    )
+    expect(notForQuantity.cause).toMatchObject({ rule: 'metrology.calibrator-accredited' })
+  })
+
+  it('refuses a calibration certificate number already recorded for another instrument', async () => {
+    await seedChain()
+    const taken = await rejection(
+      callerAs(institute).calibrate(calibration('TH-08', 'HB2023-03', '2024-01-10', '2025-01-10', 'CITY-T')),
+    )
+    expect(taken.code).toBe('PRECONDITION_FAILED')
+    expect(taken.message).toMatch(/certificate HB2023-03 is already recorded for instrument TH-07/)
   })
 })

@@ -1,5 +1,5 @@
-import { IsoDate, metrology } from '@qi/contracts'
-import { ForbiddenError, NotFoundError } from '@qi/decider'
+import { IsoDate, metrology, reservations } from '@qi/contracts'
+import { ForbiddenError, NotFoundError, type Reservation } from '@qi/decider'
 import {
   type Actor,
   authedProcedure,
@@ -18,6 +18,7 @@ import {
   type ReferenceFact,
 } from '../domain/instrument'
 import { INSTRUMENTS_PROJECTION } from '../projections/instruments'
+import { loadCalibratorFact, METROLOGY_REFS } from '../projections/refs'
 
 const { instrumentStream } = metrology
 const MinPosition = { minPosition: z.bigint().nonnegative().optional() }
@@ -169,6 +170,19 @@ function traceabilityChain(db: Database.Database, start: InstrumentRow, day: str
   return { links: chain, reachesNational: chain.at(-1)?.level === 'national' }
 }
 
+/**
+ * A calibration certificate number identifies one certificate platform-wide (the lineage graph keys
+ * calibrations by it): recording one claims the number's key stream before the instrument's stream.
+ */
+const certificateNumberUnique = (input: { instrumentId: string; certificateNo: string }): Reservation => ({
+  key: reservations.keyStream('calibration-certificate', input.certificateNo),
+  rule: 'metrology.certificate-unique',
+  holder: input.instrumentId,
+  field: 'certificateNo',
+  refusal: (existing) =>
+    `calibration certificate ${input.certificateNo} is already recorded for instrument ${existing.holder}; check the certificate number`,
+})
+
 export const metrologyRouter = router({
   registerInstrument: rolesProcedure('lab', 'metrology_institute')
     .input(metrology.RegisterInstrument)
@@ -192,7 +206,16 @@ export const metrologyRouter = router({
           `lab ${ctx.actor.org} may record only its own calibrations, not those of ${input.calibratingLabId}`,
         )
       }
-      const command: InstrumentCommand = { type: 'CalibrateInstrument', input, facts: { reference: null } }
+      const recordedBy = { role: ctx.actor.role, org: ctx.actor.org }
+      const command: InstrumentCommand = {
+        type: 'CalibrateInstrument',
+        input,
+        facts: {
+          reference: null,
+          calibrator: { labId: input.calibratingLabId, registered: false, kind: null, accreditation: null },
+          recordedBy,
+        },
+      }
       return runCommand({
         deps: ctx.deps,
         actor: ctx.actor,
@@ -201,15 +224,22 @@ export const metrologyRouter = router({
         command,
         commandId: input.commandId,
         occurredAt: input.calibratedOn,
-        readModels: [INSTRUMENTS_PROJECTION],
+        reservations: [certificateNumberUnique(input)],
+        readModels: [INSTRUMENTS_PROJECTION, METROLOGY_REFS],
         minPosition,
         enrich: (cmd) => {
-          if (cmd.type !== 'CalibrateInstrument' || input.referenceInstrumentId === undefined) return cmd
+          if (cmd.type !== 'CalibrateInstrument') return cmd
           const db = ctx.deps.runner(INSTRUMENTS_PROJECTION).db
-          return {
-            ...cmd,
-            facts: { reference: referenceFact(db, input.referenceInstrumentId, input.calibratedOn) },
-          }
+          const reference =
+            input.referenceInstrumentId === undefined
+              ? null
+              : referenceFact(db, input.referenceInstrumentId, input.calibratedOn)
+          const calibrator = loadCalibratorFact(
+            ctx.deps.runner(METROLOGY_REFS).db,
+            input.calibratingLabId,
+            input.calibratedOn,
+          )
+          return { ...cmd, facts: { reference, calibrator, recordedBy } }
         },
       })
     }),

@@ -1,7 +1,13 @@
 import { NotFoundError, RuleViolationError } from '@qi/decider'
 import { spec } from '@qi/decider/testing'
-import { describe, it } from 'vitest'
-import { type InstrumentEvent, instrumentDecider, type ReferenceFact } from './instrument'
+import { describe, expect, it } from 'vitest'
+import {
+  type CalibratorFact,
+  type InstrumentEvent,
+  instrumentDecider,
+  type Recorder,
+  type ReferenceFact,
+} from './instrument'
 
 const registered: InstrumentEvent = {
   type: 'InstrumentRegistered',
@@ -40,11 +46,30 @@ const cityReference: ReferenceFact = {
     passed: true,
   },
 }
+/** HBMI: a calibration lab accredited for temperature (温度) from 2022 to 2026. */
+const accreditedLab: CalibratorFact = {
+  labId: 'HBMI',
+  registered: true,
+  kind: 'calibration_lab',
+  accreditation: {
+    accreditationNo: 'CNAS L0010',
+    validFrom: '2022-01-01',
+    validUntil: '2026-12-31',
+    inactiveOnDate: null,
+    quantitiesInScope: ['温度', '力'],
+  },
+}
+const labRecorder: Recorder = { role: 'lab', org: 'HBMI' }
 const given = spec(instrumentDecider).given
-const calibrate = (input: Partial<typeof calibration>, reference: ReferenceFact | null = cityReference) => ({
+const calibrate = (
+  input: Partial<typeof calibration>,
+  reference: ReferenceFact | null = cityReference,
+  calibrator: CalibratorFact = accreditedLab,
+  recordedBy: Recorder = labRecorder,
+) => ({
   type: 'CalibrateInstrument' as const,
   input: { ...calibration, ...input },
-  facts: { reference },
+  facts: { reference, calibrator, recordedBy },
 })
 
 describe('RegisterInstrument', () => {
@@ -63,7 +88,11 @@ describe('CalibrateInstrument', () => {
   it('accepts a calibration without a reference, and a national reference without calibration', () => {
     const { referenceInstrumentId: _reference, ...withoutReference } = calibration
     given([registered])
-      .when({ type: 'CalibrateInstrument', input: withoutReference, facts: { reference: null } })
+      .when({
+        type: 'CalibrateInstrument',
+        input: withoutReference,
+        facts: { reference: null, calibrator: accreditedLab, recordedBy: labRecorder },
+      })
       .then([{ type: 'InstrumentCalibrated', data: withoutReference }])
     given([registered])
       .when(
@@ -180,5 +209,102 @@ describe('RetireInstrument', () => {
   })
   it('refuses an unknown instrument', () => {
     given([]).when({ type: 'RetireInstrument', input: retired.data }).thenThrows(NotFoundError, /TH-07/)
+  })
+})
+
+describe('CalibrateInstrument: who may calibrate', () => {
+  const owner: CalibratorFact = { ...accreditedLab, labId: 'HBQI-01' }
+  const institute: Recorder = { role: 'metrology_institute', org: 'HBMI' }
+
+  it('refuses the instrument owner calibrating its own instrument, even as an accredited lab', () => {
+    const error = given([registered])
+      .when(calibrate({ calibratingLabId: 'HBQI-01' }, cityReference, owner, { role: 'lab', org: 'HBQI-01' }))
+      .thenThrows(RuleViolationError, /belongs to HBQI-01; its owner cannot calibrate it for itself/)
+    expect(error).toMatchObject({
+      rule: 'metrology.calibrator-not-owner',
+      item: 'HBQI-01',
+      field: 'calibratingLabId',
+    })
+  })
+  it('refuses the owner even when the metrology institute records it', () => {
+    given([registered])
+      .when(calibrate({ calibratingLabId: 'HBQI-01' }, cityReference, owner, institute))
+      .thenThrows(RuleViolationError, /its owner cannot calibrate it for itself/)
+  })
+  it('refuses a lab whose accreditation is suspended on the calibration date', () => {
+    const suspended: CalibratorFact = {
+      ...accreditedLab,
+      accreditation: {
+        ...accreditedLab.accreditation!,
+        inactiveOnDate: { status: 'suspended', from: '2023-02-01' },
+      },
+    }
+    const error = given([registered])
+      .when(calibrate({}, cityReference, suspended))
+      .thenThrows(
+        RuleViolationError,
+        /accreditation CNAS L0010 is suspended since 2023-02-01; it cannot calibrate on 2023-03-01/,
+      )
+    expect(error).toMatchObject({
+      rule: 'metrology.calibrator-accreditation-active',
+      field: 'calibratingLabId',
+    })
+  })
+  it('refuses the metrology institute too while its own accreditation is suspended', () => {
+    const suspended: CalibratorFact = {
+      ...accreditedLab,
+      accreditation: {
+        ...accreditedLab.accreditation!,
+        inactiveOnDate: { status: 'suspended', from: '2023-02-01' },
+      },
+    }
+    given([registered])
+      .when(calibrate({}, cityReference, suspended, institute))
+      .thenThrows(RuleViolationError, /is suspended since 2023-02-01/)
+  })
+  it('refuses a lab that is not a calibration lab', () => {
+    const testingLab: CalibratorFact = { ...accreditedLab, labId: 'WHQT', kind: 'testing_lab' }
+    const error = given([registered])
+      .when(calibrate({ calibratingLabId: 'WHQT' }, cityReference, testingLab, { role: 'lab', org: 'WHQT' }))
+      .thenThrows(RuleViolationError, /WHQT is not a calibration lab accredited on 2023-03-01/)
+    expect(error).toMatchObject({ rule: 'metrology.calibrator-accredited', field: 'calibratingLabId' })
+  })
+  it('refuses an unregistered lab, and a lab outside its accreditation term', () => {
+    const unknown: CalibratorFact = { labId: 'X-LAB', registered: false, kind: null, accreditation: null }
+    given([registered])
+      .when(calibrate({ calibratingLabId: 'X-LAB' }, cityReference, unknown, { role: 'lab', org: 'X-LAB' }))
+      .thenThrows(RuleViolationError, /X-LAB is not a registered calibration lab/)
+    given([registered])
+      .when(calibrate({ calibratedOn: '2021-06-01', dueOn: '2022-06-01' }, { ...cityReference }))
+      .thenThrows(RuleViolationError, /HBMI is not a calibration lab accredited on 2021-06-01/)
+  })
+  it('refuses a calibration lab not accredited for the quantity', () => {
+    const forceOnly: CalibratorFact = {
+      ...accreditedLab,
+      accreditation: { ...accreditedLab.accreditation!, quantitiesInScope: ['力'] },
+    }
+    const error = given([registered])
+      .when(calibrate({}, cityReference, forceOnly))
+      .thenThrows(RuleViolationError, /does not cover calibration of 温度 on 2023-03-01 \(in scope: 力\)/)
+    expect(error).toMatchObject({ rule: 'metrology.calibrator-accredited', item: 'HBMI' })
+  })
+  it('accepts the metrology institute recording its own calibration, or one by a national institute outside the registry', () => {
+    const noScope: CalibratorFact = {
+      ...accreditedLab,
+      accreditation: { ...accreditedLab.accreditation!, quantitiesInScope: [] },
+    }
+    given([registered])
+      .when(calibrate({}, cityReference, noScope, institute))
+      .then([calibrated])
+    const nim: CalibratorFact = { labId: 'NIM', registered: false, kind: null, accreditation: null }
+    given([registered])
+      .when(calibrate({ calibratingLabId: 'NIM' }, cityReference, nim, institute))
+      .thenMatches([{ type: 'InstrumentCalibrated' }])
+  })
+  it('does not let the institute vouch for a registered lab that is not accredited for the quantity', () => {
+    const testingLab: CalibratorFact = { ...accreditedLab, labId: 'WHQT', kind: 'testing_lab' }
+    given([registered])
+      .when(calibrate({ calibratingLabId: 'WHQT' }, cityReference, testingLab, institute))
+      .thenThrows(RuleViolationError, /WHQT is not a calibration lab accredited/)
   })
 })

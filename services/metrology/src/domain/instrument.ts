@@ -34,19 +34,50 @@ export interface ReferenceFact {
   } | null
 }
 
+/**
+ * The calibrating lab as metrology's copy of the accreditation context has it on the calibration
+ * date (null fields: not on record).
+ */
+export interface CalibratorFact {
+  labId: string
+  /** Registered with the accreditation context (a national institute outside the province is not). */
+  registered: boolean
+  kind: 'testing_lab' | 'calibration_lab' | 'certification_body' | 'inspection_body' | null
+  /** Its accreditation relevant to the date (the term covering it, else the latest), if any. */
+  accreditation: {
+    accreditationNo: string
+    validFrom: string
+    validUntil: string
+    /** A suspension, withdrawal or expiry in force on the calibration date. */
+    inactiveOnDate: { status: 'suspended' | 'withdrawn' | 'expired'; from: string } | null
+    /** The quantities (scope-line parameters) in scope on the calibration date. */
+    quantitiesInScope: string[]
+  } | null
+}
+
+/** Who records the calibration: a lab records its own work; the metrology institute any. */
+export interface Recorder {
+  role: string
+  org: string
+}
+
 export type InstrumentCommand =
   | { type: 'RegisterInstrument'; input: z.output<typeof metrology.RegisterInstrument> }
   | {
       type: 'CalibrateInstrument'
       input: z.output<typeof metrology.CalibrateInstrument>
-      /** Looked up by the router when a reference is named; null when it is not registered. */
-      facts: { reference: ReferenceFact | null }
+      facts: {
+        /** Looked up by the router when a reference is named; null when it is not registered. */
+        reference: ReferenceFact | null
+        calibrator: CalibratorFact
+        recordedBy: Recorder
+      }
     }
   | { type: 'ExpireCalibration'; input: z.output<typeof metrology.ExpireCalibration> }
   | { type: 'RetireInstrument'; input: z.output<typeof metrology.RetireInstrument> }
 
 export interface InstrumentState {
-  registered: { ownerLabId: string; level: InstrumentLevel } | null
+  registered: { ownerLabId: string; level: InstrumentLevel; quantity: string } | null
   /** The calibration with the latest calibration date (back-dated certificates may arrive late). */
   latest: { certificateNo: string; calibratedOn: string; dueOn: string; expiredOn: string | null } | null
   certificateNos: string[]
@@ -63,7 +94,14 @@ const initialState = (): InstrumentState => ({
 function evolve(state: InstrumentState, event: InstrumentEvent): InstrumentState {
   switch (event.type) {
     case 'InstrumentRegistered':
-      return { ...state, registered: { ownerLabId: event.data.ownerLabId, level: event.data.level } }
+      return {
+        ...state,
+        registered: {
+          ownerLabId: event.data.ownerLabId,
+          level: event.data.level,
+          quantity: event.data.quantity,
+        },
+      }
     case 'InstrumentCalibrated': {
       const { certificateNo, calibratedOn, dueOn } = event.data
       const isLatest = !state.latest || calibratedOn >= state.latest.calibratedOn
@@ -103,6 +141,62 @@ function referenceProblem(reference: ReferenceFact, date: string): string | null
   return null
 }
 
+/**
+ * Who may calibrate (JJF 1069 / 计量法): never the instrument's owner for itself; never a lab whose
+ * accreditation is suspended, withdrawn or expired on the calibration date; otherwise a calibration
+ * lab accredited for the instrument's quantity on that date — or the metrology institute, which
+ * records its own calibrations and those of national institutes outside the province's registry.
+ */
+function checkCalibrator(
+  input: { instrumentId: string; calibratingLabId: string; calibratedOn: string },
+  instrument: { ownerLabId: string; quantity: string },
+  calibrator: CalibratorFact,
+  recordedBy: Recorder,
+) {
+  const { instrumentId, calibratingLabId, calibratedOn } = input
+  if (calibratingLabId === instrument.ownerLabId) {
+    throw new RuleViolationError(
+      'metrology.calibrator-not-owner',
+      `instrument ${instrumentId} belongs to ${instrument.ownerLabId}; its owner cannot calibrate it for itself — name the accredited calibration lab or metrology institute that did`,
+      calibratingLabId,
+      'calibratingLabId',
+    )
+  }
+  const accreditation = calibrator.accreditation
+  if (accreditation?.inactiveOnDate) {
+    const { status, from } = accreditation.inactiveOnDate
+    throw new RuleViolationError(
+      'metrology.calibrator-accreditation-active',
+      `${calibratingLabId}'s accreditation ${accreditation.accreditationNo} is ${status} since ${from}; it cannot calibrate on ${calibratedOn}`,
+      calibratingLabId,
+      'calibratingLabId',
+    )
+  }
+  const isInstitute = recordedBy.role === 'metrology_institute'
+  if (isInstitute && (calibratingLabId === recordedBy.org || !calibrator.registered)) return
+  const accredited =
+    calibrator.kind === 'calibration_lab' &&
+    accreditation !== null &&
+    accreditation.validFrom <= calibratedOn &&
+    calibratedOn <= accreditation.validUntil
+  if (!accredited || !accreditation) {
+    throw new RuleViolationError(
+      'metrology.calibrator-accredited',
+      `${calibratingLabId} is not ${calibrator.registered ? 'a calibration lab accredited' : 'a registered calibration lab'} on ${calibratedOn}; only an accredited calibration lab or the metrology institute may calibrate`,
+      calibratingLabId,
+      'calibratingLabId',
+    )
+  }
+  if (!accreditation.quantitiesInScope.includes(instrument.quantity)) {
+    throw new RuleViolationError(
+      'metrology.calibrator-accredited',
+      `${calibratingLabId}'s accreditation ${accreditation.accreditationNo} does not cover calibration of ${instrument.quantity} on ${calibratedOn} (in scope: ${accreditation.quantitiesInScope.join(', ') || 'none'})`,
+      calibratingLabId,
+      'calibratingLabId',
+    )
+  }
+}
+
 function requireRegistered(state: InstrumentState, instrumentId: string) {
   if (!state.registered) throw new NotFoundError('instrument', instrumentId)
   return state.registered
@@ -133,6 +227,7 @@ function decide(command: InstrumentCommand, state: InstrumentState): InstrumentE
           'calibratedOn',
         )
       }
+      checkCalibrator(input, instrument, command.facts.calibrator, command.facts.recordedBy)
       if (state.certificateNos.includes(input.certificateNo)) {
         throw new RuleViolationError(
           'metrology.certificate-unique',

@@ -10,7 +10,7 @@ import {
   runCommand,
 } from '@qi/trpc'
 import { z } from 'zod'
-import { reportDecider } from '../domain/report'
+import { oneSuccessor, reportDecider } from '../domain/report'
 import { labName, loadReportFacts, TESTING_REFS } from '../projections/refs'
 import {
   findReport,
@@ -97,6 +97,7 @@ export const testingRouter = router({
         },
         commandId: input.commandId,
         occurredAt: input.testedTo,
+        reservations: [oneSuccessor(input)],
         readModels: [TESTING_REFS, TESTING_REPORTS],
         enrich: (command) =>
           command.type === 'AmendTestReport'

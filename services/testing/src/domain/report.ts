@@ -1,10 +1,11 @@
-import type { EventOf, testing } from '@qi/contracts'
+import { type EventOf, reservations, type testing } from '@qi/contracts'
 import {
   ConflictError,
   type Decider,
   ForbiddenError,
   InvalidCommandError,
   NotFoundError,
+  type Reservation,
   RuleViolationError,
 } from '@qi/decider'
 import type { z } from 'zod'
@@ -142,6 +143,19 @@ function evolve(state: ReportState, event: ReportEvent): ReportState {
       return state.status === 'none' ? state : { ...state, flagged: true }
   }
 }
+
+/**
+ * One successor per report, across report streams: an amendment claims the previous report's
+ * successor key before writing its own stream, so two racing amendments cannot both replace it.
+ */
+export const oneSuccessor = (data: { reportNo: string; previousReportNo: string }): Reservation => ({
+  key: reservations.keyStream('report-successor', data.previousReportNo),
+  rule: 'previous-report-amendable',
+  holder: data.reportNo,
+  field: 'previousReportNo',
+  refusal: (existing) =>
+    `report ${data.previousReportNo} was already replaced by report ${existing.holder}; amend ${existing.holder} instead`,
+})
 
 export const reportDecider: Decider<ReportCommand, ReportEvent, ReportState> = {
   initialState: () => ({ status: 'none' }),
