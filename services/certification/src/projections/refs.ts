@@ -13,7 +13,7 @@ import {
   STANDARD_LIFECYCLE_SQL,
 } from '@qi/refs'
 import type Database from 'better-sqlite3'
-import type { BasisReportFact, BodyAccreditationFact, CertificateFacts, StandardFact } from '../domain/facts'
+import type { BasisReportFact, BodyAccreditationFact, CertificateFacts } from '../domain/facts'
 import { applyWith, on } from './handlers'
 
 /**

@@ -13,7 +13,7 @@ import {
   STANDARD_LIFECYCLE_SQL,
 } from '@qi/refs'
 import type Database from 'better-sqlite3'
-import type { AccreditationFact, InstrumentFact, ReportFacts, StandardFact } from '../domain/facts'
+import type { AccreditationFact, InstrumentFact, ReportFacts } from '../domain/facts'
 import type { ReportUnderTest } from '../domain/rules'
 import { applyWith, on } from './handlers'
 
