@@ -50,7 +50,7 @@ export default function generator(plop: PlopTypes.NodePlopAPI): void {
     run('npx -y pnpm@12.4.2 --filter @qi/api api-doc')
     // Sort the imports the modify actions added and format the generated files the project's way.
     run(
-      `npx biome check --write services/${name} packages/contracts/src apps/api/src/services.ts apps/api/src/root.ts apps/api/package.json`,
+      `npx biome check --write services/${name} packages/contracts/src apps/api/src/services.ts apps/api/src/root.ts apps/api/src/authorization-matrix.int.spec.ts apps/api/package.json`,
     )
     return 'installed, and regenerated docs/EVENT-CATALOGUE.md, docs/contracts/*, docs/HTTP-API.md'
   })
@@ -150,6 +150,15 @@ export default function generator(plop: PlopTypes.NodePlopAPI): void {
         template: "import { {{camelCase name}}Service } from '@qi/{{kebabCase name}}'\n",
       },
       { type: 'add-api-dependency' },
+      {
+        // The authorization matrix tries every mutation as a foreign organisation, or names why it
+        // has no ownership rule: a generated service has none until you add one (ADD-A-SERVICE.md).
+        type: 'modify',
+        path: 'apps/api/src/authorization-matrix.int.spec.ts',
+        pattern: /(const OWNERSHIP: Record<string, Sample \| \{ none: string \}> = \{\n)/,
+        template:
+          "$1  '{{camelCase name}}.record': { none: 'any {{role}} records {{lowerCase (sentenceCase entity)}}s (generated; no ownership rule yet)' },\n",
+      },
       {
         type: 'modify',
         path: 'ARCHITECTURE.md',

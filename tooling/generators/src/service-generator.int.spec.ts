@@ -94,6 +94,19 @@ describe('pnpm turbo gen service', () => {
     expect(tests.code, tests.output).toBe(0)
     expect(tests.output).toMatch(/Tests\s+\d+ passed/)
 
+    // every procedure as every role, the new ones included
+    const matrix = run(copy, 'npx', [
+      'vitest',
+      'run',
+      '-c',
+      'vitest.projects.ts',
+      '--project',
+      'apps/api',
+      'authorization-matrix',
+    ])
+    expect(matrix.code, matrix.output).toBe(0)
+    expect(matrix.output).toMatch(/\d+ procedures × 9 callers/)
+
     // wired into the platform: its procedures are in the API, its event in the catalogue
     expect(readFileSync(join(copy, 'docs', 'HTTP-API.md'), 'utf8')).toContain('`siteVisits.record`')
     expect(readFileSync(join(copy, 'docs', 'EVENT-CATALOGUE.md'), 'utf8')).toContain('SiteVisitRecorded')
