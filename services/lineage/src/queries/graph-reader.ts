@@ -34,6 +34,38 @@ export interface GraphEdge {
   since: string
 }
 
+/** One change in a node's status history, as the time point sees it. */
+export interface HistoryEntry extends NodeStatus {
+  position: bigint
+}
+
+export interface CauseLink {
+  eventId: string
+  type: string
+  nodeId: string
+  occurredAt: string
+  position: bigint
+}
+
+/**
+ * What lineage, impact and node detail read: the graph as seen from one time point. `GraphReader`
+ * reads it from the projection; the test oracle (`testing/oracle.ts`) answers it by replaying events.
+ */
+export interface GraphView {
+  readonly time: TimePoint
+  node(id: string): GraphNode | null
+  statusOn(id: string, date: string): NodeStatus | null
+  statusesOf(ids: string[]): Map<string, NodeStatus | null>
+  nodesOf(ids: string[]): Map<string, { key: string; label: string; data: Record<string, unknown> }>
+  outByRelation(id: string): Map<Relation, GraphEdge[]>
+  sourcesOf(targets: string[], rel: Relation): string[]
+  targetsOf(sources: string[], rel: Relation): string[]
+  /** The node's status changes up to the time point, in the order they take effect. */
+  history(id: string): HistoryEntry[]
+  /** The chain of events that caused an event, back to the fact that started it. */
+  causeChain(causationId: string | null): CauseLink[]
+}
+
 interface NodeRow {
   id: string
   kind: NodeKind
@@ -74,6 +106,18 @@ interface ReaderStatements {
   statusesOf: Database.Statement<[string, string, number, number], StatusRow & { node_id: string }>
   withStatuses: Database.Statement<[string], { node_id: string }>
   nodesOf: Database.Statement<[string], NodeRow>
+  history: Database.Statement<[string], StatusRow & { position: number }>
+  cause: Database.Statement<
+    [string],
+    {
+      event_id: string
+      type: string
+      node_id: string
+      position: number
+      occurred_at: string
+      causation_id: string | null
+    }
+  >
 }
 
 /**
@@ -134,13 +178,20 @@ function readerStatements(db: Database.Database): ReaderStatements {
     nodesOf: db.prepare(
       'SELECT id, kind, key, label, data FROM nodes WHERE id IN (SELECT value FROM json_each(?))',
     ),
+    history: db.prepare(
+      `SELECT status, valid_from, position, reason, cause_kind, cause_ref, event_id, causation_id FROM statuses
+       WHERE node_id = ? AND cancelled_position IS NULL ORDER BY valid_from, position`,
+    ),
+    cause: db.prepare(
+      'SELECT event_id, type, node_id, position, occurred_at, causation_id FROM causes WHERE event_id = ?',
+    ),
   }
   statementsByDatabase.set(db, statements)
   return statements
 }
 
 /** Reads the lineage graph as of a business date (and optionally a store position). */
-export class GraphReader {
+export class GraphReader implements GraphView {
   private readonly statements: ReaderStatements
   private readonly position: number
 
@@ -242,6 +293,30 @@ export class GraphReader {
     }
   }
 
+  history(id: string): HistoryEntry[] {
+    return this.statements.history
+      .all(id)
+      .map((row) => ({ ...toStatus(row), position: BigInt(row.position) }))
+  }
+
+  causeChain(causationId: string | null, depth = 8): CauseLink[] {
+    const chain: CauseLink[] = []
+    let next = causationId
+    while (next && chain.length < depth) {
+      const row = this.statements.cause.get(next)
+      if (!row) break
+      chain.push({
+        eventId: row.event_id,
+        type: row.type,
+        nodeId: row.node_id,
+        occurredAt: row.occurred_at,
+        position: BigInt(row.position),
+      })
+      next = row.causation_id
+    }
+    return chain
+  }
+
   out(id: string, rel: Relation): GraphEdge[] {
     return this.statements.out
       .all(id, rel, this.time.asOf, this.position, this.time.asOf, this.position)
@@ -277,6 +352,17 @@ function groupByRelation(rows: EdgeRow[]): Map<Relation, GraphEdge[]> {
     else byRelation.set(row.rel, [toEdge(row)])
   }
   return byRelation
+}
+
+function toStatus(row: StatusRow): NodeStatus {
+  return {
+    status: row.status,
+    since: row.valid_from,
+    reason: row.reason,
+    cause: row.cause_kind ? { kind: row.cause_kind, ref: row.cause_ref } : null,
+    eventId: row.event_id,
+    causationId: row.causation_id,
+  }
 }
 
 function toEdge(row: EdgeRow): GraphEdge {
