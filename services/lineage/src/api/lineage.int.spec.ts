@@ -112,7 +112,14 @@ describe('lineage, impact and as-of queries', () => {
     expect(suspended.causeChain).toEqual([
       expect.objectContaining({ eventId: REVOKE_EVENT_ID, type: 'TestReportRevoked', nodeId: 'report:R-1' }),
     ])
-    expect(detail.history.map((h) => h.status)).toEqual(['valid', 'suspended', 'expired'])
+    // The scheduled expiry (2024-11-01) is not history yet on 2021-03-01.
+    expect(detail.history.map((h) => h.status)).toEqual(['valid', 'suspended'])
+    const later = await caller.node({ id: 'certificate:CERT-1', asOf: '2025-01-01' })
+    expect(later.history.map((h) => [h.status, h.since])).toEqual([
+      ['valid', '2019-11-01'],
+      ['suspended', '2021-02-03'],
+      ['expired', '2024-11-01'],
+    ])
   })
 
   it('computes the impact of a standard version, grouped and counted', async () => {
