@@ -9,24 +9,32 @@ import {
 } from '@qi/contracts'
 import type { Projection } from '@qi/projections'
 import type Database from 'better-sqlite3'
+import { type StageOf, stageOf } from './stages'
 
 type Data<D> = EventOf<D> extends { data: infer T } ? T : never
 
 export const LINEAGE_KPI = 'lineage.kpi'
 
 /**
- * Facts behind the seed plan's 2020 targets. Counts that depend on "today" (effective standards)
- * are computed at query time from dated rows, so the dashboard is right on any date.
+ * Facts behind the seed plan's 2020 targets. Counts that depend on "today" (standards in force) are
+ * computed at query time from dated rows, so the dashboard is right on any date: a standard's
+ * status on a date is its last change by business date, then lifecycle stage (./stages), then store
+ * position — the same rule as the lineage graph.
  */
 export const kpiProjection: Projection = {
   name: LINEAGE_KPI,
-  version: 1,
+  version: 2,
   setup(db) {
     db.exec(`
       CREATE TABLE kpi_standards (
         key TEXT PRIMARY KEY, kind TEXT NOT NULL, led_by_province INTEGER NOT NULL, region TEXT,
         published_on TEXT, effective_from TEXT, ended_on TEXT
       );
+      CREATE TABLE kpi_standard_statuses (
+        key TEXT NOT NULL, status TEXT NOT NULL, valid_from TEXT NOT NULL, stage INTEGER NOT NULL,
+        position INTEGER NOT NULL
+      );
+      CREATE INDEX kpi_standard_statuses_by_key ON kpi_standard_statuses (key, valid_from);
       CREATE TABLE kpi_adoptions (key TEXT PRIMARY KEY, degree TEXT NOT NULL, adopted_on TEXT NOT NULL);
       CREATE TABLE kpi_products (
         product_id TEXT PRIMARY KEY, industry TEXT NOT NULL,
@@ -47,11 +55,24 @@ export const kpiProjection: Projection = {
       (event.metadata as { occurredAt?: string }).occurredAt ?? event.recordedAt.toISOString()
     ).slice(0, 10)
     const handler = handlers[event.type]
-    if (handler) handler(db, data as never, on)
+    if (handler) handler(db, data as never, on, Number(event.position))
   },
 }
 
-type Handler = (db: Database.Database, data: never, on: string) => void
+type Handler = (db: Database.Database, data: never, on: string, position: number) => void
+
+function standardStatus(
+  db: Database.Database,
+  key: string,
+  stage: StageOf<'standard'>,
+  validFrom: string,
+  position: number,
+) {
+  const { status, rank } = stageOf('standard', stage)
+  db.prepare(
+    'INSERT INTO kpi_standard_statuses (key, status, valid_from, stage, position) VALUES (?, ?, ?, ?, ?)',
+  ).run(key, status, validFrom, rank, position)
+}
 
 const sortedKeys = (refs: Array<{ code: string; version: string }>) =>
   JSON.stringify(refs.map(standardKey).sort())
@@ -63,18 +84,23 @@ const handlers: Record<string, Handler> = {
       'INSERT OR REPLACE INTO kpi_standards (key, kind, led_by_province, region) VALUES (?, ?, ?, ?)',
     ).run(standardKey(d), d.kind, d.ledByProvince || region === HUBEI_REGION_CODE ? 1 : 0, region)
   },
-  StandardPublished: (db, d: Data<typeof standards.StandardPublished>) => {
+  StandardPublished: (db, d: Data<typeof standards.StandardPublished>, _on, position) => {
     db.prepare('UPDATE kpi_standards SET published_on = ?, effective_from = ? WHERE key = ?').run(
       d.publishedOn,
       d.effectiveFrom,
       standardKey(d),
     )
+    standardStatus(db, standardKey(d), 'published', d.publishedOn, position)
+    standardStatus(db, standardKey(d), 'effective', d.effectiveFrom, position)
   },
-  StandardSuperseded: (db, d: Data<typeof standards.StandardSuperseded>) => {
+  StandardSuperseded: (db, d: Data<typeof standards.StandardSuperseded>, _on, position) => {
     db.prepare('UPDATE kpi_standards SET ended_on = ? WHERE key = ?').run(d.transitionEndsOn, standardKey(d))
+    standardStatus(db, standardKey(d), 'superseded', d.supersededOn, position)
+    standardStatus(db, standardKey(d), 'transition_ended', d.transitionEndsOn, position)
   },
-  StandardWithdrawn: (db, d: Data<typeof standards.StandardWithdrawn>) => {
+  StandardWithdrawn: (db, d: Data<typeof standards.StandardWithdrawn>, _on, position) => {
     db.prepare('UPDATE kpi_standards SET ended_on = ? WHERE key = ?').run(d.withdrawnOn, standardKey(d))
+    standardStatus(db, standardKey(d), 'withdrawn', d.withdrawnOn, position)
   },
   InternationalStandardAdopted: (db, d: Data<typeof standards.InternationalStandardAdopted>, on) => {
     db.prepare('INSERT OR REPLACE INTO kpi_adoptions (key, degree, adopted_on) VALUES (?, ?, ?)').run(
