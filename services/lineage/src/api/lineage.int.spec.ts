@@ -95,6 +95,15 @@ describe('lineage, impact and as-of queries', () => {
     })
     expect(statusOf(graph, 'report:R-1')?.status).toBe('valid')
     expect(statusOf(graph, 'certificate:CERT-1')?.status).toBe('valid')
+    // Every answer says which point on both axes it was read at.
+    const time = { asOf: '2021-03-01', atPosition: positionBeforeRevocation }
+    expect(graph).toMatchObject(time)
+    expect(await caller.impact.ofReport({ reportNo: 'R-1', ...time })).toMatchObject(time)
+    expect(await caller.node({ id: 'report:R-1', ...time })).toMatchObject({
+      ...time,
+      node: { status: { status: 'valid' } },
+      history: [expect.objectContaining({ status: 'valid' })],
+    })
   })
 
   it('traces a certificate and a report', async () => {

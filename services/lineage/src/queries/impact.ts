@@ -41,7 +41,10 @@ export interface ImpactGroup {
 
 export interface Impact {
   source: { id: string; label: string; status: NodeStatus | null }
+  /** Business date of the answer. */
   asOf: string
+  /** Record time of the answer: the store position it was read at, or null for the head. */
+  atPosition: bigint | null
   reports: ImpactGroup
   certificates: ImpactGroup
   products: ImpactGroup
@@ -123,6 +126,7 @@ export function impactOf(reader: GraphView, sourceId: string, options: ImpactOpt
   return {
     source: { id: source.id, label: source.label, status: source.status },
     asOf: reader.time.asOf,
+    atPosition: reader.time.atPosition ?? null,
     reports: group(found.report),
     certificates: group(found.certificate),
     products: group(found.product),

@@ -10,6 +10,8 @@ export function nodeDetail(reader: GraphView, id: string) {
   const node = reader.node(id)
   if (!node) return null
   return {
+    asOf: reader.time.asOf,
+    atPosition: reader.time.atPosition ?? null,
     node,
     history: reader.history(id).map((entry) => ({
       status: entry.status,
