@@ -156,6 +156,8 @@ class Writer {
   readonly position: number
   readonly occurredOn: string
   private readonly causationId: string | null
+  /** Nodes this event already wrote (no need to make sure they exist). */
+  private readonly known = new Set<string>()
 
   constructor(
     db: Database.Database,
@@ -170,6 +172,7 @@ class Writer {
 
   node(kind: NodeKind, key: string, label: string, data: Record<string, unknown> = {}) {
     const id = nodeId(kind, key)
+    this.known.add(id)
     const existing = this.s.getData.get(id)
     const merged = existing ? { ...JSON.parse(existing.data), ...data } : data
     this.s.upsertNode.run(id, kind, key, label, JSON.stringify(merged), this.position)
@@ -178,6 +181,7 @@ class Writer {
 
   /** Merges fields into a node's data (creating a placeholder node if an event refers to it first). */
   patch(id: string, data: Record<string, unknown>) {
+    this.known.add(id)
     const existing = this.s.getData.get(id)
     if (!existing) {
       const [kind, ...rest] = id.split(':')
@@ -241,8 +245,11 @@ class Writer {
     endOfTerm?: { termFrom: string; void: boolean },
   ) {
     const { status, rank } = stageOf(kind, stage)
-    const key = id.slice(kind.length + 1)
-    this.s.ensureNode.run(id, kind, key, key, this.position)
+    if (!this.known.has(id)) {
+      const key = id.slice(kind.length + 1)
+      this.s.ensureNode.run(id, kind, key, key, this.position)
+      this.known.add(id)
+    }
     this.s.status.run(
       id,
       status,
