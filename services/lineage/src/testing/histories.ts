@@ -26,6 +26,8 @@ export const NODES = [
   'standard:GB/T 100-2015',
   'standard:GB/T 100-2020',
   'standard:DB42/T 7-2018',
+  'standard:IEC 60335-2016',
+  'line:LINE-1',
   'lab:L1',
   'lab:CB1',
   'accreditation:CNAS L1',
@@ -97,6 +99,18 @@ const standard = (ref: typeof SA, kind: string, replaces?: typeof SA) =>
           ]
         : []),
     ])
+
+const adoption = fc.option(dateArb, { freq: 3 }).map((on): Draft[] =>
+  on === null
+    ? []
+    : [
+        {
+          type: 'InternationalStandardAdopted',
+          on: day(on),
+          data: { ...SB, international: { code: 'IEC 60335', version: '2016' }, degree: 'MOD' },
+        },
+      ],
+)
 
 const supersession = fc.option(fc.record({ on: dateArb, gap: gapArb }), { freq: 3 }).map((s): Draft[] =>
   s === null
@@ -234,13 +248,29 @@ const instrumentStream = fc
   ])
 
 const productStream = fc
-  .record({ registered: fc.boolean(), recall: fc.option(dateArb, { freq: 4 }) })
+  .record({
+    registered: fc.boolean(),
+    line: fc.boolean(),
+    recall: fc.option(dateArb, { freq: 4 }),
+    markets: fc.array(fc.tuple(fc.constantFrom('domestic', 'export'), dateArb, fc.boolean()), {
+      maxLength: 2,
+    }),
+  })
   .map((r): Draft[] => [
     {
       type: 'EnterpriseRegistered',
       on: day(0),
       data: { enterpriseId: ENTERPRISE, name: '企业', region: 'Hubei/Wuhan', industry: 'equipment' },
     },
+    ...(r.line
+      ? [
+          {
+            type: 'ProductionLineRegistered',
+            on: day(0),
+            data: { lineId: 'LINE-1', enterpriseId: ENTERPRISE, name: '总装一线', location: '武汉' },
+          },
+        ]
+      : []),
     ...(r.registered
       ? [
           {
@@ -257,6 +287,21 @@ const productStream = fc
           },
         ]
       : []),
+    // Declared for a market: the product declares SA again (another date) or the newer SB.
+    ...r.markets.map(
+      ([market, on, newer]): Draft => ({
+        type: 'ProductMarketDeclared',
+        on: day(on),
+        data: {
+          productId: 'P1',
+          market,
+          lineId: 'LINE-1',
+          standards: [newer ? SB : SA],
+          ...(market === 'export' ? { destination: 'FR' } : {}),
+          declaredOn: day(on),
+        },
+      }),
+    ),
     ...(r.recall !== null
       ? [
           {
@@ -406,6 +451,7 @@ export const historyArb = fc
       standard(SB, 'national_recommended', SA),
       standard(SL, 'local'),
       supersession,
+      adoption,
     ),
     fc.tuple(labStream, bodyStream, instrumentStream, productStream),
     fc.tuple(reportStream, amendmentStream, certificateStream),

@@ -275,6 +275,17 @@ class Record_ {
         this.change(e, 'product', d.productId, 'registered', e.on)
         return
       }
+      case 'ProductMarketDeclared': {
+        const id = this.touch('product', d.productId)
+        this.edge(e, id, 'made_on', nodeId('line', d.lineId), d.declaredOn, { market: d.market })
+        for (const s of d.standards) this.edge(e, id, 'declares', standardNode(s), d.declaredOn)
+        return
+      }
+      case 'InternationalStandardAdopted':
+        this.touch('standard', std(d))
+        this.touch('standard', std(d.international))
+        this.edge(e, standardNode(d), 'adopts', standardNode(d.international), e.on)
+        return
       case 'ProductRecalled':
         this.edge(
           e,
