@@ -38,10 +38,11 @@ export const lineageGraphProjection: Projection = {
       CREATE INDEX nodes_by_kind ON nodes (kind, key);
       -- One row per fact asserting an edge (a product declares a standard when registered and again
       -- when declared for a market, maybe with another date): readers fold them into one edge.
+      -- restated = 1: the fact states all targets of the relation at once (a certificate's basis
+      -- reports and standards); only the last such statement that counts (by date, then position) holds.
       CREATE TABLE edges (
         from_id TEXT NOT NULL, rel TEXT NOT NULL, to_id TEXT NOT NULL, detail TEXT,
-        valid_from TEXT NOT NULL, position INTEGER NOT NULL,
-        removed_on TEXT, removed_position INTEGER,
+        valid_from TEXT NOT NULL, position INTEGER NOT NULL, restated INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY (from_id, rel, to_id, position)
       ) WITHOUT ROWID;
       CREATE INDEX edges_by_target ON edges (to_id, rel);
@@ -76,9 +77,7 @@ interface Statements {
   upsertNode: Database.Statement<[string, string, string, string, string, number]>
   updateData: Database.Statement<[string, string]>
   getData: Database.Statement<[string], { data: string }>
-  upsertEdge: Database.Statement<[string, string, string, string | null, string, number]>
-  removeEdge: Database.Statement<[string, number, string, string, string]>
-  edgesFrom: Database.Statement<[string, string], { to_id: string }>
+  upsertEdge: Database.Statement<[string, string, string, string | null, string, number, number]>
   status: Database.Statement<
     [
       string,
@@ -114,15 +113,8 @@ function statements(db: Database.Database): Statements {
       updateData: db.prepare('UPDATE nodes SET data = ? WHERE id = ?'),
       getData: db.prepare('SELECT data FROM nodes WHERE id = ?'),
       upsertEdge: db.prepare(
-        `INSERT INTO edges (from_id, rel, to_id, detail, valid_from, position) VALUES (?, ?, ?, ?, ?, ?)
+        `INSERT INTO edges (from_id, rel, to_id, detail, valid_from, position, restated) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (from_id, rel, to_id, position) DO UPDATE SET detail = excluded.detail`,
-      ),
-      removeEdge: db.prepare(
-        `UPDATE edges SET removed_on = ?, removed_position = ? WHERE from_id = ? AND rel = ? AND to_id = ?
-         AND removed_position IS NULL`,
-      ),
-      edgesFrom: db.prepare(
-        'SELECT DISTINCT to_id FROM edges WHERE from_id = ? AND rel = ? AND removed_position IS NULL',
       ),
       status: db.prepare(
         `INSERT INTO statuses (node_id, status, valid_from, position, stage, reason, cause_kind, cause_ref, event_id,
@@ -204,13 +196,17 @@ class Writer {
       detail === undefined ? null : JSON.stringify(detail),
       validFrom,
       this.position,
+      0,
     )
   }
 
-  removeEdges(from: string, rel: Relation, on: string, keep: Set<string>) {
-    for (const { to_id } of this.s.edgesFrom.all(from, rel)) {
-      if (!keep.has(to_id)) this.s.removeEdge.run(on, this.position, from, rel, to_id)
-    }
+  /**
+   * States all targets of `rel` from `from` as of `validFrom`: from that date on (as recorded from
+   * this position) they replace whatever an earlier-dated statement said — a back-dated statement
+   * recorded later replaces only up to the next later-dated one.
+   */
+  restate(from: string, rel: Relation, targets: string[], validFrom: string) {
+    for (const to of targets) this.s.upsertEdge.run(from, rel, to, null, validFrom, this.position, 1)
   }
 
   /**
@@ -534,8 +530,13 @@ const handlers: Record<string, Handler> = {
     w.edge(nodeId('product', d.product.productId), 'certified_by', id, d.issuedOn)
     w.edge(id, 'issued_by', nodeId('lab', d.bodyId), d.issuedOn)
     w.edge(id, 'under', nodeId('accreditation', d.accreditationNo), d.issuedOn)
-    for (const reportNo of d.basisReports) w.edge(id, 'based_on', nodeId('report', reportNo), d.issuedOn)
-    for (const ref of d.standards) w.edge(id, 'certifies_to', standardNode(ref), d.issuedOn)
+    w.restate(
+      id,
+      'based_on',
+      d.basisReports.map((reportNo) => nodeId('report', reportNo)),
+      d.issuedOn,
+    )
+    w.restate(id, 'certifies_to', d.standards.map(standardNode), d.issuedOn)
     w.status(id, 'certificate', 'issued', d.issuedOn, `issued ${d.issuedOn}, expires ${d.expiresOn}`)
     w.status(id, 'certificate', 'expired', d.expiresOn, `expired ${d.expiresOn}`)
   },
@@ -571,16 +572,14 @@ const handlers: Record<string, Handler> = {
   },
   CertificateScopeChanged: (w, d: Data<typeof certification.CertificateScopeChanged>) => {
     const id = nodeId('certificate', d.certificateNo)
-    if (d.basisReports) {
-      const targets = d.basisReports.map((r) => nodeId('report', r))
-      w.removeEdges(id, 'based_on', d.on, new Set(targets))
-      for (const target of targets) w.edge(id, 'based_on', target, d.on)
-    }
-    if (d.standards) {
-      const targets = d.standards.map(standardNode)
-      w.removeEdges(id, 'certifies_to', d.on, new Set(targets))
-      for (const target of targets) w.edge(id, 'certifies_to', target, d.on)
-    }
+    if (d.basisReports)
+      w.restate(
+        id,
+        'based_on',
+        d.basisReports.map((r) => nodeId('report', r)),
+        d.on,
+      )
+    if (d.standards) w.restate(id, 'certifies_to', d.standards.map(standardNode), d.on)
     const product = w.data(id).product as Record<string, unknown> | undefined
     w.patch(id, {
       ...(d.models && product ? { product: { ...product, models: d.models } } : {}),

@@ -92,6 +92,12 @@ interface StatusRow {
 
 const MAX_POSITION = Number.MAX_SAFE_INTEGER
 
+/** Named parameters of a time point in edge statements. */
+interface At {
+  asOf: string
+  position: number
+}
+
 /**
  * Status rows that count at a time point (parameters: as-of date, store position, store position):
  * recorded by the position, not called off by then, and holding from a date on or before the as-of
@@ -112,12 +118,12 @@ interface ReaderStatements {
   node: Database.Statement<[string, number], NodeRow>
   status: Database.Statement<[string, string, number, number], StatusRow>
   hasStatuses: Database.Statement<[string, number, number], { found: number }>
-  out: Database.Statement<[string, string, string, number, string, number], EdgeRow>
-  outAll: Database.Statement<[string, string, number, string, number], EdgeRow>
-  in: Database.Statement<[string, string, string, number, string, number], EdgeRow>
-  inAll: Database.Statement<[string, string, number, string, number], EdgeRow>
-  sourcesOf: Database.Statement<[string, string, string, number, string, number], { from_id: string }>
-  targetsOf: Database.Statement<[string, string, string, number, string, number], { to_id: string }>
+  out: Database.Statement<[string, string, At], EdgeRow>
+  outAll: Database.Statement<[string, At], EdgeRow>
+  in: Database.Statement<[string, string, At], EdgeRow>
+  inAll: Database.Statement<[string, At], EdgeRow>
+  sourcesOf: Database.Statement<[string, string, At], { from_id: string }>
+  targetsOf: Database.Statement<[string, string, At], { to_id: string }>
   statusesOf: Database.Statement<[string, string, number, number], StatusRow & { node_id: string }>
   withoutStatuses: Database.Statement<[number, number, string, number], { id: string }>
   nodesOf: Database.Statement<[string], NodeRow>
@@ -144,7 +150,11 @@ const statementsByDatabase = new WeakMap<Database.Database, ReaderStatements>()
 function readerStatements(db: Database.Database): ReaderStatements {
   let statements = statementsByDatabase.get(db)
   if (statements) return statements
-  const visible = `valid_from <= ? AND position <= ? AND (removed_on IS NULL OR removed_on > ? OR removed_position > ?)`
+  // Asserted by a counted fact; for a restated relation, by the last counted statement of it.
+  const visible = `valid_from <= @asOf AND position <= @position AND (restated = 0 OR NOT EXISTS (
+      SELECT 1 FROM edges later WHERE later.from_id = edges.from_id AND later.rel = edges.rel AND later.restated = 1
+        AND later.valid_from <= @asOf AND later.position <= @position
+        AND (later.valid_from > edges.valid_from OR (later.valid_from = edges.valid_from AND later.position > edges.position))))`
   statements = {
     node: db.prepare('SELECT id, kind, key, label, data FROM nodes WHERE id = ? AND position <= ?'),
     status: db.prepare(
@@ -214,12 +224,14 @@ function readerStatements(db: Database.Database): ReaderStatements {
 export class GraphReader implements GraphView {
   private readonly statements: ReaderStatements
   private readonly position: number
+  private readonly at: At
 
   constructor(
     readonly db: Database.Database,
     readonly time: TimePoint,
   ) {
     this.position = time.atPosition === undefined ? MAX_POSITION : Number(time.atPosition)
+    this.at = { asOf: time.asOf, position: this.position }
     this.statements = readerStatements(db)
   }
 
@@ -239,17 +251,13 @@ export class GraphReader implements GraphView {
   /** Nodes with an edge `rel` into any of `targets` (visible at the time point). */
   sourcesOf(targets: string[], rel: Relation): string[] {
     if (targets.length === 0) return []
-    return this.statements.sourcesOf
-      .all(rel, JSON.stringify(targets), this.time.asOf, this.position, this.time.asOf, this.position)
-      .map((r) => r.from_id)
+    return this.statements.sourcesOf.all(rel, JSON.stringify(targets), this.at).map((r) => r.from_id)
   }
 
   /** Nodes any of `sources` has an edge `rel` to (visible at the time point). */
   targetsOf(sources: string[], rel: Relation): string[] {
     if (sources.length === 0) return []
-    return this.statements.targetsOf
-      .all(rel, JSON.stringify(sources), this.time.asOf, this.position, this.time.asOf, this.position)
-      .map((r) => r.to_id)
+    return this.statements.targetsOf.all(rel, JSON.stringify(sources), this.at).map((r) => r.to_id)
   }
 
   /**
@@ -317,29 +325,21 @@ export class GraphReader implements GraphView {
   }
 
   out(id: string, rel: Relation): GraphEdge[] {
-    return this.statements.out
-      .all(id, rel, this.time.asOf, this.position, this.time.asOf, this.position)
-      .map(toEdge)
+    return this.statements.out.all(id, rel, this.at).map(toEdge)
   }
 
   /** Every visible in-edge of a node, by relation: one query where `in` per relation would be several. */
   inByRelation(id: string): Map<Relation, GraphEdge[]> {
-    return groupByRelation(
-      this.statements.inAll.all(id, this.time.asOf, this.position, this.time.asOf, this.position),
-    )
+    return groupByRelation(this.statements.inAll.all(id, this.at))
   }
 
   /** Every visible out-edge of a node, by relation: one query where `out` per relation would be several. */
   outByRelation(id: string): Map<Relation, GraphEdge[]> {
-    return groupByRelation(
-      this.statements.outAll.all(id, this.time.asOf, this.position, this.time.asOf, this.position),
-    )
+    return groupByRelation(this.statements.outAll.all(id, this.at))
   }
 
   in(id: string, rel: Relation): GraphEdge[] {
-    return this.statements.in
-      .all(id, rel, this.time.asOf, this.position, this.time.asOf, this.position)
-      .map(toEdge)
+    return this.statements.in.all(id, rel, this.at).map(toEdge)
   }
 }
 

@@ -388,32 +388,48 @@ const amendmentStream = fc
         ],
   )
 
-const certificateChange = fc.tuple(fc.integer({ min: 0, max: 5 }), dateArb).map(([which, on]): Draft => {
-  const certificateNo = 'C1'
-  const at = day(on)
-  switch (which) {
-    case 0:
-      return { type: 'CertificateSuspended', on: at, data: { certificateNo, from: at, reason: '暂停' } }
-    case 1:
-      return { type: 'CertificateRestored', on: at, data: { certificateNo, on: at, reason: '恢复' } }
-    case 2:
-      return { type: 'CertificateWithdrawn', on: at, data: { certificateNo, on: at, reason: '撤销' } }
-    case 3:
-      return { type: 'CertificateExpired', on: at, data: { certificateNo, on: at } }
-    case 4:
-      return {
-        type: 'CertificateReviewOpened',
-        on: at,
-        data: { certificateNo, on: at, reason: '复核', cause: { kind: 'report_revoked', ref: 'R1' } },
-      }
-    default:
-      return {
-        type: 'CertificateTransitionDeadlineSet',
-        on: at,
-        data: { certificateNo, standard: SA, replacedBy: SB, deadline: at },
-      }
-  }
-})
+const certificateChange = fc
+  .tuple(fc.integer({ min: 0, max: 6 }), dateArb, fc.nat(4))
+  .map(([which, on, variant]): Draft => {
+    const certificateNo = 'C1'
+    const at = day(on)
+    switch (which) {
+      case 0:
+        return { type: 'CertificateSuspended', on: at, data: { certificateNo, from: at, reason: '暂停' } }
+      case 1:
+        return { type: 'CertificateRestored', on: at, data: { certificateNo, on: at, reason: '恢复' } }
+      case 2:
+        return { type: 'CertificateWithdrawn', on: at, data: { certificateNo, on: at, reason: '撤销' } }
+      case 3:
+        return { type: 'CertificateExpired', on: at, data: { certificateNo, on: at } }
+      case 4:
+        return {
+          type: 'CertificateReviewOpened',
+          on: at,
+          data: { certificateNo, on: at, reason: '复核', cause: { kind: 'report_revoked', ref: 'R1' } },
+        }
+      case 5:
+        // The basis or the standards restated as a whole, possibly back-dated before an earlier change.
+        return {
+          type: 'CertificateScopeChanged',
+          on: at,
+          data: {
+            certificateNo,
+            on: at,
+            reason: '变更',
+            ...(variant < 3
+              ? { basisReports: [['R1'], ['R2'], ['R1', 'R2']][variant] }
+              : { standards: variant === 3 ? [SB] : [SA, SB] }),
+          },
+        }
+      default:
+        return {
+          type: 'CertificateTransitionDeadlineSet',
+          on: at,
+          data: { certificateNo, standard: SA, replacedBy: SB, deadline: at },
+        }
+    }
+  })
 
 const certificateStream = fc
   .record({

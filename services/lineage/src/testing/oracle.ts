@@ -57,6 +57,11 @@ interface Assertion {
   date: string
   position: number
   detail: Record<string, unknown> | null
+  /**
+   * A relation whose targets a later fact restates as a whole (a certificate's basis reports and
+   * standards): only the last counted statement's targets hold.
+   */
+  restated?: boolean
 }
 
 const TIMELESS = '0000-01-01'
@@ -138,8 +143,9 @@ class Record_ {
     to: string,
     date: string,
     detail: Record<string, unknown> | null = null,
+    restated = false,
   ) {
-    this.assertions.push({ from, rel, to, date, position: e.position, detail })
+    this.assertions.push({ from, rel, to, date, position: e.position, detail, restated })
   }
 
   private apply(e: OracleEvent) {
@@ -238,8 +244,9 @@ class Record_ {
         this.edge(e, nodeId('product', d.product.productId), 'certified_by', id, d.issuedOn)
         this.edge(e, id, 'issued_by', nodeId('lab', d.bodyId), d.issuedOn)
         this.edge(e, id, 'under', nodeId('accreditation', d.accreditationNo), d.issuedOn)
-        for (const r of d.basisReports) this.edge(e, id, 'based_on', nodeId('report', r), d.issuedOn)
-        for (const s of d.standards) this.edge(e, id, 'certifies_to', standardNode(s), d.issuedOn)
+        for (const r of d.basisReports)
+          this.edge(e, id, 'based_on', nodeId('report', r), d.issuedOn, null, true)
+        for (const s of d.standards) this.edge(e, id, 'certifies_to', standardNode(s), d.issuedOn, null, true)
         this.change(e, 'certificate', d.certificateNo, 'issued', d.issuedOn)
         this.change(e, 'certificate', d.certificateNo, 'expired', d.expiresOn)
         return
@@ -259,6 +266,13 @@ class Record_ {
       case 'CertificateReviewOpened':
         this.change(e, 'certificate', d.certificateNo, 'under_review', d.on)
         return
+      case 'CertificateScopeChanged': {
+        const id = this.touch('certificate', d.certificateNo)
+        for (const r of d.basisReports ?? [])
+          this.edge(e, id, 'based_on', nodeId('report', r), d.on, null, true)
+        for (const s of d.standards ?? []) this.edge(e, id, 'certifies_to', standardNode(s), d.on, null, true)
+        return
+      }
       case 'CertificateTransitionDeadlineSet':
         this.touch('certificate', d.certificateNo)
         return
@@ -398,11 +412,22 @@ export class OracleGraph implements GraphView {
     return result
   }
 
-  /** Edges asserted by a counted fact; the earliest such assertion gives the date and detail. */
+  /**
+   * Edges asserted by a counted fact; the earliest such assertion gives the date and detail. Of a
+   * restated relation only the last counted statement (by date, then position) holds.
+   */
   private edges(): GraphEdge[] {
+    const counted = this.record.assertions.filter((a) => a.date <= this.time.asOf)
+    const last = new Map<string, Assertion>()
+    for (const a of counted) {
+      if (!a.restated) continue
+      const seen = last.get(`${a.from}|${a.rel}`)
+      if (!seen || a.date > seen.date || (a.date === seen.date && a.position > seen.position))
+        last.set(`${a.from}|${a.rel}`, a)
+    }
     const byKey = new Map<string, GraphEdge>()
-    for (const a of this.record.assertions) {
-      if (a.date > this.time.asOf) continue
+    for (const a of counted) {
+      if (a.restated && last.get(`${a.from}|${a.rel}`)!.position !== a.position) continue
       const key = `${a.from}|${a.rel}|${a.to}`
       const seen = byKey.get(key)
       if (!seen || a.date < seen.since)
