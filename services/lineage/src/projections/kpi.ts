@@ -27,8 +27,7 @@ export const kpiProjection: Projection = {
   setup(db) {
     db.exec(`
       CREATE TABLE kpi_standards (
-        key TEXT PRIMARY KEY, kind TEXT NOT NULL, led_by_province INTEGER NOT NULL, region TEXT,
-        published_on TEXT, effective_from TEXT, ended_on TEXT
+        key TEXT PRIMARY KEY, kind TEXT NOT NULL, led_by_province INTEGER NOT NULL, region TEXT
       );
       CREATE TABLE kpi_standard_statuses (
         key TEXT NOT NULL, status TEXT NOT NULL, valid_from TEXT NOT NULL, stage INTEGER NOT NULL,
@@ -85,21 +84,14 @@ const handlers: Record<string, Handler> = {
     ).run(standardKey(d), d.kind, d.ledByProvince || region === HUBEI_REGION_CODE ? 1 : 0, region)
   },
   StandardPublished: (db, d: Data<typeof standards.StandardPublished>, _on, position) => {
-    db.prepare('UPDATE kpi_standards SET published_on = ?, effective_from = ? WHERE key = ?').run(
-      d.publishedOn,
-      d.effectiveFrom,
-      standardKey(d),
-    )
     standardStatus(db, standardKey(d), 'published', d.publishedOn, position)
     standardStatus(db, standardKey(d), 'effective', d.effectiveFrom, position)
   },
   StandardSuperseded: (db, d: Data<typeof standards.StandardSuperseded>, _on, position) => {
-    db.prepare('UPDATE kpi_standards SET ended_on = ? WHERE key = ?').run(d.transitionEndsOn, standardKey(d))
     standardStatus(db, standardKey(d), 'superseded', d.supersededOn, position)
     standardStatus(db, standardKey(d), 'transition_ended', d.transitionEndsOn, position)
   },
   StandardWithdrawn: (db, d: Data<typeof standards.StandardWithdrawn>, _on, position) => {
-    db.prepare('UPDATE kpi_standards SET ended_on = ? WHERE key = ?').run(d.withdrawnOn, standardKey(d))
     standardStatus(db, standardKey(d), 'withdrawn', d.withdrawnOn, position)
   },
   InternationalStandardAdopted: (db, d: Data<typeof standards.InternationalStandardAdopted>, on) => {
