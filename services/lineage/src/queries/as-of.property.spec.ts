@@ -8,6 +8,7 @@ import { impactOf } from './impact'
 import { kpiSummary } from './kpi'
 import { lineageOf } from './lineage'
 import { nodeDetail } from './node-detail'
+import { whatIfSupersede, whatIfSuspendLab } from './what-if'
 
 const SEED = 20_261_127
 const RUNS = 1_000
@@ -67,7 +68,18 @@ function answers(view: GraphView) {
       },
     ),
   )
-  return { node, lineage, impact }
+  const items = (list: Array<{ id: string; status: unknown }>) =>
+    list.map((i) => `${i.id} ${status(i.status as never)}`)
+  const supersede = whatIfSupersede(view, 'standard:GB/T 100-2015', '2020-01-10')
+  const suspend = whatIfSuspendLab(view, 'L1', '2020-01-06')
+  const whatIf = {
+    supersede: supersede && items(supersede.mustRecertify),
+    suspend: suspend && {
+      reports: items(suspend.impact.reports.items),
+      certificates: items(suspend.impact.certificates.items),
+    },
+  }
+  return { node, lineage, impact, whatIf }
 }
 
 function describeHistory(events: OracleEvent[]) {
@@ -95,6 +107,7 @@ describe('as-of answers against the replay oracle', () => {
             expect(actual.node, `lineage.node ${where}`).toEqual(expected.node)
             expect(actual.lineage, `lineage.of* ${where}`).toEqual(expected.lineage)
             expect(actual.impact, `impact.* ${where}`).toEqual(expected.impact)
+            expect(actual.whatIf, `whatIf.* ${where}`).toEqual(expected.whatIf)
             // The KPI has no store position: it reads the head.
             const summary = kpiSummary(kpi, time.asOf)
             const inForce = new OracleGraph(events, { asOf: time.asOf }).standardsInForce()

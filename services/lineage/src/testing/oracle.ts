@@ -417,6 +417,13 @@ export class OracleGraph implements GraphView {
    * restated relation only the last counted statement (by date, then position) holds.
    */
   private edges(): GraphEdge[] {
+    this.visibleEdges ??= this.computeEdges()
+    return this.visibleEdges
+  }
+
+  private visibleEdges: GraphEdge[] | undefined
+
+  private computeEdges(): GraphEdge[] {
     const counted = this.record.assertions.filter((a) => a.date <= this.time.asOf)
     const last = new Map<string, Assertion>()
     for (const a of counted) {
