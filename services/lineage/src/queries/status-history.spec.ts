@@ -152,4 +152,54 @@ describe('status history on both time axes', () => {
     expect(node('standard:GB/T 19001-2016', '2018-01-01')).toEqual({ status: 'draft', history: ['draft'] })
     expect(node('standard:GB/T 19001-2016', '2020-01-01', 0)).toBeNull()
   })
+
+  it('reads a certificate’s basis by business date, a back-dated scope change included', () => {
+    const events = recorded([
+      {
+        type: 'CertificateIssued',
+        on: '2021-01-01',
+        data: {
+          certificateNo: 'C1',
+          bodyId: 'CB1',
+          accreditationNo: 'CNAS C1',
+          holder: { enterpriseId: '91420100MA4K000001', name: '企业' },
+          manufacturer: { enterpriseId: '91420100MA4K000001', name: '企业' },
+          factory: {},
+          product: { productId: 'P1', name: '电热水壶', models: ['MJ-17'] },
+          scheme: 'voluntary_product',
+          standards: [iso],
+          basisReports: ['R1'],
+          issuedOn: '2021-01-01',
+          expiresOn: '2026-01-01',
+        },
+      },
+      {
+        type: 'CertificateScopeChanged',
+        on: '2021-06-01',
+        data: { certificateNo: 'C1', on: '2021-06-01', reason: '换型', basisReports: ['R2'] },
+      },
+      // Entered afterwards, dated between the two.
+      {
+        type: 'CertificateScopeChanged',
+        on: '2021-03-01',
+        data: { certificateNo: 'C1', on: '2021-03-01', reason: '补测', basisReports: ['R3'] },
+      },
+    ])
+    const projected = project(events)
+    close = projected.close
+    // What lineage and impact walk: the certificate's based_on edges at the time point.
+    const basis = (asOf: string, atPosition?: number) =>
+      (
+        new GraphReader(projected.graph, {
+          asOf,
+          ...(atPosition === undefined ? {} : { atPosition: BigInt(atPosition) }),
+        })
+          .outByRelation('certificate:C1')
+          .get('based_on') ?? []
+      ).map((e) => e.to)
+    expect(basis('2021-02-01')).toEqual(['report:R1'])
+    expect(basis('2021-04-01')).toEqual(['report:R3'])
+    expect(basis('2021-07-01')).toEqual(['report:R2'])
+    expect(basis('2021-04-01', 2)).toEqual(['report:R1'])
+  })
 })
