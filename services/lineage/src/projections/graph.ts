@@ -98,6 +98,7 @@ interface Statements {
   cause: Database.Statement<[string, string, string, number, string, string | null]>
   voidEndsOfTerm: Database.Statement<[number, string, string, string]>
   renewedWithin: Database.Statement<[string, number, string, string], { found: number }>
+  latestTerm: Database.Statement<[string, number], { term_from: string | null }>
 }
 
 const statementCache = new WeakMap<Database.Database, Statements>()
@@ -133,6 +134,9 @@ function statements(db: Database.Database): Statements {
          AND term_from <= ? AND valid_from >= ? AND cancelled_position IS NULL`,
       ),
       // A term already recorded that starts after `from` and no later than the end being written.
+      latestTerm: db.prepare(
+        'SELECT max(valid_from) AS term_from FROM statuses WHERE node_id = ? AND stage = ?',
+      ),
       renewedWithin: db.prepare(
         `SELECT count(*) AS found FROM statuses WHERE node_id = ? AND stage = ? AND valid_from > ? AND valid_from <= ?`,
       ),
@@ -228,6 +232,20 @@ class Writer {
   }
 
   /**
+   * A recorded expiry ends the term in force when it was recorded (the latest-starting term recorded
+   * before it), so a re-accreditation recorded afterwards calls it off like a scheduled end. With no
+   * term recorded yet it is a bare fact that nothing calls off.
+   */
+  termExpired(accreditationNo: string, on: string) {
+    const id = nodeId('accreditation', accreditationNo)
+    const termFrom = this.s.latestTerm.get(id, stageOf('accreditation', 'accredited').rank)!.term_from
+    this.status(id, 'accreditation', 'expired', on, `expired ${on}`, undefined, {
+      termFrom: termFrom ?? undefined,
+      void: false,
+    })
+  }
+
+  /**
    * Records that node `id` (of `kind`) reached lifecycle `stage` on business date `validFrom`. A
    * fact about a thing makes it known, even before the fact that registers it is recorded.
    */
@@ -238,7 +256,7 @@ class Writer {
     validFrom: string,
     reason?: string,
     cause?: { kind: string; ref?: string },
-    endOfTerm?: { termFrom: string; void: boolean },
+    endOfTerm?: { termFrom: string | undefined; void: boolean },
   ) {
     const { status, rank } = stageOf(kind, stage)
     if (!this.known.has(id)) {
@@ -425,7 +443,7 @@ const handlers: Record<string, Handler> = {
     )
   },
   AccreditationExpired: (w, d: Data<typeof accreditation.AccreditationExpired>) => {
-    w.status(nodeId('accreditation', d.accreditationNo), 'accreditation', 'expired', d.on, `expired ${d.on}`)
+    w.termExpired(d.accreditationNo, d.on)
   },
 
   // ---- metrology ----

@@ -133,6 +133,36 @@ describe('status history on both time axes', () => {
     expect(node('accreditation:CNAS L1', '2020-01-01', 1)).toBeNull()
   })
 
+  it('lets a re-accreditation recorded after an expiry call that expiry off from its start', () => {
+    const term = (validFrom: string, validUntil: string) => ({
+      type: 'LabAccredited',
+      on: validFrom,
+      data: {
+        labId: 'L1',
+        accreditationNo: 'CNAS L1',
+        accreditingBody: 'CNAS',
+        baseStandard: 'ISO/IEC 17025',
+        validFrom,
+        validUntil,
+        scope: [],
+      },
+    })
+    const node = at(
+      recorded([
+        term('2019-01-01', '2023-12-31'),
+        {
+          type: 'AccreditationExpired',
+          on: '2024-01-01',
+          data: { labId: 'L1', accreditationNo: 'CNAS L1', on: '2024-01-01' },
+        },
+        term('2023-12-15', '2028-12-14'),
+      ]),
+    )
+    expect(node('accreditation:CNAS L1', '2024-06-01')?.status).toBe('active')
+    expect(node('accreditation:CNAS L1', '2024-06-01', 2)?.status).toBe('expired')
+    expect(node('accreditation:CNAS L1', '2028-12-15')?.status).toBe('expired')
+  })
+
   it('knows a thing from any fact about it, and nothing that was not yet recorded', () => {
     const node = at(
       recorded([

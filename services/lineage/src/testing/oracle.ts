@@ -196,9 +196,21 @@ class Record_ {
       case 'AccreditationWithdrawn':
         this.change(e, 'accreditation', d.accreditationNo, 'withdrawn', d.on)
         return
-      case 'AccreditationExpired':
-        this.change(e, 'accreditation', d.accreditationNo, 'expired', d.on)
+      case 'AccreditationExpired': {
+        // It ends the latest-starting term recorded before it, if any.
+        const node = nodeId('accreditation', d.accreditationNo)
+        const froms = this.terms.filter((t) => t.node === node).map((t) => t.from)
+        const endOfTermFrom = froms.length > 0 ? froms.sort().at(-1) : undefined
+        this.change(
+          e,
+          'accreditation',
+          d.accreditationNo,
+          'expired',
+          d.on,
+          endOfTermFrom ? { endOfTermFrom } : {},
+        )
         return
+      }
       case 'InstrumentRegistered':
         this.change(e, 'instrument', d.instrumentId, 'registered', e.on)
         return
