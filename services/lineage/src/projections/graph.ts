@@ -14,6 +14,7 @@ import type { Projection } from '@qi/projections'
 import type Database from 'better-sqlite3'
 import { type NodeKind, nodeId, type Relation, standardNode } from './ids'
 import { type StageOf, stageOf } from './stages'
+import { STATUS_CHANGES } from './status-changes'
 
 type Data<D> = EventOf<D> extends { data: infer T } ? T : never
 
@@ -69,7 +70,13 @@ export const lineageGraphProjection: Projection = {
     const data = domainCatalogue.readData(event)
     if (data === null) return
     const handler = handlers[event.type]
-    if (handler) handler(new Writer(db, event), data as never)
+    const changes = STATUS_CHANGES[event.type]
+    if (!handler && !changes) return
+    const w = new Writer(db, event)
+    handler?.(w, data as never)
+    // Then the status changes it records (the table in ./status-changes).
+    for (const c of changes?.(data, w.occurredOn) ?? [])
+      w.status(nodeId(c.kind, c.key), c.kind, c.stage as never, c.on, c.reason, c.cause)
   },
 }
 
@@ -296,17 +303,6 @@ const dayAfter = (date: string) => {
   return d.toISOString().slice(0, 10)
 }
 
-const causeText = (cause: { kind: string; ref?: string } | undefined) => {
-  if (!cause || cause.kind === 'manual') return ''
-  const what: Record<string, string> = {
-    report_revoked: `report ${cause.ref} was revoked`,
-    accreditation_changed: `the accreditation of ${cause.ref} changed`,
-    standard_superseded: `standard ${cause.ref} was superseded`,
-    recall: `recall ${cause.ref}`,
-  }
-  return ` because ${what[cause.kind] ?? cause.kind}`
-}
-
 const handlers: Record<string, Handler> = {
   // ---- standards ----
   StandardDrafted: (w, d: Data<typeof standards.StandardDrafted>) => {
@@ -321,20 +317,11 @@ const handlers: Record<string, Handler> = {
       technicalCommittee: d.technicalCommittee ?? null,
       ledByProvince: d.ledByProvince,
     })
-    w.status(id, 'standard', 'drafted', w.occurredOn, 'drafted')
     if (d.replaces) w.edge(standardNode(d.replaces), 'replaced_by', id, TIMELESS)
   },
   StandardPublished: (w, d: Data<typeof standards.StandardPublished>) => {
     const id = standardNode(d)
     w.patch(id, { publishedOn: d.publishedOn, effectiveFrom: d.effectiveFrom })
-    w.status(
-      id,
-      'standard',
-      'published',
-      d.publishedOn,
-      `published ${d.publishedOn}, effective from ${d.effectiveFrom}`,
-    )
-    w.status(id, 'standard', 'effective', d.effectiveFrom, `effective since ${d.effectiveFrom}`)
   },
   StandardAmended: (w, d: Data<typeof standards.StandardAmended>) => {
     const id = standardNode(d)
@@ -347,29 +334,6 @@ const handlers: Record<string, Handler> = {
     const id = standardNode(d)
     w.patch(id, { replacedBy: standardKey(d.replacedBy), transitionEndsOn: d.transitionEndsOn })
     w.edge(id, 'replaced_by', standardNode(d.replacedBy), d.supersededOn)
-    w.status(
-      id,
-      'standard',
-      'superseded',
-      d.supersededOn,
-      `superseded ${d.supersededOn} by ${standardKey(d.replacedBy)}; transition until ${d.transitionEndsOn}`,
-    )
-    w.status(
-      id,
-      'standard',
-      'transition_ended',
-      d.transitionEndsOn,
-      `transition to ${standardKey(d.replacedBy)} ended ${d.transitionEndsOn}`,
-    )
-  },
-  StandardWithdrawn: (w, d: Data<typeof standards.StandardWithdrawn>) => {
-    w.status(
-      standardNode(d),
-      'standard',
-      'withdrawn',
-      d.withdrawnOn,
-      `withdrawn ${d.withdrawnOn}: ${d.reason}`,
-    )
   },
   InternationalStandardAdopted: (w, d: Data<typeof standards.InternationalStandardAdopted>) => {
     const id = standardNode(d)
@@ -384,8 +348,7 @@ const handlers: Record<string, Handler> = {
 
   // ---- accreditation ----
   LabRegistered: (w, d: Data<typeof accreditation.LabRegistered>) => {
-    const id = w.node('lab', d.labId, d.name, { kind: d.kind, region: d.region, centreLevel: d.centreLevel })
-    w.status(id, 'lab', 'registered', w.occurredOn)
+    w.node('lab', d.labId, d.name, { kind: d.kind, region: d.region, centreLevel: d.centreLevel })
   },
   LabAccredited: (w, d: Data<typeof accreditation.LabAccredited>) => {
     const id = w.node('accreditation', d.accreditationNo, `${d.accreditingBody} ${d.accreditationNo}`, {
@@ -415,46 +378,18 @@ const handlers: Record<string, Handler> = {
     )
     w.patch(id, { scope })
   },
-  AccreditationSuspended: (w, d: Data<typeof accreditation.AccreditationSuspended>) => {
-    w.status(
-      nodeId('accreditation', d.accreditationNo),
-      'accreditation',
-      'suspended',
-      d.from,
-      `suspended ${d.from}: ${d.reason}`,
-    )
-  },
-  AccreditationRestored: (w, d: Data<typeof accreditation.AccreditationRestored>) => {
-    w.status(
-      nodeId('accreditation', d.accreditationNo),
-      'accreditation',
-      'restored',
-      d.on,
-      `restored ${d.on}: ${d.reason}`,
-    )
-  },
-  AccreditationWithdrawn: (w, d: Data<typeof accreditation.AccreditationWithdrawn>) => {
-    w.status(
-      nodeId('accreditation', d.accreditationNo),
-      'accreditation',
-      'withdrawn',
-      d.on,
-      `withdrawn ${d.on}: ${d.reason}`,
-    )
-  },
   AccreditationExpired: (w, d: Data<typeof accreditation.AccreditationExpired>) => {
     w.termExpired(d.accreditationNo, d.on)
   },
 
   // ---- metrology ----
   InstrumentRegistered: (w, d: Data<typeof metrology.InstrumentRegistered>) => {
-    const id = w.node('instrument', d.instrumentId, `${d.instrumentId} ${d.name}`, {
+    w.node('instrument', d.instrumentId, `${d.instrumentId} ${d.name}`, {
       ownerLabId: d.ownerLabId,
       name: d.name,
       quantity: d.quantity,
       level: d.level,
     })
-    w.status(id, 'instrument', 'registered', w.occurredOn)
   },
   InstrumentCalibrated: (w, d: Data<typeof metrology.InstrumentCalibrated>) => {
     const id = w.node('calibration', d.certificateNo, `calibration ${d.certificateNo}`, {
@@ -472,35 +407,8 @@ const handlers: Record<string, Handler> = {
     if (d.referenceInstrumentId)
       w.edge(id, 'traceable_to', nodeId('instrument', d.referenceInstrumentId), d.calibratedOn)
     if (d.passed) {
-      w.status(
-        id,
-        'calibration',
-        'calibrated',
-        d.calibratedOn,
-        `calibrated ${d.calibratedOn}, due ${d.dueOn}`,
-      )
-      w.status(id, 'calibration', 'expired', d.dueOn, `calibration due ${d.dueOn}`)
     } else {
-      w.status(id, 'calibration', 'failed', d.calibratedOn, `calibration ${d.calibratedOn} failed`)
     }
-  },
-  CalibrationExpired: (w, d: Data<typeof metrology.CalibrationExpired>) => {
-    w.status(
-      nodeId('calibration', d.certificateNo),
-      'calibration',
-      'expired',
-      d.on,
-      `calibration expired ${d.on}`,
-    )
-  },
-  InstrumentRetired: (w, d: Data<typeof metrology.InstrumentRetired>) => {
-    w.status(
-      nodeId('instrument', d.instrumentId),
-      'instrument',
-      'retired',
-      d.on,
-      `retired ${d.on}: ${d.reason}`,
-    )
   },
 
   // ---- testing ----
@@ -510,25 +418,6 @@ const handlers: Record<string, Handler> = {
     const previous = nodeId('report', d.previousReportNo)
     w.edge(id, 'amends', previous, d.issuedOn)
     w.patch(previous, { amendedBy: d.reportNo })
-    w.status(
-      previous,
-      'report',
-      'amended',
-      d.issuedOn,
-      `amended ${d.issuedOn} by report ${d.reportNo}: ${d.reason}`,
-    )
-  },
-  TestReportFlagged: (w, d: Data<typeof testing.TestReportFlagged>) => {
-    w.status(nodeId('report', d.reportNo), 'report', 'flagged', d.on, `flagged ${d.on}: ${d.reason}`, d.cause)
-  },
-  TestReportRevoked: (w, d: Data<typeof testing.TestReportRevoked>) => {
-    w.status(
-      nodeId('report', d.reportNo),
-      'report',
-      'revoked',
-      d.revokedOn,
-      `revoked ${d.revokedOn}: ${d.reason}`,
-    )
   },
 
   // ---- certification ----
@@ -555,33 +444,6 @@ const handlers: Record<string, Handler> = {
       d.issuedOn,
     )
     w.restate(id, 'certifies_to', d.standards.map(standardNode), d.issuedOn)
-    w.status(id, 'certificate', 'issued', d.issuedOn, `issued ${d.issuedOn}, expires ${d.expiresOn}`)
-    w.status(id, 'certificate', 'expired', d.expiresOn, `expired ${d.expiresOn}`)
-  },
-  CertificateSuspended: (w, d: Data<typeof certification.CertificateSuspended>) => {
-    const reason = `suspended ${d.from}${causeText(d.cause)}: ${d.reason}`
-    w.status(nodeId('certificate', d.certificateNo), 'certificate', 'suspended', d.from, reason, d.cause)
-  },
-  CertificateRestored: (w, d: Data<typeof certification.CertificateRestored>) => {
-    w.status(
-      nodeId('certificate', d.certificateNo),
-      'certificate',
-      'restored',
-      d.on,
-      `restored ${d.on}: ${d.reason}`,
-    )
-  },
-  CertificateWithdrawn: (w, d: Data<typeof certification.CertificateWithdrawn>) => {
-    const reason = `withdrawn ${d.on}${causeText(d.cause)}: ${d.reason}`
-    w.status(nodeId('certificate', d.certificateNo), 'certificate', 'withdrawn', d.on, reason, d.cause)
-  },
-  CertificateExpired: (w, d: Data<typeof certification.CertificateExpired>) => {
-    const reason = d.reason ? `expired ${d.on}${causeText(d.cause)}: ${d.reason}` : `expired ${d.on}`
-    w.status(nodeId('certificate', d.certificateNo), 'certificate', 'expired', d.on, reason, d.cause)
-  },
-  CertificateReviewOpened: (w, d: Data<typeof certification.CertificateReviewOpened>) => {
-    const reason = `under review since ${d.on}${causeText(d.cause)}: ${d.reason}`
-    w.status(nodeId('certificate', d.certificateNo), 'certificate', 'under_review', d.on, reason, d.cause)
   },
   CertificateTransitionDeadlineSet: (w, d: Data<typeof certification.CertificateTransitionDeadlineSet>) => {
     const id = nodeId('certificate', d.certificateNo)
@@ -608,8 +470,7 @@ const handlers: Record<string, Handler> = {
 
   // ---- industrialization ----
   EnterpriseRegistered: (w, d: Data<typeof industrialization.EnterpriseRegistered>) => {
-    const id = w.node('enterprise', d.enterpriseId, d.name, { region: d.region, industry: d.industry })
-    w.status(id, 'enterprise', 'registered', w.occurredOn)
+    w.node('enterprise', d.enterpriseId, d.name, { region: d.region, industry: d.industry })
   },
   ProductRegistered: (w, d: Data<typeof industrialization.ProductRegistered>) => {
     const id = w.node('product', d.productId, `${d.name} ${d.model}`, {
@@ -621,11 +482,9 @@ const handlers: Record<string, Handler> = {
     })
     w.edge(id, 'made_by', nodeId('enterprise', d.enterpriseId), TIMELESS)
     for (const ref of d.standards) w.edge(id, 'declares', standardNode(ref), TIMELESS)
-    w.status(id, 'product', 'registered', w.occurredOn)
   },
   ProductionLineRegistered: (w, d: Data<typeof industrialization.ProductionLineRegistered>) => {
-    const id = w.node('line', d.lineId, d.name, { enterpriseId: d.enterpriseId, location: d.location })
-    w.status(id, 'line', 'registered', w.occurredOn)
+    w.node('line', d.lineId, d.name, { enterpriseId: d.enterpriseId, location: d.location })
   },
   ProductMarketDeclared: (w, d: Data<typeof industrialization.ProductMarketDeclared>) => {
     const id = nodeId('product', d.productId)
@@ -649,18 +508,6 @@ const handlers: Record<string, Handler> = {
     })
     const product = nodeId('product', d.productId)
     w.edge(product, 'recalled_in', id, d.announcedOn)
-    w.status(id, 'recall', 'announced', d.announcedOn, `recall announced ${d.announcedOn}: ${d.reason}`)
-    w.status(
-      product,
-      'product',
-      'recalled',
-      d.announcedOn,
-      `recalled ${d.announcedOn} (${d.recallId}): ${d.reason}`,
-      {
-        kind: 'recall',
-        ref: d.recallId,
-      },
-    )
   },
 }
 
@@ -687,6 +534,5 @@ function reportIssued(w: Writer, d: Data<typeof testing.TestReportIssued>) {
   for (const instrumentId of d.instrumentIds)
     w.edge(id, 'used', nodeId('instrument', instrumentId), d.testedFrom)
   if (d.sample.productId) w.edge(nodeId('product', d.sample.productId), 'tested_in', id, d.issuedOn)
-  w.status(id, 'report', 'issued', d.issuedOn, `issued ${d.issuedOn}`)
   return id
 }

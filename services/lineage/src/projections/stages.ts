@@ -9,8 +9,8 @@ import type { NodeKind } from './ids'
  * thing exists, entered without a business date. It holds from the beginning of business time and
  * every dated change wins over it.
  *
- * To map a new event to a status: add its stage here at its place in the lifecycle, then write it in
- * the event's handler with `w.status(id, '<kind>', '<stage>', date, …)`.
+ * To map a new event to a status: one entry in STATUS_CHANGES (./status-changes) saying which node
+ * reaches which stage on which date; a stage that is new goes here, at its place in the lifecycle.
  */
 export const LIFECYCLES = {
   standard: [
