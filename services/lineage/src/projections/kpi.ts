@@ -9,7 +9,8 @@ import {
 } from '@qi/contracts'
 import type { Projection } from '@qi/projections'
 import type Database from 'better-sqlite3'
-import { type StageOf, stageOf } from './stages'
+import { REGISTRATION_RANK, type StageOf, stageOf } from './stages'
+import { STATUS_CHANGES } from './status-changes'
 
 type Data<D> = EventOf<D> extends { data: infer T } ? T : never
 
@@ -54,24 +55,20 @@ export const kpiProjection: Projection = {
       (event.metadata as { occurredAt?: string }).occurredAt ?? event.recordedAt.toISOString()
     ).slice(0, 10)
     const handler = handlers[event.type]
-    if (handler) handler(db, data as never, on, Number(event.position))
+    if (handler) handler(db, data as never, on)
+    // A standard's dated status changes, from the same table as the lineage graph's.
+    for (const change of STATUS_CHANGES[event.type]?.(data, on) ?? []) {
+      if (change.kind !== 'standard') continue
+      const { status, rank } = stageOf('standard', change.stage as StageOf<'standard'>)
+      if (rank === REGISTRATION_RANK) continue
+      db.prepare(
+        'INSERT INTO kpi_standard_statuses (key, status, valid_from, stage, position) VALUES (?, ?, ?, ?, ?)',
+      ).run(change.key, status, change.on, rank, Number(event.position))
+    }
   },
 }
 
-type Handler = (db: Database.Database, data: never, on: string, position: number) => void
-
-function standardStatus(
-  db: Database.Database,
-  key: string,
-  stage: StageOf<'standard'>,
-  validFrom: string,
-  position: number,
-) {
-  const { status, rank } = stageOf('standard', stage)
-  db.prepare(
-    'INSERT INTO kpi_standard_statuses (key, status, valid_from, stage, position) VALUES (?, ?, ?, ?, ?)',
-  ).run(key, status, validFrom, rank, position)
-}
+type Handler = (db: Database.Database, data: never, on: string) => void
 
 const sortedKeys = (refs: Array<{ code: string; version: string }>) =>
   JSON.stringify(refs.map(standardKey).sort())
@@ -82,17 +79,6 @@ const handlers: Record<string, Handler> = {
     db.prepare(
       'INSERT OR REPLACE INTO kpi_standards (key, kind, led_by_province, region) VALUES (?, ?, ?, ?)',
     ).run(standardKey(d), d.kind, d.ledByProvince || region === HUBEI_REGION_CODE ? 1 : 0, region)
-  },
-  StandardPublished: (db, d: Data<typeof standards.StandardPublished>, _on, position) => {
-    standardStatus(db, standardKey(d), 'published', d.publishedOn, position)
-    standardStatus(db, standardKey(d), 'effective', d.effectiveFrom, position)
-  },
-  StandardSuperseded: (db, d: Data<typeof standards.StandardSuperseded>, _on, position) => {
-    standardStatus(db, standardKey(d), 'superseded', d.supersededOn, position)
-    standardStatus(db, standardKey(d), 'transition_ended', d.transitionEndsOn, position)
-  },
-  StandardWithdrawn: (db, d: Data<typeof standards.StandardWithdrawn>, _on, position) => {
-    standardStatus(db, standardKey(d), 'withdrawn', d.withdrawnOn, position)
   },
   InternationalStandardAdopted: (db, d: Data<typeof standards.InternationalStandardAdopted>, on) => {
     db.prepare('INSERT OR REPLACE INTO kpi_adoptions (key, degree, adopted_on) VALUES (?, ?, ?)').run(
