@@ -95,6 +95,15 @@ describe('lineage, impact and as-of queries', () => {
     })
     expect(statusOf(graph, 'report:R-1')?.status).toBe('valid')
     expect(statusOf(graph, 'certificate:CERT-1')?.status).toBe('valid')
+    // Every answer says which point on both axes it was read at.
+    const time = { asOf: '2021-03-01', atPosition: positionBeforeRevocation }
+    expect(graph).toMatchObject(time)
+    expect(await caller.impact.ofReport({ reportNo: 'R-1', ...time })).toMatchObject(time)
+    expect(await caller.node({ id: 'report:R-1', ...time })).toMatchObject({
+      ...time,
+      node: { status: { status: 'valid' } },
+      history: [expect.objectContaining({ status: 'valid' })],
+    })
   })
 
   it('traces a certificate and a report', async () => {
@@ -112,7 +121,14 @@ describe('lineage, impact and as-of queries', () => {
     expect(suspended.causeChain).toEqual([
       expect.objectContaining({ eventId: REVOKE_EVENT_ID, type: 'TestReportRevoked', nodeId: 'report:R-1' }),
     ])
-    expect(detail.history.map((h) => h.status)).toEqual(['valid', 'suspended', 'expired'])
+    // The scheduled expiry (2024-11-01) is not history yet on 2021-03-01.
+    expect(detail.history.map((h) => h.status)).toEqual(['valid', 'suspended'])
+    const later = await caller.node({ id: 'certificate:CERT-1', asOf: '2025-01-01' })
+    expect(later.history.map((h) => [h.status, h.since])).toEqual([
+      ['valid', '2019-11-01'],
+      ['suspended', '2021-02-03'],
+      ['expired', '2024-11-01'],
+    ])
   })
 
   it('computes the impact of a standard version, grouped and counted', async () => {
@@ -174,7 +190,11 @@ describe('lineage, impact and as-of queries', () => {
   it('measures the seed targets', async () => {
     const kpi = await caller.kpi({ asOf: '2020-06-01', minPosition: head })
     const value = (id: string) => kpi.kpis.find((k) => k.id === id)!
-    expect(value('standards.national')).toMatchObject({ value: 2, target: { min: 1500 }, met: false })
+    // GB/T 1000-2015 (superseded, in its transition period); GB/T 1000-2020 is published but only
+    // in force from 2020-10-01.
+    expect(value('standards.national')).toMatchObject({ value: 1, target: { min: 1500 }, met: false })
+    const inForce = await caller.kpi({ asOf: '2020-10-01' })
+    expect(inForce.kpis.find((k) => k.id === 'standards.national')!.value).toBe(2)
     expect(value('standards.local').value).toBe(1)
     expect(value('testing.provincialCentres').value).toBe(1)
     expect(value('standards.provincialTcs').value).toBe(1)

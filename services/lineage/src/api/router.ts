@@ -10,6 +10,7 @@ import { impactOf } from '../queries/impact'
 import { kpiSummary } from '../queries/kpi'
 import { lineageOf } from '../queries/lineage'
 import { nodeDetail } from '../queries/node-detail'
+import { whatIfSupersede, whatIfSuspendLab } from '../queries/what-if'
 
 /** Every query: a business date (default today) and, for audits, a store position. */
 const TimeInput = z.object({
@@ -89,30 +90,19 @@ export const lineageRouter = router({
     /** Certificates that would have to be re-certified by the transition deadline. Emits nothing. */
     supersedeStandard: authedProcedure
       .input(TimeInput.extend({ ...Standard, transitionEndsOn: IsoDate }))
-      .query(async ({ ctx, input }) => {
-        const impact = found(
-          impactOf(await reader(ctx, input), standardNode(input)),
+      .query(async ({ ctx, input }) =>
+        found(
+          whatIfSupersede(await reader(ctx, input), standardNode(input), input.transitionEndsOn),
           'standard',
           standardKey(input),
-        )
-        const mustRecertify = impact.certificates.items.filter(
-          (c) => c.status?.status === 'valid' || c.status?.status === 'suspended',
-        )
-        return { change: 'supersede' as const, deadline: input.transitionEndsOn, impact, mustRecertify }
-      }),
+        ),
+      ),
     /** Reports issued on or after `from` would be flagged, certificates on them put under review. */
     suspendLab: authedProcedure
       .input(TimeInput.extend({ labId: z.string().min(1), from: IsoDate }))
-      .query(async ({ ctx, input }) => {
-        const impact = found(
-          impactOf(await reader(ctx, input), nodeId('lab', input.labId), {
-            reportFilter: (report) => String(report.data.issuedOn ?? '') >= input.from,
-          }),
-          'lab',
-          input.labId,
-        )
-        return { change: 'suspend' as const, from: input.from, impact }
-      }),
+      .query(async ({ ctx, input }) =>
+        found(whatIfSuspendLab(await reader(ctx, input), input.labId, input.from), 'lab', input.labId),
+      ),
   }),
   kpi: authedProcedure
     .input(z.object({ asOf: IsoDate.optional(), minPosition: z.bigint().nonnegative().optional() }))

@@ -13,6 +13,8 @@ import type { RecordedEvent } from '@qi/eventstore'
 import type { Projection } from '@qi/projections'
 import type Database from 'better-sqlite3'
 import { type NodeKind, nodeId, type Relation, standardNode } from './ids'
+import { type StageOf, stageOf } from './stages'
+import { STATUS_CHANGES } from './status-changes'
 
 type Data<D> = EventOf<D> extends { data: infer T } ? T : never
 
@@ -21,12 +23,13 @@ export const LINEAGE_GRAPH = 'lineage.graph'
 /**
  * The integrated graph: nodes (standards, labs, accreditations, instruments, calibrations, reports,
  * certificates, products, enterprises, lines, recalls), edges from each thing to what it rests on,
- * and a status history per node keyed by business date (`valid_from`) and store position, so that
- * "status on date D" and "status as recorded at position P" are range queries, not replays.
+ * and a status history per node keyed by business date (`valid_from`), lifecycle stage and store
+ * position, so that "status on date D as recorded at position P" is a range query, not a replay
+ * (see ARCHITECTURE.md, "Lineage and time", and LIFECYCLES in ./stages).
  */
 export const lineageGraphProjection: Projection = {
   name: LINEAGE_GRAPH,
-  version: 2,
+  version: 3,
   setup(db) {
     db.exec(`
       CREATE TABLE nodes (
@@ -34,18 +37,26 @@ export const lineageGraphProjection: Projection = {
         data TEXT NOT NULL DEFAULT '{}', position INTEGER NOT NULL
       );
       CREATE INDEX nodes_by_kind ON nodes (kind, key);
+      -- One row per fact asserting an edge (a product declares a standard when registered and again
+      -- when declared for a market, maybe with another date): readers fold them into one edge.
+      -- restated = 1: the fact states all targets of the relation at once (a certificate's basis
+      -- reports and standards); only the last such statement that counts (by date, then position) holds.
       CREATE TABLE edges (
         from_id TEXT NOT NULL, rel TEXT NOT NULL, to_id TEXT NOT NULL, detail TEXT,
-        valid_from TEXT NOT NULL, position INTEGER NOT NULL,
-        removed_on TEXT, removed_position INTEGER,
-        PRIMARY KEY (from_id, rel, to_id)
+        valid_from TEXT NOT NULL, position INTEGER NOT NULL, restated INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (from_id, rel, to_id, position)
       ) WITHOUT ROWID;
       CREATE INDEX edges_by_target ON edges (to_id, rel);
       CREATE TABLE statuses (
         node_id TEXT NOT NULL, status TEXT NOT NULL, valid_from TEXT NOT NULL, position INTEGER NOT NULL,
+        -- Rank of the lifecycle stage (./stages): decides between changes on the same business date.
+        -- 0 is a registration, which holds from the beginning of business time.
+        stage INTEGER NOT NULL,
         reason TEXT, cause_kind TEXT, cause_ref TEXT, event_id TEXT, causation_id TEXT,
-        -- A scheduled change (an expiry at the end of a validity) that a later fact called off,
-        -- e.g. a renewal: invisible from this store position on, still there for earlier audits.
+        -- For the scheduled end of an accreditation term: the date that term began.
+        term_from TEXT,
+        -- A scheduled end of term that a renewal called off: invisible from this store position on,
+        -- still there for audits of what was recorded before.
         cancelled_position INTEGER
       );
       CREATE INDEX statuses_by_node ON statuses (node_id, valid_from, position);
@@ -59,7 +70,13 @@ export const lineageGraphProjection: Projection = {
     const data = domainCatalogue.readData(event)
     if (data === null) return
     const handler = handlers[event.type]
-    if (handler) handler(new Writer(db, event), data as never)
+    const changes = STATUS_CHANGES[event.type]
+    if (!handler && !changes) return
+    const w = new Writer(db, event)
+    handler?.(w, data as never)
+    // Then the status changes it records (the table in ./status-changes).
+    for (const c of changes?.(data, w.occurredOn) ?? [])
+      w.status(nodeId(c.kind, c.key), c.kind, c.stage as never, c.on, c.reason, c.cause)
   },
 }
 
@@ -67,14 +84,28 @@ interface Statements {
   upsertNode: Database.Statement<[string, string, string, string, string, number]>
   updateData: Database.Statement<[string, string]>
   getData: Database.Statement<[string], { data: string }>
-  upsertEdge: Database.Statement<[string, string, string, string | null, string, number]>
-  removeEdge: Database.Statement<[string, number, string, string, string]>
-  edgesFrom: Database.Statement<[string, string], { to_id: string }>
+  upsertEdge: Database.Statement<[string, string, string, string | null, string, number, number]>
   status: Database.Statement<
-    [string, string, string, number, string | null, string | null, string | null, string, string | null]
+    [
+      string,
+      string,
+      string,
+      number,
+      number,
+      string | null,
+      string | null,
+      string | null,
+      string,
+      string | null,
+      string | null,
+      number | null,
+    ]
   >
+  ensureNode: Database.Statement<[string, string, string, string, number]>
   cause: Database.Statement<[string, string, string, number, string, string | null]>
-  cancelScheduled: Database.Statement<[number, string, string, string]>
+  voidEndsOfTerm: Database.Statement<[number, string, string, string]>
+  renewedWithin: Database.Statement<[string, number, string, string], { found: number }>
+  latestTerm: Database.Statement<[string, number], { term_from: string | null }>
 }
 
 const statementCache = new WeakMap<Database.Database, Statements>()
@@ -90,25 +121,31 @@ function statements(db: Database.Database): Statements {
       updateData: db.prepare('UPDATE nodes SET data = ? WHERE id = ?'),
       getData: db.prepare('SELECT data FROM nodes WHERE id = ?'),
       upsertEdge: db.prepare(
-        `INSERT INTO edges (from_id, rel, to_id, detail, valid_from, position) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (from_id, rel, to_id) DO UPDATE SET detail = excluded.detail, removed_on = NULL, removed_position = NULL`,
-      ),
-      removeEdge: db.prepare(
-        'UPDATE edges SET removed_on = ?, removed_position = ? WHERE from_id = ? AND rel = ? AND to_id = ?',
-      ),
-      edgesFrom: db.prepare(
-        'SELECT to_id FROM edges WHERE from_id = ? AND rel = ? AND removed_position IS NULL',
+        `INSERT INTO edges (from_id, rel, to_id, detail, valid_from, position, restated) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (from_id, rel, to_id, position) DO UPDATE SET detail = excluded.detail`,
       ),
       status: db.prepare(
-        `INSERT INTO statuses (node_id, status, valid_from, position, reason, cause_kind, cause_ref, event_id, causation_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO statuses (node_id, status, valid_from, position, stage, reason, cause_kind, cause_ref, event_id,
+           causation_id, term_from, cancelled_position)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      ensureNode: db.prepare(
+        `INSERT INTO nodes (id, kind, key, label, position) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
       ),
       cause: db.prepare(
         `INSERT OR IGNORE INTO causes (event_id, type, node_id, position, occurred_at, causation_id) VALUES (?, ?, ?, ?, ?, ?)`,
       ),
-      cancelScheduled: db.prepare(
-        `UPDATE statuses SET cancelled_position = ? WHERE node_id = ? AND status = ? AND valid_from >= ?
-         AND cancelled_position IS NULL`,
+      // Ends of earlier (or restated) terms on or after the renewal's start, not yet called off.
+      voidEndsOfTerm: db.prepare(
+        `UPDATE statuses SET cancelled_position = ? WHERE node_id = ? AND term_from IS NOT NULL
+         AND term_from <= ? AND valid_from >= ? AND cancelled_position IS NULL`,
+      ),
+      // A term already recorded that starts after `from` and no later than the end being written.
+      latestTerm: db.prepare(
+        'SELECT max(valid_from) AS term_from FROM statuses WHERE node_id = ? AND stage = ?',
+      ),
+      renewedWithin: db.prepare(
+        `SELECT count(*) AS found FROM statuses WHERE node_id = ? AND stage = ? AND valid_from > ? AND valid_from <= ?`,
       ),
     }
     statementCache.set(db, s)
@@ -122,6 +159,8 @@ class Writer {
   readonly position: number
   readonly occurredOn: string
   private readonly causationId: string | null
+  /** Nodes this event already wrote (no need to make sure they exist). */
+  private readonly known = new Set<string>()
 
   constructor(
     db: Database.Database,
@@ -136,6 +175,7 @@ class Writer {
 
   node(kind: NodeKind, key: string, label: string, data: Record<string, unknown> = {}) {
     const id = nodeId(kind, key)
+    this.known.add(id)
     const existing = this.s.getData.get(id)
     const merged = existing ? { ...JSON.parse(existing.data), ...data } : data
     this.s.upsertNode.run(id, kind, key, label, JSON.stringify(merged), this.position)
@@ -144,6 +184,7 @@ class Writer {
 
   /** Merges fields into a node's data (creating a placeholder node if an event refers to it first). */
   patch(id: string, data: Record<string, unknown>) {
+    this.known.add(id)
     const existing = this.s.getData.get(id)
     if (!existing) {
       const [kind, ...rest] = id.split(':')
@@ -166,37 +207,83 @@ class Writer {
       detail === undefined ? null : JSON.stringify(detail),
       validFrom,
       this.position,
+      0,
     )
   }
 
-  removeEdges(from: string, rel: Relation, on: string, keep: Set<string>) {
-    for (const { to_id } of this.s.edgesFrom.all(from, rel)) {
-      if (!keep.has(to_id)) this.s.removeEdge.run(on, this.position, from, rel, to_id)
-    }
+  /**
+   * States all targets of `rel` from `from` as of `validFrom`: from that date on (as recorded from
+   * this position) they replace whatever an earlier-dated statement said — a back-dated statement
+   * recorded later replaces only up to the next later-dated one.
+   */
+  restate(from: string, rel: Relation, targets: string[], validFrom: string) {
+    for (const to of targets) this.s.upsertEdge.run(from, rel, to, null, validFrom, this.position, 1)
   }
 
-  /** Calls off scheduled `status` rows of a node from `fromDate` on (e.g. an expiry a renewal replaced). */
-  cancelScheduled(id: string, status: string, fromDate: string) {
-    this.s.cancelScheduled.run(this.position, id, status, fromDate)
+  /**
+   * An accreditation term from `from` to `until` (last day in force): it starts, and it is scheduled
+   * to end the day after `until` unless a renewal — another term starting after it and no later than
+   * that day — is recorded. A renewal calls off the scheduled end of every earlier term it follows
+   * on from, whichever was recorded first, so back-entered terms read right too.
+   */
+  term(accreditationNo: string, from: string, until: string) {
+    const id = nodeId('accreditation', accreditationNo)
+    const ends = dayAfter(until)
+    this.s.voidEndsOfTerm.run(this.position, id, from, from)
+    this.status(id, 'accreditation', 'accredited', from, `accredited ${from} until ${until}`)
+    const renewed = this.s.renewedWithin.get(id, stageOf('accreditation', 'accredited').rank, from, ends)!
+    this.status(id, 'accreditation', 'expired', ends, `validity ended ${until}`, undefined, {
+      termFrom: from,
+      void: renewed.found > 0,
+    })
   }
 
-  status(
+  /**
+   * A recorded expiry ends the term in force when it was recorded (the latest-starting term recorded
+   * before it), so a re-accreditation recorded afterwards calls it off like a scheduled end. With no
+   * term recorded yet it is a bare fact that nothing calls off.
+   */
+  termExpired(accreditationNo: string, on: string) {
+    const id = nodeId('accreditation', accreditationNo)
+    const termFrom = this.s.latestTerm.get(id, stageOf('accreditation', 'accredited').rank)!.term_from
+    this.status(id, 'accreditation', 'expired', on, `expired ${on}`, undefined, {
+      termFrom: termFrom ?? undefined,
+      void: false,
+    })
+  }
+
+  /**
+   * Records that node `id` (of `kind`) reached lifecycle `stage` on business date `validFrom`. A
+   * fact about a thing makes it known, even before the fact that registers it is recorded.
+   */
+  status<K extends NodeKind>(
     id: string,
-    status: string,
+    kind: K,
+    stage: StageOf<K>,
     validFrom: string,
     reason?: string,
     cause?: { kind: string; ref?: string },
+    endOfTerm?: { termFrom: string | undefined; void: boolean },
   ) {
+    const { status, rank } = stageOf(kind, stage)
+    if (!this.known.has(id)) {
+      const key = id.slice(kind.length + 1)
+      this.s.ensureNode.run(id, kind, key, key, this.position)
+      this.known.add(id)
+    }
     this.s.status.run(
       id,
       status,
       validFrom,
       this.position,
+      rank,
       reason ?? null,
       cause?.kind ?? null,
       cause?.ref ?? null,
       this.event.id,
       this.causationId,
+      endOfTerm?.termFrom ?? null,
+      endOfTerm?.void ? this.position : null,
     )
     this.s.cause.run(this.event.id, this.event.type, id, this.position, validFrom, this.causationId)
   }
@@ -216,17 +303,6 @@ const dayAfter = (date: string) => {
   return d.toISOString().slice(0, 10)
 }
 
-const causeText = (cause: { kind: string; ref?: string } | undefined) => {
-  if (!cause || cause.kind === 'manual') return ''
-  const what: Record<string, string> = {
-    report_revoked: `report ${cause.ref} was revoked`,
-    accreditation_changed: `the accreditation of ${cause.ref} changed`,
-    standard_superseded: `standard ${cause.ref} was superseded`,
-    recall: `recall ${cause.ref}`,
-  }
-  return ` because ${what[cause.kind] ?? cause.kind}`
-}
-
 const handlers: Record<string, Handler> = {
   // ---- standards ----
   StandardDrafted: (w, d: Data<typeof standards.StandardDrafted>) => {
@@ -241,14 +317,11 @@ const handlers: Record<string, Handler> = {
       technicalCommittee: d.technicalCommittee ?? null,
       ledByProvince: d.ledByProvince,
     })
-    w.status(id, 'draft', w.occurredOn, 'drafted')
     if (d.replaces) w.edge(standardNode(d.replaces), 'replaced_by', id, TIMELESS)
   },
   StandardPublished: (w, d: Data<typeof standards.StandardPublished>) => {
     const id = standardNode(d)
     w.patch(id, { publishedOn: d.publishedOn, effectiveFrom: d.effectiveFrom })
-    w.status(id, 'published', d.publishedOn, `published ${d.publishedOn}, effective from ${d.effectiveFrom}`)
-    w.status(id, 'effective', d.effectiveFrom, `effective since ${d.effectiveFrom}`)
   },
   StandardAmended: (w, d: Data<typeof standards.StandardAmended>) => {
     const id = standardNode(d)
@@ -261,21 +334,6 @@ const handlers: Record<string, Handler> = {
     const id = standardNode(d)
     w.patch(id, { replacedBy: standardKey(d.replacedBy), transitionEndsOn: d.transitionEndsOn })
     w.edge(id, 'replaced_by', standardNode(d.replacedBy), d.supersededOn)
-    w.status(
-      id,
-      'superseded',
-      d.supersededOn,
-      `superseded ${d.supersededOn} by ${standardKey(d.replacedBy)}; transition until ${d.transitionEndsOn}`,
-    )
-    w.status(
-      id,
-      'transition_ended',
-      d.transitionEndsOn,
-      `transition to ${standardKey(d.replacedBy)} ended ${d.transitionEndsOn}`,
-    )
-  },
-  StandardWithdrawn: (w, d: Data<typeof standards.StandardWithdrawn>) => {
-    w.status(standardNode(d), 'withdrawn', d.withdrawnOn, `withdrawn ${d.withdrawnOn}: ${d.reason}`)
   },
   InternationalStandardAdopted: (w, d: Data<typeof standards.InternationalStandardAdopted>) => {
     const id = standardNode(d)
@@ -290,8 +348,7 @@ const handlers: Record<string, Handler> = {
 
   // ---- accreditation ----
   LabRegistered: (w, d: Data<typeof accreditation.LabRegistered>) => {
-    const id = w.node('lab', d.labId, d.name, { kind: d.kind, region: d.region, centreLevel: d.centreLevel })
-    w.status(id, 'registered', w.occurredOn)
+    w.node('lab', d.labId, d.name, { kind: d.kind, region: d.region, centreLevel: d.centreLevel })
   },
   LabAccredited: (w, d: Data<typeof accreditation.LabAccredited>) => {
     const id = w.node('accreditation', d.accreditationNo, `${d.accreditingBody} ${d.accreditationNo}`, {
@@ -303,11 +360,8 @@ const handlers: Record<string, Handler> = {
       schemes: d.schemes,
     })
     w.edge(nodeId('lab', d.labId), 'holds', id, d.validFrom)
-    // A renewal under the same number replaces the end of the previous term.
-    w.cancelScheduled(id, 'expired', d.validFrom)
-    w.status(id, 'active', d.validFrom, `accredited ${d.validFrom} until ${d.validUntil}`)
-    // validUntil is the last day in force.
-    w.status(id, 'expired', dayAfter(d.validUntil), `validity ended ${d.validUntil}`)
+    // validUntil is the last day in force; a renewal under the same number replaces the end of a term.
+    w.term(d.accreditationNo, d.validFrom, d.validUntil)
   },
   AccreditationScopeExtended: (w, d: Data<typeof accreditation.AccreditationScopeExtended>) => {
     const id = nodeId('accreditation', d.accreditationNo)
@@ -324,33 +378,18 @@ const handlers: Record<string, Handler> = {
     )
     w.patch(id, { scope })
   },
-  AccreditationSuspended: (w, d: Data<typeof accreditation.AccreditationSuspended>) => {
-    w.status(
-      nodeId('accreditation', d.accreditationNo),
-      'suspended',
-      d.from,
-      `suspended ${d.from}: ${d.reason}`,
-    )
-  },
-  AccreditationRestored: (w, d: Data<typeof accreditation.AccreditationRestored>) => {
-    w.status(nodeId('accreditation', d.accreditationNo), 'active', d.on, `restored ${d.on}: ${d.reason}`)
-  },
-  AccreditationWithdrawn: (w, d: Data<typeof accreditation.AccreditationWithdrawn>) => {
-    w.status(nodeId('accreditation', d.accreditationNo), 'withdrawn', d.on, `withdrawn ${d.on}: ${d.reason}`)
-  },
   AccreditationExpired: (w, d: Data<typeof accreditation.AccreditationExpired>) => {
-    w.status(nodeId('accreditation', d.accreditationNo), 'expired', d.on, `expired ${d.on}`)
+    w.termExpired(d.accreditationNo, d.on)
   },
 
   // ---- metrology ----
   InstrumentRegistered: (w, d: Data<typeof metrology.InstrumentRegistered>) => {
-    const id = w.node('instrument', d.instrumentId, `${d.instrumentId} ${d.name}`, {
+    w.node('instrument', d.instrumentId, `${d.instrumentId} ${d.name}`, {
       ownerLabId: d.ownerLabId,
       name: d.name,
       quantity: d.quantity,
       level: d.level,
     })
-    w.status(id, 'in_service', w.occurredOn)
   },
   InstrumentCalibrated: (w, d: Data<typeof metrology.InstrumentCalibrated>) => {
     const id = w.node('calibration', d.certificateNo, `calibration ${d.certificateNo}`, {
@@ -368,17 +407,8 @@ const handlers: Record<string, Handler> = {
     if (d.referenceInstrumentId)
       w.edge(id, 'traceable_to', nodeId('instrument', d.referenceInstrumentId), d.calibratedOn)
     if (d.passed) {
-      w.status(id, 'valid', d.calibratedOn, `calibrated ${d.calibratedOn}, due ${d.dueOn}`)
-      w.status(id, 'expired', d.dueOn, `calibration due ${d.dueOn}`)
     } else {
-      w.status(id, 'failed', d.calibratedOn, `calibration ${d.calibratedOn} failed`)
     }
-  },
-  CalibrationExpired: (w, d: Data<typeof metrology.CalibrationExpired>) => {
-    w.status(nodeId('calibration', d.certificateNo), 'expired', d.on, `calibration expired ${d.on}`)
-  },
-  InstrumentRetired: (w, d: Data<typeof metrology.InstrumentRetired>) => {
-    w.status(nodeId('instrument', d.instrumentId), 'retired', d.on, `retired ${d.on}: ${d.reason}`)
   },
 
   // ---- testing ----
@@ -388,13 +418,6 @@ const handlers: Record<string, Handler> = {
     const previous = nodeId('report', d.previousReportNo)
     w.edge(id, 'amends', previous, d.issuedOn)
     w.patch(previous, { amendedBy: d.reportNo })
-    w.status(previous, 'amended', d.issuedOn, `amended ${d.issuedOn} by report ${d.reportNo}: ${d.reason}`)
-  },
-  TestReportFlagged: (w, d: Data<typeof testing.TestReportFlagged>) => {
-    w.status(nodeId('report', d.reportNo), 'flagged', d.on, `flagged ${d.on}: ${d.reason}`, d.cause)
-  },
-  TestReportRevoked: (w, d: Data<typeof testing.TestReportRevoked>) => {
-    w.status(nodeId('report', d.reportNo), 'revoked', d.revokedOn, `revoked ${d.revokedOn}: ${d.reason}`)
   },
 
   // ---- certification ----
@@ -414,29 +437,13 @@ const handlers: Record<string, Handler> = {
     w.edge(nodeId('product', d.product.productId), 'certified_by', id, d.issuedOn)
     w.edge(id, 'issued_by', nodeId('lab', d.bodyId), d.issuedOn)
     w.edge(id, 'under', nodeId('accreditation', d.accreditationNo), d.issuedOn)
-    for (const reportNo of d.basisReports) w.edge(id, 'based_on', nodeId('report', reportNo), d.issuedOn)
-    for (const ref of d.standards) w.edge(id, 'certifies_to', standardNode(ref), d.issuedOn)
-    w.status(id, 'valid', d.issuedOn, `issued ${d.issuedOn}, expires ${d.expiresOn}`)
-    w.status(id, 'expired', d.expiresOn, `expired ${d.expiresOn}`)
-  },
-  CertificateSuspended: (w, d: Data<typeof certification.CertificateSuspended>) => {
-    const reason = `suspended ${d.from}${causeText(d.cause)}: ${d.reason}`
-    w.status(nodeId('certificate', d.certificateNo), 'suspended', d.from, reason, d.cause)
-  },
-  CertificateRestored: (w, d: Data<typeof certification.CertificateRestored>) => {
-    w.status(nodeId('certificate', d.certificateNo), 'valid', d.on, `restored ${d.on}: ${d.reason}`)
-  },
-  CertificateWithdrawn: (w, d: Data<typeof certification.CertificateWithdrawn>) => {
-    const reason = `withdrawn ${d.on}${causeText(d.cause)}: ${d.reason}`
-    w.status(nodeId('certificate', d.certificateNo), 'withdrawn', d.on, reason, d.cause)
-  },
-  CertificateExpired: (w, d: Data<typeof certification.CertificateExpired>) => {
-    const reason = d.reason ? `expired ${d.on}${causeText(d.cause)}: ${d.reason}` : `expired ${d.on}`
-    w.status(nodeId('certificate', d.certificateNo), 'expired', d.on, reason, d.cause)
-  },
-  CertificateReviewOpened: (w, d: Data<typeof certification.CertificateReviewOpened>) => {
-    const reason = `under review since ${d.on}${causeText(d.cause)}: ${d.reason}`
-    w.status(nodeId('certificate', d.certificateNo), 'under_review', d.on, reason, d.cause)
+    w.restate(
+      id,
+      'based_on',
+      d.basisReports.map((reportNo) => nodeId('report', reportNo)),
+      d.issuedOn,
+    )
+    w.restate(id, 'certifies_to', d.standards.map(standardNode), d.issuedOn)
   },
   CertificateTransitionDeadlineSet: (w, d: Data<typeof certification.CertificateTransitionDeadlineSet>) => {
     const id = nodeId('certificate', d.certificateNo)
@@ -445,16 +452,14 @@ const handlers: Record<string, Handler> = {
   },
   CertificateScopeChanged: (w, d: Data<typeof certification.CertificateScopeChanged>) => {
     const id = nodeId('certificate', d.certificateNo)
-    if (d.basisReports) {
-      const targets = d.basisReports.map((r) => nodeId('report', r))
-      w.removeEdges(id, 'based_on', d.on, new Set(targets))
-      for (const target of targets) w.edge(id, 'based_on', target, d.on)
-    }
-    if (d.standards) {
-      const targets = d.standards.map(standardNode)
-      w.removeEdges(id, 'certifies_to', d.on, new Set(targets))
-      for (const target of targets) w.edge(id, 'certifies_to', target, d.on)
-    }
+    if (d.basisReports)
+      w.restate(
+        id,
+        'based_on',
+        d.basisReports.map((r) => nodeId('report', r)),
+        d.on,
+      )
+    if (d.standards) w.restate(id, 'certifies_to', d.standards.map(standardNode), d.on)
     const product = w.data(id).product as Record<string, unknown> | undefined
     w.patch(id, {
       ...(d.models && product ? { product: { ...product, models: d.models } } : {}),
@@ -465,8 +470,7 @@ const handlers: Record<string, Handler> = {
 
   // ---- industrialization ----
   EnterpriseRegistered: (w, d: Data<typeof industrialization.EnterpriseRegistered>) => {
-    const id = w.node('enterprise', d.enterpriseId, d.name, { region: d.region, industry: d.industry })
-    w.status(id, 'registered', w.occurredOn)
+    w.node('enterprise', d.enterpriseId, d.name, { region: d.region, industry: d.industry })
   },
   ProductRegistered: (w, d: Data<typeof industrialization.ProductRegistered>) => {
     const id = w.node('product', d.productId, `${d.name} ${d.model}`, {
@@ -478,11 +482,9 @@ const handlers: Record<string, Handler> = {
     })
     w.edge(id, 'made_by', nodeId('enterprise', d.enterpriseId), TIMELESS)
     for (const ref of d.standards) w.edge(id, 'declares', standardNode(ref), TIMELESS)
-    w.status(id, 'registered', w.occurredOn)
   },
   ProductionLineRegistered: (w, d: Data<typeof industrialization.ProductionLineRegistered>) => {
-    const id = w.node('line', d.lineId, d.name, { enterpriseId: d.enterpriseId, location: d.location })
-    w.status(id, 'registered', w.occurredOn)
+    w.node('line', d.lineId, d.name, { enterpriseId: d.enterpriseId, location: d.location })
   },
   ProductMarketDeclared: (w, d: Data<typeof industrialization.ProductMarketDeclared>) => {
     const id = nodeId('product', d.productId)
@@ -506,11 +508,6 @@ const handlers: Record<string, Handler> = {
     })
     const product = nodeId('product', d.productId)
     w.edge(product, 'recalled_in', id, d.announcedOn)
-    w.status(id, 'announced', d.announcedOn, `recall announced ${d.announcedOn}: ${d.reason}`)
-    w.status(product, 'recalled', d.announcedOn, `recalled ${d.announcedOn} (${d.recallId}): ${d.reason}`, {
-      kind: 'recall',
-      ref: d.recallId,
-    })
   },
 }
 
@@ -537,6 +534,5 @@ function reportIssued(w: Writer, d: Data<typeof testing.TestReportIssued>) {
   for (const instrumentId of d.instrumentIds)
     w.edge(id, 'used', nodeId('instrument', instrumentId), d.testedFrom)
   if (d.sample.productId) w.edge(nodeId('product', d.sample.productId), 'tested_in', id, d.issuedOn)
-  w.status(id, 'valid', d.issuedOn, `issued ${d.issuedOn}`)
   return id
 }

@@ -9,24 +9,32 @@ import {
 } from '@qi/contracts'
 import type { Projection } from '@qi/projections'
 import type Database from 'better-sqlite3'
+import { REGISTRATION_RANK, type StageOf, stageOf } from './stages'
+import { STATUS_CHANGES } from './status-changes'
 
 type Data<D> = EventOf<D> extends { data: infer T } ? T : never
 
 export const LINEAGE_KPI = 'lineage.kpi'
 
 /**
- * Facts behind the seed plan's 2020 targets. Counts that depend on "today" (effective standards)
- * are computed at query time from dated rows, so the dashboard is right on any date.
+ * Facts behind the seed plan's 2020 targets. Counts that depend on "today" (standards in force) are
+ * computed at query time from dated rows, so the dashboard is right on any date: a standard's
+ * status on a date is its last change by business date, then lifecycle stage (./stages), then store
+ * position — the same rule as the lineage graph.
  */
 export const kpiProjection: Projection = {
   name: LINEAGE_KPI,
-  version: 1,
+  version: 2,
   setup(db) {
     db.exec(`
       CREATE TABLE kpi_standards (
-        key TEXT PRIMARY KEY, kind TEXT NOT NULL, led_by_province INTEGER NOT NULL, region TEXT,
-        published_on TEXT, effective_from TEXT, ended_on TEXT
+        key TEXT PRIMARY KEY, kind TEXT NOT NULL, led_by_province INTEGER NOT NULL, region TEXT
       );
+      CREATE TABLE kpi_standard_statuses (
+        key TEXT NOT NULL, status TEXT NOT NULL, valid_from TEXT NOT NULL, stage INTEGER NOT NULL,
+        position INTEGER NOT NULL
+      );
+      CREATE INDEX kpi_standard_statuses_by_key ON kpi_standard_statuses (key, valid_from);
       CREATE TABLE kpi_adoptions (key TEXT PRIMARY KEY, degree TEXT NOT NULL, adopted_on TEXT NOT NULL);
       CREATE TABLE kpi_products (
         product_id TEXT PRIMARY KEY, industry TEXT NOT NULL,
@@ -48,6 +56,15 @@ export const kpiProjection: Projection = {
     ).slice(0, 10)
     const handler = handlers[event.type]
     if (handler) handler(db, data as never, on)
+    // A standard's dated status changes, from the same table as the lineage graph's.
+    for (const change of STATUS_CHANGES[event.type]?.(data, on) ?? []) {
+      if (change.kind !== 'standard') continue
+      const { status, rank } = stageOf('standard', change.stage as StageOf<'standard'>)
+      if (rank === REGISTRATION_RANK) continue
+      db.prepare(
+        'INSERT INTO kpi_standard_statuses (key, status, valid_from, stage, position) VALUES (?, ?, ?, ?, ?)',
+      ).run(change.key, status, change.on, rank, Number(event.position))
+    }
   },
 }
 
@@ -62,19 +79,6 @@ const handlers: Record<string, Handler> = {
     db.prepare(
       'INSERT OR REPLACE INTO kpi_standards (key, kind, led_by_province, region) VALUES (?, ?, ?, ?)',
     ).run(standardKey(d), d.kind, d.ledByProvince || region === HUBEI_REGION_CODE ? 1 : 0, region)
-  },
-  StandardPublished: (db, d: Data<typeof standards.StandardPublished>) => {
-    db.prepare('UPDATE kpi_standards SET published_on = ?, effective_from = ? WHERE key = ?').run(
-      d.publishedOn,
-      d.effectiveFrom,
-      standardKey(d),
-    )
-  },
-  StandardSuperseded: (db, d: Data<typeof standards.StandardSuperseded>) => {
-    db.prepare('UPDATE kpi_standards SET ended_on = ? WHERE key = ?').run(d.transitionEndsOn, standardKey(d))
-  },
-  StandardWithdrawn: (db, d: Data<typeof standards.StandardWithdrawn>) => {
-    db.prepare('UPDATE kpi_standards SET ended_on = ? WHERE key = ?').run(d.withdrawnOn, standardKey(d))
   },
   InternationalStandardAdopted: (db, d: Data<typeof standards.InternationalStandardAdopted>, on) => {
     db.prepare('INSERT OR REPLACE INTO kpi_adoptions (key, degree, adopted_on) VALUES (?, ?, ?)').run(

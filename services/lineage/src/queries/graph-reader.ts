@@ -34,6 +34,38 @@ export interface GraphEdge {
   since: string
 }
 
+/** One change in a node's status history, as the time point sees it. */
+export interface HistoryEntry extends NodeStatus {
+  position: bigint
+}
+
+export interface CauseLink {
+  eventId: string
+  type: string
+  nodeId: string
+  occurredAt: string
+  position: bigint
+}
+
+/**
+ * What lineage, impact and node detail read: the graph as seen from one time point. `GraphReader`
+ * reads it from the projection; the test oracle (`testing/oracle.ts`) answers it by replaying events.
+ */
+export interface GraphView {
+  readonly time: TimePoint
+  node(id: string): GraphNode | null
+  statusOn(id: string, date: string): NodeStatus | null
+  statusesOf(ids: string[]): Map<string, NodeStatus | null>
+  nodesOf(ids: string[]): Map<string, { key: string; label: string; data: Record<string, unknown> }>
+  outByRelation(id: string): Map<Relation, GraphEdge[]>
+  sourcesOf(targets: string[], rel: Relation): string[]
+  targetsOf(sources: string[], rel: Relation): string[]
+  /** The node's status changes up to the time point, in the order they take effect. */
+  history(id: string): HistoryEntry[]
+  /** The chain of events that caused an event, back to the fact that started it. */
+  causeChain(causationId: string | null): CauseLink[]
+}
+
 interface NodeRow {
   id: string
   kind: NodeKind
@@ -59,21 +91,54 @@ interface StatusRow {
 }
 
 const MAX_POSITION = Number.MAX_SAFE_INTEGER
-const REGISTRATION_STATUSES = "('draft', 'registered', 'in_service')"
+
+/** Named parameters of a time point in edge statements. */
+interface At {
+  asOf: string
+  position: number
+}
+
+/**
+ * Status rows that count at a time point (parameters: as-of date, store position, store position):
+ * recorded by the position, not called off by then, and holding from a date on or before the as-of
+ * date — registrations (stage 0) hold from the beginning of business time.
+ */
+const COUNTED = `(valid_from <= ? OR stage = 0) AND position <= ?
+  AND (cancelled_position IS NULL OR cancelled_position > ?)`
+/**
+ * The order changes take effect in: registrations first, then by business date, then by lifecycle
+ * stage (./projections/stages), then by store position (only a restatement of the same stage on
+ * the same date is decided by when it was recorded).
+ */
+const EFFECT_ORDER = (direction: 'ASC' | 'DESC') =>
+  `stage = 0 ${direction === 'ASC' ? 'DESC' : 'ASC'}, CASE WHEN stage = 0 THEN '' ELSE valid_from END ${direction},
+   stage ${direction}, position ${direction}`
 
 interface ReaderStatements {
-  node: Database.Statement<[string], NodeRow>
+  node: Database.Statement<[string, number], NodeRow>
   status: Database.Statement<[string, string, number, number], StatusRow>
-  lifecycle: Database.Statement<[string, number], { dated: number; registrations: number }>
-  out: Database.Statement<[string, string, string, number, string, number], EdgeRow>
-  outAll: Database.Statement<[string, string, number, string, number], EdgeRow>
-  in: Database.Statement<[string, string, string, number, string, number], EdgeRow>
-  inAll: Database.Statement<[string, string, number, string, number], EdgeRow>
-  sourcesOf: Database.Statement<[string, string, string, number, string, number], { from_id: string }>
-  targetsOf: Database.Statement<[string, string, string, number, string, number], { to_id: string }>
+  hasStatuses: Database.Statement<[string, number, number], { found: number }>
+  out: Database.Statement<[string, string, At], EdgeRow>
+  outAll: Database.Statement<[string, At], EdgeRow>
+  in: Database.Statement<[string, string, At], EdgeRow>
+  inAll: Database.Statement<[string, At], EdgeRow>
+  sourcesOf: Database.Statement<[string, string, At], { from_id: string }>
+  targetsOf: Database.Statement<[string, string, At], { to_id: string }>
   statusesOf: Database.Statement<[string, string, number, number], StatusRow & { node_id: string }>
-  withStatuses: Database.Statement<[string], { node_id: string }>
+  withoutStatuses: Database.Statement<[number, number, string, number], { id: string }>
   nodesOf: Database.Statement<[string], NodeRow>
+  history: Database.Statement<[string, string, number, number], StatusRow & { position: number }>
+  cause: Database.Statement<
+    [string],
+    {
+      event_id: string
+      type: string
+      node_id: string
+      position: number
+      occurred_at: string
+      causation_id: string | null
+    }
+  >
 }
 
 /**
@@ -85,32 +150,40 @@ const statementsByDatabase = new WeakMap<Database.Database, ReaderStatements>()
 function readerStatements(db: Database.Database): ReaderStatements {
   let statements = statementsByDatabase.get(db)
   if (statements) return statements
-  const visible = `valid_from <= ? AND position <= ? AND (removed_on IS NULL OR removed_on > ? OR removed_position > ?)`
+  // Asserted by a counted fact; for a restated relation, by the last counted statement of it.
+  const visible = `valid_from <= @asOf AND position <= @position AND (restated = 0 OR NOT EXISTS (
+      SELECT 1 FROM edges later WHERE later.from_id = edges.from_id AND later.rel = edges.rel AND later.restated = 1
+        AND later.valid_from <= @asOf AND later.position <= @position
+        AND (later.valid_from > edges.valid_from OR (later.valid_from = edges.valid_from AND later.position > edges.position))))`
   statements = {
-    node: db.prepare('SELECT id, kind, key, label, data FROM nodes WHERE id = ?'),
+    node: db.prepare('SELECT id, kind, key, label, data FROM nodes WHERE id = ? AND position <= ?'),
     status: db.prepare(
       `SELECT status, valid_from, reason, cause_kind, cause_ref, event_id, causation_id FROM statuses
-       WHERE node_id = ? AND (valid_from <= ? OR status IN ${REGISTRATION_STATUSES}) AND position <= ?
-         AND (cancelled_position IS NULL OR cancelled_position > ?)
-       ORDER BY status IN ${REGISTRATION_STATUSES} ASC, valid_from DESC, position DESC LIMIT 1`,
+       WHERE node_id = ? AND ${COUNTED} ORDER BY ${EFFECT_ORDER('DESC')} LIMIT 1`,
     ),
-    lifecycle: db.prepare(
-      `SELECT count(*) AS dated, sum(status IN ${REGISTRATION_STATUSES}) AS registrations FROM statuses
-       WHERE node_id = ? AND position <= ?`,
+    hasStatuses: db.prepare(
+      `SELECT EXISTS (SELECT 1 FROM statuses WHERE node_id = ? AND position <= ?
+         AND (cancelled_position IS NULL OR cancelled_position > ?)) AS found`,
     ),
+    // One row per fact asserting an edge: an edge counts from the earliest assertion that counts
+    // (its date and detail), so the GROUP BYs fold them into one edge each.
     out: db.prepare(
-      `SELECT from_id, to_id, rel, detail, valid_from FROM edges WHERE from_id = ? AND rel = ? AND ${visible}`,
+      `SELECT from_id, to_id, rel, detail, min(valid_from) AS valid_from FROM edges
+       WHERE from_id = ? AND rel = ? AND ${visible} GROUP BY to_id ORDER BY to_id`,
     ),
     // Primary-key order (rel, to_id): grouped by relation, each group in the order `out` returns it.
     outAll: db.prepare(
-      `SELECT from_id, to_id, rel, detail, valid_from FROM edges WHERE from_id = ? AND ${visible} ORDER BY rel, to_id`,
+      `SELECT from_id, to_id, rel, detail, min(valid_from) AS valid_from FROM edges
+       WHERE from_id = ? AND ${visible} GROUP BY rel, to_id ORDER BY rel, to_id`,
     ),
     in: db.prepare(
-      `SELECT from_id, to_id, rel, detail, valid_from FROM edges WHERE to_id = ? AND rel = ? AND ${visible}`,
+      `SELECT from_id, to_id, rel, detail, min(valid_from) AS valid_from FROM edges
+       WHERE to_id = ? AND rel = ? AND ${visible} GROUP BY from_id ORDER BY from_id`,
     ),
     // Index order (rel, then the primary key's from_id): each relation's group in the order `in` returns it.
     inAll: db.prepare(
-      `SELECT from_id, to_id, rel, detail, valid_from FROM edges WHERE to_id = ? AND ${visible} ORDER BY rel, from_id`,
+      `SELECT from_id, to_id, rel, detail, min(valid_from) AS valid_from FROM edges
+       WHERE to_id = ? AND ${visible} GROUP BY rel, from_id ORDER BY rel, from_id`,
     ),
     // Set-based forms for impact analysis: one statement per relation and level, not per node.
     sourcesOf: db.prepare(
@@ -122,17 +195,25 @@ function readerStatements(db: Database.Database): ReaderStatements {
     statusesOf: db.prepare(
       `SELECT node_id, status, valid_from, reason, cause_kind, cause_ref, event_id, causation_id FROM (
          SELECT *, row_number() OVER (PARTITION BY node_id
-           ORDER BY status IN ${REGISTRATION_STATUSES} ASC, valid_from DESC, position DESC) AS rank
-         FROM statuses WHERE node_id IN (SELECT value FROM json_each(?))
-           AND (valid_from <= ? OR status IN ${REGISTRATION_STATUSES}) AND position <= ?
-           AND (cancelled_position IS NULL OR cancelled_position > ?)
+           ORDER BY ${EFFECT_ORDER('DESC')}) AS rank
+         FROM statuses WHERE node_id IN (SELECT value FROM json_each(?)) AND ${COUNTED}
        ) WHERE rank = 1`,
     ),
-    withStatuses: db.prepare(
-      'SELECT DISTINCT node_id FROM statuses WHERE node_id IN (SELECT value FROM json_each(?))',
+    // Nodes known at the position that have no status recorded by then (things only referred to).
+    withoutStatuses: db.prepare(
+      `SELECT id FROM nodes n WHERE NOT EXISTS (SELECT 1 FROM statuses s WHERE s.node_id = n.id
+         AND s.position <= ? AND (s.cancelled_position IS NULL OR s.cancelled_position > ?))
+       AND id IN (SELECT value FROM json_each(?)) AND position <= ?`,
     ),
     nodesOf: db.prepare(
       'SELECT id, kind, key, label, data FROM nodes WHERE id IN (SELECT value FROM json_each(?))',
+    ),
+    history: db.prepare(
+      `SELECT status, valid_from, position, reason, cause_kind, cause_ref, event_id, causation_id FROM statuses
+       WHERE node_id = ? AND ${COUNTED} ORDER BY ${EFFECT_ORDER('ASC')}`,
+    ),
+    cause: db.prepare(
+      'SELECT event_id, type, node_id, position, occurred_at, causation_id FROM causes WHERE event_id = ?',
     ),
   }
   statementsByDatabase.set(db, statements)
@@ -140,73 +221,57 @@ function readerStatements(db: Database.Database): ReaderStatements {
 }
 
 /** Reads the lineage graph as of a business date (and optionally a store position). */
-export class GraphReader {
+export class GraphReader implements GraphView {
   private readonly statements: ReaderStatements
   private readonly position: number
+  private readonly at: At
 
   constructor(
     readonly db: Database.Database,
     readonly time: TimePoint,
   ) {
     this.position = time.atPosition === undefined ? MAX_POSITION : Number(time.atPosition)
+    this.at = { asOf: time.asOf, position: this.position }
     this.statements = readerStatements(db)
   }
 
-  /** The node as of the time point; null if unknown or not yet existing then. */
+  /**
+   * The node as of the time point; null if nothing about it was recorded by the store position, or
+   * if it came into being only after the as-of date (it has statuses, none by then). Registrations
+   * carry no business date, so a registered node, or one only referred to, exists on any date.
+   */
   node(id: string): GraphNode | null {
-    const row = this.statements.node.get(id)
+    const row = this.statements.node.get(id, this.position)
     if (!row) return null
     const status = this.status(id)
-    if (!status && this.hadStatusEver(id)) return null
+    if (!status && this.statements.hasStatuses.get(id, this.position, this.position)!.found) return null
     return { id: row.id, kind: row.kind, key: row.key, label: row.label, data: JSON.parse(row.data), status }
-  }
-
-  /**
-   * Whether the node is known to have come into being only after the as-of date: it has dated
-   * statuses, all later. Registrations carry no business date (when a lab or product was entered,
-   * not when it began), so a registered node, or one only referred to, counts as existing.
-   */
-  private hadStatusEver(id: string) {
-    const row = this.statements.lifecycle.get(id, MAX_POSITION)!
-    return row.dated > 0 && row.registrations === 0
   }
 
   /** Nodes with an edge `rel` into any of `targets` (visible at the time point). */
   sourcesOf(targets: string[], rel: Relation): string[] {
     if (targets.length === 0) return []
-    return this.statements.sourcesOf
-      .all(rel, JSON.stringify(targets), this.time.asOf, this.position, this.time.asOf, this.position)
-      .map((r) => r.from_id)
+    return this.statements.sourcesOf.all(rel, JSON.stringify(targets), this.at).map((r) => r.from_id)
   }
 
   /** Nodes any of `sources` has an edge `rel` to (visible at the time point). */
   targetsOf(sources: string[], rel: Relation): string[] {
     if (sources.length === 0) return []
-    return this.statements.targetsOf
-      .all(rel, JSON.stringify(sources), this.time.asOf, this.position, this.time.asOf, this.position)
-      .map((r) => r.to_id)
+    return this.statements.targetsOf.all(rel, JSON.stringify(sources), this.at).map((r) => r.to_id)
   }
 
   /**
-   * Statuses of many nodes at the time point in one query. Nodes that did not exist yet (dated
-   * statuses, all later) are left out; nodes without any status map to null.
+   * Statuses of many nodes at the time point in one query. Nodes that did not exist yet (statuses,
+   * all later, or nothing recorded by the position) are left out; nodes without any status map to null.
    */
   statusesOf(ids: string[]): Map<string, NodeStatus | null> {
     const result = new Map<string, NodeStatus | null>()
     if (ids.length === 0) return result
     const json = JSON.stringify(ids)
-    for (const row of this.statements.statusesOf.all(json, this.time.asOf, this.position, this.position)) {
-      result.set(row.node_id, {
-        status: row.status,
-        since: row.valid_from,
-        reason: row.reason,
-        cause: row.cause_kind ? { kind: row.cause_kind, ref: row.cause_ref } : null,
-        eventId: row.event_id,
-        causationId: row.causation_id,
-      })
-    }
-    const withStatuses = new Set(this.statements.withStatuses.all(json).map((r) => r.node_id))
-    for (const id of ids) if (!result.has(id) && !withStatuses.has(id)) result.set(id, null)
+    for (const row of this.statements.statusesOf.all(json, this.time.asOf, this.position, this.position))
+      result.set(row.node_id, toStatus(row))
+    for (const row of this.statements.withoutStatuses.all(this.position, this.position, json, this.position))
+      result.set(row.id, null)
     return result
   }
 
@@ -225,47 +290,56 @@ export class GraphReader {
   }
 
   /**
-   * The node's status on another business date (same store position). Registration statuses
-   * (draft, registered, in_service) only say that the thing exists: any dated change wins over
-   * them, even when the registration was entered later than the change it precedes in reality.
+   * The node's status on another business date (same store position): the last change that counts,
+   * in effect order. Registrations (draft, registered, in_service) only say that the thing exists:
+   * any dated change wins over them, even when the registration was entered later.
    */
   statusOn(id: string, date: string): NodeStatus | null {
     const row = this.statements.status.get(id, date, this.position, this.position)
-    if (!row) return null
-    return {
-      status: row.status,
-      since: row.valid_from,
-      reason: row.reason,
-      cause: row.cause_kind ? { kind: row.cause_kind, ref: row.cause_ref } : null,
-      eventId: row.event_id,
-      causationId: row.causation_id,
+    return row ? toStatus(row) : null
+  }
+
+  /** Changes up to the as-of date as recorded by the position: no scheduled change before its date. */
+  history(id: string): HistoryEntry[] {
+    return this.statements.history
+      .all(id, this.time.asOf, this.position, this.position)
+      .map((row) => ({ ...toStatus(row), position: BigInt(row.position) }))
+  }
+
+  causeChain(causationId: string | null, depth = 8): CauseLink[] {
+    const chain: CauseLink[] = []
+    let next = causationId
+    while (next && chain.length < depth) {
+      const row = this.statements.cause.get(next)
+      if (!row) break
+      chain.push({
+        eventId: row.event_id,
+        type: row.type,
+        nodeId: row.node_id,
+        occurredAt: row.occurred_at,
+        position: BigInt(row.position),
+      })
+      next = row.causation_id
     }
+    return chain
   }
 
   out(id: string, rel: Relation): GraphEdge[] {
-    return this.statements.out
-      .all(id, rel, this.time.asOf, this.position, this.time.asOf, this.position)
-      .map(toEdge)
+    return this.statements.out.all(id, rel, this.at).map(toEdge)
   }
 
   /** Every visible in-edge of a node, by relation: one query where `in` per relation would be several. */
   inByRelation(id: string): Map<Relation, GraphEdge[]> {
-    return groupByRelation(
-      this.statements.inAll.all(id, this.time.asOf, this.position, this.time.asOf, this.position),
-    )
+    return groupByRelation(this.statements.inAll.all(id, this.at))
   }
 
   /** Every visible out-edge of a node, by relation: one query where `out` per relation would be several. */
   outByRelation(id: string): Map<Relation, GraphEdge[]> {
-    return groupByRelation(
-      this.statements.outAll.all(id, this.time.asOf, this.position, this.time.asOf, this.position),
-    )
+    return groupByRelation(this.statements.outAll.all(id, this.at))
   }
 
   in(id: string, rel: Relation): GraphEdge[] {
-    return this.statements.in
-      .all(id, rel, this.time.asOf, this.position, this.time.asOf, this.position)
-      .map(toEdge)
+    return this.statements.in.all(id, rel, this.at).map(toEdge)
   }
 }
 
@@ -277,6 +351,17 @@ function groupByRelation(rows: EdgeRow[]): Map<Relation, GraphEdge[]> {
     else byRelation.set(row.rel, [toEdge(row)])
   }
   return byRelation
+}
+
+function toStatus(row: StatusRow): NodeStatus {
+  return {
+    status: row.status,
+    since: row.valid_from,
+    reason: row.reason,
+    cause: row.cause_kind ? { kind: row.cause_kind, ref: row.cause_ref } : null,
+    eventId: row.event_id,
+    causationId: row.causation_id,
+  }
 }
 
 function toEdge(row: EdgeRow): GraphEdge {

@@ -1,6 +1,6 @@
 import type { NodeKind, Relation } from '../projections/ids'
 import { nodeId } from '../projections/ids'
-import type { GraphReader, NodeStatus } from './graph-reader'
+import type { GraphView, NodeStatus } from './graph-reader'
 
 /** Which relations impact analysis follows backwards into each kind of node. */
 const UPWARD: Partial<Record<NodeKind, Array<{ rel: Relation; from: NodeKind }>>> = {
@@ -41,7 +41,10 @@ export interface ImpactGroup {
 
 export interface Impact {
   source: { id: string; label: string; status: NodeStatus | null }
+  /** Business date of the answer. */
   asOf: string
+  /** Record time of the answer: the store position it was read at, or null for the head. */
+  atPosition: bigint | null
   reports: ImpactGroup
   certificates: ImpactGroup
   products: ImpactGroup
@@ -63,7 +66,7 @@ export interface ImpactOptions {
  * query per relation, statuses are read for all items at once, and only the listed items' labels
  * are loaded — a widely used standard has thousands of reports behind it.
  */
-export function impactOf(reader: GraphReader, sourceId: string, options: ImpactOptions = {}): Impact | null {
+export function impactOf(reader: GraphView, sourceId: string, options: ImpactOptions = {}): Impact | null {
   const source = reader.node(sourceId)
   if (!source) return null
   const limit = options.limit ?? 200
@@ -123,6 +126,7 @@ export function impactOf(reader: GraphReader, sourceId: string, options: ImpactO
   return {
     source: { id: source.id, label: source.label, status: source.status },
     asOf: reader.time.asOf,
+    atPosition: reader.time.atPosition ?? null,
     reports: group(found.report),
     certificates: group(found.certificate),
     products: group(found.product),

@@ -29,29 +29,30 @@ function kpi(
 
 /** The seed's 2020 targets measured on `asOf` (a business date). */
 export function kpiSummary(db: Database.Database, asOf: string) {
-  const effective = `published_on IS NOT NULL AND published_on <= ? AND (ended_on IS NULL OR ended_on > ?)`
+  // In force on the date: its last change by then (business date, then stage, then position) made
+  // it effective, or superseded it with the transition period still running.
+  const effective = `key IN (SELECT key FROM (
+      SELECT key, status, row_number() OVER (PARTITION BY key ORDER BY valid_from DESC, stage DESC, position DESC) AS rank
+      FROM kpi_standard_statuses WHERE valid_from <= ?
+    ) WHERE rank = 1 AND status IN ('effective', 'superseded'))`
   const ledNational = count(
     db,
     `SELECT count(*) AS n FROM kpi_standards WHERE led_by_province = 1 AND kind IN ('national_mandatory', 'national_recommended') AND ${effective}`,
-    asOf,
     asOf,
   )
   const ledIndustry = count(
     db,
     `SELECT count(*) AS n FROM kpi_standards WHERE led_by_province = 1 AND kind = 'industry' AND ${effective}`,
     asOf,
-    asOf,
   )
   const localEffective = count(
     db,
-    `SELECT count(*) AS n FROM kpi_standards WHERE kind = 'local' AND region = '42' AND effective_from <= ? AND (ended_on IS NULL OR ended_on > ?)`,
-    asOf,
+    `SELECT count(*) AS n FROM kpi_standards WHERE kind = 'local' AND region = '42' AND ${effective}`,
     asOf,
   )
   const groupAndEnterprise = count(
     db,
     `SELECT count(*) AS n FROM kpi_standards WHERE kind IN ('group', 'enterprise') AND ${effective}`,
-    asOf,
     asOf,
   )
   const adoptions = db

@@ -1,5 +1,5 @@
 import type { NodeKind, Relation } from '../projections/ids'
-import type { GraphEdge, GraphNode, GraphReader } from './graph-reader'
+import type { GraphEdge, GraphNode, GraphView } from './graph-reader'
 
 /** Which relations lineage follows from each kind of node (towards what it rests on). */
 const DOWNWARD: Partial<Record<NodeKind, Relation[]>> = {
@@ -44,7 +44,7 @@ export interface LineageGraph {
  * report's validity rested on); for a reference standard reached from a calibration, the one that
  * covered that calibration's date; otherwise the latest calibration up to the as-of date.
  */
-export function lineageOf(reader: GraphReader, rootId: string, maxNodes = 2000): LineageGraph | null {
+export function lineageOf(reader: GraphView, rootId: string, maxNodes = 2000): LineageGraph | null {
   const root = reader.node(rootId)
   if (!root) return null
   const nodes = new Map<string, GraphNode>([[root.id, root]])
