@@ -2,6 +2,7 @@ import { createEventCatalogue } from './catalogue'
 import { accreditationEvents } from './contexts/accreditation'
 import { certificationEvents } from './contexts/certification'
 import { industrializationEvents } from './contexts/industrialization'
+import { licensingEvents } from './contexts/licensing'
 import { metrologyEvents } from './contexts/metrology'
 import { standardsEvents } from './contexts/standards'
 import { testingEvents } from './contexts/testing'
@@ -14,6 +15,7 @@ export const allEvents = [
   ...testingEvents,
   ...certificationEvents,
   ...industrializationEvents,
+  ...licensingEvents,
 ] as const
 
 export const domainCatalogue = createEventCatalogue(allEvents)

@@ -8,6 +8,7 @@ import {
   productStream,
   recallStream,
 } from './contexts/industrialization'
+import { cmarkStream, commitmentStream, enterpriseLicenceStream, parallelStream } from './contexts/licensing'
 import { instrumentStream } from './contexts/metrology'
 import { tcStream } from './contexts/standards'
 import { reportStream } from './contexts/testing'
@@ -30,4 +31,5 @@ export const streamPrefixesByContext: Record<string, string[]> = {
     recallStream(''),
     demoZoneStream(''),
   ],
+  licensing: [enterpriseLicenceStream(''), commitmentStream(''), cmarkStream(''), parallelStream('')],
 }
