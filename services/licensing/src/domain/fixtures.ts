@@ -1,6 +1,6 @@
 /** Shared test data for the licensing deciders' specs and the router's integration test. */
-export const HUBEI_VALVES = '91420100MA4K0FV010'
-export const WUHAN_SCALES = '91420100MA4K0CS011'
+export const HUBEI_VALVES = '91420100MA4K0FM010'
+export const WUHAN_SCALES = '91420100MA4K0CH011'
 export const TODAY = '2025-06-15'
 
 export const commitment = (signedOn = '2025-06-10') => ({
