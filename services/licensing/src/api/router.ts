@@ -149,7 +149,7 @@ export const router = trpcRouter({
       const head = await ctx.deps.store.headPosition()
       const db = await readModel(ctx.deps, LICENSING_PROCESSES, head ?? undefined)
       const picked = q
-        .sampleableDeclarations(db, input.round)
+        .sampleableDeclarations(db, input.round, today(ctx.deps))
         .sort((a, b) => sampleKey(input.round, a) - sampleKey(input.round, b) || a.localeCompare(b))
         .slice(0, input.count)
       const scheduled: string[] = []

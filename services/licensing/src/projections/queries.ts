@@ -274,19 +274,21 @@ export function legacyLicences(db: Database.Database, enterpriseId?: string) {
 }
 
 /**
- * C-mark declarations a sampling round may pick: declared, right not withdrawn, and no check of
- * another round open (so a repeated round sees the same candidates).
+ * C-mark declarations a sampling round may pick: filed by the sampling date, and either already
+ * picked by this round or still holding the right with no check of another round open. So a round
+ * repeated later sees the same candidates and picks the same declarations.
  */
-export function sampleableDeclarations(db: Database.Database, round: string): string[] {
+export function sampleableDeclarations(db: Database.Database, round: string, today: string): string[] {
   return (
     db
       .prepare(
-        `SELECT enterprise_id FROM cmark c WHERE status = 'declared'
-         AND NOT EXISTS (SELECT 1 FROM cmark_checks k WHERE k.enterprise_id = c.enterprise_id AND k.status = 'scheduled'
-                         AND k.check_id <> ? || '-' || c.enterprise_id)
+        `SELECT enterprise_id FROM cmark c WHERE declared_on <= ? AND (
+           EXISTS (SELECT 1 FROM cmark_checks k WHERE k.check_id = ? || '-' || c.enterprise_id)
+           OR (status = 'declared' AND NOT EXISTS (
+             SELECT 1 FROM cmark_checks k WHERE k.enterprise_id = c.enterprise_id AND k.status = 'scheduled')))
          ORDER BY enterprise_id`,
       )
-      .all(round) as Array<{ enterprise_id: string }>
+      .all(today, round) as Array<{ enterprise_id: string }>
   ).map((r) => r.enterprise_id)
 }
 
