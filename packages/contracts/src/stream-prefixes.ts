@@ -8,7 +8,14 @@ import {
   productStream,
   recallStream,
 } from './contexts/industrialization'
-import { cmarkStream, commitmentStream, enterpriseLicenceStream, parallelStream } from './contexts/licensing'
+import {
+  cmarkStream,
+  commitmentStream,
+  enterpriseLicenceStream,
+  examinationBodyStream,
+  parallelStream,
+  seQualificationStream,
+} from './contexts/licensing'
 import { instrumentStream } from './contexts/metrology'
 import { tcStream } from './contexts/standards'
 import { reportStream } from './contexts/testing'
@@ -31,5 +38,12 @@ export const streamPrefixesByContext: Record<string, string[]> = {
     recallStream(''),
     demoZoneStream(''),
   ],
-  licensing: [enterpriseLicenceStream(''), commitmentStream(''), cmarkStream(''), parallelStream('')],
+  licensing: [
+    enterpriseLicenceStream(''),
+    commitmentStream(''),
+    cmarkStream(''),
+    parallelStream(''),
+    examinationBodyStream(''),
+    seQualificationStream(''),
+  ],
 }

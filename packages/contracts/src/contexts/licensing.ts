@@ -297,6 +297,78 @@ export const ParallelApplicationCompleted = defineEvent({
   }),
 })
 
+// ---- special equipment (seed item 二十一) ----
+
+export const SpecialEquipmentActivity = z.enum(['installation', 'alteration', 'repair'])
+
+export const ExaminationBodyApproved = defineEvent({
+  type: 'ExaminationBodyApproved',
+  context,
+  description:
+    'A special-equipment using unit in the zone was approved as an examination body for operators of the listed categories.',
+  schema: z.object({ bodyId: CreditCode, name: Text, categories: z.array(Text).min(1), approvedOn: IsoDate }),
+})
+
+export const OperatorExamRecorded = defineEvent({
+  type: 'OperatorExamRecorded',
+  context,
+  description: 'An examination body recorded an operator’s exam in one of its categories (passed or not).',
+  schema: z.object({
+    bodyId: CreditCode,
+    examId: Id,
+    candidate: Text,
+    category: Text,
+    examinedOn: IsoDate,
+    passed: z.boolean(),
+  }),
+})
+
+export const OperatorCertificateIssued = defineEvent({
+  type: 'OperatorCertificateIssued',
+  context,
+  description: 'A special-equipment operator certificate was issued on a passed exam, on the spot.',
+  schema: z.object({
+    certificateNo: Id,
+    bodyId: CreditCode,
+    examId: Id,
+    candidate: Text,
+    category: Text,
+    issuedOn: IsoDate,
+    expiresOn: IsoDate,
+  }),
+})
+
+export const ManufacturingQualificationRecorded = defineEvent({
+  type: 'ManufacturingQualificationRecorded',
+  context,
+  description: 'The regulator recorded an enterprise’s special-equipment manufacturing qualification.',
+  schema: z.object({
+    enterpriseId: CreditCode,
+    qualificationNo: Id,
+    equipmentCategory: Text,
+    grantedOn: IsoDate,
+    expiresOn: IsoDate,
+  }),
+})
+
+export const DerivedQualificationGranted = defineEvent({
+  type: 'DerivedQualificationGranted',
+  context,
+  description:
+    'An installation/alteration/repair qualification was granted from the enterprise’s manufacturing qualification of the same category, valid as long as it.',
+  schema: z.object({
+    enterpriseId: CreditCode,
+    derivedFrom: Id,
+    equipmentCategory: Text,
+    activities: z.array(SpecialEquipmentActivity).min(1),
+    grantedOn: IsoDate,
+    expiresOn: IsoDate,
+  }),
+})
+
+/** Years an operator certificate is valid for. */
+export const OPERATOR_CERTIFICATE_YEARS = 4
+
 export const licensingEvents = [
   LicenceIssuedBeforeVerification,
   OnSiteVerificationPassed,
@@ -317,6 +389,11 @@ export const licensingEvents = [
   ParallelBranchDecided,
   ParallelBranchOverdue,
   ParallelApplicationCompleted,
+  ExaminationBodyApproved,
+  OperatorExamRecorded,
+  OperatorCertificateIssued,
+  ManufacturingQualificationRecorded,
+  DerivedQualificationGranted,
 ] as const
 
 const base = { commandId: CommandId.optional() }
@@ -402,7 +479,42 @@ export const DecideParallelBranch = z.object({
   reason: Text.optional(),
 })
 
+export const ApproveExaminationBody = z.object({
+  ...base,
+  bodyId: CreditCode,
+  name: Text,
+  categories: z.array(Text).min(1),
+})
+
+export const RecordOperatorExam = z.object({
+  ...base,
+  bodyId: CreditCode,
+  examId: Id,
+  candidate: Text,
+  category: Text,
+  examinedOn: IsoDate,
+  passed: z.boolean(),
+})
+
+export const RecordManufacturingQualification = z.object({
+  ...base,
+  enterpriseId: CreditCode,
+  qualificationNo: Id,
+  equipmentCategory: Text,
+  grantedOn: IsoDate,
+  expiresOn: IsoDate,
+})
+
+export const ApplyForDerivedQualification = z.object({
+  ...base,
+  enterpriseId: CreditCode,
+  qualificationNo: Id,
+  activities: z.array(SpecialEquipmentActivity).min(1),
+})
+
 export const enterpriseLicenceStream = (enterpriseId: string) => `one-licence-${enterpriseId}`
 export const commitmentStream = (approvalId: string) => `commitment-${approvalId}`
 export const cmarkStream = (enterpriseId: string) => `cmark-${enterpriseId}`
 export const parallelStream = (applicationId: string) => `parallel-${applicationId}`
+export const examinationBodyStream = (bodyId: string) => `se-body-${bodyId}`
+export const seQualificationStream = (enterpriseId: string) => `se-qualification-${enterpriseId}`

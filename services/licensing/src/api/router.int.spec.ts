@@ -420,3 +420,84 @@ describe('并联审批', () => {
     ])
   })
 })
+
+describe('special equipment (item 二十一)', () => {
+  it('an approved examination body examines operators and a pass gets the certificate on the spot', async () => {
+    const forbidden = await failure(
+      as(valves).approveExaminationBody({
+        bodyId: HUBEI_VALVES,
+        name: 'Hubei Valves training centre',
+        categories: ['G1'],
+      }),
+    )
+    expect(forbidden.code).toBe('FORBIDDEN')
+    await as(regulator).approveExaminationBody({
+      bodyId: HUBEI_VALVES,
+      name: 'Hubei Valves training centre',
+      categories: ['G1 boiler operation'],
+    })
+    const exam = {
+      bodyId: HUBEI_VALVES,
+      candidate: '刘洋',
+      category: 'G1 boiler operation',
+      examinedOn: START,
+    }
+    const passed = await as(valves).recordOperatorExam({ ...exam, examId: 'EX-1', passed: true })
+    expect(passed.events).toEqual(['OperatorExamRecorded', 'OperatorCertificateIssued'])
+    const failedExam = await as(valves).recordOperatorExam({ ...exam, examId: 'EX-2', passed: false })
+    expect(failedExam.events).toEqual(['OperatorExamRecorded'])
+    const otherCategory = await failure(
+      as(valves).recordOperatorExam({ ...exam, examId: 'EX-3', category: 'N1 forklift', passed: true }),
+    )
+    expect(otherCategory.code).toBe('PRECONDITION_FAILED')
+    const forOther = await failure(as(scales).recordOperatorExam({ ...exam, examId: 'EX-4', passed: true }))
+    expect(forOther.code).toBe('FORBIDDEN')
+    const view = await as(valves).processes({ minPosition: failedExam.position! })
+    expect(view.specialEquipment.exams).toMatchObject([
+      { examId: 'EX-1', passed: true, certificateNo: 'TZ-EX-1', certificateExpiresOn: '2029-06-15' },
+      { examId: 'EX-2', passed: false, certificateNo: null },
+    ])
+  })
+
+  it('derives an installation/repair qualification from a manufacturing one, and refuses without it', async () => {
+    const without = await failure(
+      as(valves).applyForDerivedQualification({
+        enterpriseId: HUBEI_VALVES,
+        qualificationNo: 'TS-1',
+        activities: ['installation'],
+      }),
+    )
+    expect(without.message).toContain('holds no manufacturing qualification TS-1')
+    await as(regulator).recordManufacturingQualification({
+      enterpriseId: HUBEI_VALVES,
+      qualificationNo: 'TS-1',
+      equipmentCategory: 'pressure vessels A2',
+      grantedOn: '2024-01-01',
+      expiresOn: '2028-01-01',
+    })
+    const derived = await as(valves).applyForDerivedQualification({
+      enterpriseId: HUBEI_VALVES,
+      qualificationNo: 'TS-1',
+      activities: ['installation', 'repair'],
+    })
+    const view = await as(valves).processes({ minPosition: derived.position! })
+    expect(view.specialEquipment.qualifications).toMatchObject([
+      { qualificationNo: 'TS-1', kind: 'manufacturing' },
+      {
+        kind: 'derived',
+        derivedFrom: 'TS-1',
+        activities: ['installation', 'repair'],
+        expiresOn: '2028-01-01',
+      },
+    ])
+    clock = '2028-01-02'
+    const expired = await failure(
+      as(valves).applyForDerivedQualification({
+        enterpriseId: HUBEI_VALVES,
+        qualificationNo: 'TS-1',
+        activities: ['alteration'],
+      }),
+    )
+    expect(expired.message).toContain('expired on 2028-01-01')
+  })
+})

@@ -15,6 +15,7 @@ import { cmarkDecider } from '../domain/cmark'
 import { commitmentDecider } from '../domain/commitment'
 import { enterpriseLicenceDecider } from '../domain/enterprise-licence'
 import { parallelDecider } from '../domain/parallel'
+import { examinationBodyDecider, qualificationDecider } from '../domain/special-equipment'
 import { migrateLegacyLicence } from '../policies/deadlines'
 import { LICENSING_PROCESSES } from '../projections/processes'
 import * as q from '../projections/queries'
@@ -226,6 +227,67 @@ export const router = trpcRouter({
       })
     }),
 
+  /** Special equipment (item 二十一): the regulator approves a using unit as operator examination body. */
+  approveExaminationBody: rolesProcedure('regulator')
+    .input(contract.ApproveExaminationBody)
+    .mutation(({ ctx, input: { commandId, ...data } }) =>
+      runCommand({
+        deps: ctx.deps,
+        actor: ctx.actor,
+        decider: examinationBodyDecider,
+        streamName: contract.examinationBodyStream(data.bodyId),
+        command: { type: 'ApproveExaminationBody', data, today: today(ctx.deps) },
+        commandId,
+        occurredAt: today(ctx.deps),
+      }),
+    ),
+
+  /** The examination body (an enterprise, for itself) records an exam; a pass issues the certificate. */
+  recordOperatorExam: rolesProcedure('enterprise')
+    .input(contract.RecordOperatorExam)
+    .mutation(({ ctx, input: { commandId, ...data } }) => {
+      assertActsFor(ctx.actor, data.bodyId, 'record exams')
+      return runCommand({
+        deps: ctx.deps,
+        actor: ctx.actor,
+        decider: examinationBodyDecider,
+        streamName: contract.examinationBodyStream(data.bodyId),
+        command: { type: 'RecordOperatorExam', data, today: today(ctx.deps) },
+        commandId,
+        occurredAt: data.examinedOn,
+      })
+    }),
+
+  recordManufacturingQualification: rolesProcedure('regulator')
+    .input(contract.RecordManufacturingQualification)
+    .mutation(({ ctx, input: { commandId, ...data } }) =>
+      runCommand({
+        deps: ctx.deps,
+        actor: ctx.actor,
+        decider: qualificationDecider,
+        streamName: contract.seQualificationStream(data.enterpriseId),
+        command: { type: 'RecordManufacturingQualification', data },
+        commandId,
+        occurredAt: data.grantedOn,
+      }),
+    ),
+
+  /** An enterprise with a manufacturing qualification applies for the matching installation/alteration/repair one. */
+  applyForDerivedQualification: rolesProcedure('enterprise')
+    .input(contract.ApplyForDerivedQualification)
+    .mutation(({ ctx, input: { commandId, ...data } }) => {
+      assertActsFor(ctx.actor, data.enterpriseId, 'apply for a qualification')
+      return runCommand({
+        deps: ctx.deps,
+        actor: ctx.actor,
+        decider: qualificationDecider,
+        streamName: contract.seQualificationStream(data.enterpriseId),
+        command: { type: 'ApplyForDerivedQualification', data, today: today(ctx.deps) },
+        commandId,
+        occurredAt: today(ctx.deps),
+      })
+    }),
+
   /** The regulator's queue (every process) or an applicant's own processes, with the open deadlines. */
   processes: authedProcedure.input(z.object({ minPosition })).query(async ({ ctx, input }) => {
     const db = await readModel(ctx.deps, LICENSING_PROCESSES, input.minPosition)
@@ -239,6 +301,7 @@ export const router = trpcRouter({
       cmark: q.cmark(db, day, party),
       parallel: q.parallelApplications(db, day, party),
       dueWork: q.openDueWork(db, day, party),
+      specialEquipment: q.specialEquipment(db, party),
     }
   }),
 

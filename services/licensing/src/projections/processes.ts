@@ -55,6 +55,18 @@ export const processesProjection: Projection = {
         due_on TEXT NOT NULL, overdue INTEGER NOT NULL DEFAULT 0, done_on TEXT
       );
       CREATE INDEX due_work_open ON due_work (done_on, due_on);
+      CREATE TABLE se_bodies (
+        body_id TEXT PRIMARY KEY, name TEXT NOT NULL, categories TEXT NOT NULL, approved_on TEXT NOT NULL
+      );
+      CREATE TABLE se_exams (
+        exam_id TEXT PRIMARY KEY, body_id TEXT NOT NULL, candidate TEXT NOT NULL, category TEXT NOT NULL,
+        examined_on TEXT NOT NULL, passed INTEGER NOT NULL, certificate_no TEXT, certificate_expires_on TEXT
+      );
+      CREATE TABLE se_qualifications (
+        qualification_no TEXT PRIMARY KEY, enterprise_id TEXT NOT NULL, kind TEXT NOT NULL,
+        equipment_category TEXT NOT NULL, activities TEXT NOT NULL, derived_from TEXT,
+        granted_on TEXT NOT NULL, expires_on TEXT NOT NULL
+      );
       CREATE TABLE legacy_licences (
         licence_no TEXT PRIMARY KEY, enterprise_id TEXT NOT NULL, product_category TEXT NOT NULL,
         granted_on TEXT NOT NULL, expires_on TEXT NOT NULL, revoked_on TEXT
@@ -355,6 +367,68 @@ export const processesProjection: Projection = {
           )
           closeWork(`branch:${d.applicationId}:${branch}`, d.completedOn)
         }
+        return
+      }
+      case 'ExaminationBodyApproved': {
+        const d = contract.ExaminationBodyApproved.schema.parse(event.data)
+        run(
+          'INSERT INTO se_bodies (body_id, name, categories, approved_on) VALUES (?, ?, ?, ?)',
+          d.bodyId,
+          d.name,
+          JSON.stringify(d.categories),
+          d.approvedOn,
+        )
+        return
+      }
+      case 'OperatorExamRecorded': {
+        const d = contract.OperatorExamRecorded.schema.parse(event.data)
+        run(
+          `INSERT INTO se_exams (exam_id, body_id, candidate, category, examined_on, passed) VALUES (?, ?, ?, ?, ?, ?)`,
+          d.examId,
+          d.bodyId,
+          d.candidate,
+          d.category,
+          d.examinedOn,
+          d.passed ? 1 : 0,
+        )
+        return
+      }
+      case 'OperatorCertificateIssued': {
+        const d = contract.OperatorCertificateIssued.schema.parse(event.data)
+        run(
+          'UPDATE se_exams SET certificate_no = ?, certificate_expires_on = ? WHERE exam_id = ?',
+          d.certificateNo,
+          d.expiresOn,
+          d.examId,
+        )
+        return
+      }
+      case 'ManufacturingQualificationRecorded': {
+        const d = contract.ManufacturingQualificationRecorded.schema.parse(event.data)
+        run(
+          `INSERT INTO se_qualifications (qualification_no, enterprise_id, kind, equipment_category, activities, granted_on, expires_on)
+           VALUES (?, ?, 'manufacturing', ?, '["manufacture"]', ?, ?)`,
+          d.qualificationNo,
+          d.enterpriseId,
+          d.equipmentCategory,
+          d.grantedOn,
+          d.expiresOn,
+        )
+        return
+      }
+      case 'DerivedQualificationGranted': {
+        const d = contract.DerivedQualificationGranted.schema.parse(event.data)
+        run(
+          `INSERT INTO se_qualifications (qualification_no, enterprise_id, kind, equipment_category, activities, derived_from, granted_on, expires_on)
+           VALUES (?, ?, 'derived', ?, ?, ?, ?, ?)`,
+          `${d.derivedFrom}/${d.activities.join('+')}`,
+          d.enterpriseId,
+          d.equipmentCategory,
+          JSON.stringify(d.activities),
+          d.derivedFrom,
+          d.grantedOn,
+          d.expiresOn,
+        )
         return
       }
     }

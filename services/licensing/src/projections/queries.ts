@@ -347,3 +347,73 @@ export function kpis(db: Database.Database) {
     parallelWaiting: Object.fromEntries(waiting.map((w) => [w.branch, w.n])) as Record<string, number>,
   }
 }
+
+/** Special equipment: examination bodies with their exams, and enterprises' qualifications. */
+export function specialEquipment(db: Database.Database, party?: string) {
+  const bodyFilter = forParty('body_id', party)
+  const bodies = (
+    db
+      .prepare(`SELECT * FROM se_bodies ${bodyFilter.where} ORDER BY body_id`)
+      .all(...bodyFilter.params) as Array<{
+      body_id: string
+      name: string
+      categories: string
+      approved_on: string
+    }>
+  ).map((r) => ({
+    bodyId: r.body_id,
+    name: r.name,
+    categories: json<string[]>(r.categories) ?? [],
+    approvedOn: r.approved_on,
+  }))
+  const exams = (
+    db
+      .prepare(`SELECT * FROM se_exams ${bodyFilter.where} ORDER BY examined_on, exam_id`)
+      .all(...bodyFilter.params) as Array<{
+      exam_id: string
+      body_id: string
+      candidate: string
+      category: string
+      examined_on: string
+      passed: number
+      certificate_no: string | null
+      certificate_expires_on: string | null
+    }>
+  ).map((r) => ({
+    examId: r.exam_id,
+    bodyId: r.body_id,
+    candidate: r.candidate,
+    category: r.category,
+    examinedOn: r.examined_on,
+    passed: r.passed === 1,
+    certificateNo: r.certificate_no,
+    certificateExpiresOn: r.certificate_expires_on,
+  }))
+  const qFilter = forParty('enterprise_id', party)
+  const qualifications = (
+    db
+      .prepare(
+        `SELECT * FROM se_qualifications ${qFilter.where} ORDER BY enterprise_id, granted_on, qualification_no`,
+      )
+      .all(...qFilter.params) as Array<{
+      qualification_no: string
+      enterprise_id: string
+      kind: string
+      equipment_category: string
+      activities: string
+      derived_from: string | null
+      granted_on: string
+      expires_on: string
+    }>
+  ).map((r) => ({
+    qualificationNo: r.qualification_no,
+    enterpriseId: r.enterprise_id,
+    kind: r.kind,
+    equipmentCategory: r.equipment_category,
+    activities: json<string[]>(r.activities) ?? [],
+    derivedFrom: r.derived_from,
+    grantedOn: r.granted_on,
+    expiresOn: r.expires_on,
+  }))
+  return { bodies, exams, qualifications }
+}
