@@ -15,6 +15,8 @@ const HOOK = 120_000
 const REGULATOR = { id: 'HBAMR', name: '湖北省市场监督管理局' }
 const INSTITUTE = { id: 'HBMI', name: '湖北省计量测试技术研究院' }
 const ENTERPRISE = { id: '91420100MA4K0DF001', name: '东风汽车零部件(武汉)有限公司' }
+const STEEL = { id: '91420100MA4K0WG002', name: '武汉钢铁有限公司' }
+const APPLIANCE = { id: '91420100MA4K0MJ003', name: '武汉美家电器有限公司' }
 
 let server: TestServer
 let session: Session
@@ -123,6 +125,36 @@ describe('licensing reforms in the browser', () => {
         .fill('生产条件不符合制造许可要求')
       await page.getByTestId('branch-BLSP-E2E-01-manufacturing_licence-no').click()
       await status('parallel-status-BLSP-E2E-01', 'refused')
+      await signOut(page)
+    },
+  )
+
+  it(
+    'special equipment: an examination body certifies an operator on the spot, a manufacturer obtains the derived repair qualification',
+    TEST,
+    async () => {
+      await signIn(page, server.keyFor(STEEL.id), STEEL.name)
+      await openLicensing()
+      await page.getByTestId('exam-id').fill('WG-KS-E2E-01')
+      await page.getByTestId('exam-candidate').fill('孙杰')
+      await page.getByTestId('exam-category').selectOption('Q2 起重机司机')
+      await page.getByTestId('exam-submit').click()
+      await expect
+        .poll(() => page.getByTestId('exam-certificate-WG-KS-E2E-01').textContent(), { timeout: UI_TIMEOUT })
+        .toContain('TZ-WG-KS-E2E-01')
+      await signOut(page)
+
+      await signIn(page, server.keyFor(APPLIANCE.id), APPLIANCE.name)
+      await openLicensing()
+      await page.getByTestId('derive-TS2142033-2029-installation').uncheck()
+      await page.getByTestId('derive-TS2142033-2029-repair').check()
+      await page.getByTestId('derive-TS2142033-2029-submit').click()
+      await page.getByTestId('qualification-TS2142033-2029/repair').waitFor()
+      await expect
+        .poll(() => page.getByTestId('qualification-TS2142033-2029/repair').textContent(), {
+          timeout: UI_TIMEOUT,
+        })
+        .toContain('derived from TS2142033-2029')
       await signOut(page)
     },
   )

@@ -46,6 +46,12 @@ describe('the licensing reforms in the demo', () => {
     expect(statuses(view.parallel)).toEqual(['approved', 'open', 'refused'])
     expect(view.parallel.some((p) => p.branches.some((b) => b.overdue))).toBe(true)
     expect(view.dueWork.length).toBeGreaterThan(0)
+    expect(view.specialEquipment.exams.map((e) => e.certificateNo !== null)).toEqual([true, false, true])
+    expect(view.specialEquipment.qualifications.map((q) => q.kind).sort()).toEqual([
+      'derived',
+      'manufacturing',
+      'manufacturing',
+    ])
   })
 
   it('shows an enterprise only its own processes', async () => {

@@ -26,7 +26,9 @@ const commitmentText =
  * verified, awaiting verification, failed (revoked) and missed (suspended, by the deadline timer);
  * legacy licences migrated into one licence per enterprise; approvals on commitment verified,
  * pending, found false and overdue; C-mark declarations confirmed, withdrawn, under check and
- * unsampled; parallel applications approved, refused, waiting on one branch and overdue.
+ * unsampled; parallel applications approved, refused, waiting on one branch and overdue; an
+ * operator examination body with passed and failed exams; manufacturing qualifications with and
+ * without a derived installation/repair qualification.
  * Each step runs on a clock set to its business date, so the history reads as it happened;
  * commandIds are fixed, so a second load changes nothing.
  */
@@ -265,6 +267,51 @@ export async function loadLicensingDemo(platform: Platform, today: string) {
     branch: 'type_approval',
     approved: false,
     reason: '样机示值误差超出最大允许误差',
+  })
+
+  // ---- 特种设备 ----
+  await as(regulator, 60).approveExaminationBody({
+    commandId: id(),
+    bodyId: o.steel.orgId,
+    name: '武钢特种设备作业人员考试点',
+    categories: ['G1 工业锅炉司炉', 'Q2 起重机司机'],
+  })
+  for (const [examId, candidate, category, passed] of [
+    ['WG-KS-2025-001', '陈刚', 'Q2 起重机司机', true],
+    ['WG-KS-2025-002', '黄磊', 'Q2 起重机司机', false],
+    ['WG-KS-2025-003', '吴敏', 'G1 工业锅炉司炉', true],
+  ] as const) {
+    await as(actorOf('steel'), 30).recordOperatorExam({
+      commandId: id(),
+      bodyId: o.steel.orgId,
+      examId,
+      candidate,
+      category,
+      examinedOn: day(30),
+      passed,
+    })
+  }
+  await as(regulator, 400).recordManufacturingQualification({
+    commandId: id(),
+    enterpriseId: o.petro.orgId,
+    qualificationNo: 'TS2242017-2028',
+    equipmentCategory: '压力容器 A2',
+    grantedOn: day(400),
+    expiresOn: addDays(today, 2 * 365),
+  })
+  await as(actorOf('petro'), 7).applyForDerivedQualification({
+    commandId: id(),
+    enterpriseId: o.petro.orgId,
+    qualificationNo: 'TS2242017-2028',
+    activities: ['installation', 'repair'],
+  })
+  await as(regulator, 200).recordManufacturingQualification({
+    commandId: id(),
+    enterpriseId: o.appliance.orgId,
+    qualificationNo: 'TS2142033-2029',
+    equipmentCategory: '锅炉 B',
+    grantedOn: day(200),
+    expiresOn: addDays(today, 3 * 365),
   })
 
   // The deadline timer as it runs today: missed verifications, overdue inspections and branches.

@@ -672,6 +672,132 @@ function SampleForm() {
   )
 }
 
+const ACTIVITIES = ['installation', 'alteration', 'repair'] as const
+
+function DeriveQualification({
+  enterpriseId,
+  qualificationNo,
+}: {
+  enterpriseId: string
+  qualificationNo: string
+}) {
+  const { t, term } = useI18n()
+  const trpc = useTRPC()
+  const refresh = useRefresh()
+  const [activities, setActivities] = useState<Array<(typeof ACTIVITIES)[number]>>(['installation'])
+  const apply = useMutation(
+    trpc.licensing.applyForDerivedQualification.mutationOptions({ onSuccess: refresh }),
+  )
+  return (
+    <div className="stack">
+      <div className="button-row">
+        {ACTIVITIES.map((activity) => (
+          <label key={activity} className="small">
+            <input
+              type="checkbox"
+              checked={activities.includes(activity)}
+              onChange={(event) =>
+                setActivities((current) =>
+                  event.target.checked ? [...current, activity] : current.filter((a) => a !== activity),
+                )
+              }
+              data-testid={`derive-${qualificationNo}-${activity}`}
+            />{' '}
+            {term(activity)}
+          </label>
+        ))}
+      </div>
+      <button
+        type="button"
+        disabled={apply.isPending || activities.length === 0}
+        onClick={() =>
+          apply.mutate({ commandId: crypto.randomUUID(), enterpriseId, qualificationNo, activities })
+        }
+        data-testid={`derive-${qualificationNo}-submit`}
+      >
+        {t('licensing.applyDerived')}
+      </button>
+      {apply.error ? <ErrorBox error={apply.error} /> : null}
+    </div>
+  )
+}
+
+function ExamForm({ bodyId, categories }: { bodyId: string; categories: string[] }) {
+  const { t } = useI18n()
+  const trpc = useTRPC()
+  const refresh = useRefresh()
+  const [examId, setExamId] = useState('')
+  const [candidate, setCandidate] = useState('')
+  const [category, setCategory] = useState(categories[0] ?? '')
+  const [passed, setPassed] = useState(true)
+  const record = useMutation(trpc.licensing.recordOperatorExam.mutationOptions({ onSuccess: refresh }))
+  const submit = (event: FormEvent) => {
+    event.preventDefault()
+    record.mutate({
+      commandId: crypto.randomUUID(),
+      bodyId,
+      examId,
+      candidate,
+      category,
+      examinedOn: todayIso(),
+      passed,
+    })
+  }
+  return (
+    <form className="stack" onSubmit={submit} data-testid="exam-form">
+      <h3>{t('licensing.recordExam')}</h3>
+      <div className="form-grid">
+        <Field label={t('licensing.examId')}>
+          {(id) => (
+            <input id={id} value={examId} onChange={(e) => setExamId(e.target.value)} data-testid="exam-id" />
+          )}
+        </Field>
+        <Field label={t('licensing.candidate')}>
+          {(id) => (
+            <input
+              id={id}
+              value={candidate}
+              onChange={(e) => setCandidate(e.target.value)}
+              data-testid="exam-candidate"
+            />
+          )}
+        </Field>
+        <Field label={t('licensing.category')}>
+          {(id) => (
+            <select
+              id={id}
+              value={category}
+              onChange={(e) => setCategory(e.target.value)}
+              data-testid="exam-category"
+            >
+              {categories.map((c) => (
+                <option key={c} value={c}>
+                  {c}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <label className="small">
+          <input
+            type="checkbox"
+            checked={passed}
+            onChange={(e) => setPassed(e.target.checked)}
+            data-testid="exam-passed"
+          />{' '}
+          {t('licensing.examPassed')}
+        </label>
+      </div>
+      <div className="button-row">
+        <button type="submit" disabled={record.isPending} data-testid="exam-submit">
+          {t('licensing.recordExam')}
+        </button>
+      </div>
+      {record.error ? <ErrorBox error={record.error} /> : null}
+    </form>
+  )
+}
+
 export function LicensingPage() {
   const { t, term } = useI18n()
   const { actor, role } = useAuth()
@@ -999,6 +1125,107 @@ export function LicensingPage() {
                           </td>
                           <td>
                             <Badge status={a.status} testId={`parallel-status-${a.applicationId}`} />
+                          </td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              )}
+            </section>
+            <section className="card" data-testid="special-equipment">
+              <h2>{t('licensing.specialEquipment')}</h2>
+              <h3>{t('licensing.examBodies')}</h3>
+              {p.specialEquipment.bodies.length === 0 ? (
+                <Empty />
+              ) : (
+                p.specialEquipment.bodies.map((b) => (
+                  <div key={b.bodyId} className="stack">
+                    <p>
+                      {b.name} ({b.bodyId}) · {b.categories.join('、')} · {t('licensing.approvedOn')}{' '}
+                      {b.approvedOn}
+                    </p>
+                    {role === 'enterprise' && actor?.org === b.bodyId ? (
+                      <ExamForm bodyId={b.bodyId} categories={b.categories} />
+                    ) : null}
+                  </div>
+                ))
+              )}
+              <h3>{t('licensing.exams')}</h3>
+              {p.specialEquipment.exams.length === 0 ? (
+                <Empty />
+              ) : (
+                <div className="table-wrap">
+                  <table data-testid="exams-table">
+                    <thead>
+                      <tr>
+                        <th>{t('licensing.examId')}</th>
+                        <th>{t('licensing.candidate')}</th>
+                        <th>{t('licensing.category')}</th>
+                        <th>{t('licensing.examinedOn')}</th>
+                        <th>{t('licensing.certificate')}</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {p.specialEquipment.exams.map((e) => (
+                        <tr key={e.examId} data-testid={`exam-${e.examId}`}>
+                          <td>{e.examId}</td>
+                          <td>{e.candidate}</td>
+                          <td>{e.category}</td>
+                          <td>{e.examinedOn}</td>
+                          <td>
+                            {e.certificateNo ? (
+                              <span data-testid={`exam-certificate-${e.examId}`}>
+                                {e.certificateNo} · {t('licensing.expiresOn')} {e.certificateExpiresOn}
+                              </span>
+                            ) : (
+                              <Badge status="failed" />
+                            )}
+                          </td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              )}
+              <h3>{t('licensing.qualifications')}</h3>
+              {p.specialEquipment.qualifications.length === 0 ? (
+                <Empty />
+              ) : (
+                <div className="table-wrap">
+                  <table data-testid="qualifications-table">
+                    <thead>
+                      <tr>
+                        <th>{t('licensing.qualificationNo')}</th>
+                        <th>{t('licensing.enterprise')}</th>
+                        <th>{t('licensing.equipmentCategory')}</th>
+                        <th>{t('licensing.activities')}</th>
+                        <th>{t('licensing.expiresOn')}</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {p.specialEquipment.qualifications.map((q) => (
+                        <tr key={q.qualificationNo} data-testid={`qualification-${q.qualificationNo}`}>
+                          <td>
+                            {q.qualificationNo}
+                            <div className="muted small">
+                              {term(q.kind)}
+                              {q.derivedFrom ? ` · ${t('licensing.derivedFrom', { no: q.derivedFrom })}` : ''}
+                            </div>
+                          </td>
+                          <td>{q.enterpriseId}</td>
+                          <td>{q.equipmentCategory}</td>
+                          <td>{q.activities.map((a) => term(a)).join('、')}</td>
+                          <td>
+                            {q.expiresOn}
+                            {role === 'enterprise' &&
+                            actor?.org === q.enterpriseId &&
+                            q.kind === 'manufacturing' ? (
+                              <DeriveQualification
+                                enterpriseId={q.enterpriseId}
+                                qualificationNo={q.qualificationNo}
+                              />
+                            ) : null}
                           </td>
                         </tr>
                       ))}
