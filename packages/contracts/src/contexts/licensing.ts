@@ -153,6 +153,21 @@ export const LegacyLicenceMigrated = defineEvent({
   }),
 })
 
+export const LegacyScopeLineWithdrawn = defineEvent({
+  type: 'LegacyScopeLineWithdrawn',
+  context,
+  description:
+    'A migrated legacy licence was revoked in industrialization (ProductionLicenceRevoked): its scope line left the enterprise licence.',
+  schema: z.object({
+    enterpriseId: CreditCode,
+    licenceNo: Id,
+    legacyLicenceNo: Id,
+    productCategory: Text,
+    on: IsoDate,
+    reason: Text,
+  }),
+})
+
 // ---- 告知承诺制 ----
 
 export const ApprovedOnCommitment = defineEvent({
@@ -377,6 +392,7 @@ export const licensingEvents = [
   EnterpriseLicenceSuspended,
   EnterpriseLicenceRevoked,
   LegacyLicenceMigrated,
+  LegacyScopeLineWithdrawn,
   ApprovedOnCommitment,
   CommitmentVerified,
   ApprovalRevokedForFalseCommitment,

@@ -4,6 +4,7 @@ import { TRPCError } from '@trpc/server'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { commitment, HUBEI_VALVES, WUHAN_SCALES } from '../domain/fixtures'
 import { actOnDeadlines, licensingService } from '../index'
+import { legacyLicenceRevokedPolicy } from '../policies/legacy-licence-revoked'
 import { router } from './router'
 
 const START = '2025-06-15'
@@ -208,6 +209,46 @@ describe('先证后核 on one licence per enterprise', () => {
     ])
     const again = await failure(as(valves).applyForLicence(newLicence))
     expect(again.message).toContain('already holds licence XK06-001-00001')
+  })
+
+  it('withdraws a migrated scope line when its legacy licence is revoked (policy)', async () => {
+    const grant = (licenceNo: string, productCategory: string) =>
+      platform.seedEvent(
+        'ProductionLicenceGranted',
+        `licence-${licenceNo}`,
+        {
+          licenceNo,
+          enterpriseId: HUBEI_VALVES,
+          productCategory,
+          procedure: 'ordinary',
+          grantedOn: '2022-01-10',
+          expiresOn: '2027-01-09',
+        },
+        '2022-01-10',
+        'industrialization',
+      )
+    await grant('XK06-001-00001', 'pressure valves')
+    await grant('XK06-002-00007', 'steel pipes')
+    await as(admin).migrateLegacyLicences({})
+    await platform.seedEvent(
+      'ProductionLicenceRevoked',
+      'licence-XK06-002-00007',
+      { licenceNo: 'XK06-002-00007', on: '2025-06-01', reason: 'failed follow-up inspection' },
+      '2025-06-01',
+      'industrialization',
+    )
+    const [revoked] = (await platform.store.readStream('licence-XK06-002-00007')).slice(-1)
+    const policy = legacyLicenceRevokedPolicy(platform.deps)
+    await policy.react(revoked!)
+    await policy.react(revoked!) // handled twice (after a crash): one effect
+    const view = await as(valves).processes({ minPosition: (await platform.store.headPosition())! })
+    expect(view.licences[0]?.categories).toEqual(['pressure valves'])
+    expect(view.licences[0]?.legacy).toMatchObject([
+      { legacyLicenceNo: 'XK06-001-00001' },
+      { legacyLicenceNo: 'XK06-002-00007', withdrawnOn: '2025-06-01' },
+    ])
+    const events = await platform.store.readStream(`one-licence-${HUBEI_VALVES}`)
+    expect(events.filter((e) => e.type === 'LegacyScopeLineWithdrawn')).toHaveLength(1)
   })
 })
 

@@ -428,3 +428,42 @@ describe('MigrateLegacyLicence', () => {
       .thenThrows(RuleViolationError, 'already holds licence XK-OLD-1')
   })
 })
+
+describe('WithdrawLegacyScopeLine (policy on a revoked legacy licence)', () => {
+  const migrated: EnterpriseLicenceEvent = {
+    type: 'LegacyLicenceMigrated',
+    data: {
+      enterpriseId: HUBEI_VALVES,
+      licenceNo: 'XK-OLD-1',
+      legacyLicenceNo: 'XK-OLD-1',
+      productCategory: 'valves',
+      grantedOn: '2022-01-10',
+      expiresOn: '2027-01-09',
+    },
+  }
+  const withdraw: EnterpriseLicenceCommand = {
+    type: 'WithdrawLegacyScopeLine',
+    data: {
+      enterpriseId: HUBEI_VALVES,
+      legacyLicenceNo: 'XK-OLD-1',
+      on: '2025-03-01',
+      reason: 'failed follow-up inspection',
+    },
+  }
+  const withdrawn: EnterpriseLicenceEvent = {
+    type: 'LegacyScopeLineWithdrawn',
+    data: { ...withdraw.data, licenceNo: 'XK-OLD-1', productCategory: 'valves' } as Extract<
+      EnterpriseLicenceEvent,
+      { type: 'LegacyScopeLineWithdrawn' }
+    >['data'],
+  }
+
+  it('withdraws the migrated line of the revoked legacy licence', () => {
+    spec(enterpriseLicenceDecider).given([migrated]).when(withdraw).then([withdrawn])
+  })
+
+  it('does nothing for a legacy licence never migrated, or a line already withdrawn', () => {
+    spec(enterpriseLicenceDecider).given([]).when(withdraw).thenNothing()
+    spec(enterpriseLicenceDecider).given([migrated, withdrawn]).when(withdraw).thenNothing()
+  })
+})

@@ -9,7 +9,16 @@ type Missed = EventOf<typeof contract.OnSiteVerificationMissed>
 type Suspended = EventOf<typeof contract.EnterpriseLicenceSuspended>
 type Revoked = EventOf<typeof contract.EnterpriseLicenceRevoked>
 type Migrated = EventOf<typeof contract.LegacyLicenceMigrated>
-export type EnterpriseLicenceEvent = Issued | Passed | Failed | Missed | Suspended | Revoked | Migrated
+type LineWithdrawn = EventOf<typeof contract.LegacyScopeLineWithdrawn>
+export type EnterpriseLicenceEvent =
+  | Issued
+  | Passed
+  | Failed
+  | Missed
+  | Suspended
+  | Revoked
+  | Migrated
+  | LineWithdrawn
 
 export type EnterpriseLicenceCommand =
   | {
@@ -35,6 +44,10 @@ export type EnterpriseLicenceCommand =
     }
   | { type: 'MissVerification'; data: { enterpriseId: string; applicationId: string }; today: string }
   | { type: 'MigrateLegacyLicence'; data: Omit<Migrated['data'], 'licenceNo'> }
+  | {
+      type: 'WithdrawLegacyScopeLine'
+      data: { enterpriseId: string; legacyLicenceNo: string; on: string; reason: string }
+    }
 
 type ApplicationStatus = 'pending' | 'passed' | 'failed' | 'missed'
 
@@ -45,6 +58,8 @@ export interface EnterpriseLicenceState {
   categories: string[]
   applications: Record<string, { issuedOn: string; dueOn: string; status: ApplicationStatus }>
   legacy: string[]
+  /** Legacy licence → its product category, for the lines still in the licence. */
+  legacyLines: Record<string, string>
 }
 
 /**
@@ -64,6 +79,7 @@ export const enterpriseLicenceDecider: Decider<
     categories: [],
     applications: {},
     legacy: [],
+    legacyLines: {},
   }),
   evolve(state, event) {
     switch (event.type) {
@@ -116,7 +132,16 @@ export const enterpriseLicenceDecider: Decider<
               : state.expiresOn,
           categories: [...new Set([...state.categories, event.data.productCategory])],
           legacy: [...state.legacy, event.data.legacyLicenceNo],
+          legacyLines: { ...state.legacyLines, [event.data.legacyLicenceNo]: event.data.productCategory },
         }
+      case 'LegacyScopeLineWithdrawn': {
+        const { [event.data.legacyLicenceNo]: _withdrawn, ...legacyLines } = state.legacyLines
+        return {
+          ...state,
+          categories: state.categories.filter((category) => category !== event.data.productCategory),
+          legacyLines,
+        }
+      }
     }
   },
   decide(command, state) {
@@ -174,6 +199,18 @@ export const enterpriseLicenceDecider: Decider<
           {
             type: 'LegacyLicenceMigrated',
             data: { ...command.data, licenceNo: state.licenceNo ?? command.data.legacyLicenceNo },
+          },
+        ]
+      }
+      case 'WithdrawLegacyScopeLine': {
+        const { data } = command
+        const productCategory = state.legacyLines[data.legacyLicenceNo]
+        // Not migrated (or already withdrawn): the enterprise licence has no such line.
+        if (productCategory === undefined || state.licenceNo === null) return []
+        return [
+          {
+            type: 'LegacyScopeLineWithdrawn',
+            data: { ...data, licenceNo: state.licenceNo, productCategory },
           },
         ]
       }

@@ -199,6 +199,25 @@ export const processesProjection: Projection = {
         }
         return
       }
+      case 'LegacyScopeLineWithdrawn': {
+        const d = contract.LegacyScopeLineWithdrawn.schema.parse(event.data)
+        const existing = db
+          .prepare('SELECT categories, legacy FROM licences WHERE enterprise_id = ?')
+          .get(d.enterpriseId) as { categories: string; legacy: string } | undefined
+        if (!existing) return
+        const legacy = (
+          JSON.parse(existing.legacy) as Array<{ legacyLicenceNo: string; withdrawnOn?: string }>
+        ).map((line) => (line.legacyLicenceNo === d.legacyLicenceNo ? { ...line, withdrawnOn: d.on } : line))
+        run(
+          'UPDATE licences SET categories = ?, legacy = ? WHERE enterprise_id = ?',
+          JSON.stringify(
+            (JSON.parse(existing.categories) as string[]).filter((c) => c !== d.productCategory),
+          ),
+          JSON.stringify(legacy),
+          d.enterpriseId,
+        )
+        return
+      }
       case 'ApprovedOnCommitment': {
         const d = contract.ApprovedOnCommitment.schema.parse(event.data)
         run(

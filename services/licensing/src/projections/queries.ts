@@ -255,6 +255,14 @@ export function findParallel(db: Database.Database, applicationId: string) {
   )
 }
 
+export function findLegacyLicence(db: Database.Database, licenceNo: string) {
+  return (
+    (db.prepare('SELECT enterprise_id FROM legacy_licences WHERE licence_no = ?').get(licenceNo) as
+      | { enterprise_id: string }
+      | undefined) ?? null
+  )
+}
+
 /** Per-category licences of industrialization not revoked, oldest first (the migration's input). */
 export function legacyLicences(db: Database.Database, enterpriseId?: string) {
   const filter = enterpriseId === undefined ? '' : 'AND enterprise_id = ?'
