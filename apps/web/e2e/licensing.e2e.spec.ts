@@ -1,7 +1,8 @@
 /**
  * The licensing reforms in the browser: the regulator's queue over the demo data (deadlines "due
- * on …", a verification recorded, KPIs), an enterprise filing a parallel application that then waits
- * on one branch after the metrology institute decides, and the page in both languages.
+ * on …", a verification recorded, KPIs) in both languages; an enterprise filing a parallel
+ * application that waits on one branch after the metrology institute decides; special-equipment
+ * exams and derived qualifications; a lab approved on a commitment the regulator then finds false.
  */
 import type { TestServer } from '@qi/api/testing'
 import { startTestServer } from '@qi/api/testing'
@@ -17,6 +18,7 @@ const INSTITUTE = { id: 'HBMI', name: '湖北省计量测试技术研究院' }
 const ENTERPRISE = { id: '91420100MA4K0DF001', name: '东风汽车零部件(武汉)有限公司' }
 const STEEL = { id: '91420100MA4K0WG002', name: '武汉钢铁有限公司' }
 const APPLIANCE = { id: '91420100MA4K0MJ003', name: '武汉美家电器有限公司' }
+const LAB = { id: 'NCTE', name: '国家汽车质量检验检测中心(襄阳)' }
 
 let server: TestServer
 let session: Session
@@ -155,6 +157,38 @@ describe('licensing reforms in the browser', () => {
           timeout: UI_TIMEOUT,
         })
         .toContain('derived from TS2142033-2029')
+      await signOut(page)
+    },
+  )
+
+  it(
+    'a lab is approved at once on its signed commitment; the regulator finds it false and the period done under it shows',
+    TEST,
+    async () => {
+      await signIn(page, server.keyFor(LAB.id), LAB.name)
+      await openLicensing()
+      await page.getByTestId('commitment-matter').selectOption('lab_qualification_extension')
+      await page.getByTestId('commitment-approvalId').fill('CMA-E2E-01')
+      await page.getByTestId('commitment-scope').fill('GB 7258-2017 机动车运行安全技术条件 第 8 章')
+      await page
+        .getByTestId('commitment-text')
+        .fill('本机构承诺已具备扩项所需的设备与人员，如有不实愿承担责任。')
+      await page.getByTestId('commitment-signer').fill('赵伟（最高管理者）')
+      await page.getByTestId('commitment-submit').click()
+      await status('approval-status-CMA-E2E-01', 'approved')
+      await expect
+        .poll(() => page.getByTestId('approval-CMA-E2E-01').textContent(), { timeout: UI_TIMEOUT })
+        .toMatch(/Signed by 赵伟（最高管理者） on .*due on \d{4}-\d{2}-\d{2}/)
+      await signOut(page)
+
+      await signIn(page, server.keyFor(REGULATOR.id), REGULATOR.name)
+      await openLicensing()
+      await page.getByTestId('inspect-CMA-E2E-01-text').fill('扩项所需的制动检验台未配置')
+      await page.getByTestId('inspect-CMA-E2E-01-no').click()
+      await status('approval-status-CMA-E2E-01', 'revoked')
+      await expect
+        .poll(() => page.getByTestId('approval-CMA-E2E-01').textContent(), { timeout: UI_TIMEOUT })
+        .toContain('Done under it:')
       await signOut(page)
     },
   )
