@@ -309,7 +309,10 @@ export const router = trpcRouter({
     .input(z.object({ approvalId: z.string().trim().min(1), minPosition }))
     .query(async ({ ctx, input }) => {
       const db = await readModel(ctx.deps, LICENSING_PROCESSES, input.minPosition)
-      const approval = q.approvals(db, today(ctx.deps)).find((a) => a.approvalId === input.approvalId)
+      const approval = q
+        .approvals(db, today(ctx.deps), partyOf(ctx.actor))
+        .find((a) => a.approvalId === input.approvalId)
+      // Another holder's approval is not shown to an applicant: it reads as unknown.
       if (!approval) throw new NotFoundError('approval on commitment', input.approvalId)
       return approval
     }),

@@ -137,6 +137,24 @@ describe('ApplyForLicence (先证后核, 一企一证)', () => {
     expect(error).toMatchObject({ rule: 'licence.one_per_enterprise', field: 'kind' })
   })
 
+  it('issues a new licence in place of a revoked one', () => {
+    spec(enterpriseLicenceDecider)
+      .given([
+        issued(),
+        {
+          type: 'EnterpriseLicenceRevoked',
+          data: {
+            enterpriseId: HUBEI_VALVES,
+            licenceNo: 'XK42-001-0001',
+            on: '2025-07-01',
+            cause: { kind: 'verification_failed', applicationId: 'APP-1' },
+          },
+        },
+      ])
+      .when(apply({ applicationId: 'APP-2', licenceNo: 'XK42-001-0002' }))
+      .then([issued({ applicationId: 'APP-2', licenceNo: 'XK42-001-0002' })])
+  })
+
   it('refuses a reused application id', () => {
     spec(enterpriseLicenceDecider)
       .given([issued()])

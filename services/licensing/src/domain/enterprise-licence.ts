@@ -85,12 +85,13 @@ export const enterpriseLicenceDecider: Decider<
     switch (event.type) {
       case 'LicenceIssuedBeforeVerification': {
         const { data } = event
+        const fresh = data.kind === 'new'
         return {
           ...state,
           licenceNo: data.licenceNo,
-          status: state.status === 'none' ? 'valid' : state.status,
+          status: fresh ? 'valid' : state.status,
           expiresOn: data.expiresOn,
-          categories: [...new Set([...state.categories, ...data.productCategories])],
+          categories: [...new Set([...(fresh ? [] : state.categories), ...data.productCategories])],
           applications: {
             ...state.applications,
             [data.applicationId]: {
@@ -242,7 +243,8 @@ function apply(
   let licenceNo: string
   let expiresOn: string
   if (data.kind === 'new') {
-    if (state.licenceNo !== null) {
+    // A revoked licence may be replaced by a new one; any other licence is the enterprise's one.
+    if (state.licenceNo !== null && state.status !== 'revoked') {
       throw new RuleViolationError(
         'licence.one_per_enterprise',
         `enterprise ${data.enterpriseId} already holds licence ${state.licenceNo} (一企一证); apply for a scope extension instead`,

@@ -92,7 +92,18 @@ export const processesProjection: Projection = {
             ...d.productCategories,
           ]),
         ]
-        if (existing) {
+        if (existing && d.kind === 'new') {
+          // A new licence in place of a revoked one starts afresh.
+          run(
+            `UPDATE licences SET licence_no = ?, status = 'valid', expires_on = ?, site = ?, categories = ?, legacy = '[]',
+             status_cause = NULL WHERE enterprise_id = ?`,
+            d.licenceNo,
+            d.expiresOn,
+            d.site,
+            JSON.stringify(d.productCategories),
+            d.enterpriseId,
+          )
+        } else if (existing) {
           run(
             'UPDATE licences SET expires_on = ?, site = ?, categories = ? WHERE enterprise_id = ?',
             d.expiresOn,
