@@ -141,6 +141,15 @@ describe('先证后核 on one licence per enterprise', () => {
       status: 'verification_failed',
       findings: 'no pressure test bench on site',
     })
+    // A revoked licence can be replaced by a new one, verified again.
+    const replaced = await as(valves).applyForLicence({
+      ...newLicence,
+      applicationId: 'APP-2',
+      licenceNo: 'XK42-001-0009',
+    })
+    const after = await as(valves).processes({ minPosition: replaced.position! })
+    expect(after.licences).toMatchObject([{ licenceNo: 'XK42-001-0009', status: 'valid', cause: null }])
+    expect(after.dueWork.map((w) => w.ref)).toEqual(['APP-2'])
   })
 
   it('suspends the licence once the verification deadline has passed, exactly once, whatever the timer runs', async () => {
