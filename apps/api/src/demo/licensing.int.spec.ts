@@ -61,6 +61,21 @@ describe('the licensing reforms in the demo', () => {
     expect(new Set(view.applications.map((a) => a.enterpriseId))).toEqual(new Set(['91420100MA4K0DF001']))
   })
 
+  it('flags the report a lab issued under a qualification revoked for a false commitment', async () => {
+    await platform.settle()
+    const key = result.keys.find((k) => k.orgId === 'HBAMR')!
+    const regulator = createCaller({
+      actor: access.resolve(key.apiKey)!,
+      invalidApiKey: false,
+      requestId: 't',
+      deps: platform,
+    })
+    const report = await regulator.testing.getReport({ reportNo: 'WHQT-2025-0001' })
+    expect(report.flags).toEqual([
+      expect.objectContaining({ on: '2025-09-01', reason: expect.stringContaining('CMA-2025-0202') }),
+    ])
+  })
+
   it('measures the reforms', async () => {
     const kpis = await as('HBAMR').kpis({})
     expect(kpis.commitments.foundFalse).toBe(1)

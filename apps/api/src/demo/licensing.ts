@@ -153,18 +153,23 @@ export async function loadLicensingDemo(platform: Platform, today: string) {
     inspectedOn: day(20),
     truthful: true,
   })
-  await as(lab('cityLab'), 100).approveOnCommitment({
+  // WHQT's re-assessment, approved on a commitment in January 2025 and found false in September
+  // (fixed dates, before its accreditation was suspended): the testing.false-commitment policy flags
+  // the report it issued in between (WHQT-2025-0001).
+  const daysAgoOf = (date: string) =>
+    Math.round((Date.parse(`${today}T00:00:00Z`) - Date.parse(`${date}T00:00:00Z`)) / 86_400_000)
+  await as(lab('cityLab'), daysAgoOf('2025-01-06')).approveOnCommitment({
     commandId: id(),
     approvalId: 'CMA-2025-0202',
     holderId: o.cityLab.orgId,
     matter: 'lab_qualification_reassessment',
     scope: ['GB 2762-2022 食品中污染物限量'],
-    commitment: commitment(100, '王强（技术负责人）'),
+    commitment: { text: commitmentText, signer: '王强（技术负责人）', signedOn: '2025-01-06' },
   })
-  await as(regulator, 10).recordCommitmentInspection({
+  await as(regulator, daysAgoOf('2025-09-01')).recordCommitmentInspection({
     commandId: id(),
     approvalId: 'CMA-2025-0202',
-    inspectedOn: day(10),
+    inspectedOn: '2025-09-01',
     truthful: false,
     findings: '承诺书所列的原子吸收光谱仪未配置，承诺的授权签字人未在本机构执业',
   })

@@ -82,7 +82,7 @@ describe('testing.false-commitment policy', () => {
     await revoke('lab_qualification_first') // the same trigger handled again (after a crash): no second flag
     const [flag, ...more] = await flags('R-under')
     expect(more).toEqual([])
-    expect(flag?.data).toMatchObject({ on: '2025-08-01', cause: { kind: 'false_commitment', ref: 'QA-1' } })
+    expect(flag?.data).toMatchObject({ on: '2025-08-01', cause: { kind: 'false_commitment', ref: 'LAB-A' } })
     expect(await flags('R-before')).toEqual([])
     expect(await flags('R-other')).toEqual([])
   })

@@ -45,7 +45,7 @@ export function falseCommitmentPolicy(deps: ServiceDeps): Policy {
               reportNo,
               on: data.doneUnder.to,
               reason: `issued under approval ${data.approvalId}, revoked for a false commitment: ${data.findings}`,
-              cause: { kind: 'false_commitment', ref: data.approvalId },
+              cause: { kind: 'false_commitment', ref: data.holderId },
             },
           },
           commandId: `policy:${name}:${event.id}:${reportNo}`,
