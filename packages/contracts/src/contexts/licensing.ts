@@ -260,6 +260,13 @@ export const CMarkCheckFailed = defineEvent({
   }),
 })
 
+export const CMarkCheckOverdue = defineEvent({
+  type: 'CMarkCheckOverdue',
+  context,
+  description: 'A sampled C-mark check was not recorded by its due date (found by the deadline timer).',
+  schema: z.object({ enterpriseId: CreditCode, checkId: Id, dueOn: IsoDate }),
+})
+
 // ---- 并联审批 ----
 
 export const ParallelApplicationFiled = defineEvent({
@@ -401,6 +408,7 @@ export const licensingEvents = [
   CMarkCheckScheduled,
   CMarkCheckPassed,
   CMarkCheckFailed,
+  CMarkCheckOverdue,
   ParallelApplicationFiled,
   ParallelBranchDecided,
   ParallelBranchOverdue,

@@ -396,6 +396,32 @@ describe('C-mark self-declaration', () => {
   })
 })
 
+describe('C-mark check deadline', () => {
+  it('marks a sampled check overdue after its due date; a late check still closes it', async () => {
+    await as(scales).declareCMark({
+      enterpriseId: WUHAN_SCALES,
+      products: ['500 g packaged rice'],
+      commitment: commitment(),
+    })
+    await as(regulator).sampleCMarkDeclarations({ round: 'R1', count: 1 })
+    clock = '2025-07-16'
+    expect(await actOnDeadlines(platform.deps)).toBe(1)
+    expect(await actOnDeadlines(platform.deps)).toBe(0)
+    let view = await as(regulator).processes({ minPosition: (await platform.store.headPosition())! })
+    expect(view.dueWork).toEqual([
+      expect.objectContaining({ kind: 'cmark_check', overdue: true, dueOn: '2025-07-15' }),
+    ])
+    const late = await as(regulator).recordCMarkCheck({
+      enterpriseId: WUHAN_SCALES,
+      checkId: `R1-${WUHAN_SCALES}`,
+      checkedOn: '2025-07-16',
+      passed: true,
+    })
+    view = await as(regulator).processes({ minPosition: late.position! })
+    expect(view.dueWork).toEqual([])
+  })
+})
+
 describe('并联审批', () => {
   const file = () =>
     as(scales).fileParallelApplication({

@@ -154,3 +154,35 @@ describe('RecordCMarkCheck', () => {
       .thenThrows(RuleViolationError, 'was already recorded (failed)')
   })
 })
+
+describe('MarkCheckOverdue (deadline timer)', () => {
+  const overdue = (today: string): CMarkCommand => ({
+    type: 'MarkCheckOverdue',
+    data: { enterpriseId: WUHAN_SCALES, checkId: 'CK-1' },
+    today,
+  })
+  const marked: CMarkEvent = {
+    type: 'CMarkCheckOverdue',
+    data: { enterpriseId: WUHAN_SCALES, checkId: 'CK-1', dueOn: '2025-07-31' },
+  }
+
+  it('marks a check not recorded by its due date', () => {
+    spec(cmarkDecider).given([declared, scheduled]).when(overdue('2025-08-01')).then([marked])
+  })
+
+  it('refuses before the due date has passed, twice, once recorded, or for an unknown check', () => {
+    spec(cmarkDecider)
+      .given([declared, scheduled])
+      .when(overdue('2025-07-31'))
+      .thenThrows(RuleViolationError, 'not overdue on 2025-07-31')
+    spec(cmarkDecider)
+      .given([declared, scheduled, marked])
+      .when(overdue('2025-08-02'))
+      .thenThrows(RuleViolationError, 'already marked overdue')
+    spec(cmarkDecider)
+      .given([declared, scheduled, failed])
+      .when(overdue('2025-08-02'))
+      .thenThrows(RuleViolationError, 'already recorded (failed)')
+    spec(cmarkDecider).given([declared]).when(overdue('2025-08-02')).thenThrows(NotFoundError, 'C-mark check')
+  })
+})

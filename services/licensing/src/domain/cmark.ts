@@ -6,7 +6,8 @@ type Declared = EventOf<typeof contract.CMarkDeclared>
 type Scheduled = EventOf<typeof contract.CMarkCheckScheduled>
 type Passed = EventOf<typeof contract.CMarkCheckPassed>
 type Failed = EventOf<typeof contract.CMarkCheckFailed>
-export type CMarkEvent = Declared | Scheduled | Passed | Failed
+type Overdue = EventOf<typeof contract.CMarkCheckOverdue>
+export type CMarkEvent = Declared | Scheduled | Passed | Failed | Overdue
 
 export type CMarkCommand =
   | { type: 'DeclareCMark'; data: Omit<Declared['data'], 'declaredOn'>; today: string }
@@ -16,11 +17,15 @@ export type CMarkCommand =
       data: { enterpriseId: string; checkId: string; checkedOn: string; passed: boolean; findings?: string }
       inspector: string
     }
+  | { type: 'MarkCheckOverdue'; data: { enterpriseId: string; checkId: string }; today: string }
 
 export interface CMarkState {
   declared: boolean
   withdrawn: boolean
-  checks: Record<string, { sampledOn: string; status: 'scheduled' | 'passed' | 'failed' }>
+  checks: Record<
+    string,
+    { sampledOn: string; dueOn: string; status: 'scheduled' | 'passed' | 'failed'; overdue?: boolean }
+  >
 }
 
 /** An enterprise's C-mark self-declaration (no approval) and the regulator's sampled checks. */
@@ -35,7 +40,11 @@ export const cmarkDecider: Decider<CMarkCommand, CMarkEvent, CMarkState> = {
           ...state,
           checks: {
             ...state.checks,
-            [event.data.checkId]: { sampledOn: event.data.sampledOn, status: 'scheduled' },
+            [event.data.checkId]: {
+              sampledOn: event.data.sampledOn,
+              dueOn: event.data.dueOn,
+              status: 'scheduled',
+            },
           },
         }
       case 'CMarkCheckPassed':
@@ -47,6 +56,12 @@ export const cmarkDecider: Decider<CMarkCommand, CMarkEvent, CMarkState> = {
           withdrawn: state.withdrawn || status === 'failed',
           checks: check ? { ...state.checks, [event.data.checkId]: { ...check, status } } : state.checks,
         }
+      }
+      case 'CMarkCheckOverdue': {
+        const check = state.checks[event.data.checkId]
+        return check
+          ? { ...state, checks: { ...state.checks, [event.data.checkId]: { ...check, overdue: true } } }
+          : state
       }
     }
   },
@@ -138,6 +153,33 @@ export const cmarkDecider: Decider<CMarkCommand, CMarkEvent, CMarkState> = {
         if (data.passed) return [{ type: 'CMarkCheckPassed', data: base }]
         if (!data.findings) throw new InvalidCommandError('a failed check needs its findings', 'findings')
         return [{ type: 'CMarkCheckFailed', data: { ...base, findings: data.findings } }]
+      }
+      case 'MarkCheckOverdue': {
+        const { data, today } = command
+        const check = state.checks[data.checkId]
+        if (!check) throw new NotFoundError('C-mark check', data.checkId)
+        if (check.status !== 'scheduled') {
+          throw new RuleViolationError(
+            'cmark.check_recorded',
+            `check ${data.checkId} was already recorded (${check.status})`,
+            data.checkId,
+          )
+        }
+        if (check.overdue) {
+          throw new RuleViolationError(
+            'cmark.already_overdue',
+            `check ${data.checkId} is already marked overdue`,
+            data.checkId,
+          )
+        }
+        if (check.dueOn >= today) {
+          throw new RuleViolationError(
+            'cmark.not_overdue',
+            `check ${data.checkId} is due on ${check.dueOn}; it is not overdue on ${today}`,
+            data.checkId,
+          )
+        }
+        return [{ type: 'CMarkCheckOverdue', data: { ...data, dueOn: check.dueOn } }]
       }
     }
   },

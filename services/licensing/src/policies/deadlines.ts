@@ -1,6 +1,7 @@
 import { licensing as contract } from '@qi/contracts'
 import { DomainError } from '@qi/decider'
 import { policyActor, runCommand, type ServiceDeps } from '@qi/trpc'
+import { cmarkDecider } from '../domain/cmark'
 import { commitmentDecider } from '../domain/commitment'
 import { addDays } from '../domain/dates'
 import { enterpriseLicenceDecider } from '../domain/enterprise-licence'
@@ -12,8 +13,8 @@ export const DEADLINES_TIMER = 'licensing.deadlines'
 
 /**
  * The deadline timer: every open deadline whose business date has passed gets its follow-up command
- * (a missed verification suspends the licence; an inspection or branch decision not made is marked
- * overdue). The due work comes from a projection, so it survives restarts; each command's id is
+ * (a missed verification suspends the licence; an inspection, branch decision or C-mark check not
+ * made is marked overdue). The due work comes from a projection, so it survives restarts; each command's id is
  * derived from the deadline, so running the timer twice (or on two nodes) has one effect. Returns
  * how many deadlines it acted on.
  */
@@ -50,16 +51,27 @@ export async function actOnDeadlines(deps: ServiceDeps): Promise<number> {
                 streamName: contract.commitmentStream(row.ref),
                 command: { type: 'MarkInspectionOverdue', data: { approvalId: row.ref }, today },
               })
-            : await runCommand({
-                ...common,
-                decider: parallelDecider,
-                streamName: contract.parallelStream(row.ref),
-                command: {
-                  type: 'MarkBranchOverdue',
-                  data: { applicationId: row.ref, branch: row.branch as contract.ParallelBranch },
-                  today,
-                },
-              })
+            : row.kind === 'cmark_check'
+              ? await runCommand({
+                  ...common,
+                  decider: cmarkDecider,
+                  streamName: contract.cmarkStream(row.party),
+                  command: {
+                    type: 'MarkCheckOverdue',
+                    data: { enterpriseId: row.party, checkId: row.ref },
+                    today,
+                  },
+                })
+              : await runCommand({
+                  ...common,
+                  decider: parallelDecider,
+                  streamName: contract.parallelStream(row.ref),
+                  command: {
+                    type: 'MarkBranchOverdue',
+                    data: { applicationId: row.ref, branch: row.branch as contract.ParallelBranch },
+                    today,
+                  },
+                })
       if (!result.duplicate && result.events.length > 0) acted += 1
     } catch (error) {
       // The work was done between the read and the command (e.g. the verification was recorded):

@@ -328,6 +328,11 @@ export const processesProjection: Projection = {
         closeWork(`cmark_check:${d.checkId}`, d.checkedOn)
         return
       }
+      case 'CMarkCheckOverdue': {
+        const d = contract.CMarkCheckOverdue.schema.parse(event.data)
+        run('UPDATE due_work SET overdue = 1 WHERE work_id = ?', `cmark_check:${d.checkId}`)
+        return
+      }
       case 'ParallelApplicationFiled': {
         const d = contract.ParallelApplicationFiled.schema.parse(event.data)
         run(

@@ -221,12 +221,12 @@ export function openDueWork(db: Database.Database, today: string, party?: string
   }))
 }
 
-/** Deadlines passed and not yet acted on by the timer (the C-mark checks are only shown as overdue). */
+/** Deadlines passed and not yet acted on by the timer. */
 export function deadlinesToAct(db: Database.Database, today: string) {
   return db
     .prepare(
       `SELECT work_id, kind, ref, branch, party, due_on FROM due_work
-       WHERE done_on IS NULL AND overdue = 0 AND due_on < ? AND kind IN ('verification', 'inspection', 'branch')
+       WHERE done_on IS NULL AND overdue = 0 AND due_on < ?
        ORDER BY due_on, work_id`,
     )
     .all(today) as Array<{
