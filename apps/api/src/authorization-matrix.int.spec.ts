@@ -51,6 +51,76 @@ const hbqiInstrument: Parameters<Events>[1] = (e) => data(e).ownerLabId === HBQI
  * why the mutation has no ownership rule. A new mutation must be added here.
  */
 const OWNERSHIP: Record<string, Sample | { none: string }> = {
+  'licensing.recordOnSiteVerification': { none: 'the regulator verifies for the region' },
+  'licensing.migrateLegacyLicences': { none: 'admin only' },
+  'licensing.recordCommitmentInspection': { none: 'the regulator inspects for the region' },
+  'licensing.sampleCMarkDeclarations': { none: 'the regulator samples for the region' },
+  'licensing.recordCMarkCheck': { none: 'the regulator checks for the region' },
+  'licensing.approveExaminationBody': { none: 'the regulator approves for the region' },
+  'licensing.recordManufacturingQualification': { none: 'the regulator records for the region' },
+  'licensing.applyForLicence': {
+    as: STEEL,
+    input: () => ({
+      enterpriseId: ACTING_AS.enterprise,
+      applicationId: 'AUTHZ-LA-1',
+      kind: 'new',
+      licenceNo: 'AUTHZ-LIC-1',
+      productCategories: ['steel wire'],
+      site: 'not ours',
+      appliedOn: '2025-01-02',
+      expiresOn: '2030-01-01',
+    }),
+  },
+  'licensing.approveOnCommitment': {
+    as: STEEL,
+    input: () => ({
+      approvalId: 'AUTHZ-CA-1',
+      holderId: ACTING_AS.enterprise,
+      matter: 'metrology_manufacture',
+      scope: ['balances'],
+      commitment: { text: 'we commit', signer: 'not ours', signedOn: '2025-01-02' },
+    }),
+  },
+  'licensing.declareCMark': {
+    as: STEEL,
+    input: () => ({
+      enterpriseId: ACTING_AS.enterprise,
+      products: ['rice 5 kg'],
+      commitment: { text: 'we commit', signer: 'not ours', signedOn: '2025-01-02' },
+    }),
+  },
+  'licensing.fileParallelApplication': {
+    as: STEEL,
+    input: () => ({
+      applicationId: 'AUTHZ-PA-1',
+      enterpriseId: ACTING_AS.enterprise,
+      instrument: 'taximeter',
+    }),
+  },
+  'licensing.decideParallelBranch': {
+    // each branch has its own reviewer: the metrology institute may not decide the licence branch
+    as: demoOrganisations.metrology.orgId,
+    input: () => ({ applicationId: 'AUTHZ-PA-1', branch: 'manufacturing_licence', approved: true }),
+  },
+  'licensing.recordOperatorExam': {
+    as: STEEL,
+    input: () => ({
+      bodyId: ACTING_AS.enterprise,
+      examId: 'AUTHZ-EX-1',
+      candidate: 'not ours',
+      category: 'boilers',
+      examinedOn: '2025-01-02',
+      passed: true,
+    }),
+  },
+  'licensing.applyForDerivedQualification': {
+    as: STEEL,
+    input: () => ({
+      enterpriseId: ACTING_AS.enterprise,
+      qualificationNo: 'AUTHZ-Q-1',
+      activities: ['repair'],
+    }),
+  },
   'system.projections.rebuild': { none: 'admin only' },
   'operations.deadLetters.retry': { none: 'admin only' },
   'operations.deadLetters.skip': { none: 'admin only' },

@@ -1,6 +1,7 @@
 import { accreditationService } from '@qi/accreditation'
 import { certificationService } from '@qi/certification'
 import { industrializationService } from '@qi/industrialization'
+import { licensingService } from '@qi/licensing'
 import { lineageService } from '@qi/lineage'
 import { metrologyService } from '@qi/metrology'
 import { standardsService } from '@qi/standards'
@@ -20,6 +21,7 @@ export const appRouter = router({
   metrology: metrologyService.router,
   testing: testingService.router,
   certification: certificationService.router,
+  licensing: licensingService.router,
 })
 
 export type AppRouter = typeof appRouter

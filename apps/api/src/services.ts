@@ -1,6 +1,7 @@
 import { accreditationService } from '@qi/accreditation'
 import { certificationService } from '@qi/certification'
 import { industrializationService } from '@qi/industrialization'
+import { licensingService } from '@qi/licensing'
 import { lineageService } from '@qi/lineage'
 import { metrologyService } from '@qi/metrology'
 import { standardsService } from '@qi/standards'
@@ -19,5 +20,6 @@ export const serviceModules: ServiceModule[] = [
   testingService,
   certificationService,
   industrializationService,
+  licensingService,
   lineageService,
 ]

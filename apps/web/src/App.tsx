@@ -13,6 +13,7 @@ import { ImpactPage } from './pages/ImpactPage'
 import { LabPage } from './pages/LabPage'
 import { LabPortalPage } from './pages/LabPortalPage'
 import { LabsPage } from './pages/LabsPage'
+import { LicensingPage } from './pages/LicensingPage'
 import { NotFoundPage } from './pages/NotFoundPage'
 import { SignInPage } from './pages/SignInPage'
 import { StandardPage } from './pages/StandardPage'
@@ -42,6 +43,12 @@ const NAV: NavItem[] = [
     show: (role) => can(role, 'report.issue'),
   },
   { to: '/certificates', label: 'nav.certificates', testId: 'nav-certificates' },
+  {
+    to: '/licensing',
+    label: 'nav.licensing',
+    testId: 'nav-licensing',
+    show: (role) => ['regulator', 'enterprise', 'lab', 'metrology_institute', 'admin'].includes(role ?? ''),
+  },
   { to: '/lineage', label: 'nav.lineage', testId: 'nav-lineage' },
   { to: '/impact', label: 'nav.impact', testId: 'nav-impact' },
   { to: '/events', label: 'nav.events', testId: 'nav-events', show: (role) => can(role, 'events.read') },
@@ -125,6 +132,7 @@ function SignedInRoutes() {
       <Route path="/lab-portal" element={<LabPortalPage />} />
       <Route path="/certificates" element={<CertificatesPage />} />
       <Route path="/certificates/:number" element={<CertificatePage />} />
+      <Route path="/licensing" element={<LicensingPage />} />
       <Route
         path="/lineage"
         element={

@@ -2,6 +2,7 @@ import { createEventCatalogue } from './catalogue'
 import { accreditationEvents } from './contexts/accreditation'
 import { certificationEvents } from './contexts/certification'
 import { industrializationEvents } from './contexts/industrialization'
+import { licensingEvents } from './contexts/licensing'
 import { metrologyEvents } from './contexts/metrology'
 import { operationsEvents } from './contexts/operations'
 import { reservationEvents } from './contexts/reservations'
@@ -18,6 +19,7 @@ export const allEvents = [
   ...industrializationEvents,
   ...operationsEvents,
   ...reservationEvents,
+  ...licensingEvents,
 ] as const
 
 export const domainCatalogue = createEventCatalogue(allEvents)

@@ -8,6 +8,14 @@ import {
   productStream,
   recallStream,
 } from './contexts/industrialization'
+import {
+  cmarkStream,
+  commitmentStream,
+  enterpriseLicenceStream,
+  examinationBodyStream,
+  parallelStream,
+  seQualificationStream,
+} from './contexts/licensing'
 import { instrumentStream } from './contexts/metrology'
 import { deadLetterAuditStream } from './contexts/operations'
 import { keyStream } from './contexts/reservations'
@@ -34,4 +42,12 @@ export const streamPrefixesByContext: Record<string, string[]> = {
   ],
   operations: [deadLetterAuditStream],
   reservations: [`${keyStream('')}`],
+  licensing: [
+    enterpriseLicenceStream(''),
+    commitmentStream(''),
+    cmarkStream(''),
+    parallelStream(''),
+    examinationBodyStream(''),
+    seQualificationStream(''),
+  ],
 }

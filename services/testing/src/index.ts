@@ -1,6 +1,7 @@
 import type { ServiceModule } from '@qi/trpc'
 import { testingRouter } from './api/router'
 import { accreditationChangedPolicy } from './policies/accreditation-changed'
+import { falseCommitmentPolicy } from './policies/false-commitment'
 import { testingRefsProjection } from './projections/refs'
 import { testingReportsProjection } from './projections/reports'
 
@@ -10,7 +11,7 @@ export const testingService: ServiceModule<typeof router> = {
   name: 'testing',
   projections: [testingRefsProjection, testingReportsProjection],
   router,
-  policies: (deps) => [accreditationChangedPolicy(deps)],
+  policies: (deps) => [accreditationChangedPolicy(deps), falseCommitmentPolicy(deps)],
 }
 
 export type TestingRouter = typeof router

@@ -4,6 +4,7 @@ import type { z } from 'zod'
 import type { AccessRegistry } from '../access'
 import type { Platform } from '../platform'
 import { appRouter } from '../root'
+import { loadLicensingDemo } from './licensing'
 import { type DemoOrgKey, demoOrganisations } from './organisations'
 
 const createCaller = createCallerFactory(appRouter)
@@ -1224,6 +1225,9 @@ export async function loadDemo(
       await regulator.accreditation.accredit({ commandId: id(), ...a, validFrom, validUntil })
     }
   }
+
+  progress('licensing reforms')
+  await loadLicensingDemo(platform, today)
 
   const head = await platform.store.headPosition()
   await Promise.all(platform.runners().map((runner) => runner.waitFor(head, 60_000)))

@@ -4,6 +4,8 @@
  * Placeholders: `{name}`.
  */
 
+import { licensingEn, licensingEnTerms, licensingZh, licensingZhTerms } from './licensing-messages'
+
 export const LANGUAGES = ['zh-CN', 'en'] as const
 export type Language = (typeof LANGUAGES)[number]
 
@@ -227,12 +229,14 @@ const en = {
   'events.startTail': 'Start',
   'events.stopTail': 'Stop',
   'events.tailHelp': 'Polling every 2 s for events after the last position; newest first.',
+  ...licensingEn,
 } as const
 
 export type MessageKey = keyof typeof en
 
 /** Statuses, kinds and enum values from the API. */
 const enTerms: Record<string, string> = {
+  ...licensingEnTerms,
   draft: 'draft',
   published: 'published',
   effective: 'effective',
@@ -563,9 +567,11 @@ const zh: Record<MessageKey, string> = {
   'events.startTail': '开始',
   'events.stopTail': '停止',
   'events.tailHelp': '每 2 秒拉取最后位置之后的事件；最新在前。',
+  ...licensingZh,
 }
 
 const zhTerms: Record<string, string> = {
+  ...licensingZhTerms,
   draft: '草案',
   published: '已发布',
   effective: '现行',

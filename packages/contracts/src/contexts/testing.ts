@@ -73,12 +73,12 @@ export const TestReportFlagged = defineEvent({
   type: 'TestReportFlagged',
   context,
   description:
-    "The report was issued while the lab's accreditation was suspended or withdrawn: it needs review.",
+    "The report was issued while the lab's accreditation was suspended or withdrawn, or under a qualification revoked for a false commitment (licensing): it needs review.",
   schema: z.object({
     reportNo: Id,
     on: IsoDate,
     reason: Text,
-    cause: z.object({ kind: z.enum(['accreditation_changed']), ref: Code(200) }),
+    cause: z.object({ kind: z.enum(['accreditation_changed', 'false_commitment']), ref: Code(200) }),
   }),
 })
 
