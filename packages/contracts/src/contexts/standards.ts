@@ -28,6 +28,8 @@ export const StandardDrafted = defineEvent({
     /** Led (drafted) by an organisation of the province: counts toward the seed's targets. */
     ledByProvince: z.boolean(),
     replaces: StandardRef.optional(),
+    /** Business date of the draft (e.g. the project's approval); absent: counts from the day recorded. */
+    draftedOn: IsoDate.optional(),
   }),
 })
 
@@ -83,6 +85,24 @@ export const TechnicalCommitteeEstablished = defineEvent({
   schema: z.object({ tcId: Id, name: Text, level: TcLevel, establishedOn: IsoDate }),
 })
 
+/** A recorded business date that a correction can replace. */
+export const CorrectableStage = z.enum([
+  'draft',
+  'published',
+  'effective',
+  'superseded',
+  'transitionEnds',
+  'withdrawn',
+])
+
+export const StandardDateCorrected = defineEvent({
+  type: 'StandardDateCorrected',
+  context,
+  description:
+    'A business date recorded earlier for the standard was wrong: from this event on the stage counts from `date` (business time); what was believed before stays readable at earlier positions (record time).',
+  schema: z.object({ ...Key, stage: CorrectableStage, date: IsoDate, previousDate: IsoDate, reason: Text }),
+})
+
 export const standardsEvents = [
   StandardDrafted,
   StandardPublished,
@@ -91,6 +111,7 @@ export const standardsEvents = [
   StandardWithdrawn,
   InternationalStandardAdopted,
   TechnicalCommitteeEstablished,
+  StandardDateCorrected,
 ] as const
 
 // ---- commands (the tRPC inputs) ----
@@ -106,6 +127,7 @@ export const DraftStandard = z.object({
   technicalCommittee: Id.optional(),
   ledByProvince: z.boolean().default(false),
   replaces: StandardRef.optional(),
+  draftedOn: IsoDate.optional(),
 })
 export const PublishStandard = z
   .object({ ...base, ...Key, publishedOn: IsoDate, effectiveFrom: IsoDate })
@@ -127,6 +149,13 @@ export const AdoptInternationalStandard = z.object({
   ...Key,
   international: StandardRef,
   degree: AdoptionDegree,
+})
+export const CorrectStandardDate = z.object({
+  ...base,
+  ...Key,
+  stage: CorrectableStage,
+  date: IsoDate,
+  reason: Text,
 })
 export const EstablishTechnicalCommittee = z.object({
   ...base,

@@ -5,12 +5,14 @@ import type Database from 'better-sqlite3'
 import { z } from 'zod'
 import { type Lifecycle, type StandardCommand, standardDecider } from '../domain/standard'
 import { technicalCommitteeDecider } from '../domain/technical-committee'
-import { CATALOGUE_PROJECTION, STATUS_SQL } from '../projections/catalogue'
+import { CATALOGUE_PROJECTION, statusSql, visibleAt } from '../projections/catalogue'
 
 const { standardStream, tcStream } = standards
 
 export const StandardStatus = z.enum(['draft', 'published', 'effective', 'superseded', 'withdrawn'])
 const MinPosition = { minPosition: z.bigint().nonnegative().optional() }
+/** Record time: answer as the catalogue stood at this store position (what was believed then). */
+const AtPosition = { atPosition: z.bigint().nonnegative().optional() }
 
 const isoDay = (date: Date) => date.toISOString().slice(0, 10)
 
@@ -25,7 +27,7 @@ interface StandardRow {
   technical_committee: string | null
   led_by_province: number
   lifecycle: Lifecycle
-  status: z.infer<typeof StandardStatus>
+  status: z.infer<typeof StandardStatus> | null
   drafted_at: string
   replaces_code: string | null
   replaces_version: string | null
@@ -42,7 +44,30 @@ interface StandardRow {
   adoption_degree: string | null
 }
 
-const SELECT_STANDARD = `SELECT s.*, ${STATUS_SQL} AS status FROM standards s`
+/** The date a stage began, as believed at the query's position. */
+const stageDateSql = (stage: string, withPosition: boolean) =>
+  `(SELECT st.on_date FROM standard_stages st WHERE st.code = s.code AND st.version = s.version
+     AND st.stage = '${stage}' AND ${visibleAt('st', withPosition)})`
+
+/**
+ * A standard row with its status on `@today` and its stage dates, both as recorded at `@at` when
+ * `withPosition` (record time), else as believed now. Status NULL: not in the catalogue that day.
+ */
+const selectStandard = (withPosition = false) =>
+  `SELECT s.*, ${statusSql(withPosition)} AS status,
+     ${stageDateSql('published', withPosition)} AS published_on,
+     ${stageDateSql('effective', withPosition)} AS effective_from,
+     ${stageDateSql('superseded', withPosition)} AS superseded_on,
+     ${stageDateSql('withdrawn', withPosition)} AS withdrawn_on
+   FROM standards s`
+
+/** The query's time: business date (`today`) and, for record time, the store position (`at`). */
+interface AsOf {
+  today: string
+  at?: bigint
+}
+const asOfParams = (asOf: AsOf): Record<string, string | bigint> =>
+  asOf.at === undefined ? { today: asOf.today } : { today: asOf.today, at: asOf.at }
 
 function icsOf(db: Database.Database, code: string, version: string): string[] {
   return (
@@ -75,11 +100,16 @@ function findStandard(
   db: Database.Database,
   code: string,
   version: string,
-  today: string,
+  asOf: AsOf,
 ): StandardRow | undefined {
-  return db
-    .prepare(`${SELECT_STANDARD} WHERE s.code = @code AND s.version = @version`)
-    .get({ code, version, today }) as StandardRow | undefined
+  const withPosition = asOf.at !== undefined
+  const row = db
+    .prepare(
+      `${selectStandard(withPosition)} WHERE s.code = @code AND s.version = @version
+         AND EXISTS (SELECT 1 FROM standard_stages v WHERE v.code = s.code AND v.version = s.version AND ${visibleAt('v', withPosition)})`,
+    )
+    .get({ code, version, ...asOfParams(asOf) }) as StandardRow | undefined
+  return row
 }
 
 function chainLink(row: StandardRow) {
@@ -96,7 +126,7 @@ function chainLink(row: StandardRow) {
 }
 
 /** Walks `replaces` back and `replaced_by` forward from a standard; oldest first, cycles cut. */
-function supersessionChain(db: Database.Database, start: StandardRow, today: string) {
+function supersessionChain(db: Database.Database, start: StandardRow, today: AsOf) {
   const seen = new Set([standardKey(start)])
   const earlier: StandardRow[] = []
   let cursor = start
@@ -117,6 +147,20 @@ function supersessionChain(db: Database.Database, start: StandardRow, today: str
     cursor = next
   }
   return [...earlier, start, ...later].map(chainLink)
+}
+
+/** Editions with status "effective" on `asOf.today`, per code. */
+function editionsInForce(db: Database.Database, codes: string[], asOf: AsOf) {
+  const withPosition = asOf.at !== undefined
+  const rows = db
+    .prepare(
+      `${selectStandard(withPosition)} WHERE s.code IN (SELECT value FROM json_each(@codes))
+         AND ${statusSql(withPosition)} = 'effective' ORDER BY s.code, s.version DESC`,
+    )
+    .all({ codes: JSON.stringify(codes), ...asOfParams(asOf) }) as StandardRow[]
+  const byCode = new Map<string, ReturnType<typeof chainLink>[]>()
+  for (const row of rows) byCode.set(row.code, [...(byCode.get(row.code) ?? []), chainLink(row)])
+  return byCode
 }
 
 /** Business date of a fact without its own date (drafting, adoption): today. */
@@ -232,11 +276,15 @@ export const standardsRouter = router({
     .input(
       z.object({
         search: z.string().trim().max(100).optional(),
+        /** Exact codes (e.g. every edition of GB/T 19001). */
+        codes: z.array(z.string().trim().min(1).max(60)).max(200).optional(),
         kind: StandardKind.optional(),
+        /** Status on `asOf`; editions not yet in the catalogue on that date are never listed. */
         status: StandardStatus.optional(),
         ics: z.string().trim().max(20).optional(),
-        /** As-of date for the computed status; today when absent. */
+        /** Business date of the status; today when absent. */
         asOf: IsoDate.optional(),
+        ...AtPosition,
         limit: z.number().int().min(1).max(200).default(50),
         offset: z.number().int().min(0).default(0),
         ...MinPosition,
@@ -244,8 +292,11 @@ export const standardsRouter = router({
     )
     .query(async ({ ctx, input }) => {
       const db = await readModel(ctx.deps, CATALOGUE_PROJECTION, input.minPosition)
-      const conditions: string[] = []
-      const params: Record<string, string | number> = { today: input.asOf ?? today(ctx) }
+      const asOf: AsOf = { today: input.asOf ?? today(ctx), at: input.atPosition }
+      const withPosition = asOf.at !== undefined
+      const status = statusSql(withPosition)
+      const conditions: string[] = [`${status} IS NOT NULL`]
+      const params: Record<string, string | number | bigint> = asOfParams(asOf)
       if (input.search) {
         conditions.push(
           `(s.code LIKE @search ESCAPE '\\' OR s.title_zh LIKE @search ESCAPE '\\' OR s.title_en LIKE @search ESCAPE '\\'
@@ -253,12 +304,16 @@ export const standardsRouter = router({
         )
         params.search = `%${input.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
       }
+      if (input.codes) {
+        conditions.push(`s.code IN (SELECT value FROM json_each(@codes))`)
+        params.codes = JSON.stringify(input.codes)
+      }
       if (input.kind) {
         conditions.push('s.kind = @kind')
         params.kind = input.kind
       }
       if (input.status) {
-        conditions.push(`(${STATUS_SQL}) = @status`)
+        conditions.push(`${status} = @status`)
         params.status = input.status
       }
       if (input.ics) {
@@ -269,22 +324,73 @@ export const standardsRouter = router({
         params.ics = input.ics
         params.icsPrefix = `${input.ics}.%`
       }
-      const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''
+      const where = `WHERE ${conditions.join(' AND ')}`
       const total = (
         db.prepare(`SELECT COUNT(*) AS n FROM standards s ${where}`).get(params) as { n: number }
       ).n
       const rows = db
-        .prepare(`${SELECT_STANDARD} ${where} ORDER BY s.code, s.version DESC LIMIT @limit OFFSET @offset`)
+        .prepare(
+          `${selectStandard(withPosition)} ${where} ORDER BY s.code, s.version DESC LIMIT @limit OFFSET @offset`,
+        )
         .all({ ...params, limit: input.limit, offset: input.offset }) as StandardRow[]
       return { total, items: rows.map((row) => summary(row, icsOf(db, row.code, row.version))) }
     }),
 
-  get: authedProcedure
-    .input(z.object({ code: z.string().trim().min(1), version: z.string().trim().min(1), ...MinPosition }))
+  /**
+   * The edition(s) of a code in force on a business date: status "effective" on that day (published,
+   * implementation date reached, neither superseded nor withdrawn). Usually one; several while a
+   * code's editions overlap. With `atPosition`, as the catalogue stood then.
+   */
+  inForce: authedProcedure
+    .input(
+      z.object({
+        code: z.string().trim().min(1).max(60),
+        on: IsoDate,
+        ...AtPosition,
+        ...MinPosition,
+      }),
+    )
     .query(async ({ ctx, input }) => {
       const db = await readModel(ctx.deps, CATALOGUE_PROJECTION, input.minPosition)
-      const day = today(ctx)
-      const row = findStandard(db, input.code, input.version, day)
+      const inForce = editionsInForce(db, [input.code], { today: input.on, at: input.atPosition })
+      return { code: input.code, on: input.on, editions: inForce.get(input.code) ?? [] }
+    }),
+
+  /** `inForce` for many codes at once (e.g. every standard a report or certificate cites). */
+  inForceMany: authedProcedure
+    .input(
+      z.object({
+        codes: z.array(z.string().trim().min(1).max(60)).min(1).max(1000),
+        on: IsoDate,
+        ...AtPosition,
+        ...MinPosition,
+      }),
+    )
+    .query(async ({ ctx, input }) => {
+      const db = await readModel(ctx.deps, CATALOGUE_PROJECTION, input.minPosition)
+      const inForce = editionsInForce(db, input.codes, { today: input.on, at: input.atPosition })
+      return {
+        on: input.on,
+        items: input.codes.map((code) => ({ code, editions: inForce.get(code) ?? [] })),
+      }
+    }),
+
+  get: authedProcedure
+    .input(
+      z.object({
+        code: z.string().trim().min(1),
+        version: z.string().trim().min(1),
+        /** Business date of the status and chain; today when absent. */
+        asOf: IsoDate.optional(),
+        ...AtPosition,
+        ...MinPosition,
+      }),
+    )
+    .query(async ({ ctx, input }) => {
+      const db = await readModel(ctx.deps, CATALOGUE_PROJECTION, input.minPosition)
+      const asOf: AsOf = { today: input.asOf ?? today(ctx), at: input.atPosition }
+      const withPosition = asOf.at !== undefined
+      const row = findStandard(db, input.code, input.version, asOf)
       if (!row) throw new NotFoundError('standard', standardKey(input))
       const amendments = (
         db
@@ -299,11 +405,47 @@ export const standardsRouter = router({
       ).map((a) => ({ amendmentNo: a.amendment_no, summary: a.summary, effectiveFrom: a.effective_from }))
       const otherVersions = (
         db
-          .prepare(`${SELECT_STANDARD} WHERE s.code = @code AND s.version <> @version ORDER BY s.version`)
-          .all({ code: row.code, version: row.version, today: day }) as StandardRow[]
+          .prepare(
+            `${selectStandard(withPosition)} WHERE s.code = @code AND s.version <> @version ORDER BY s.version`,
+          )
+          .all({ code: row.code, version: row.version, ...asOfParams(asOf) }) as StandardRow[]
       ).map(chainLink)
+      const stages = (
+        db
+          .prepare(
+            `SELECT st.stage, st.on_date, st.dated FROM standard_stages st
+             WHERE st.code = @code AND st.version = @version AND ${visibleAt('st', withPosition)}
+             ORDER BY st.dated, st.on_date, st.rank`,
+          )
+          .all({ code: row.code, version: row.version, ...asOfParams(asOf) }) as Array<{
+          stage: string
+          on_date: string
+          dated: number
+        }>
+      ).map((st) => ({ stage: st.stage, on: st.on_date, dated: st.dated === 1 }))
+      const corrections = (
+        db
+          .prepare(
+            `SELECT stage, previous_date, corrected_date, reason, recorded_on FROM date_corrections
+             WHERE code = @code AND version = @version ${withPosition ? 'AND position <= @at' : ''} ORDER BY position`,
+          )
+          .all({ code: row.code, version: row.version, ...asOfParams(asOf) }) as Array<{
+          stage: string
+          previous_date: string
+          corrected_date: string
+          reason: string
+          recorded_on: string
+        }>
+      ).map((c) => ({
+        stage: c.stage,
+        previousDate: c.previous_date,
+        date: c.corrected_date,
+        reason: c.reason,
+        recordedOn: c.recorded_on,
+      }))
       return {
         ...summary(row, icsOf(db, row.code, row.version)),
+        asOf: asOf.today,
         ccs: row.ccs,
         ledByProvince: row.led_by_province === 1,
         draftedAt: row.drafted_at,
@@ -324,7 +466,9 @@ export const standardsRouter = router({
             ? { code: row.adopted_code, version: row.adopted_version, degree: row.adoption_degree }
             : null,
         amendments,
-        supersessionChain: supersessionChain(db, row, day),
+        stages,
+        corrections,
+        supersessionChain: supersessionChain(db, row, asOf),
         otherVersions,
       }
     }),
