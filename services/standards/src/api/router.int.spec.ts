@@ -178,4 +178,120 @@ describe('standards router', () => {
     const lab = callerAs(actorOf('lab', 'LAB-1'))
     expect((await rejection(lab.draft(draft))).code).toBe('FORBIDDEN')
   })
+
+  it('answers which edition was in force on a date, and honours a correction only from when it was recorded', async () => {
+    const api = callerAs(institute)
+    await api.draft({ ...draft, version: '2008' })
+    await api.publish({
+      code: 'GB/T 19001',
+      version: '2008',
+      publishedOn: '2008-10-30',
+      effectiveFrom: '2009-03-01',
+    })
+    await api.draft({ ...draft, version: '2016' })
+    await api.publish({
+      code: 'GB/T 19001',
+      version: '2016',
+      publishedOn: '2016-12-30',
+      effectiveFrom: '2017-07-01',
+    })
+    const superseded = await api.supersede({
+      code: 'GB/T 19001',
+      version: '2008',
+      replacedBy: { code: 'GB/T 19001', version: '2016' },
+      supersededOn: '2017-07-01',
+      transitionEndsOn: '2018-09-15',
+    })
+    const before = superseded.position ?? undefined
+    const inForce = async (on: string, atPosition?: bigint) =>
+      (await api.inForce({ code: 'GB/T 19001', on, atPosition, minPosition: before })).editions.map(
+        (e) => e.version,
+      )
+    expect(await inForce('2008-12-01')).toEqual([])
+    expect(await inForce('2010-01-01')).toEqual(['2008'])
+    expect(await inForce('2017-06-30')).toEqual(['2008'])
+    expect(await inForce('2017-07-01')).toEqual(['2016'])
+    const list1990 = await api.list({ codes: ['GB/T 19001'], asOf: '1990-06-01' })
+    expect(list1990.total).toBe(0)
+    const list2016 = await api.list({ codes: ['GB/T 19001'], asOf: '2017-01-01' })
+    expect(list2016.items.map((s) => [s.version, s.status])).toEqual([
+      ['2016', 'published'],
+      ['2008', 'effective'],
+    ])
+
+    // The 2016 edition actually took effect a month earlier: corrected, not rewritten.
+    const corrected = await api.correctDate({
+      code: 'GB/T 19001',
+      version: '2016',
+      stage: 'effective',
+      date: '2017-06-01',
+      reason: '实施日期录入错误',
+    })
+    expect(corrected.events).toEqual(['StandardDateCorrected'])
+    const now = await api.inForceMany({
+      codes: ['GB/T 19001'],
+      on: '2017-06-15',
+      minPosition: corrected.position ?? undefined,
+    })
+    expect(now.items[0]?.editions.map((e) => e.version)).toEqual(['2016', '2008'])
+    // As recorded before the correction, 2016 was not yet in force on that day.
+    expect(await inForce('2017-06-15', before)).toEqual(['2008'])
+    const detail = await api.get({ code: 'GB/T 19001', version: '2016' })
+    expect(detail.effectiveFrom).toBe('2017-06-01')
+    expect(detail.corrections).toMatchObject([
+      { stage: 'effective', previousDate: '2017-07-01', date: '2017-06-01' },
+    ])
+    const believed = await api.get({ code: 'GB/T 19001', version: '2016', atPosition: before })
+    expect(believed.effectiveFrom).toBe('2017-07-01')
+    expect(believed.corrections).toEqual([])
+  })
+
+  it('refuses inconsistent dates with the rule and field a client can show', async () => {
+    const api = callerAs(institute)
+    await api.draft(draft)
+    await api.publish({
+      code: 'GB/T 19001',
+      version: '2016',
+      publishedOn: '2016-12-30',
+      effectiveFrom: '2017-07-01',
+    })
+    await api.draft({ ...draft, version: '2025' })
+    const unpublished = await rejection(
+      api.supersede({
+        code: 'GB/T 19001',
+        version: '2016',
+        replacedBy: { code: 'GB/T 19001', version: '2025' },
+        supersededOn: '2025-03-01',
+        transitionEndsOn: '2026-03-01',
+      }),
+    )
+    expect(unpublished.code).toBe('PRECONDITION_FAILED')
+    expect(unpublished.cause).toMatchObject({ rule: 'standards.replacement-published' })
+    await api.publish({
+      code: 'GB/T 19001',
+      version: '2025',
+      publishedOn: '2025-05-01',
+      effectiveFrom: '2025-11-01',
+    })
+    const early = await rejection(
+      api.supersede({
+        code: 'GB/T 19001',
+        version: '2016',
+        replacedBy: { code: 'GB/T 19001', version: '2025' },
+        supersededOn: '2020-03-01',
+        transitionEndsOn: '2026-03-01',
+      }),
+    )
+    expect(early.cause).toMatchObject({
+      rule: 'standards.superseded-after-replacement-published',
+      field: 'supersededOn',
+    })
+    const withdrawn = await rejection(
+      api.withdraw({ code: 'GB/T 19001', version: '2016', withdrawnOn: '2015-01-01', reason: '技术落后' }),
+    )
+    expect(withdrawn.cause).toMatchObject({
+      rule: 'standards.withdrawn-after-publication',
+      field: 'withdrawnOn',
+    })
+  })
 })

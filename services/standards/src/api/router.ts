@@ -3,7 +3,13 @@ import { NotFoundError } from '@qi/decider'
 import { authedProcedure, readModel, rolesProcedure, router, runCommand } from '@qi/trpc'
 import type Database from 'better-sqlite3'
 import { z } from 'zod'
-import { type Lifecycle, type StandardCommand, standardDecider } from '../domain/standard'
+import {
+  type Lifecycle,
+  type ReplacedFact,
+  type ReplacementFact,
+  type StandardCommand,
+  standardDecider,
+} from '../domain/standard'
 import { technicalCommitteeDecider } from '../domain/technical-committee'
 import { CATALOGUE_PROJECTION, statusSql, visibleAt } from '../projections/catalogue'
 
@@ -149,6 +155,20 @@ function supersessionChain(db: Database.Database, start: StandardRow, today: AsO
   return [...earlier, start, ...later].map(chainLink)
 }
 
+/** The replacing standard as the catalogue has it now (another stream's facts, for the decider). */
+function replacementFact(
+  db: Database.Database,
+  ref: { code: string; version: string },
+): ReplacementFact | null {
+  const row = db
+    .prepare(
+      `SELECT code, version, lifecycle, published_on AS publishedOn, superseded_on AS supersededOn,
+         withdrawn_on AS withdrawnOn FROM standards WHERE code = ? AND version = ?`,
+    )
+    .get(ref.code, ref.version) as ReplacementFact | undefined
+  return row ?? null
+}
+
 /** Editions with status "effective" on `asOf.today`, per code. */
 function editionsInForce(db: Database.Database, codes: string[], asOf: AsOf) {
   const withPosition = asOf.at !== undefined
@@ -220,15 +240,50 @@ export const standardsRouter = router({
         readModels: [CATALOGUE_PROJECTION],
         minPosition,
         enrich: (command) => {
+          const replacement = replacementFact(ctx.deps.runner(CATALOGUE_PROJECTION).db, input.replacedBy)
+          return command.type === 'SupersedeStandard' ? { ...command, facts: { replacement } } : command
+        },
+      }),
+    ),
+  /** Corrects a recorded business date (a new event; what was believed stays readable at earlier positions). */
+  correctDate: rolesProcedure('standards_institute')
+    .input(standards.CorrectStandardDate.extend(MinPosition))
+    .mutation(({ ctx, input: { minPosition, ...input } }) =>
+      runCommand({
+        deps: ctx.deps,
+        actor: ctx.actor,
+        decider: standardDecider,
+        streamName: standardStream(input),
+        command: {
+          type: 'CorrectStandardDate',
+          input,
+          facts: { replaced: [], replacement: null },
+        } as StandardCommand,
+        commandId: input.commandId,
+        occurredAt: today(ctx),
+        readModels: [CATALOGUE_PROJECTION],
+        minPosition,
+        enrich: (command) => {
+          if (command.type !== 'CorrectStandardDate') return command
           const db = ctx.deps.runner(CATALOGUE_PROJECTION).db
           const row = db
-            .prepare('SELECT code, version, lifecycle FROM standards WHERE code = ? AND version = ?')
-            .get(input.replacedBy.code, input.replacedBy.version) as
-            | { code: string; version: string; lifecycle: Lifecycle }
+            .prepare(
+              'SELECT replaced_by_code, replaced_by_version FROM standards WHERE code = ? AND version = ?',
+            )
+            .get(input.code, input.version) as
+            | { replaced_by_code: string | null; replaced_by_version: string | null }
             | undefined
-          return command.type === 'SupersedeStandard'
-            ? { ...command, facts: { replacement: row ?? null } }
-            : command
+          const replacement =
+            row?.replaced_by_code && row.replaced_by_version
+              ? replacementFact(db, { code: row.replaced_by_code, version: row.replaced_by_version })
+              : null
+          const replaced = db
+            .prepare(
+              `SELECT code, version, superseded_on AS supersededOn FROM standards
+               WHERE replaced_by_code = ? AND replaced_by_version = ? AND superseded_on IS NOT NULL`,
+            )
+            .all(input.code, input.version) as ReplacedFact[]
+          return { ...command, facts: { replaced, replacement } }
         },
       }),
     ),

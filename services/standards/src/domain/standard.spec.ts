@@ -87,6 +87,126 @@ describe('PublishStandard', () => {
   })
 })
 
+describe('PublishStandard with a drafting date', () => {
+  it('refuses publication before the draft date', () => {
+    given([{ type: 'StandardDrafted', data: { ...drafted.data, draftedOn: '2017-01-01' } }])
+      .when({
+        type: 'PublishStandard',
+        input: { ...key, publishedOn: '2016-12-30', effectiveFrom: '2017-07-01' },
+      })
+      .thenThrows(RuleViolationError, /published on 2016-12-30, before it was drafted on 2017-01-01/)
+  })
+})
+
+describe('CorrectStandardDate', () => {
+  const noFacts = { replaced: [], replacement: null }
+  const correct = (
+    stage: 'published' | 'effective' | 'superseded' | 'withdrawn' | 'draft',
+    date: string,
+  ) => ({
+    type: 'CorrectStandardDate' as const,
+    input: { ...key, stage, date, reason: '录入错误' },
+    facts: noFacts,
+  })
+  it('records the corrected date with the date it replaces', () => {
+    given([drafted, published])
+      .when(correct('effective', '2017-06-01'))
+      .then([
+        {
+          type: 'StandardDateCorrected',
+          data: {
+            ...key,
+            stage: 'effective',
+            date: '2017-06-01',
+            previousDate: '2017-07-01',
+            reason: '录入错误',
+          },
+        },
+      ])
+  })
+  it('applies earlier corrections when checking a later one', () => {
+    const first: StandardEvent = {
+      type: 'StandardDateCorrected',
+      data: {
+        ...key,
+        stage: 'published',
+        date: '2016-10-01',
+        previousDate: '2016-12-30',
+        reason: '录入错误',
+      },
+    }
+    given([drafted, published, first])
+      .when(correct('published', '2016-12-30'))
+      .then([
+        {
+          type: 'StandardDateCorrected',
+          data: {
+            ...key,
+            stage: 'published',
+            date: '2016-12-30',
+            previousDate: '2016-10-01',
+            reason: '录入错误',
+          },
+        },
+      ])
+  })
+  it('refuses an unknown standard', () => {
+    given([])
+      .when(correct('published', '2016-01-01'))
+      .thenThrows(NotFoundError, /GB\/T 19001-2016/)
+  })
+  it('refuses correcting a stage never recorded', () => {
+    given([drafted, published])
+      .when(correct('withdrawn', '2020-01-01'))
+      .thenThrows(RuleViolationError, /has no recorded withdrawn date to correct/)
+  })
+  it('refuses a correction that changes nothing', () => {
+    given([drafted, published])
+      .when(correct('published', '2016-12-30'))
+      .thenThrows(RuleViolationError, /already recorded as published on 2016-12-30; nothing to correct/)
+  })
+  it('refuses a corrected date out of order with the standard’s other dates', () => {
+    given([drafted, published])
+      .when(correct('published', '2017-08-01'))
+      .thenThrows(RuleViolationError, /effective on 2017-07-01, before it was published on 2017-08-01/)
+  })
+  it('refuses moving a supersession before the replacement’s publication (read model fact)', () => {
+    given([drafted, published, superseded])
+      .when({
+        ...correct('superseded', '2024-06-01'),
+        facts: {
+          replaced: [],
+          replacement: {
+            code: 'GB/T 19001',
+            version: '2025',
+            lifecycle: 'published',
+            publishedOn: '2024-12-01',
+            supersededOn: null,
+            withdrawnOn: null,
+          },
+        },
+      })
+      .thenThrows(
+        RuleViolationError,
+        /superseded on 2024-06-01, before its replacement GB\/T 19001-2025 was published/,
+      )
+  })
+  it('refuses moving a publication after the supersession of an edition it replaced (read model fact)', () => {
+    given([drafted, published])
+      .when({
+        ...correct('published', '2017-01-15'),
+        facts: {
+          replaced: [{ code: 'GB/T 19001', version: '2008', supersededOn: '2017-01-01' }],
+          replacement: null,
+        },
+      })
+      .thenThrows(
+        RuleViolationError,
+        /GB\/T 19001-2008 is recorded as superseded by GB\/T 19001-2016 on 2017-01-01/,
+      )
+  })
+})
+
 describe('AmendStandard', () => {
   const input = { ...key, summary: '第1号修改单', effectiveFrom: '2018-01-01' }
   it('numbers amendments in order', () => {
@@ -111,7 +231,14 @@ describe('AmendStandard', () => {
 
 describe('SupersedeStandard', () => {
   const input = superseded.data
-  const replacement = { code: 'GB/T 19001', version: '2025', lifecycle: 'published' as const }
+  const replacement = {
+    code: 'GB/T 19001',
+    version: '2025',
+    lifecycle: 'published' as const,
+    publishedOn: '2024-12-01',
+    supersededOn: null,
+    withdrawnOn: null,
+  }
   it('supersedes a published standard by an existing one', () => {
     given([drafted, published])
       .when({ type: 'SupersedeStandard', input, facts: { replacement } })
@@ -127,16 +254,55 @@ describe('SupersedeStandard', () => {
       .when({
         type: 'SupersedeStandard',
         input,
-        facts: { replacement: { ...replacement, lifecycle: 'withdrawn' } },
+        facts: { replacement: { ...replacement, lifecycle: 'withdrawn', withdrawnOn: '2024-12-31' } },
       })
-      .thenThrows(RuleViolationError, /GB\/T 19001-2025 is itself withdrawn/)
+      .thenThrows(RuleViolationError, /GB\/T 19001-2025 is itself withdrawn on 2024-12-31/)
+  })
+  it('accepts a replacement superseded only later (history entered in any order)', () => {
+    given([drafted, published])
+      .when({
+        type: 'SupersedeStandard',
+        input,
+        facts: { replacement: { ...replacement, lifecycle: 'superseded', supersededOn: '2030-01-01' } },
+      })
+      .then([superseded])
+  })
+  it('refuses a replacement that is not published', () => {
+    given([drafted, published])
+      .when({
+        type: 'SupersedeStandard',
+        input,
+        facts: { replacement: { ...replacement, lifecycle: 'draft', publishedOn: null } },
+      })
+      .thenThrows(RuleViolationError, /GB\/T 19001-2025 is not published; publish it before superseding/)
+  })
+  it('refuses a supersession before the replacement was published', () => {
+    given([drafted, published])
+      .when({
+        type: 'SupersedeStandard',
+        input,
+        facts: { replacement: { ...replacement, publishedOn: '2025-03-01' } },
+      })
+      .thenThrows(
+        RuleViolationError,
+        /superseded on 2025-01-01, before its replacement GB\/T 19001-2025 was published on 2025-03-01/,
+      )
+  })
+  it('refuses a supersession before its own publication', () => {
+    given([drafted, published])
+      .when({
+        type: 'SupersedeStandard',
+        input: { ...input, supersededOn: '2016-01-01', transitionEndsOn: '2017-01-01' },
+        facts: { replacement: { ...replacement, publishedOn: '2015-01-01' } },
+      })
+      .thenThrows(RuleViolationError, /superseded on 2016-01-01, before it was published on 2016-12-30/)
   })
   it('refuses supersession by itself', () => {
     given([drafted, published])
       .when({
         type: 'SupersedeStandard',
         input: { ...input, replacedBy: key },
-        facts: { replacement: { ...key, lifecycle: 'published' } },
+        facts: { replacement: { ...replacement, ...key } },
       })
       .thenThrows(RuleViolationError, /cannot be superseded by itself/)
   })
@@ -165,6 +331,11 @@ describe('SupersedeStandard', () => {
 describe('WithdrawStandard', () => {
   it('withdraws a published standard', () => {
     given([drafted, published]).when({ type: 'WithdrawStandard', input: withdrawn.data }).then([withdrawn])
+  })
+  it('refuses a withdrawal before publication', () => {
+    given([drafted, published])
+      .when({ type: 'WithdrawStandard', input: { ...withdrawn.data, withdrawnOn: '2016-12-29' } })
+      .thenThrows(RuleViolationError, /withdrawn on 2016-12-29, before it was published on 2016-12-30/)
   })
   it('refuses withdrawing twice or withdrawing a superseded standard', () => {
     given([drafted, published, withdrawn])

@@ -9,12 +9,26 @@ export type StandardEvent =
   | EventOf<typeof standards.StandardSuperseded>
   | EventOf<typeof standards.StandardWithdrawn>
   | EventOf<typeof standards.InternationalStandardAdopted>
+  | EventOf<typeof standards.StandardDateCorrected>
 
-/** What the catalogue knows about the standard named as replacement, looked up by the router. */
+/**
+ * What the catalogue (read model) knows about the standard named as replacement, looked up by the
+ * router: a fact from another stream.
+ */
 export interface ReplacementFact {
   code: string
   version: string
   lifecycle: Lifecycle
+  publishedOn: string | null
+  supersededOn: string | null
+  withdrawnOn: string | null
+}
+
+/** An edition the catalogue records as replaced by this one (another stream), for date corrections. */
+export interface ReplacedFact {
+  code: string
+  version: string
+  supersededOn: string
 }
 
 export type StandardCommand =
@@ -29,32 +43,88 @@ export type StandardCommand =
     }
   | { type: 'WithdrawStandard'; input: z.output<typeof standards.WithdrawStandard> }
   | { type: 'AdoptInternationalStandard'; input: z.output<typeof standards.AdoptInternationalStandard> }
+  | {
+      type: 'CorrectStandardDate'
+      input: z.output<typeof standards.CorrectStandardDate>
+      /**
+       * From the read model: the editions this one replaced (checked when its publication date
+       * moves) and its replacement (checked when its supersession date moves).
+       */
+      facts: { replaced: ReplacedFact[]; replacement: ReplacementFact | null }
+    }
 
 /** Stored lifecycle; "effective" is not stored because it follows from the date (see the catalogue). */
 export type Lifecycle = 'draft' | 'published' | 'superseded' | 'withdrawn'
+
+/** The business dates recorded so far (corrections applied). */
+export interface StageDates {
+  draft: string | null
+  published: string | null
+  effective: string | null
+  superseded: string | null
+  transitionEnds: string | null
+  withdrawn: string | null
+}
 
 export interface StandardState {
   lifecycle: Lifecycle | null
   publishedOn: string | null
   amendments: number
+  dates: StageDates
+  replacedBy: { code: string; version: string } | null
 }
 
-const initialState = (): StandardState => ({ lifecycle: null, publishedOn: null, amendments: 0 })
+const initialState = (): StandardState => ({
+  lifecycle: null,
+  publishedOn: null,
+  amendments: 0,
+  dates: {
+    draft: null,
+    published: null,
+    effective: null,
+    superseded: null,
+    transitionEnds: null,
+    withdrawn: null,
+  },
+  replacedBy: null,
+})
 
 function evolve(state: StandardState, event: StandardEvent): StandardState {
   switch (event.type) {
     case 'StandardDrafted':
-      return { ...state, lifecycle: 'draft' }
+      return { ...state, lifecycle: 'draft', dates: { ...state.dates, draft: event.data.draftedOn ?? null } }
     case 'StandardPublished':
-      return { ...state, lifecycle: 'published', publishedOn: event.data.publishedOn }
+      return {
+        ...state,
+        lifecycle: 'published',
+        publishedOn: event.data.publishedOn,
+        dates: { ...state.dates, published: event.data.publishedOn, effective: event.data.effectiveFrom },
+      }
     case 'StandardAmended':
       return { ...state, amendments: event.data.amendmentNo }
     case 'StandardSuperseded':
-      return { ...state, lifecycle: 'superseded' }
+      return {
+        ...state,
+        lifecycle: 'superseded',
+        replacedBy: event.data.replacedBy,
+        dates: {
+          ...state.dates,
+          superseded: event.data.supersededOn,
+          transitionEnds: event.data.transitionEndsOn,
+        },
+      }
     case 'StandardWithdrawn':
-      return { ...state, lifecycle: 'withdrawn' }
+      return {
+        ...state,
+        lifecycle: 'withdrawn',
+        dates: { ...state.dates, withdrawn: event.data.withdrawnOn },
+      }
     case 'InternationalStandardAdopted':
       return state
+    case 'StandardDateCorrected': {
+      const dates = { ...state.dates, [event.data.stage]: event.data.date }
+      return { ...state, dates, publishedOn: dates.published }
+    }
   }
 }
 
@@ -70,6 +140,74 @@ function requireLifecycle(
       'standards.lifecycle',
       `standard ${standardKey(key)} is ${state.lifecycle}; only a ${allowed.join(' or ')} standard can be ${action}`,
       standardKey(key),
+    )
+  }
+}
+
+const STAGE_NAMES: Record<keyof StageDates, string> = {
+  draft: 'drafted',
+  published: 'published',
+  effective: 'effective',
+  superseded: 'superseded',
+  transitionEnds: 'transition ends',
+  withdrawn: 'withdrawn',
+}
+
+/**
+ * The order a standard's own dates must keep (one stream, no other facts): drafted ≤ published ≤
+ * effective; published ≤ superseded ≤ transition end; published ≤ withdrawn. `field` names the
+ * command field that carries the date being checked.
+ */
+function checkOwnDates(key: string, dates: StageDates, field: string): void {
+  const pairs: Array<[keyof StageDates, keyof StageDates, string]> = [
+    ['draft', 'published', 'standards.published-after-draft'],
+    ['published', 'effective', 'standards.effective-after-publication'],
+    ['published', 'superseded', 'standards.superseded-after-publication'],
+    ['superseded', 'transitionEnds', 'standards.transition-after-supersession'],
+    ['published', 'withdrawn', 'standards.withdrawn-after-publication'],
+  ]
+  for (const [earlier, later, rule] of pairs) {
+    const from = dates[earlier]
+    const to = dates[later]
+    if (from !== null && to !== null && to < from) {
+      throw new RuleViolationError(
+        rule,
+        later === 'transitionEnds'
+          ? `transition for ${key} ends ${to}, before it is superseded on ${from}`
+          : `standard ${key} would be ${STAGE_NAMES[later]} on ${to}, before it was ${STAGE_NAMES[earlier]} on ${from}`,
+        key,
+        later === 'transitionEnds' && field !== 'date' ? 'transitionEndsOn' : field,
+      )
+    }
+  }
+}
+
+/** Cross-stream: a replacement must be published on or before the supersession and still current then. */
+function checkReplacement(key: string, supersededOn: string, replacement: ReplacementFact, field: string) {
+  const replacementKey = standardKey(replacement)
+  if (replacement.lifecycle === 'draft' || replacement.publishedOn === null) {
+    throw new RuleViolationError(
+      'standards.replacement-published',
+      `replacing standard ${replacementKey} is not published; publish it before superseding ${key}`,
+      replacementKey,
+      field,
+    )
+  }
+  if (supersededOn < replacement.publishedOn) {
+    throw new RuleViolationError(
+      'standards.superseded-after-replacement-published',
+      `standard ${key} would be superseded on ${supersededOn}, before its replacement ${replacementKey} was published on ${replacement.publishedOn}`,
+      key,
+      field,
+    )
+  }
+  const ended = replacement.withdrawnOn ?? replacement.supersededOn
+  if (ended !== null && ended <= supersededOn) {
+    throw new RuleViolationError(
+      'standards.replacement-current',
+      `replacing standard ${replacementKey} is itself ${replacement.lifecycle} on ${ended}; name a version current on ${supersededOn}`,
+      replacementKey,
+      'replacedBy',
     )
   }
 }
@@ -114,6 +252,11 @@ function decide(command: StandardCommand, state: StandardState): StandardEvent[]
     case 'PublishStandard': {
       const { commandId: _commandId, ...input } = command.input
       requireLifecycle(state, input, ['draft'], 'published')
+      checkOwnDates(
+        standardKey(input),
+        { ...state.dates, published: input.publishedOn, effective: input.effectiveFrom },
+        'publishedOn',
+      )
       return [{ type: 'StandardPublished', data: input }]
     }
     case 'AmendStandard': {
@@ -151,27 +294,18 @@ function decide(command: StandardCommand, state: StandardState): StandardEvent[]
           'replacedBy',
         )
       }
-      if (replacement.lifecycle === 'superseded' || replacement.lifecycle === 'withdrawn') {
-        throw new RuleViolationError(
-          'standards.replacement-current',
-          `replacing standard ${replacementKey} is itself ${replacement.lifecycle}; name a current version`,
-          replacementKey,
-          'replacedBy',
-        )
-      }
-      if (input.transitionEndsOn < input.supersededOn) {
-        throw new RuleViolationError(
-          'standards.transition-after-supersession',
-          `transition for ${key} ends ${input.transitionEndsOn}, before it is superseded on ${input.supersededOn}`,
-          key,
-          'transitionEndsOn',
-        )
-      }
+      checkOwnDates(
+        key,
+        { ...state.dates, superseded: input.supersededOn, transitionEnds: input.transitionEndsOn },
+        'supersededOn',
+      )
+      checkReplacement(key, input.supersededOn, replacement, 'supersededOn')
       return [{ type: 'StandardSuperseded', data: input }]
     }
     case 'WithdrawStandard': {
       const { commandId: _commandId, ...input } = command.input
       requireLifecycle(state, input, ['published'], 'withdrawn')
+      checkOwnDates(standardKey(input), { ...state.dates, withdrawn: input.withdrawnOn }, 'withdrawnOn')
       return [{ type: 'StandardWithdrawn', data: input }]
     }
     case 'AdoptInternationalStandard': {
@@ -194,6 +328,45 @@ function decide(command: StandardCommand, state: StandardState): StandardEvent[]
         )
       }
       return [{ type: 'InternationalStandardAdopted', data: input }]
+    }
+    case 'CorrectStandardDate': {
+      const { commandId: _commandId, ...input } = command.input
+      const key = standardKey(input)
+      if (state.lifecycle === null) throw new NotFoundError('standard', key)
+      const previousDate = state.dates[input.stage]
+      if (previousDate === null) {
+        throw new RuleViolationError(
+          'standards.correction-of-recorded',
+          `standard ${key} has no recorded ${STAGE_NAMES[input.stage]} date to correct`,
+          key,
+          'stage',
+        )
+      }
+      if (previousDate === input.date) {
+        throw new RuleViolationError(
+          'standards.correction-changes-date',
+          `standard ${key} is already recorded as ${STAGE_NAMES[input.stage]} on ${input.date}; nothing to correct`,
+          key,
+          'date',
+        )
+      }
+      checkOwnDates(key, { ...state.dates, [input.stage]: input.date }, 'date')
+      if (input.stage === 'superseded' && command.facts.replacement) {
+        checkReplacement(key, input.date, command.facts.replacement, 'date')
+      }
+      if (input.stage === 'published') {
+        for (const replaced of command.facts.replaced) {
+          if (replaced.supersededOn < input.date) {
+            throw new RuleViolationError(
+              'standards.superseded-after-replacement-published',
+              `${standardKey(replaced)} is recorded as superseded by ${key} on ${replaced.supersededOn}, before ${input.date}; correct that date first`,
+              standardKey(replaced),
+              'date',
+            )
+          }
+        }
+      }
+      return [{ type: 'StandardDateCorrected', data: { ...input, previousDate } }]
     }
   }
 }
