@@ -1,14 +1,15 @@
 import { createCallerFactory } from '@qi/trpc'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type RecordedStandardEvent, type Stage, statusOn } from '../domain/as-of'
+import { type RecordedStandardEvent, type Stage, statusOn, supplementsOn } from '../domain/as-of'
 import { catalogueProjection } from '../projections/catalogue'
 import { standardsRouter } from './router'
 import { actorOf, startTestPlatform } from './test-platform'
 
 /**
  * Model-based test of the as-of answers: random catalogue histories (same-day stages, back-dated
- * and out-of-order entry across streams, corrections, splits, merges) are recorded, then
+ * and out-of-order entry across streams, undated drafts, corrections, splits, merges, partial
+ * replacements, supplements, month-precision dates, withdrawals without a date) are recorded, then
  * `standards.list`, `standards.inForce` and `standards.get` on random (date, position) pairs must
  * equal the replay oracle (`statusOn`). Fixed seed; the seed and the counterexample are printed on
  * failure.
@@ -43,7 +44,12 @@ interface EditionPlan {
   /** Whether the draft carries its own business date or counts from the day it was recorded. */
   draftDated: boolean
   published: null | { on: number; effectiveAfter: number }
-  end: null | { kind: 'superseded'; after: number; by: number[] } | { kind: 'withdrawn'; after: number }
+  end:
+    | null
+    | { kind: 'superseded'; after: number; by: number[]; partial: boolean[] }
+    | { kind: 'withdrawn'; after: number; unknownDate: boolean }
+  /** Supplements (amendment / corrigendum numbers) with their publication days, entered in this order. */
+  supplements: Array<{ number: number; on: number }>
   correction: null | { stage: 'published' | 'effective' | 'superseded' | 'withdrawn'; to: number }
 }
 
@@ -59,11 +65,20 @@ const editionArb: fc.Arbitrary<EditionPlan> = fc.record({
         kind: fc.constant('superseded' as const),
         after: fc.integer({ min: 0, max: 4 }),
         by: fc.uniqueArray(fc.integer({ min: 0, max: 4 }), { minLength: 1, maxLength: 2 }),
+        partial: fc.array(fc.boolean(), { minLength: 2, maxLength: 2 }),
       }),
-      fc.record({ kind: fc.constant('withdrawn' as const), after: fc.integer({ min: 0, max: 4 }) }),
+      fc.record({
+        kind: fc.constant('withdrawn' as const),
+        after: fc.integer({ min: 0, max: 4 }),
+        unknownDate: fc.boolean(),
+      }),
     ),
     { freq: 2 },
   ),
+  supplements: fc.uniqueArray(fc.record({ number: fc.integer({ min: 1, max: 3 }), on: dayArb }), {
+    maxLength: 2,
+    selector: (x) => x.number,
+  }),
   correction: fc.option(
     fc.record({
       stage: fc.constantFrom(
@@ -135,16 +150,54 @@ function eventsOf(history: History, namespace: number): PlannedEvent[][] {
       if (plan.end) {
         const endDay = DAYS[Math.min(DAYS.length - 1, on + plan.end.after)] as string
         if (plan.end.kind === 'withdrawn') {
-          push('StandardWithdrawn', { withdrawnOn: endDay, reason: '废止' }, endDay)
-          recordedDates.set('withdrawn', endDay)
+          // A withdrawal without a known date counts from the day it was recorded.
+          const recordedOn = plan.end.unknownDate ? (DAYS[plan.draftDay + 1] ?? TODAY) : endDay
+          push(
+            'StandardWithdrawn',
+            {
+              withdrawnOn: recordedOn,
+              reason: '废止',
+              ...(plan.end.unknownDate ? { precision: { withdrawnOn: 'unknown' } } : {}),
+            },
+            recordedOn,
+          )
+          recordedDates.set('withdrawn', recordedOn)
         } else {
+          // Splits (several replacements, possibly on different days), merges (several editions
+          // replaced by one), partial replacements.
           const others = plan.end.by.map((j) => refs[j % refs.length]).filter((r) => r && r !== ref)
-          for (const replacedBy of others.length > 0 ? others : [{ code: ref.code, version: '2099' }]) {
-            push('StandardSuperseded', { replacedBy, supersededOn: endDay, transitionEndsOn: endDay }, endDay)
-          }
-          recordedDates.set('superseded', endDay)
+          const replacements = others.length > 0 ? others : [{ code: ref.code, version: '2099' }]
+          replacements.forEach((replacedBy, n) => {
+            // A split's replacements are recorded in date order or against it.
+            const reversed = plan.end?.kind === 'superseded' && (plan.end.by[0] ?? 0) % 2 === 0
+            const later = reversed ? replacements.length - 1 - n : n
+            const day = DAYS[Math.min(DAYS.length - 1, on + (plan.end?.after ?? 0) + later)] as string
+            const partial = plan.end?.kind === 'superseded' && plan.end.partial[n] === true
+            push(
+              'StandardSuperseded',
+              { replacedBy, supersededOn: day, transitionEndsOn: day, ...(partial ? { partial } : {}) },
+              day,
+            )
+            const earliest = recordedDates.get('superseded')
+            if (!partial && (earliest === undefined || day < earliest)) recordedDates.set('superseded', day)
+          })
         }
       }
+    }
+    for (const supplement of plan.supplements) {
+      const day = DAYS[supplement.on] as string
+      const monthly = day.endsWith('-01')
+      push(
+        'StandardSupplementPublished',
+        {
+          kind: 'amendment',
+          number: supplement.number,
+          identifier: `${ref.code}-${ref.version}/Amd ${supplement.number}:${day.slice(0, 4)}`,
+          publishedOn: day,
+          ...(monthly ? { precision: { publishedOn: 'month' } } : {}),
+        },
+        day,
+      )
     }
     const previousDate = plan.correction && recordedDates.get(plan.correction.stage)
     if (plan.correction && previousDate) {
@@ -205,6 +258,29 @@ describe('standards as-of answers', () => {
         const keys = [...new Map(recorded.map((e) => [`${e.data.code}-${e.data.version}`, e.data])).values()]
         const codes = [...new Set(keys.map((k) => k.code))]
         const first = recorded[0]?.position ?? 0n
+        // Every key date of the history (and the day before it), as believed now.
+        const keyDates = new Set<string>()
+        for (const e of recorded) {
+          for (const value of Object.values(e.data)) {
+            if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) {
+              keyDates.add(value)
+              keyDates.add(new Date(Date.parse(value) - 86_400_000).toISOString().slice(0, 10))
+            }
+          }
+        }
+        for (const on of keyDates) {
+          const list = await api.list({ codes, asOf: on, limit: 200, minPosition: last })
+          const expected: Record<string, Stage> = {}
+          for (const key of keys) {
+            const status = statusOn(recorded, key, on)
+            if (status) expected[`${key.code}-${key.version}`] = status
+          }
+          checks += 1
+          expect({ on, statuses: Object.fromEntries(list.items.map((i) => [i.key, i.status])) }).toEqual({
+            on,
+            statuses: expected,
+          })
+        }
         for (const query of history.queries) {
           // Record time: a position inside (or just before) this history, or now.
           const at = query.at === null ? undefined : first - 1n + BigInt(query.at % (recorded.length + 1))
@@ -266,14 +342,25 @@ describe('standards as-of answers', () => {
                 (at === undefined || e.position <= at),
             )
             const detail = await api.get({ ...key, asOf: query.on, atPosition: at }).then(
-              (d) => d.status,
+              (d) => ({
+                status: d.status,
+                supplements: d.supplements
+                  .filter((x) => x.applies)
+                  .map((x) => x.identifier)
+                  .sort(),
+              }),
               () => 'not found',
             )
             checks += 1
             expect({ ...where, key, detail }).toEqual({
               ...where,
               key,
-              detail: visible ? (expected.get(`${key.code}-${key.version}`) ?? null) : 'not found',
+              detail: visible
+                ? {
+                    status: expected.get(`${key.code}-${key.version}`) ?? null,
+                    supplements: supplementsOn(recorded, key, query.on, at),
+                  }
+                : 'not found',
             })
           }
         }

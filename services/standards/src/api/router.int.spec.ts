@@ -294,4 +294,99 @@ describe('standards router', () => {
       field: 'withdrawnOn',
     })
   })
+
+  it('holds real catalogue facts: identifiers, partial dates, splits, merges, supplements, review stages', async () => {
+    const api = callerAs(institute)
+    const iso = (version: string, titleEn: string) => ({
+      identifier: `ISO/IEC 27001:${version}`,
+      titleEn,
+      ics: ['35.030'],
+    })
+    await api.draft(iso('2005', 'Information security management systems — Requirements'))
+    await api.publish({ code: 'ISO/IEC 27001', version: '2005', publishedOn: '2005-10' })
+    await api.draft(iso('2013', 'x'.repeat(564)))
+    await api.publish({ code: 'ISO/IEC 27001', version: '2013', publishedOn: '2013-10' })
+    await api.draft({ code: 'ISO/IEC 27002', version: '2013', titleEn: 'Code of practice', ics: ['35.030'] })
+    await api.publish({ code: 'ISO/IEC 27002', version: '2013', publishedOn: '2013' })
+    // A split: 2005 is replaced by both 27001:2013 and 27002:2013.
+    for (const replacedBy of [
+      { code: 'ISO/IEC 27001', version: '2013' },
+      { code: 'ISO/IEC 27002', version: '2013' },
+    ]) {
+      await api.supersede({ code: 'ISO/IEC 27001', version: '2005', replacedBy, supersededOn: '2013-10' })
+    }
+    // Supplements back-filled out of order, each with its own number.
+    await api.publishSupplement({
+      code: 'ISO/IEC 27001',
+      version: '2013',
+      kind: 'corrigendum',
+      number: 2,
+      publishedOn: '2015-12',
+    })
+    await api.publishSupplement({
+      code: 'ISO/IEC 27001',
+      version: '2013',
+      kind: 'corrigendum',
+      number: 1,
+      publishedOn: '2014-09',
+    })
+    const last = await api.recordStage({
+      code: 'ISO/IEC 27001',
+      version: '2013',
+      stageCode: '90.93',
+      on: '2019',
+    })
+
+    const found = await api.list({
+      search: 'ｉｓｏ／ｉｅｃ　２７００１：２０１３',
+      minPosition: last.position ?? undefined,
+    })
+    expect(found.items.map((i) => i.identifier)).toEqual(['ISO/IEC 27001:2013'])
+    const detail = await api.get({ code: 'ISO/IEC 27001', version: '2013', asOf: '2015-01-01' })
+    expect(detail.shown.publishedOn).toBe('2013-10')
+    expect(detail.supplements.map((x) => [x.identifier, x.shownOn, x.applies])).toEqual([
+      ['ISO/IEC 27001:2013/Cor 1:2014', '2014-09', true],
+      ['ISO/IEC 27001:2013/Cor 2:2015', '2015-12', false],
+    ])
+    expect(detail.replacesAll.map((e) => `${e.code}:${e.version}`)).toEqual(['ISO/IEC 27001:2005'])
+    expect(detail.stageCodes).toEqual([{ stageCode: '90.93', on: '2019-01-01', shownOn: '2019' }])
+    const old = await api.get({ code: 'ISO/IEC 27001', version: '2005' })
+    expect(old.replacedByAll.map((e) => [e.code, e.shownOn, e.kind])).toEqual([
+      ['ISO/IEC 27001', '2013-10', 'full'],
+      ['ISO/IEC 27002', '2013-10', 'full'],
+    ])
+    // Month precision counts from the first day of the month.
+    const inForce = await api.inForceMany({ codes: ['ISO/IEC 27001'], on: '2013-09-30' })
+    expect(inForce.items[0]?.editions.map((e) => e.version)).toEqual(['2005'])
+    const after = await api.inForce({ code: 'ISO/IEC 27001', on: '2016-01-01' })
+    expect(after.editions).toMatchObject([
+      { version: '2013', supplements: ['ISO/IEC 27001:2013/Cor 1:2014', 'ISO/IEC 27001:2013/Cor 2:2015'] },
+    ])
+  })
+
+  it('counts a split edition as superseded from its earliest full replacement, whatever the entry order', async () => {
+    const api = callerAs(institute)
+    const edition = async (code: string, version: string, publishedOn: string) => {
+      await api.draft({ ...draft, code, version })
+      await api.publish({ code, version, publishedOn })
+    }
+    await edition('GB/T 100', '2000', '2000-01-01')
+    await edition('GB/T 101', '2010', '2010-01-01')
+    await edition('GB/T 102', '2012', '2012-01-01')
+    await edition('GB/T 103', '2011', '2011-01-01')
+    const supersede = (
+      replacedBy: { code: string; version: string },
+      supersededOn: string,
+      partial?: boolean,
+    ) => api.supersede({ code: 'GB/T 100', version: '2000', replacedBy, supersededOn, partial })
+    await supersede({ code: 'GB/T 101', version: '2010' }, '2010-06-01')
+    await supersede({ code: 'GB/T 102', version: '2012' }, '2012-06-01')
+    const last = await supersede({ code: 'GB/T 103', version: '2011' }, '2011-01-01', true)
+    const statusOn = async (asOf: string) =>
+      (await api.get({ code: 'GB/T 100', version: '2000', asOf, minPosition: last.position ?? undefined }))
+        .status
+    expect(await statusOn('2010-05-31')).toBe('effective')
+    expect(await statusOn('2010-06-01')).toBe('superseded')
+    expect(await statusOn('2011-06-01')).toBe('superseded')
+  })
 })

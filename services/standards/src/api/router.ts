@@ -1,4 +1,16 @@
-import { IsoDate, StandardKind, standardKey, standards } from '@qi/contracts'
+import {
+  acceptingIdentifier,
+  type DatePrecision,
+  expandPartialDate,
+  formatIdentifier,
+  IsoDate,
+  normalizeIdentifier,
+  parseStandardIdentifier,
+  StandardKind,
+  showDate,
+  standardKey,
+  standards,
+} from '@qi/contracts'
 import { NotFoundError } from '@qi/decider'
 import { authedProcedure, readModel, rolesProcedure, router, runCommand } from '@qi/trpc'
 import type Database from 'better-sqlite3'
@@ -27,8 +39,13 @@ interface StandardRow {
   version: string
   kind: string
   mandatory: number
-  title_zh: string
+  title_zh: string | null
   title_en: string | null
+  title_other: string | null
+  published_precision: DatePrecision | null
+  effective_precision: DatePrecision | null
+  superseded_precision: DatePrecision | null
+  withdrawn_precision: DatePrecision | null
   ccs: string | null
   technical_committee: string | null
   led_by_province: number
@@ -51,9 +68,9 @@ interface StandardRow {
 }
 
 /** The date a stage began, as believed at the query's position. */
-const stageDateSql = (stage: string, withPosition: boolean) =>
-  `(SELECT st.on_date FROM standard_stages st WHERE st.code = s.code AND st.version = s.version
-     AND st.stage = '${stage}' AND ${visibleAt('st', withPosition)})`
+const stageDateSql = (stage: string, withPosition: boolean, column = 'on_date') =>
+  `(SELECT st.${column} FROM standard_stages st WHERE st.code = s.code AND st.version = s.version
+     AND st.stage = '${stage}' AND ${visibleAt('st', withPosition)} LIMIT 1)`
 
 /**
  * A standard row with its status on `@today` and its stage dates, both as recorded at `@at` when
@@ -64,7 +81,11 @@ const selectStandard = (withPosition = false) =>
      ${stageDateSql('published', withPosition)} AS published_on,
      ${stageDateSql('effective', withPosition)} AS effective_from,
      ${stageDateSql('superseded', withPosition)} AS superseded_on,
-     ${stageDateSql('withdrawn', withPosition)} AS withdrawn_on
+     ${stageDateSql('withdrawn', withPosition)} AS withdrawn_on,
+     ${stageDateSql('published', withPosition, 'precision')} AS published_precision,
+     ${stageDateSql('effective', withPosition, 'precision')} AS effective_precision,
+     ${stageDateSql('superseded', withPosition, 'precision')} AS superseded_precision,
+     ${stageDateSql('withdrawn', withPosition, 'precision')} AS withdrawn_precision
    FROM standards s`
 
 /** The query's time: business date (`today`) and, for record time, the store position (`at`). */
@@ -94,11 +115,27 @@ function summary(row: StandardRow, ics: string[]) {
     mandatory: row.mandatory === 1,
     titleZh: row.title_zh,
     titleEn: row.title_en,
+    titleOther: row.title_other,
+    /** The publisher's form, e.g. `ISO 9001:2015`, `GB/T 19001-2016`. */
+    identifier: formatIdentifier(row),
     ics,
     technicalCommittee: row.technical_committee,
     status: row.status,
     publishedOn: row.published_on,
     effectiveFrom: row.effective_from,
+    /** The dates as the catalogue gives them (`2001-09` for a month-precision date). */
+    shown: shownDates(row),
+  }
+}
+
+function shownDates(row: StandardRow) {
+  const show = (date: string | null, precision: DatePrecision | null) =>
+    date === null ? null : precision === 'unknown' ? null : showDate(date, precision)
+  return {
+    publishedOn: show(row.published_on, row.published_precision),
+    effectiveFrom: show(row.effective_from, row.effective_precision),
+    supersededOn: show(row.superseded_on, row.superseded_precision),
+    withdrawnOn: show(row.withdrawn_on, row.withdrawn_precision),
   }
 }
 
@@ -128,6 +165,7 @@ function chainLink(row: StandardRow) {
     supersededOn: row.superseded_on,
     transitionEndsOn: row.transition_ends_on,
     withdrawnOn: row.withdrawn_on,
+    shown: shownDates(row),
   }
 }
 
@@ -178,8 +216,19 @@ function editionsInForce(db: Database.Database, codes: string[], asOf: AsOf) {
          AND ${statusSql(withPosition)} = 'effective' ORDER BY s.code, s.version DESC`,
     )
     .all({ codes: JSON.stringify(codes), ...asOfParams(asOf) }) as StandardRow[]
-  const byCode = new Map<string, ReturnType<typeof chainLink>[]>()
-  for (const row of rows) byCode.set(row.code, [...(byCode.get(row.code) ?? []), chainLink(row)])
+  const supplementsOf = db.prepare(
+    `SELECT identifier FROM supplements WHERE code = @code AND version = @version AND published_on <= @today
+       ${withPosition ? 'AND position <= @at' : ''} ORDER BY published_on, identifier`,
+  )
+  const byCode = new Map<string, Array<ReturnType<typeof chainLink> & { supplements: string[] }>>()
+  for (const row of rows) {
+    const supplements = (
+      supplementsOf.all({ code: row.code, version: row.version, ...asOfParams(asOf) }) as Array<{
+        identifier: string
+      }>
+    ).map((x) => x.identifier)
+    byCode.set(row.code, [...(byCode.get(row.code) ?? []), { ...chainLink(row), supplements }])
+  }
   return byCode
 }
 
@@ -188,7 +237,7 @@ const today = (ctx: { deps: { now(): Date } }) => isoDay(ctx.deps.now())
 
 export const standardsRouter = router({
   draft: rolesProcedure('standards_institute')
-    .input(standards.DraftStandard)
+    .input(acceptingIdentifier(standards.DraftStandard))
     .mutation(({ ctx, input }) =>
       runCommand({
         deps: ctx.deps,
@@ -201,7 +250,7 @@ export const standardsRouter = router({
       }),
     ),
   publish: rolesProcedure('standards_institute')
-    .input(standards.PublishStandard)
+    .input(acceptingIdentifier(standards.PublishStandard))
     .mutation(({ ctx, input }) =>
       runCommand({
         deps: ctx.deps,
@@ -210,11 +259,11 @@ export const standardsRouter = router({
         streamName: standardStream(input),
         command: { type: 'PublishStandard', input },
         commandId: input.commandId,
-        occurredAt: input.publishedOn,
+        occurredAt: expandPartialDate(input.publishedOn).date,
       }),
     ),
   amend: rolesProcedure('standards_institute')
-    .input(standards.AmendStandard)
+    .input(acceptingIdentifier(standards.AmendStandard))
     .mutation(({ ctx, input }) =>
       runCommand({
         deps: ctx.deps,
@@ -227,7 +276,7 @@ export const standardsRouter = router({
       }),
     ),
   supersede: rolesProcedure('standards_institute')
-    .input(standards.SupersedeStandard.extend(MinPosition))
+    .input(acceptingIdentifier(standards.SupersedeStandard.extend(MinPosition)))
     .mutation(({ ctx, input: { minPosition, ...input } }) =>
       runCommand({
         deps: ctx.deps,
@@ -236,7 +285,7 @@ export const standardsRouter = router({
         streamName: standardStream(input),
         command: { type: 'SupersedeStandard', input, facts: { replacement: null } } as StandardCommand,
         commandId: input.commandId,
-        occurredAt: input.supersededOn,
+        occurredAt: expandPartialDate(input.supersededOn).date,
         readModels: [CATALOGUE_PROJECTION],
         minPosition,
         enrich: (command) => {
@@ -247,7 +296,7 @@ export const standardsRouter = router({
     ),
   /** Corrects a recorded business date (a new event; what was believed stays readable at earlier positions). */
   correctDate: rolesProcedure('standards_institute')
-    .input(standards.CorrectStandardDate.extend(MinPosition))
+    .input(acceptingIdentifier(standards.CorrectStandardDate.extend(MinPosition)))
     .mutation(({ ctx, input: { minPosition, ...input } }) =>
       runCommand({
         deps: ctx.deps,
@@ -288,20 +337,48 @@ export const standardsRouter = router({
       }),
     ),
   withdraw: rolesProcedure('standards_institute')
-    .input(standards.WithdrawStandard)
+    .input(acceptingIdentifier(standards.WithdrawStandard))
     .mutation(({ ctx, input }) =>
       runCommand({
         deps: ctx.deps,
         actor: ctx.actor,
         decider: standardDecider,
         streamName: standardStream(input),
-        command: { type: 'WithdrawStandard', input },
+        command: { type: 'WithdrawStandard', input, recordedOn: today(ctx) },
         commandId: input.commandId,
-        occurredAt: input.withdrawnOn,
+        occurredAt: input.withdrawnOn ? expandPartialDate(input.withdrawnOn).date : today(ctx),
+      }),
+    ),
+  /** An amendment or corrigendum with its own number and date, in any order (back-filled). */
+  publishSupplement: rolesProcedure('standards_institute')
+    .input(acceptingIdentifier(standards.PublishSupplement))
+    .mutation(({ ctx, input }) =>
+      runCommand({
+        deps: ctx.deps,
+        actor: ctx.actor,
+        decider: standardDecider,
+        streamName: standardStream(input),
+        command: { type: 'PublishSupplement', input },
+        commandId: input.commandId,
+        occurredAt: expandPartialDate(input.publishedOn).date,
+      }),
+    ),
+  /** A review or confirmation stage (harmonized stage code, e.g. 90.93 confirmed). */
+  recordStage: rolesProcedure('standards_institute')
+    .input(acceptingIdentifier(standards.RecordStandardStage))
+    .mutation(({ ctx, input }) =>
+      runCommand({
+        deps: ctx.deps,
+        actor: ctx.actor,
+        decider: standardDecider,
+        streamName: standardStream(input),
+        command: { type: 'RecordStandardStage', input },
+        commandId: input.commandId,
+        occurredAt: expandPartialDate(input.on).date,
       }),
     ),
   adoptInternational: rolesProcedure('standards_institute')
-    .input(standards.AdoptInternationalStandard)
+    .input(acceptingIdentifier(standards.AdoptInternationalStandard))
     .mutation(({ ctx, input }) =>
       runCommand({
         deps: ctx.deps,
@@ -353,11 +430,22 @@ export const standardsRouter = router({
       const conditions: string[] = [`${status} IS NOT NULL`]
       const params: Record<string, string | number | bigint> = asOfParams(asOf)
       if (input.search) {
+        // Any identifier form (`GB/T 19001-2016`, `ＧＢ／Ｔ 19001`, `iso/iec 27001:2013`), case- and
+        // width-insensitive (NFKC), or words of a title.
+        const normalized = normalizeIdentifier(input.search)
+        const parsed = parseStandardIdentifier(input.search)
+        const like = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
         conditions.push(
-          `(s.code LIKE @search ESCAPE '\\' OR s.title_zh LIKE @search ESCAPE '\\' OR s.title_en LIKE @search ESCAPE '\\'
-            OR (s.code || '-' || s.version) LIKE @search ESCAPE '\\')`,
+          `(s.search_key LIKE @searchKey ESCAPE '\\' OR s.title_zh LIKE @search ESCAPE '\\'
+            OR s.title_en LIKE @search ESCAPE '\\' OR s.title_other LIKE @search ESCAPE '\\'
+            ${parsed?.version ? 'OR (s.code = @parsedCode AND s.version = @parsedVersion)' : ''})`,
         )
-        params.search = `%${input.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+        params.search = like(input.search.normalize('NFKC'))
+        params.searchKey = like(normalized)
+        if (parsed?.version) {
+          params.parsedCode = parsed.code
+          params.parsedVersion = parsed.version
+        }
       }
       if (input.codes) {
         conditions.push(`s.code IN (SELECT value FROM json_each(@codes))`)
@@ -468,7 +556,7 @@ export const standardsRouter = router({
       const stages = (
         db
           .prepare(
-            `SELECT st.stage, st.on_date, st.dated FROM standard_stages st
+            `SELECT st.stage, st.on_date, st.dated, st.precision FROM standard_stages st
              WHERE st.code = @code AND st.version = @version AND ${visibleAt('st', withPosition)}
              ORDER BY st.dated, st.on_date, st.rank`,
           )
@@ -476,8 +564,15 @@ export const standardsRouter = router({
           stage: string
           on_date: string
           dated: number
+          precision: DatePrecision
         }>
-      ).map((st) => ({ stage: st.stage, on: st.on_date, dated: st.dated === 1 }))
+      ).map((st) => ({
+        stage: st.stage,
+        on: st.on_date,
+        dated: st.dated === 1,
+        precision: st.precision,
+        shownOn: st.precision === 'unknown' ? null : showDate(st.on_date, st.precision),
+      }))
       const corrections = (
         db
           .prepare(
@@ -498,9 +593,70 @@ export const standardsRouter = router({
         reason: c.reason,
         recordedOn: c.recorded_on,
       }))
+      const params = { code: row.code, version: row.version, ...asOfParams(asOf) }
+      const recorded = withPosition ? 'AND position <= @at' : ''
+      const supplements = (
+        db
+          .prepare(
+            `SELECT kind, number, identifier, published_on, precision, title FROM supplements
+             WHERE code = @code AND version = @version ${recorded} ORDER BY published_on, kind, number`,
+          )
+          .all(params) as Array<{
+          kind: string
+          number: number
+          identifier: string
+          published_on: string
+          precision: DatePrecision
+          title: string | null
+        }>
+      ).map((x) => ({
+        kind: x.kind,
+        number: x.number,
+        identifier: x.identifier,
+        publishedOn: x.published_on,
+        shownOn: showDate(x.published_on, x.precision),
+        title: x.title,
+        /** Part of the consolidated edition on the as-of date. */
+        applies: x.published_on <= asOf.today,
+      }))
+      const edges = (direction: 'from' | 'to') =>
+        (
+          db
+            .prepare(
+              `SELECT ${direction === 'from' ? 'to_code AS code, to_version AS version' : 'from_code AS code, from_version AS version'},
+                 on_date, precision, kind FROM replacements
+               WHERE ${direction}_code = @code AND ${direction}_version = @version ${recorded} ORDER BY on_date, code, version`,
+            )
+            .all(params) as Array<{
+            code: string
+            version: string
+            on_date: string
+            precision: DatePrecision
+            kind: string
+          }>
+        ).map((e) => ({
+          code: e.code,
+          version: e.version,
+          on: e.on_date,
+          shownOn: showDate(e.on_date, e.precision),
+          kind: e.kind as 'full' | 'partial' | 'withdrawn',
+        }))
+      const stageCodes = (
+        db
+          .prepare(
+            `SELECT stage_code, on_date, precision FROM stage_codes WHERE code = @code AND version = @version ${recorded}
+             ORDER BY on_date, stage_code`,
+          )
+          .all(params) as Array<{ stage_code: string; on_date: string; precision: DatePrecision }>
+      ).map((x) => ({ stageCode: x.stage_code, on: x.on_date, shownOn: showDate(x.on_date, x.precision) }))
       return {
         ...summary(row, icsOf(db, row.code, row.version)),
         asOf: asOf.today,
+        supplements,
+        /** Editions this one replaced (a merge has several), and those that replaced it (a split). */
+        replacesAll: edges('to'),
+        replacedByAll: edges('from'),
+        stageCodes,
         ccs: row.ccs,
         ledByProvince: row.led_by_province === 1,
         draftedAt: row.drafted_at,

@@ -58,9 +58,16 @@ export function stageDates(
         dates.set('published', { date: String(d.publishedOn), dated: true })
         dates.set('effective', { date: String(d.effectiveFrom), dated: true })
         break
-      case 'StandardSuperseded':
-        dates.set('superseded', { date: String(d.supersededOn), dated: true })
+      case 'StandardSuperseded': {
+        // A partial replacement leaves the edition in force; of several full ones (a split), the
+        // earliest counts.
+        if (d.partial === true) break
+        const previous = dates.get('superseded')
+        if (!previous || String(d.supersededOn) < previous.date) {
+          dates.set('superseded', { date: String(d.supersededOn), dated: true })
+        }
         break
+      }
       case 'StandardWithdrawn':
         dates.set('withdrawn', { date: String(d.withdrawnOn), dated: true })
         break
@@ -102,4 +109,24 @@ export function statusOn(
   if (best) return best.stage
   const draft = dates.get('draft')
   return draft && !draft.dated && draft.date <= on ? 'draft' : null
+}
+
+/** Identifiers of the supplements (amendments, corrigenda) published on or before `on`, recorded up to `at`. */
+export function supplementsOn(
+  events: readonly RecordedStandardEvent[],
+  key: { code: string; version: string },
+  on: string,
+  at?: bigint,
+): string[] {
+  return events
+    .filter(
+      (e) =>
+        e.type === 'StandardSupplementPublished' &&
+        e.data.code === key.code &&
+        e.data.version === key.version &&
+        (at === undefined || e.position <= at) &&
+        String(e.data.publishedOn) <= on,
+    )
+    .map((e) => String(e.data.identifier))
+    .sort()
 }

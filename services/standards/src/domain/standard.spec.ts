@@ -87,6 +87,105 @@ describe('PublishStandard', () => {
   })
 })
 
+describe('PublishStandard with partial dates', () => {
+  it('stores a year or month as its first day with its precision; no implementation date: the publication', () => {
+    given([drafted])
+      .when({ type: 'PublishStandard', input: { ...key, publishedOn: '2016' } })
+      .then([
+        {
+          type: 'StandardPublished',
+          data: {
+            ...key,
+            publishedOn: '2016-01-01',
+            effectiveFrom: '2016-01-01',
+            precision: { publishedOn: 'year', effectiveFrom: 'year' },
+          },
+        },
+      ])
+  })
+})
+
+describe('WithdrawStandard without a date', () => {
+  it('counts from the day recorded, marked unknown, naming the editions that took over', () => {
+    given([drafted, published])
+      .when({
+        type: 'WithdrawStandard',
+        input: { ...key, reason: '整合', replacedBy: [{ code: 'GB/T 19000', version: '2024' }] },
+        recordedOn: '2025-06-01',
+      })
+      .then([
+        {
+          type: 'StandardWithdrawn',
+          data: {
+            ...key,
+            withdrawnOn: '2025-06-01',
+            reason: '整合',
+            replacedBy: [{ code: 'GB/T 19000', version: '2024' }],
+            precision: { withdrawnOn: 'unknown' },
+          },
+        },
+      ])
+  })
+})
+
+describe('PublishSupplement', () => {
+  const input = { ...key, kind: 'amendment' as const, number: 1, publishedOn: '2024-02' }
+  const amd1: StandardEvent = {
+    type: 'StandardSupplementPublished',
+    data: {
+      ...key,
+      kind: 'amendment',
+      number: 1,
+      identifier: 'GB/T 19001-2016/Amd 1:2024',
+      publishedOn: '2024-02-01',
+      precision: { publishedOn: 'month' },
+    },
+  }
+  it('identifies the supplement by its own number, not by arrival', () => {
+    given([drafted, published]).when({ type: 'PublishSupplement', input }).then([amd1])
+  })
+  it('accepts a supplement back-filled before a later one', () => {
+    const amd2: StandardEvent = {
+      ...amd1,
+      data: { ...amd1.data, number: 2, identifier: 'x', publishedOn: '2025-01-01' },
+    }
+    given([drafted, published, amd2]).when({ type: 'PublishSupplement', input }).then([amd1])
+  })
+  it('refuses the same supplement twice', () => {
+    given([drafted, published, amd1])
+      .when({ type: 'PublishSupplement', input })
+      .thenThrows(RuleViolationError, /already has amendment 1/)
+  })
+  it('refuses a supplement published before its edition', () => {
+    given([drafted, published])
+      .when({ type: 'PublishSupplement', input: { ...input, publishedOn: '2015' } })
+      .thenThrows(RuleViolationError, /published 2015-01-01, before the edition itself/)
+  })
+  it('refuses a supplement to an unknown edition', () => {
+    given([])
+      .when({ type: 'PublishSupplement', input })
+      .thenThrows(NotFoundError, /GB\/T 19001-2016/)
+  })
+})
+
+describe('RecordStandardStage', () => {
+  it('records a confirmation stage with its date', () => {
+    given([drafted, published])
+      .when({ type: 'RecordStandardStage', input: { ...key, stageCode: '90.93', on: '2021-06' } })
+      .then([
+        {
+          type: 'StandardStageReached',
+          data: { ...key, stageCode: '90.93', on: '2021-06-01', precision: { on: 'month' } },
+        },
+      ])
+  })
+  it('refuses an unknown edition', () => {
+    given([])
+      .when({ type: 'RecordStandardStage', input: { ...key, stageCode: '90.93', on: '2021' } })
+      .thenThrows(NotFoundError, /GB\/T 19001-2016/)
+  })
+})
+
 describe('PublishStandard with a drafting date', () => {
   it('refuses publication before the draft date', () => {
     given([{ type: 'StandardDrafted', data: { ...drafted.data, draftedOn: '2017-01-01' } }])
@@ -318,31 +417,78 @@ describe('SupersedeStandard', () => {
         /transition for GB\/T 19001-2016 ends 2024-12-31, before it is superseded on 2025-01-01/,
       )
   })
-  it('refuses superseding a draft or an already superseded standard', () => {
+  it('refuses superseding a draft, or twice by the same replacement', () => {
     given([drafted])
       .when({ type: 'SupersedeStandard', input, facts: { replacement } })
       .thenThrows(RuleViolationError, /is draft/)
     given([drafted, published, superseded])
       .when({ type: 'SupersedeStandard', input, facts: { replacement } })
-      .thenThrows(RuleViolationError, /is superseded/)
+      .thenThrows(RuleViolationError, /already recorded as replaced by GB\/T 19001-2025/)
+  })
+  it('records a split: a second replacement of an already superseded edition', () => {
+    const part2 = { ...replacement, code: 'GB/T 19002', version: '2025' }
+    given([drafted, published, superseded])
+      .when({
+        type: 'SupersedeStandard',
+        input: { ...input, replacedBy: { code: 'GB/T 19002', version: '2025' } },
+        facts: { replacement: part2 },
+      })
+      .then([
+        {
+          type: 'StandardSuperseded',
+          data: { ...input, replacedBy: { code: 'GB/T 19002', version: '2025' } },
+        },
+      ])
+  })
+  it('records a partial replacement and month-precision dates', () => {
+    given([drafted, published])
+      .when({
+        type: 'SupersedeStandard',
+        input: {
+          ...key,
+          replacedBy: { code: 'GB/T 19001', version: '2025' },
+          supersededOn: '2025-01',
+          partial: true,
+        },
+        facts: { replacement },
+      })
+      .then([
+        {
+          type: 'StandardSuperseded',
+          data: {
+            ...key,
+            replacedBy: { code: 'GB/T 19001', version: '2025' },
+            supersededOn: '2025-01-01',
+            transitionEndsOn: '2025-01-01',
+            partial: true,
+            precision: { supersededOn: 'month', transitionEndsOn: 'month' },
+          },
+        },
+      ])
   })
 })
 
 describe('WithdrawStandard', () => {
   it('withdraws a published standard', () => {
-    given([drafted, published]).when({ type: 'WithdrawStandard', input: withdrawn.data }).then([withdrawn])
+    given([drafted, published])
+      .when({ type: 'WithdrawStandard', input: withdrawn.data, recordedOn: '2025-06-01' })
+      .then([withdrawn])
   })
   it('refuses a withdrawal before publication', () => {
     given([drafted, published])
-      .when({ type: 'WithdrawStandard', input: { ...withdrawn.data, withdrawnOn: '2016-12-29' } })
+      .when({
+        type: 'WithdrawStandard',
+        input: { ...withdrawn.data, withdrawnOn: '2016-12-29' },
+        recordedOn: '2025-06-01',
+      })
       .thenThrows(RuleViolationError, /withdrawn on 2016-12-29, before it was published on 2016-12-30/)
   })
   it('refuses withdrawing twice or withdrawing a superseded standard', () => {
     given([drafted, published, withdrawn])
-      .when({ type: 'WithdrawStandard', input: withdrawn.data })
+      .when({ type: 'WithdrawStandard', input: withdrawn.data, recordedOn: '2025-06-01' })
       .thenThrows(RuleViolationError, /is withdrawn; only a published standard can be withdrawn/)
     given([drafted, published, superseded])
-      .when({ type: 'WithdrawStandard', input: withdrawn.data })
+      .when({ type: 'WithdrawStandard', input: withdrawn.data, recordedOn: '2025-06-01' })
       .thenThrows(RuleViolationError, /is superseded/)
   })
 })

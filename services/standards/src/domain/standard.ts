@@ -1,4 +1,12 @@
-import { classifyStandardCode, type EventOf, standardKey, type standards } from '@qi/contracts'
+import {
+  classifyStandardCode,
+  type DatePrecision,
+  type EventOf,
+  expandPartialDate,
+  formatIdentifier,
+  standardKey,
+  type standards,
+} from '@qi/contracts'
 import { type Decider, NotFoundError, RuleViolationError } from '@qi/decider'
 import type { z } from 'zod'
 
@@ -10,6 +18,8 @@ export type StandardEvent =
   | EventOf<typeof standards.StandardWithdrawn>
   | EventOf<typeof standards.InternationalStandardAdopted>
   | EventOf<typeof standards.StandardDateCorrected>
+  | EventOf<typeof standards.StandardSupplementPublished>
+  | EventOf<typeof standards.StandardStageReached>
 
 /**
  * What the catalogue (read model) knows about the standard named as replacement, looked up by the
@@ -41,7 +51,14 @@ export type StandardCommand =
       /** The replacing standard as the catalogue has it; null when it is not in the catalogue. */
       facts: { replacement: ReplacementFact | null }
     }
-  | { type: 'WithdrawStandard'; input: z.output<typeof standards.WithdrawStandard> }
+  | {
+      type: 'WithdrawStandard'
+      input: z.output<typeof standards.WithdrawStandard>
+      /** The day the command is recorded: the date of a withdrawal whose date is not known. */
+      recordedOn: string
+    }
+  | { type: 'PublishSupplement'; input: z.output<typeof standards.PublishSupplement> }
+  | { type: 'RecordStandardStage'; input: z.output<typeof standards.RecordStandardStage> }
   | { type: 'AdoptInternationalStandard'; input: z.output<typeof standards.AdoptInternationalStandard> }
   | {
       type: 'CorrectStandardDate'
@@ -72,6 +89,10 @@ export interface StandardState {
   amendments: number
   dates: StageDates
   replacedBy: { code: string; version: string } | null
+  /** Every replacement recorded (a split has several). */
+  replacements: string[]
+  /** Supplements recorded, as `kind number`. */
+  supplements: string[]
 }
 
 const initialState = (): StandardState => ({
@@ -87,6 +108,8 @@ const initialState = (): StandardState => ({
     withdrawn: null,
   },
   replacedBy: null,
+  replacements: [],
+  supplements: [],
 })
 
 function evolve(state: StandardState, event: StandardEvent): StandardState {
@@ -102,17 +125,28 @@ function evolve(state: StandardState, event: StandardEvent): StandardState {
       }
     case 'StandardAmended':
       return { ...state, amendments: event.data.amendmentNo }
-    case 'StandardSuperseded':
+    case 'StandardSuperseded': {
+      const replacements = [...state.replacements, standardKey(event.data.replacedBy)]
+      if (event.data.partial) return { ...state, replacements }
+      const earlier = state.dates.superseded !== null && state.dates.superseded <= event.data.supersededOn
       return {
         ...state,
         lifecycle: 'superseded',
-        replacedBy: event.data.replacedBy,
-        dates: {
-          ...state.dates,
-          superseded: event.data.supersededOn,
-          transitionEnds: event.data.transitionEndsOn,
-        },
+        replacedBy: earlier ? state.replacedBy : event.data.replacedBy,
+        replacements,
+        dates: earlier
+          ? state.dates
+          : {
+              ...state.dates,
+              superseded: event.data.supersededOn,
+              transitionEnds: event.data.transitionEndsOn,
+            },
       }
+    }
+    case 'StandardSupplementPublished':
+      return { ...state, supplements: [...state.supplements, `${event.data.kind} ${event.data.number}`] }
+    case 'StandardStageReached':
+      return state
     case 'StandardWithdrawn':
       return {
         ...state,
@@ -143,6 +177,15 @@ function requireLifecycle(
     )
   }
 }
+
+/** Expands a partial date, noting its precision under `field` when it is not a full day. */
+function dated(text: string, field: string, precision: Record<string, DatePrecision>): string {
+  const { date, precision: p } = expandPartialDate(text)
+  if (p !== 'day') precision[field] = p
+  return date
+}
+const withPrecision = (precision: Record<string, DatePrecision>) =>
+  Object.keys(precision).length > 0 ? { precision } : {}
 
 const STAGE_NAMES: Record<keyof StageDates, string> = {
   draft: 'drafted',
@@ -242,22 +285,44 @@ function decide(command: StandardCommand, state: StandardState): StandardEvent[]
           'replaces',
         )
       }
+      const precision: Record<string, DatePrecision> = {}
+      const { draftedOn, ...rest } = input
       return [
         {
           type: 'StandardDrafted',
-          data: { ...input, kind: classification.kind, mandatory: classification.mandatory },
+          data: {
+            ...rest,
+            ...(draftedOn ? { draftedOn: dated(draftedOn, 'draftedOn', precision) } : {}),
+            kind: classification.kind,
+            mandatory: classification.mandatory,
+            ...withPrecision(precision),
+          },
         },
       ]
     }
     case 'PublishStandard': {
       const { commandId: _commandId, ...input } = command.input
       requireLifecycle(state, input, ['draft'], 'published')
+      const precision: Record<string, DatePrecision> = {}
+      const publishedOn = dated(input.publishedOn, 'publishedOn', precision)
+      const effectiveFrom = dated(input.effectiveFrom ?? input.publishedOn, 'effectiveFrom', precision)
       checkOwnDates(
         standardKey(input),
-        { ...state.dates, published: input.publishedOn, effective: input.effectiveFrom },
+        { ...state.dates, published: publishedOn, effective: effectiveFrom },
         'publishedOn',
       )
-      return [{ type: 'StandardPublished', data: input }]
+      return [
+        {
+          type: 'StandardPublished',
+          data: {
+            code: input.code,
+            version: input.version,
+            publishedOn,
+            effectiveFrom,
+            ...withPrecision(precision),
+          },
+        },
+      ]
     }
     case 'AmendStandard': {
       const { commandId: _commandId, ...input } = command.input
@@ -276,7 +341,15 @@ function decide(command: StandardCommand, state: StandardState): StandardEvent[]
       const { commandId: _commandId, ...input } = command.input
       const key = standardKey(input)
       const replacementKey = standardKey(input.replacedBy)
-      requireLifecycle(state, input, ['published'], 'superseded')
+      requireLifecycle(state, input, ['published', 'superseded'], 'superseded')
+      if (state.replacements.includes(replacementKey)) {
+        throw new RuleViolationError(
+          'standards.replacement-unique',
+          `standard ${key} is already recorded as replaced by ${replacementKey}`,
+          replacementKey,
+          'replacedBy',
+        )
+      }
       if (replacementKey === key) {
         throw new RuleViolationError(
           'standards.replaced-by-other',
@@ -294,19 +367,115 @@ function decide(command: StandardCommand, state: StandardState): StandardEvent[]
           'replacedBy',
         )
       }
+      const precision: Record<string, DatePrecision> = {}
+      const supersededOn = dated(input.supersededOn, 'supersededOn', precision)
+      const transitionEndsOn = dated(
+        input.transitionEndsOn ?? input.supersededOn,
+        'transitionEndsOn',
+        precision,
+      )
       checkOwnDates(
         key,
-        { ...state.dates, superseded: input.supersededOn, transitionEnds: input.transitionEndsOn },
+        { ...state.dates, superseded: supersededOn, transitionEnds: transitionEndsOn },
         'supersededOn',
       )
-      checkReplacement(key, input.supersededOn, replacement, 'supersededOn')
-      return [{ type: 'StandardSuperseded', data: input }]
+      checkReplacement(key, supersededOn, replacement, 'supersededOn')
+      return [
+        {
+          type: 'StandardSuperseded',
+          data: {
+            code: input.code,
+            version: input.version,
+            replacedBy: input.replacedBy,
+            supersededOn,
+            transitionEndsOn,
+            ...(input.partial ? { partial: true } : {}),
+            ...withPrecision(precision),
+          },
+        },
+      ]
     }
     case 'WithdrawStandard': {
       const { commandId: _commandId, ...input } = command.input
       requireLifecycle(state, input, ['published'], 'withdrawn')
-      checkOwnDates(standardKey(input), { ...state.dates, withdrawn: input.withdrawnOn }, 'withdrawnOn')
-      return [{ type: 'StandardWithdrawn', data: input }]
+      const precision: Record<string, DatePrecision> = {}
+      const withdrawnOn = input.withdrawnOn
+        ? dated(input.withdrawnOn, 'withdrawnOn', precision)
+        : command.recordedOn
+      if (!input.withdrawnOn) precision.withdrawnOn = 'unknown'
+      checkOwnDates(standardKey(input), { ...state.dates, withdrawn: withdrawnOn }, 'withdrawnOn')
+      return [
+        {
+          type: 'StandardWithdrawn',
+          data: {
+            code: input.code,
+            version: input.version,
+            withdrawnOn,
+            reason: input.reason,
+            ...(input.replacedBy && input.replacedBy.length > 0 ? { replacedBy: input.replacedBy } : {}),
+            ...withPrecision(precision),
+          },
+        },
+      ]
+    }
+    case 'PublishSupplement': {
+      const { commandId: _commandId, ...input } = command.input
+      const key = standardKey(input)
+      if (state.lifecycle === null) throw new NotFoundError('standard', key)
+      const label = `${input.kind} ${input.number}`
+      if (state.supplements.includes(label)) {
+        throw new RuleViolationError(
+          'standards.supplement-unique',
+          `${key} already has ${label.replace('_', ' ')}`,
+          key,
+          'number',
+        )
+      }
+      const precision: Record<string, DatePrecision> = {}
+      const publishedOn = dated(input.publishedOn, 'publishedOn', precision)
+      if (state.dates.published !== null && publishedOn < state.dates.published) {
+        throw new RuleViolationError(
+          'standards.supplement-after-publication',
+          `${label.replace('_', ' ')} to ${key} published ${publishedOn}, before the edition itself (${state.dates.published})`,
+          key,
+          'publishedOn',
+        )
+      }
+      const short = { amendment: 'Amd', corrigendum: 'Cor', technical_corrigendum: 'TC' }[input.kind]
+      const identifier = `${formatIdentifier(input)}/${short} ${input.number}:${publishedOn.slice(0, 4)}`
+      return [
+        {
+          type: 'StandardSupplementPublished',
+          data: {
+            code: input.code,
+            version: input.version,
+            kind: input.kind,
+            number: input.number,
+            identifier,
+            publishedOn,
+            ...(input.title ? { title: input.title } : {}),
+            ...withPrecision(precision),
+          },
+        },
+      ]
+    }
+    case 'RecordStandardStage': {
+      const { commandId: _commandId, ...input } = command.input
+      if (state.lifecycle === null) throw new NotFoundError('standard', standardKey(input))
+      const precision: Record<string, DatePrecision> = {}
+      const on = dated(input.on, 'on', precision)
+      return [
+        {
+          type: 'StandardStageReached',
+          data: {
+            code: input.code,
+            version: input.version,
+            stageCode: input.stageCode,
+            on,
+            ...withPrecision(precision),
+          },
+        },
+      ]
     }
     case 'AdoptInternationalStandard': {
       const { commandId: _commandId, ...input } = command.input
@@ -333,6 +502,8 @@ function decide(command: StandardCommand, state: StandardState): StandardEvent[]
       const { commandId: _commandId, ...input } = command.input
       const key = standardKey(input)
       if (state.lifecycle === null) throw new NotFoundError('standard', key)
+      const precision: Record<string, DatePrecision> = {}
+      const date = dated(input.date, 'date', precision)
       const previousDate = state.dates[input.stage]
       if (previousDate === null) {
         throw new RuleViolationError(
@@ -342,31 +513,44 @@ function decide(command: StandardCommand, state: StandardState): StandardEvent[]
           'stage',
         )
       }
-      if (previousDate === input.date) {
+      if (previousDate === date && Object.keys(precision).length === 0) {
         throw new RuleViolationError(
           'standards.correction-changes-date',
-          `standard ${key} is already recorded as ${STAGE_NAMES[input.stage]} on ${input.date}; nothing to correct`,
+          `standard ${key} is already recorded as ${STAGE_NAMES[input.stage]} on ${date}; nothing to correct`,
           key,
           'date',
         )
       }
-      checkOwnDates(key, { ...state.dates, [input.stage]: input.date }, 'date')
+      checkOwnDates(key, { ...state.dates, [input.stage]: date }, 'date')
       if (input.stage === 'superseded' && command.facts.replacement) {
-        checkReplacement(key, input.date, command.facts.replacement, 'date')
+        checkReplacement(key, date, command.facts.replacement, 'date')
       }
       if (input.stage === 'published') {
         for (const replaced of command.facts.replaced) {
-          if (replaced.supersededOn < input.date) {
+          if (replaced.supersededOn < date) {
             throw new RuleViolationError(
               'standards.superseded-after-replacement-published',
-              `${standardKey(replaced)} is recorded as superseded by ${key} on ${replaced.supersededOn}, before ${input.date}; correct that date first`,
+              `${standardKey(replaced)} is recorded as superseded by ${key} on ${replaced.supersededOn}, before ${date}; correct that date first`,
               standardKey(replaced),
               'date',
             )
           }
         }
       }
-      return [{ type: 'StandardDateCorrected', data: { ...input, previousDate } }]
+      return [
+        {
+          type: 'StandardDateCorrected',
+          data: {
+            code: input.code,
+            version: input.version,
+            stage: input.stage,
+            date,
+            previousDate,
+            reason: input.reason,
+            ...withPrecision(precision),
+          },
+        },
+      ]
     }
   }
 }
