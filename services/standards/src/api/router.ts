@@ -23,6 +23,7 @@ import {
   standardDecider,
 } from '../domain/standard'
 import { technicalCommitteeDecider } from '../domain/technical-committee'
+import { importCatalogueBatch } from '../import/catalogue-import'
 import { CATALOGUE_PROJECTION, statusSql, visibleAt } from '../projections/catalogue'
 
 const { standardStream, tcStream } = standards
@@ -362,6 +363,28 @@ export const standardsRouter = router({
         commandId: input.commandId,
         occurredAt: expandPartialDate(input.publishedOn).date,
       }),
+    ),
+  /**
+   * Bulk import of catalogue lines (docs/STANDARDS-IMPORT.md): idempotent, out of order; links whose
+   * other end is not yet published come back in `pendingEdges` to resend with a later batch.
+   */
+  importBatch: rolesProcedure('standards_institute')
+    .input(
+      z.object({
+        batchId: z.string().min(8).max(100),
+        lines: z.array(z.object({ line: z.number().int().nonnegative(), record: z.unknown() })).max(5000),
+        edges: z
+          .array(z.object({ from: z.string().max(120), to: z.string().max(120) }))
+          .max(50_000)
+          .optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) =>
+      importCatalogueBatch(
+        { store: ctx.deps.store, actor: { userId: ctx.actor.userId, org: ctx.actor.org }, today: today(ctx) },
+        input.lines,
+        { batchId: input.batchId, extraEdges: input.edges },
+      ),
     ),
   /** A review or confirmation stage (harmonized stage code, e.g. 90.93 confirmed). */
   recordStage: rolesProcedure('standards_institute')

@@ -93,6 +93,10 @@ export interface StandardState {
   replacements: string[]
   /** Supplements recorded, as `kind number`. */
   supplements: string[]
+  /** Review/confirmation stages recorded, as `stageCode@date`. */
+  stageCodes: string[]
+  /** Precision of the publication date (a replacement's date is often only a month). */
+  publishedPrecision: DatePrecision
 }
 
 const initialState = (): StandardState => ({
@@ -110,6 +114,8 @@ const initialState = (): StandardState => ({
   replacedBy: null,
   replacements: [],
   supplements: [],
+  stageCodes: [],
+  publishedPrecision: 'day',
 })
 
 function evolve(state: StandardState, event: StandardEvent): StandardState {
@@ -121,6 +127,7 @@ function evolve(state: StandardState, event: StandardEvent): StandardState {
         ...state,
         lifecycle: 'published',
         publishedOn: event.data.publishedOn,
+        publishedPrecision: event.data.precision?.publishedOn ?? 'day',
         dates: { ...state.dates, published: event.data.publishedOn, effective: event.data.effectiveFrom },
       }
     case 'StandardAmended':
@@ -146,7 +153,7 @@ function evolve(state: StandardState, event: StandardEvent): StandardState {
     case 'StandardSupplementPublished':
       return { ...state, supplements: [...state.supplements, `${event.data.kind} ${event.data.number}`] }
     case 'StandardStageReached':
-      return state
+      return { ...state, stageCodes: [...state.stageCodes, `${event.data.stageCode}@${event.data.on}`] }
     case 'StandardWithdrawn':
       return {
         ...state,
