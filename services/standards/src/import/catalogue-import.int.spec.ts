@@ -84,7 +84,7 @@ describe(`bulk import of a generated catalogue (seed ${SEED})`, () => {
     const head = (await platform.store.headPosition()) ?? undefined
     const keysByCode = new Map<string, Array<{ code: string; version: string }>>()
     for (const events of byKey.values()) {
-      const { code, version } = events[0]?.data as { code: string; version: string }
+      const { code, version } = (events[0] as RecordedStandardEvent).data
       keysByCode.set(code, [...(keysByCode.get(code) ?? []), { code, version }])
     }
     let checks = 0

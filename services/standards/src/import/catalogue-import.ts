@@ -259,19 +259,83 @@ export async function importCatalogueBatch(
     byKey.set(standardKey(key), { line, key, record: parsed.data })
   }
 
-  // Phase 1: each edition's own facts, one append per stream.
-  const states = new Map<string, StandardState>()
+  // Every stream this batch touches is read once; decisions are made in memory in three steps
+  // (own facts, replacement links, withdrawals) and each stream gets at most one append.
   const supplementsByBase = new Map<string, typeof supplementLines>()
   for (const s of supplementLines) {
     const k = standardKey(s.base)
     supplementsByBase.set(k, [...(supplementsByBase.get(k) ?? []), s])
   }
-  const streams = new Set([...byKey.keys(), ...supplementsByBase.keys()])
-  await inParallel([...streams], 256, async (k) => {
+  const refs = new Map<string, Ref>()
+  const remember = (ref: Ref) => {
+    const k = standardKey(ref)
+    if (!refs.has(k)) refs.set(k, { code: ref.code, version: ref.version })
+    return k
+  }
+  const edges = new Map<string, Set<string>>()
+  const addEdge = (from: Ref, to: Ref) => {
+    const f = remember(from)
+    edges.set(f, (edges.get(f) ?? new Set()).add(remember(to)))
+  }
+  for (const { key, record } of byKey.values()) {
+    remember(key)
+    for (const r of record.replaces ?? []) {
+      const from = parseRef(r)
+      if (from) addEdge(from, key)
+    }
+    for (const r of record.replacedBy ?? []) {
+      const to = parseRef(r)
+      if (to) addEdge(key, to)
+    }
+  }
+  for (const s of supplementLines) remember(s.base)
+  // Links left pending by earlier batches are retried only when this batch brings one of their
+  // ends (or when the batch has no lines: the final pass); the rest stay pending unread.
+  for (const edge of options.extraEdges ?? []) {
+    const from = parseRef(edge.from)
+    const to = parseRef(edge.to)
+    if (!from || !to) continue
+    if (lines.length === 0 || byKey.has(standardKey(from)) || byKey.has(standardKey(to))) addEdge(from, to)
+    else report.pendingEdges.push(edge)
+  }
+
+  interface Stream {
+    key: Ref
+    state: StandardState
+    revision: bigint | null
+    events: Array<{ event: StandardEvent; occurredAt: string }>
+  }
+  const loaded = new Map<string, Stream>()
+  await inParallel([...refs.keys()], 1024, async (k) => {
+    const key = refs.get(k) as Ref
+    const { state, revision } = await load(context.store, key)
+    loaded.set(k, { key, state, revision, events: [] })
+  })
+  const tryDecide = (
+    stream: Stream,
+    commands: StandardCommand[],
+    line: number,
+    reference: string | null,
+    what = '',
+  ) => {
+    if (commands.length === 0) return true
+    try {
+      const decided = decideAll(stream.state, commands)
+      stream.state = decided.state
+      stream.events.push(...decided.events)
+      return true
+    } catch (error) {
+      report.rejected.push({ line, reference, reason: `${what}${reasonOf(error)}` })
+      return false
+    }
+  }
+
+  // 1. Each edition's own facts: draft, publication, supplements, review stage.
+  for (const [k, stream] of loaded) {
     const edition = byKey.get(k)
     const extra = supplementsByBase.get(k) ?? []
-    const key = edition?.key ?? (extra[0]?.base as Ref)
-    const { state, revision } = await load(context.store, key)
+    if (!edition && extra.length === 0) continue
+    const { key, state } = stream
     const commands: StandardCommand[] = []
     if (edition) {
       const r = edition.record
@@ -297,20 +361,24 @@ export async function importCatalogueBatch(
           },
         })
       }
+      const added = new Set(state.supplements)
       for (const s of r.supplements ?? []) {
         const supplement = parseRef(s.reference)?.supplements.at(-1)
-        if (!supplement) throw new Error(`not a supplement reference: ${s.reference}`)
-        if (!state.supplements.includes(`${supplement.kind} ${supplement.number}`)) {
-          commands.push({
-            type: 'PublishSupplement',
-            input: {
-              ...key,
-              kind: supplement.kind,
-              number: supplement.number,
-              publishedOn: s.publicationDate,
-            },
+        if (!supplement) {
+          report.rejected.push({
+            line: edition.line,
+            reference: r.reference,
+            reason: `not a supplement: ${s.reference}`,
           })
+          continue
         }
+        const label = `${supplement.kind} ${supplement.number}`
+        if (added.has(label)) continue
+        added.add(label)
+        commands.push({
+          type: 'PublishSupplement',
+          input: { ...key, kind: supplement.kind, number: supplement.number, publishedOn: s.publicationDate },
+        })
       }
       const stage = r.currentStage
       if (stage && stage !== '60.60' && stage !== '95.99' && r.stageDate) {
@@ -320,130 +388,85 @@ export async function importCatalogueBatch(
         }
       }
     }
+    const added = new Set(stream.state.supplements)
+    const extraCommands: StandardCommand[] = []
     for (const s of extra) {
-      if (!state.supplements.includes(`${s.supplement.kind} ${s.supplement.number}`)) {
-        commands.push({
-          type: 'PublishSupplement',
-          input: { ...key, kind: s.supplement.kind, number: s.supplement.number, publishedOn: s.date },
-        })
-      }
-    }
-    const line = edition?.line ?? extra[0]?.line ?? 0
-    try {
-      const decided = decideAll(state, commands)
-      states.set(k, decided.state)
-      if (decided.events.length === 0) {
-        report.unchanged += 1
-        return
-      }
-      note(await append(context, key, revision, decided.events, options.batchId))
-      report.written += 1
-    } catch (error) {
-      if (error instanceof WrongExpectedVersionError) throw error
-      report.rejected.push({
-        line,
-        reference: edition?.record.reference ?? null,
-        reason: reasonOf(error),
+      const label = `${s.supplement.kind} ${s.supplement.number}`
+      if (
+        added.has(label) ||
+        commands.some((c) => c.type === 'PublishSupplement' && `${c.input.kind} ${c.input.number}` === label)
+      )
+        continue
+      added.add(label)
+      extraCommands.push({
+        type: 'PublishSupplement',
+        input: { ...key, kind: s.supplement.kind, number: s.supplement.number, publishedOn: s.date },
       })
     }
-  })
+    if (edition) tryDecide(stream, commands, edition.line, edition.record.reference)
+    for (const command of extraCommands) {
+      const line = extra.find(
+        (x) => command.type === 'PublishSupplement' && x.supplement.number === command.input.number,
+      )
+      tryDecide(stream, [command], line?.line ?? 0, formatIdentifier(key))
+    }
+  }
 
-  // Phase 2: replacement links, grouped by the replaced edition (one append per stream).
-  const edges = new Map<string, Set<string>>()
-  const addEdge = (from: Ref, to: Ref) => {
-    const f = standardKey(from)
-    edges.set(f, (edges.get(f) ?? new Set()).add(standardKey(to)))
-  }
-  const refs = new Map<string, Ref>()
-  const remember = (ref: Ref) => {
-    refs.set(standardKey(ref), { code: ref.code, version: ref.version })
-    return ref
-  }
-  for (const { key, record } of byKey.values()) {
-    remember(key)
-    for (const r of record.replaces ?? []) {
-      const from = parseRef(r)
-      if (from) addEdge(remember(from), key)
-    }
-    for (const r of record.replacedBy ?? []) {
-      const to = parseRef(r)
-      if (to) addEdge(key, remember(to))
-    }
-  }
-  for (const edge of options.extraEdges ?? []) {
-    const from = parseRef(edge.from)
-    const to = parseRef(edge.to)
-    if (from && to) addEdge(remember(from), remember(to))
-  }
-  const stateOf = async (k: string) => {
-    const known = states.get(k)
-    if (known) return known
-    const { state } = await load(context.store, refs.get(k) as Ref)
-    states.set(k, state)
-    return state
-  }
-  await inParallel([...edges.keys()], 256, async (fromKey) => {
-    const from = refs.get(fromKey) as Ref
-    const { state, revision } = await load(context.store, from)
+  // 2. Replacement links whose both ends are published (in this batch or already in the store).
+  for (const [fromKey, targets] of edges) {
+    const from = loaded.get(fromKey) as Stream
     const commands: StandardCommand[] = []
-    for (const toKey of edges.get(fromKey) ?? []) {
-      if (state.replacements.includes(toKey)) continue
-      const to = refs.get(toKey) as Ref
-      const toState = await stateOf(toKey)
+    for (const toKey of targets) {
+      if (from.state.replacements.includes(toKey)) continue
+      const to = loaded.get(toKey) as Stream
       if (
-        state.lifecycle === null ||
-        state.dates.published === null ||
-        toState.lifecycle === null ||
-        toState.dates.published === null
+        from.state.dates.published === null ||
+        to.state.lifecycle === null ||
+        to.state.dates.published === null
       ) {
-        report.pendingEdges.push({ from: formatIdentifier(from), to: formatIdentifier(to) })
+        report.pendingEdges.push({ from: formatIdentifier(from.key), to: formatIdentifier(to.key) })
         continue
       }
       const replacement: ReplacementFact = {
-        ...to,
-        lifecycle: toState.lifecycle,
-        publishedOn: toState.dates.published,
-        supersededOn: toState.dates.superseded,
-        withdrawnOn: toState.dates.withdrawn,
+        ...to.key,
+        lifecycle: to.state.lifecycle,
+        publishedOn: to.state.dates.published,
+        supersededOn: to.state.dates.superseded,
+        withdrawnOn: to.state.dates.withdrawn,
       }
       // Replaced when the replacement was published, at that date's precision.
-      const day = toState.dates.published
+      const day = to.state.dates.published
+      const precision = to.state.publishedPrecision
       const supersededOn =
-        toState.publishedPrecision === 'year'
-          ? day.slice(0, 4)
-          : toState.publishedPrecision === 'month'
-            ? day.slice(0, 7)
-            : day
+        precision === 'year' ? day.slice(0, 4) : precision === 'month' ? day.slice(0, 7) : day
       commands.push({
         type: 'SupersedeStandard',
-        input: { ...from, replacedBy: to, supersededOn },
+        input: { ...from.key, replacedBy: to.key, supersededOn },
         facts: { replacement },
       })
     }
-    if (commands.length === 0) return
-    try {
-      const decided = decideAll(state, commands)
-      note(await append(context, from, revision, decided.events, `${options.batchId}:edges`))
+    if (
+      tryDecide(
+        from,
+        commands,
+        byKey.get(fromKey)?.line ?? 0,
+        formatIdentifier(from.key),
+        'replacement links: ',
+      )
+    ) {
       report.edges += commands.length
-    } catch (error) {
-      if (error instanceof WrongExpectedVersionError) throw error
-      report.rejected.push({
-        line: byKey.get(fromKey)?.line ?? 0,
-        reference: formatIdentifier(from),
-        reason: `replacement links: ${reasonOf(error)}`,
-      })
     }
-  })
-  // Phase 3: withdrawals (stage 95.99 without a replacement), after the links so that an edition
-  // replaced by a line of this batch is superseded rather than withdrawn.
-  const withdrawals = [...byKey.values()].filter(
-    (e) => e.record.currentStage === '95.99' && (e.record.replacedBy ?? []).length === 0,
-  )
-  await inParallel(withdrawals, 256, async ({ key, record, line }) => {
-    const { state, revision } = await load(context.store, key)
-    if (state.lifecycle !== 'published' || state.replacements.length > 0) return
-    try {
-      const decided = decideAll(state, [
+  }
+
+  // 3. Withdrawals (stage 95.99 without a replacement), after the links so that an edition
+  //    replaced by a line of this batch is superseded rather than withdrawn.
+  for (const { key, record, line } of byKey.values()) {
+    if (record.currentStage !== '95.99' || (record.replacedBy ?? []).length > 0) continue
+    const stream = loaded.get(standardKey(key)) as Stream
+    if (stream.state.lifecycle !== 'published' || stream.state.replacements.length > 0) continue
+    tryDecide(
+      stream,
+      [
         {
           type: 'WithdrawStandard',
           input: {
@@ -453,12 +476,20 @@ export async function importCatalogueBatch(
           },
           recordedOn: context.today,
         },
-      ])
-      note(await append(context, key, revision, decided.events, `${options.batchId}:withdrawals`))
-    } catch (error) {
-      if (error instanceof WrongExpectedVersionError) throw error
-      report.rejected.push({ line, reference: record.reference, reason: reasonOf(error) })
+      ],
+      line,
+      record.reference,
+    )
+  }
+
+  // One append per stream, many in flight so the store's group commit shares transactions.
+  await inParallel([...loaded.entries()], 1024, async ([k, stream]) => {
+    if (stream.events.length === 0) {
+      if (byKey.has(k)) report.unchanged += 1
+      return
     }
+    note(await append(context, stream.key, stream.revision, stream.events, options.batchId))
+    report.written += 1
   })
   report.rejected.sort((a, b) => a.line - b.line)
   return report
