@@ -89,10 +89,10 @@ export function StandardsPage() {
                     {data.items.map((item) => (
                       <tr key={item.key}>
                         <td>
-                          <Link to={standardPath(item.code, item.version)}>{item.key}</Link>
+                          <Link to={standardPath(item.code, item.version)}>{item.identifier}</Link>
                         </td>
                         <td>
-                          {item.titleZh}
+                          {item.titleZh ?? item.titleEn ?? item.titleOther}
                           {item.titleEn ? <div className="muted small">{item.titleEn}</div> : null}
                         </td>
                         <td>
@@ -102,7 +102,7 @@ export function StandardsPage() {
                             : ''}
                         </td>
                         <td>{item.ics.join(', ')}</td>
-                        <td>{item.effectiveFrom ?? '—'}</td>
+                        <td>{item.shown.effectiveFrom ?? '—'}</td>
                         <td>
                           <StatusBadge status={item.status} />
                         </td>
