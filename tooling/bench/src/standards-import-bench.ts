@@ -57,7 +57,7 @@ async function main() {
     await store.close()
     clearInterval(sampler)
     const result = {
-      scenario: 'standards import into an empty embedded store (NDJSON, batches of 2,000 lines)',
+      scenario: 'standards import into an empty embedded store (NDJSON, batches of 5,000 lines)',
       machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? 'unknown', node: process.version },
       seed: SEED,
       lines,

@@ -64,7 +64,7 @@ export interface ImportLine {
 
 export interface ImportReport {
   lines: number
-  /** Editions (or supplement lines) whose stream got new events. */
+  /** Streams that got new events (editions of the batch, and earlier editions a link reached). */
   written: number
   /** Lines already fully recorded: nothing written (re-import). */
   unchanged: number
