@@ -144,7 +144,25 @@ function eventsOf(history: History, namespace: number): PlannedEvent[][] {
     if (plan.published) {
       const on = plan.published.on
       const effective = Math.min(DAYS.length - 1, on + plan.published.effectiveAfter)
-      push('StandardPublished', { publishedOn: DAYS[on], effectiveFrom: DAYS[effective] }, DAYS[on] as string)
+      // First-of-year / first-of-month days stand for year- and month-precision dates (stored as
+      // their first day, as the standards decider does).
+      const precisionOf = (day: string) =>
+        day.endsWith('-01-01') ? 'year' : day.endsWith('-01') ? 'month' : null
+      const precision = Object.fromEntries(
+        [
+          ['publishedOn', precisionOf(DAYS[on] as string)],
+          ['effectiveFrom', precisionOf(DAYS[effective] as string)],
+        ].filter(([, p]) => p !== null),
+      )
+      push(
+        'StandardPublished',
+        {
+          publishedOn: DAYS[on],
+          effectiveFrom: DAYS[effective],
+          ...(Object.keys(precision).length > 0 ? { precision } : {}),
+        },
+        DAYS[on] as string,
+      )
       recordedDates.set('published', DAYS[on] as string)
       recordedDates.set('effective', DAYS[effective] as string)
       if (plan.end) {
