@@ -89,17 +89,17 @@ describe(`bulk import of a generated catalogue (seed ${SEED})`, () => {
     }
     let checks = 0
     for (const [code, keys] of keysByCode) {
-      const dates = new Set<string>()
+      // Key dates (every date recorded for an edition of the code) and the day before each.
+      const keyDates = new Set<string>()
       for (const key of keys) {
         for (const e of byKey.get(standardKey(key)) ?? []) {
           for (const value of Object.values(e.data)) {
-            if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) {
-              dates.add(value)
-              dates.add(new Date(Date.parse(value) - 86_400_000).toISOString().slice(0, 10))
-            }
+            if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) keyDates.add(value)
           }
         }
       }
+      const dayBefore = (day: string) => new Date(Date.parse(day) - 86_400_000).toISOString().slice(0, 10)
+      const dates = new Set([...keyDates, ...[...keyDates].map(dayBefore)])
       for (const on of dates) {
         const expected = keys
           .map((key) => ({ key, status: statusOn(byKey.get(standardKey(key)) ?? [], key, on) }))
@@ -110,6 +110,8 @@ describe(`bulk import of a generated catalogue (seed ${SEED})`, () => {
           on,
           statuses: Object.fromEntries(expected.map((x) => [standardKey(x.key), x.status])),
         })
+        checks += 1
+        if (!keyDates.has(on)) continue
         const inForce = await api.inForce({ code, on })
         expect({
           code,
@@ -123,7 +125,7 @@ describe(`bulk import of a generated catalogue (seed ${SEED})`, () => {
             .sort((a, b) => (a.key.version < b.key.version ? 1 : -1))
             .map((x) => [standardKey(x.key), supplementsOn(byKey.get(standardKey(x.key)) ?? [], x.key, on)]),
         })
-        checks += 2
+        checks += 1
       }
     }
     console.info(`import: ${byKey.size} editions, ${checks} as-of checks against the oracle`)
