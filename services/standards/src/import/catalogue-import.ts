@@ -10,7 +10,7 @@ import {
   standards,
 } from '@qi/contracts'
 import { DomainError } from '@qi/decider'
-import { type EventStore, StreamNotFoundError, WrongExpectedVersionError } from '@qi/eventstore'
+import { type EventStore, StreamNotFoundError } from '@qi/eventstore'
 import { z } from 'zod'
 import {
   type ReplacementFact,
