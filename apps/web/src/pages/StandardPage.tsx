@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query'
-import { Link, useParams } from 'react-router'
+import { Link, useParams, useSearchParams } from 'react-router'
 import { PageHeader, QueryView, StatusBadge } from '../components/ui'
 import { useI18n } from '../i18n/context'
 import { useTRPC } from '../trpc'
@@ -9,7 +9,9 @@ export function StandardPage() {
   const { t, term } = useI18n()
   const trpc = useTRPC()
   const { code = '', version = '' } = useParams()
-  const standard = useQuery(trpc.standards.get.queryOptions({ code, version }))
+  const [params, setParams] = useSearchParams()
+  const asOf = /^\d{4}-\d{2}-\d{2}$/.test(params.get('asOf') ?? '') ? (params.get('asOf') as string) : ''
+  const standard = useQuery(trpc.standards.get.queryOptions({ code, version, asOf: asOf || undefined }))
   return (
     <QueryView query={standard}>
       {(s) => (
@@ -17,6 +19,21 @@ export function StandardPage() {
           <PageHeader title={s.identifier}>
             <StatusBadge status={s.status} testId="standard-status" />
           </PageHeader>
+          <label className="field">
+            <span>{t('standards.asOf')}</span>
+            <input
+              type="date"
+              value={asOf}
+              onChange={(event) => {
+                const next = new URLSearchParams(params)
+                if (event.target.value) next.set('asOf', event.target.value)
+                else next.delete('asOf')
+                setParams(next, { replace: true })
+              }}
+              data-testid="standard-as-of"
+            />
+          </label>
+          {s.status === null ? <p className="muted">{t('standards.notYetOn', { date: s.asOf })}</p> : null}
           <section className="card">
             <h2>{s.titleZh ?? s.titleEn ?? s.titleOther}</h2>
             {s.titleZh && s.titleEn ? <p className="muted">{s.titleEn}</p> : null}
