@@ -159,6 +159,14 @@ export const StandardSupplementPublished = defineEvent({
   }),
 })
 
+export const StandardReplacementRetracted = defineEvent({
+  type: 'StandardReplacementRetracted',
+  context,
+  description:
+    'A replacement link (StandardSuperseded) was recorded in error and is retracted, with a reason; nothing is rewritten. From this position on the edition counts as superseded from its earliest remaining full replacement, or not superseded when none remains; earlier positions still show the link.',
+  schema: z.object({ ...Key, replacedBy: StandardRef, reason: Text }),
+})
+
 /** Harmonized stage codes (ISO/IEC): 60.60 published, 90.20 under review, 90.92 to be revised, 90.93 confirmed, 95.99 withdrawn. */
 export const HarmonizedStageCode = z.string().regex(/^\d{2}\.\d{2}$/, 'a harmonized stage code such as 90.93')
 
@@ -181,6 +189,7 @@ export const standardsEvents = [
   StandardDateCorrected,
   StandardSupplementPublished,
   StandardStageReached,
+  StandardReplacementRetracted,
 ] as const
 
 // ---- commands (the tRPC inputs) ----
@@ -238,6 +247,7 @@ export const PublishSupplement = z.object({
   publishedOn: PartialDate,
   title: Title.optional(),
 })
+export const RetractReplacement = z.object({ ...base, ...Key, replacedBy: StandardRef, reason: Text })
 export const RecordStandardStage = z.object({
   ...base,
   ...Key,

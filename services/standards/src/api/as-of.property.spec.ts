@@ -9,7 +9,8 @@ import { actorOf, startTestPlatform } from './test-platform'
 /**
  * Model-based test of the as-of answers: random catalogue histories (same-day stages, back-dated
  * and out-of-order entry across streams, undated drafts, corrections, splits, merges, partial
- * replacements, supplements, month-precision dates, withdrawals without a date) are recorded, then
+ * replacements, retracted links, supplements, month/year-precision dates, withdrawals without a
+ * date) are recorded, then
  * `standards.list`, `standards.inForce` and `standards.get` on random (date, position) pairs must
  * equal the replay oracle (`statusOn`). Fixed seed; the seed and the counterexample are printed on
  * failure.
@@ -46,7 +47,7 @@ interface EditionPlan {
   published: null | { on: number; effectiveAfter: number }
   end:
     | null
-    | { kind: 'superseded'; after: number; by: number[]; partial: boolean[] }
+    | { kind: 'superseded'; after: number; by: number[]; partial: boolean[]; retractFirst: boolean }
     | { kind: 'withdrawn'; after: number; unknownDate: boolean }
   /** Supplements (amendment / corrigendum numbers) with their publication days, entered in this order. */
   supplements: Array<{ number: number; on: number }>
@@ -66,6 +67,7 @@ const editionArb: fc.Arbitrary<EditionPlan> = fc.record({
         after: fc.integer({ min: 0, max: 4 }),
         by: fc.uniqueArray(fc.integer({ min: 0, max: 4 }), { minLength: 1, maxLength: 2 }),
         partial: fc.array(fc.boolean(), { minLength: 2, maxLength: 2 }),
+        retractFirst: fc.boolean(),
       }),
       fc.record({
         kind: fc.constant('withdrawn' as const),
@@ -199,6 +201,14 @@ function eventsOf(history: History, namespace: number): PlannedEvent[][] {
             const earliest = recordedDates.get('superseded')
             if (!partial && (earliest === undefined || day < earliest)) recordedDates.set('superseded', day)
           })
+          // A link recorded in error is retracted (a fact correction).
+          if (plan.end.retractFirst) {
+            push(
+              'StandardReplacementRetracted',
+              { replacedBy: replacements[0], reason: '代替关系录入错误' },
+              TODAY,
+            )
+          }
         }
       }
     }

@@ -388,5 +388,31 @@ describe('standards router', () => {
     expect(await statusOn('2010-05-31')).toBe('effective')
     expect(await statusOn('2010-06-01')).toBe('superseded')
     expect(await statusOn('2011-06-01')).toBe('superseded')
+
+    // The 2010 link was recorded in error: retracted, the edition counts from the 2012 one.
+    const retracted = await api.retractReplacement({
+      code: 'GB/T 100',
+      version: '2000',
+      replacedBy: { code: 'GB/T 101', version: '2010' },
+      reason: '代替关系录入错误',
+    })
+    const now = await api.get({
+      code: 'GB/T 100',
+      version: '2000',
+      asOf: '2011-06-01',
+      minPosition: retracted.position ?? undefined,
+    })
+    expect(now.status).toBe('effective')
+    expect(now.replacedByAll.map((e) => [e.code, e.kind])).toEqual([
+      ['GB/T 103', 'partial'],
+      ['GB/T 102', 'full'],
+    ])
+    const before = await api.get({
+      code: 'GB/T 100',
+      version: '2000',
+      asOf: '2011-06-01',
+      atPosition: last.position ?? undefined,
+    })
+    expect(before.status).toBe('superseded')
   })
 })

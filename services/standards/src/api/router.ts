@@ -386,6 +386,20 @@ export const standardsRouter = router({
         { batchId: input.batchId, extraEdges: input.edges },
       ),
     ),
+  /** Retracts a replacement link recorded in error (a new event; the link stays visible at earlier positions). */
+  retractReplacement: rolesProcedure('standards_institute')
+    .input(acceptingIdentifier(standards.RetractReplacement))
+    .mutation(({ ctx, input }) =>
+      runCommand({
+        deps: ctx.deps,
+        actor: ctx.actor,
+        decider: standardDecider,
+        streamName: standardStream(input),
+        command: { type: 'RetractReplacement', input },
+        commandId: input.commandId,
+        occurredAt: today(ctx),
+      }),
+    ),
   /** A review or confirmation stage (harmonized stage code, e.g. 90.93 confirmed). */
   recordStage: rolesProcedure('standards_institute')
     .input(acceptingIdentifier(standards.RecordStandardStage))
@@ -648,7 +662,9 @@ export const standardsRouter = router({
             .prepare(
               `SELECT ${direction === 'from' ? 'to_code AS code, to_version AS version' : 'from_code AS code, from_version AS version'},
                  on_date, precision, kind FROM replacements
-               WHERE ${direction}_code = @code AND ${direction}_version = @version ${recorded} ORDER BY on_date, code, version`,
+               WHERE ${direction}_code = @code AND ${direction}_version = @version ${recorded}
+                 AND ${withPosition ? '(retracted_at IS NULL OR retracted_at > @at)' : 'retracted_at IS NULL'}
+               ORDER BY on_date, code, version`,
             )
             .all(params) as Array<{
             code: string

@@ -40,6 +40,8 @@ export function stageDates(
   at?: bigint,
 ): Map<Stage, StageDate> {
   const dates = new Map<Stage, StageDate>()
+  /** Full replacement links and their dates, to recompute the supersession when one is retracted. */
+  const links = new Map<string, string>()
   const ordered = [...events].sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0))
   for (const event of ordered) {
     if (at !== undefined && event.position > at) continue
@@ -62,6 +64,8 @@ export function stageDates(
         // A partial replacement leaves the edition in force; of several full ones (a split), the
         // earliest counts.
         if (d.partial === true) break
+        const to = d.replacedBy as { code: string; version: string }
+        links.set(`${to.code}-${to.version}`, String(d.supersededOn))
         const previous = dates.get('superseded')
         if (!previous || String(d.supersededOn) < previous.date) {
           dates.set('superseded', { date: String(d.supersededOn), dated: true })
@@ -71,6 +75,14 @@ export function stageDates(
       case 'StandardWithdrawn':
         dates.set('withdrawn', { date: String(d.withdrawnOn), dated: true })
         break
+      case 'StandardReplacementRetracted': {
+        const to = d.replacedBy as { code: string; version: string }
+        if (!links.delete(`${to.code}-${to.version}`)) break
+        const remaining = [...links.values()].sort()
+        if (remaining.length === 0) dates.delete('superseded')
+        else dates.set('superseded', { date: remaining[0] as string, dated: true })
+        break
+      }
       case 'StandardDateCorrected': {
         const stage = d.stage as Stage | 'transitionEnds'
         if (stage !== 'transitionEnds' && dates.has(stage)) {

@@ -168,6 +168,33 @@ describe('PublishSupplement', () => {
   })
 })
 
+describe('RetractReplacement', () => {
+  const to = { code: 'GB/T 19001', version: '2025' }
+  it('retracts a replacement link recorded in error; the edition is then no longer superseded', () => {
+    const retracted: StandardEvent = {
+      type: 'StandardReplacementRetracted',
+      data: { ...key, replacedBy: to, reason: '录入错误' },
+    }
+    given([drafted, published, superseded])
+      .when({ type: 'RetractReplacement', input: { ...key, replacedBy: to, reason: '录入错误' } })
+      .then([retracted])
+    // Afterwards it can be withdrawn like any published standard.
+    given([drafted, published, superseded, retracted])
+      .when({ type: 'WithdrawStandard', input: withdrawn.data, recordedOn: '2025-06-01' })
+      .then([withdrawn])
+  })
+  it('refuses a link never recorded', () => {
+    given([drafted, published])
+      .when({ type: 'RetractReplacement', input: { ...key, replacedBy: to, reason: '录入错误' } })
+      .thenThrows(RuleViolationError, /not recorded as replaced by GB\/T 19001-2025; nothing to retract/)
+  })
+  it('refuses an unknown standard', () => {
+    given([])
+      .when({ type: 'RetractReplacement', input: { ...key, replacedBy: to, reason: '录入错误' } })
+      .thenThrows(NotFoundError, /GB\/T 19001-2016/)
+  })
+})
+
 describe('RecordStandardStage', () => {
   it('records a confirmation stage with its date', () => {
     given([drafted, published])

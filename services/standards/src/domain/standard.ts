@@ -20,6 +20,7 @@ export type StandardEvent =
   | EventOf<typeof standards.StandardDateCorrected>
   | EventOf<typeof standards.StandardSupplementPublished>
   | EventOf<typeof standards.StandardStageReached>
+  | EventOf<typeof standards.StandardReplacementRetracted>
 
 /**
  * What the catalogue (read model) knows about the standard named as replacement, looked up by the
@@ -59,6 +60,7 @@ export type StandardCommand =
     }
   | { type: 'PublishSupplement'; input: z.output<typeof standards.PublishSupplement> }
   | { type: 'RecordStandardStage'; input: z.output<typeof standards.RecordStandardStage> }
+  | { type: 'RetractReplacement'; input: z.output<typeof standards.RetractReplacement> }
   | { type: 'AdoptInternationalStandard'; input: z.output<typeof standards.AdoptInternationalStandard> }
   | {
       type: 'CorrectStandardDate'
@@ -91,6 +93,8 @@ export interface StandardState {
   replacedBy: { code: string; version: string } | null
   /** Every replacement recorded (a split has several). */
   replacements: string[]
+  /** Full replacements and their dates (to recompute the supersession after a retraction). */
+  fullLinks: Array<{ to: { code: string; version: string }; on: string; transitionEndsOn: string }>
   /** Supplements recorded, as `kind number`. */
   supplements: string[]
   /** Review/confirmation stages recorded, as `stageCode@date`. */
@@ -113,6 +117,7 @@ const initialState = (): StandardState => ({
   },
   replacedBy: null,
   replacements: [],
+  fullLinks: [],
   supplements: [],
   stageCodes: [],
   publishedPrecision: 'day',
@@ -135,12 +140,21 @@ function evolve(state: StandardState, event: StandardEvent): StandardState {
     case 'StandardSuperseded': {
       const replacements = [...state.replacements, standardKey(event.data.replacedBy)]
       if (event.data.partial) return { ...state, replacements }
+      const fullLinks = [
+        ...state.fullLinks,
+        {
+          to: event.data.replacedBy,
+          on: event.data.supersededOn,
+          transitionEndsOn: event.data.transitionEndsOn,
+        },
+      ]
       const earlier = state.dates.superseded !== null && state.dates.superseded <= event.data.supersededOn
       return {
         ...state,
         lifecycle: 'superseded',
         replacedBy: earlier ? state.replacedBy : event.data.replacedBy,
         replacements,
+        fullLinks,
         dates: earlier
           ? state.dates
           : {
@@ -152,6 +166,25 @@ function evolve(state: StandardState, event: StandardEvent): StandardState {
     }
     case 'StandardSupplementPublished':
       return { ...state, supplements: [...state.supplements, `${event.data.kind} ${event.data.number}`] }
+    case 'StandardReplacementRetracted': {
+      const to = standardKey(event.data.replacedBy)
+      const replacements = state.replacements.filter((k) => k !== to)
+      const fullLinks = state.fullLinks.filter((l) => standardKey(l.to) !== to)
+      if (fullLinks.length === state.fullLinks.length) return { ...state, replacements }
+      const earliest = [...fullLinks].sort((a, b) => (a.on < b.on ? -1 : a.on > b.on ? 1 : 0))[0]
+      return {
+        ...state,
+        replacements,
+        fullLinks,
+        lifecycle: earliest ? 'superseded' : state.lifecycle === 'superseded' ? 'published' : state.lifecycle,
+        replacedBy: earliest ? earliest.to : null,
+        dates: {
+          ...state.dates,
+          superseded: earliest ? earliest.on : null,
+          transitionEnds: earliest ? earliest.transitionEndsOn : null,
+        },
+      }
+    }
     case 'StandardStageReached':
       return { ...state, stageCodes: [...state.stageCodes, `${event.data.stageCode}@${event.data.on}`] }
     case 'StandardWithdrawn':
@@ -465,6 +498,20 @@ function decide(command: StandardCommand, state: StandardState): StandardEvent[]
           },
         },
       ]
+    }
+    case 'RetractReplacement': {
+      const { commandId: _commandId, ...input } = command.input
+      const key = standardKey(input)
+      if (state.lifecycle === null) throw new NotFoundError('standard', key)
+      if (!state.replacements.includes(standardKey(input.replacedBy))) {
+        throw new RuleViolationError(
+          'standards.retraction-of-recorded',
+          `standard ${key} is not recorded as replaced by ${standardKey(input.replacedBy)}; nothing to retract`,
+          key,
+          'replacedBy',
+        )
+      }
+      return [{ type: 'StandardReplacementRetracted', data: input }]
     }
     case 'RecordStandardStage': {
       const { commandId: _commandId, ...input } = command.input

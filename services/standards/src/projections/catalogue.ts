@@ -23,6 +23,7 @@ type CatalogueEvent =
   | EventOf<typeof standards.StandardDateCorrected>
   | EventOf<typeof standards.StandardSupplementPublished>
   | EventOf<typeof standards.StandardStageReached>
+  | EventOf<typeof standards.StandardReplacementRetracted>
 
 const handledTypes = new Set<string>([...standards.standardsEvents].map((definition) => definition.type))
 
@@ -60,7 +61,7 @@ export const STATUS_SQL = statusSql(false)
  */
 export const catalogueProjection: Projection = {
   name: CATALOGUE_PROJECTION,
-  version: 3,
+  version: 4,
   setup(db) {
     db.exec(`
       CREATE TABLE standards (
@@ -99,6 +100,7 @@ export const catalogueProjection: Projection = {
       CREATE TABLE replacements (
         from_code TEXT NOT NULL, from_version TEXT NOT NULL, to_code TEXT NOT NULL, to_version TEXT NOT NULL,
         on_date TEXT NOT NULL, precision TEXT NOT NULL, kind TEXT NOT NULL, position INTEGER NOT NULL,
+        transition_ends_on TEXT, retracted_at INTEGER, retraction_reason TEXT,
         PRIMARY KEY (from_code, from_version, to_code, to_version)
       );
       CREATE INDEX replacements_by_to ON replacements (to_code, to_version);
@@ -255,8 +257,8 @@ function applyCatalogueEvent(
       const d = event.data
       sql(
         db,
-        `INSERT OR REPLACE INTO replacements (from_code, from_version, to_code, to_version, on_date, precision, kind, position)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT OR REPLACE INTO replacements (from_code, from_version, to_code, to_version, on_date, precision, kind, position, transition_ends_on)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
         d.code,
         d.version,
@@ -266,6 +268,7 @@ function applyCatalogueEvent(
         precisionOf(d.precision, 'supersededOn'),
         d.partial ? 'partial' : 'full',
         position,
+        d.transitionEndsOn,
       )
       // The newer version may have been drafted without naming what it replaces: link it back.
       sql(
@@ -309,6 +312,60 @@ function applyCatalogueEvent(
           precisionOf(d.precision, 'withdrawnOn'),
           position,
         )
+      }
+      return
+    }
+    case 'StandardReplacementRetracted': {
+      const d = event.data
+      const retracted = sql(
+        db,
+        `UPDATE replacements SET retracted_at = ?, retraction_reason = ?
+         WHERE from_code = ? AND from_version = ? AND to_code = ? AND to_version = ? AND retracted_at IS NULL
+         RETURNING kind`,
+      ).get(position, d.reason, d.code, d.version, d.replacedBy.code, d.replacedBy.version) as
+        | { kind: string }
+        | undefined
+      if (retracted?.kind !== 'full') return
+      // Superseded from the earliest remaining full replacement, or not superseded any more.
+      const earliest = sql(
+        db,
+        `SELECT to_code, to_version, on_date, precision, transition_ends_on FROM replacements
+         WHERE from_code = ? AND from_version = ? AND kind = 'full' AND retracted_at IS NULL
+         ORDER BY on_date LIMIT 1`,
+      ).get(d.code, d.version) as
+        | {
+            to_code: string
+            to_version: string
+            on_date: string
+            precision: string
+            transition_ends_on: string | null
+          }
+        | undefined
+      sql(
+        db,
+        `UPDATE standard_stages SET corrected_at = ? WHERE code = ? AND version = ? AND stage = 'superseded' AND corrected_at IS NULL`,
+      ).run(position, d.code, d.version)
+      if (earliest) {
+        addStage(db, d, 'superseded', earliest.on_date, true, earliest.precision, position)
+        sql(
+          db,
+          `UPDATE standards SET replaced_by_code = ?, replaced_by_version = ?, superseded_on = ?, transition_ends_on = ?
+           WHERE code = ? AND version = ?`,
+        ).run(
+          earliest.to_code,
+          earliest.to_version,
+          earliest.on_date,
+          earliest.transition_ends_on,
+          d.code,
+          d.version,
+        )
+      } else {
+        sql(
+          db,
+          `UPDATE standards SET lifecycle = CASE WHEN lifecycle = 'superseded' THEN 'published' ELSE lifecycle END,
+             replaced_by_code = NULL, replaced_by_version = NULL, superseded_on = NULL, transition_ends_on = NULL
+           WHERE code = ? AND version = ?`,
+        ).run(d.code, d.version)
       }
       return
     }
