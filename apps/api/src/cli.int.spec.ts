@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -69,4 +69,86 @@ describe('the qi command line', () => {
     expect(wrong.stderr).toMatch(/no projection 'nope'; known: store-stats/)
     expect(qi(dir, 'frobnicate').code).toBe(2)
   })
+})
+
+describe('qi import standards on an empty store', () => {
+  let dir: string
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'qi-import-'))
+  })
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('creates the institute, imports a catalogue out of order, reports rejected lines, and re-imports as a no-op', async () => {
+    const created = qi(
+      dir,
+      'orgs',
+      'create',
+      'ISO-CS',
+      'standards_institute',
+      'ISO',
+      'Central',
+      'Secretariat',
+    )
+    expect(created.code).toBe(0)
+    expect(created.stdout.trim()).toMatch(/^qi_standards_institute_/)
+    const ndjson = join(dir, 'catalogue.ndjson')
+    writeFileSync(
+      ndjson,
+      [
+        // The replacement first: the link is resolved once both ends are in.
+        JSON.stringify({
+          reference: 'ISO/IEC 27001:2013',
+          publicationDate: '2013-10',
+          currentStage: '60.60',
+          icsCode: ['35.030'],
+          title: { en: 'Information security management systems — Requirements' },
+          replaces: ['ISO/IEC 27001:2005'],
+          supplements: [{ reference: 'ISO/IEC 27001:2013/Cor 1:2014', publicationDate: '2014-09' }],
+        }),
+        '{not json',
+        JSON.stringify({
+          reference: 'ISO/IEC 27001:2005',
+          publicationDate: '2005-10-14',
+          currentStage: '95.99',
+          icsCode: ['35.030'],
+          title: { en: 'ISMS' },
+        }),
+        JSON.stringify({
+          reference: 'ISO 9001',
+          publicationDate: '2015',
+          icsCode: ['03.120.10'],
+          title: { en: 'QMS' },
+        }),
+      ].join('\n'),
+    )
+    const first = qi(dir, 'import', 'standards', ndjson, '--org', 'ISO-CS')
+    expect(first.code).toBe(3)
+    expect(first.stderr).toMatch(
+      /4 lines in .* s: 2 written, 0 already recorded, 1 replacement links, 2 rejected/,
+    )
+    expect(first.stdout).toMatch(/line 2\t\tnot JSON/)
+    expect(first.stdout).toMatch(/line 4\tISO 9001\tnot a standard reference with a year/)
+
+    const csv = join(dir, 'more.csv')
+    writeFileSync(
+      csv,
+      'reference,publicationDate,currentStage,icsCode,title.en,title.zh,replaces\nGB/T 22080-2016,2016-08-29,60.60,35.040,ISMS,信息安全管理体系 要求,\n',
+    )
+    expect(qi(dir, 'import', 'standards', csv, '--org', 'ISO-CS').code).toBe(0)
+    const again = qi(dir, 'import', 'standards', ndjson, '--org', 'ISO-CS')
+    expect(again.stderr).toMatch(/0 written, 2 already recorded, 0 replacement links/)
+
+    const platform = await Platform.start({ dataDir: dir, timers: false })
+    await platform.settle()
+    const rows = platform
+      .runner('standards.catalogue')
+      .db.prepare('SELECT code, version, lifecycle FROM standards ORDER BY code, version')
+      .all()
+    expect(rows).toEqual([
+      { code: 'GB/T 22080', version: '2016', lifecycle: 'published' },
+      { code: 'ISO/IEC 27001', version: '2005', lifecycle: 'superseded' },
+      { code: 'ISO/IEC 27001', version: '2013', lifecycle: 'published' },
+    ])
+    await platform.close()
+  }, 300_000)
 })

@@ -1,7 +1,10 @@
+import { randomUUID } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { SqliteEventStore } from '@qi/eventstore/sqlite'
 import { type Projection, ProjectionRunner } from '@qi/projections'
+import { importCatalogueFile } from '@qi/standards'
+import { Role } from '@qi/trpc'
 import { createTRPCClient, httpLink } from '@trpc/client'
 import Database from 'better-sqlite3'
 import superjson from 'superjson'
@@ -39,6 +42,11 @@ const USAGE = `Usage: pnpm qi <command>
                                         recorded as an event (DeadLetterRetried / DeadLetterSkipped)
   import events <file>                  appends such an export to the store of QI_DATA_DIR, which must be
                                         empty or hold a prefix of the file (idempotent by event id)
+  orgs create <orgId> <role> <name…>    create an organisation (e.g. a standards institute on an empty
+                                        store) and issue its first API key (shown once)
+  import standards <file> --org <orgId> import a catalogue (NDJSON, or CSV when the name ends in .csv;
+                                        layout: docs/STANDARDS-IMPORT.md) into the data folder: out of
+                                        order, idempotent, rejected lines reported with their reasons
 
 Environment: QI_DATA_DIR (default <repo>/data), QI_API_URL (default http://127.0.0.1:${DEFAULT_PORT}), QI_API_KEY.`
 
@@ -123,6 +131,33 @@ async function rebuildOffline(dataDir: string, projections: Projection[]) {
       )
       await runner.close()
     }
+  } finally {
+    await store.close()
+  }
+}
+
+async function importStandards(dataDir: string, file: string, orgId: string) {
+  const store = new SqliteEventStore({ path: join(dataDir, 'events.db') })
+  const started = Date.now()
+  try {
+    const bar = new ProgressBar('import standards', process.stderr, 'bytes')
+    const report = await importCatalogueFile(
+      {
+        store,
+        actor: { userId: `${orgId.toLowerCase()}-import`, org: orgId },
+        today: new Date().toISOString().slice(0, 10),
+      },
+      file,
+      { batchId: `import-${randomUUID()}`, onProgress: (done, total) => bar.update(done, total) },
+    )
+    const seconds = (Date.now() - started) / 1000
+    bar.done(
+      `${report.lines.toLocaleString('en')} lines in ${seconds.toFixed(1)} s: ${report.written.toLocaleString('en')} written, ${report.unchanged.toLocaleString('en')} already recorded, ${report.edges.toLocaleString('en')} replacement links, ${report.rejected.length.toLocaleString('en')} rejected, ${report.pendingEdges.length.toLocaleString('en')} links without their other end`,
+    )
+    for (const r of report.rejected) console.log(`line ${r.line}\t${r.reference ?? ''}\t${r.reason}`)
+    for (const e of report.pendingEdges)
+      console.log(`pending\t${e.from} → ${e.to}\tthe other end is not in the catalogue or not published`)
+    if (report.rejected.length > 0) process.exitCode = 3
   } finally {
     await store.close()
   }
@@ -261,7 +296,7 @@ async function main(args: string[]) {
     const lock = lockDataFolder(dataDir, 'qi import events')
     const store = new SqliteEventStore({ path: join(dataDir, 'events.db') })
     try {
-      const bar = new ProgressBar('import (bytes)')
+      const bar = new ProgressBar('import', process.stderr, 'bytes')
       const summary = await importAll(store, resolve(file), {
         progress: (done, total) => bar.update(done, total),
       })
@@ -272,6 +307,38 @@ async function main(args: string[]) {
       await store.close()
       lock.release()
     }
+    return
+  }
+  if (group === 'orgs' && command === 'create') {
+    const [orgId, role, ...name] = rest
+    if (!orgId || !role || name.length === 0)
+      throw new UsageError(
+        'pnpm qi orgs create <orgId> <role> <name…>, e.g. HBSI standards_institute 湖北省标准化研究院',
+      )
+    const parsedRole = Role.safeParse(role)
+    if (!parsedRole.success) throw new UsageError(`unknown role '${role}'; one of ${Role.options.join(', ')}`)
+    await asWriter(dataDir, 'qi orgs create', () => {
+      const access = AccessRegistry.open(dataDir)
+      try {
+        access.createOrg({ orgId, name: name.join(' '), role: parsedRole.data })
+        console.log(access.issueKey(orgId, `${orgId.toLowerCase()}-admin`))
+      } finally {
+        access.close()
+      }
+    })
+    return
+  }
+  if (group === 'import' && command === 'standards') {
+    const [file, flag, orgId] = rest
+    if (!file || flag !== '--org' || !orgId)
+      throw new UsageError('pnpm qi import standards <file> --org <orgId of a standards institute>')
+    const access = AccessRegistry.open(dataDir)
+    const org = access.getOrg(orgId)
+    access.close()
+    if (!org) throw new UsageError(`no organisation '${orgId}' (create it: pnpm qi orgs create)`)
+    if (org.role !== 'standards_institute' && org.role !== 'admin')
+      throw new UsageError(`${orgId} is a ${org.role}; only a standards institute imports a catalogue`)
+    await asWriter(dataDir, 'qi import standards', () => importStandards(dataDir, file, orgId))
     return
   }
   throw new UsageError(group ? `unknown command: ${args.join(' ')}` : 'no command given')

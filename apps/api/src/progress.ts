@@ -6,6 +6,7 @@ export class ProgressBar {
   constructor(
     private readonly label: string,
     private readonly out: NodeJS.WriteStream = process.stderr,
+    private readonly unit = 'events',
   ) {}
 
   update(done: number, total: number | null) {
@@ -19,7 +20,7 @@ export class ProgressBar {
         ? ''
         : `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}% `
     const eta = fraction !== null && rate > 0 && total ? ` ETA ${formatSeconds((total - done) / rate)}` : ''
-    const line = `${this.label} ${bar}${done.toLocaleString('en')}${total ? `/${total.toLocaleString('en')}` : ''} events, ${Math.round(rate).toLocaleString('en')}/s${eta}`
+    const line = `${this.label} ${bar}${done.toLocaleString('en')}${total ? `/${total.toLocaleString('en')}` : ''} ${this.unit}, ${Math.round(rate).toLocaleString('en')}/s${eta}`
     if (this.out.isTTY) {
       this.out.write(`\r${line}\u001b[K`)
       return

@@ -240,6 +240,11 @@ describe('the quality chain in the browser', () => {
     await page.goto(`/standards/${encodeURIComponent('GB/T 1591')}/2018`)
     await page.getByTestId('supersession-chain').waitFor()
     await screenshot(page, 'standard')
+    // What was valid on a date: the 2008 edition was in force in 2010 and superseded in mid-2018.
+    await page.goto(`/standards/${encodeURIComponent('GB/T 1591')}/2008?asOf=2010-06-01`)
+    await expectStatus('standard-status', 'effective')
+    await page.getByTestId('standard-as-of').fill('2018-06-01')
+    await expectStatus('standard-status', 'superseded')
 
     await page.goto('/labs/HBQI')
     await page.getByTestId('scope-table').waitFor()

@@ -47,12 +47,43 @@ export function recordStandardPublished(
 
 export function recordStandardSuperseded(
   db: Database.Database,
-  data: Ref & { supersededOn: string; replacedBy: Ref; transitionEndsOn: string },
+  data: Ref & { supersededOn: string; replacedBy: Ref; transitionEndsOn: string; partial?: boolean },
 ) {
   recordStandard(db, data)
+  // A partial replacement leaves the version in force; of several (a split), the earliest counts.
+  if (data.partial) return
   db.prepare(
-    'UPDATE standards SET superseded_on = ?, replaced_by = ?, transition_ends_on = ? WHERE standard_key = ?',
-  ).run(data.supersededOn, standardKey(data.replacedBy), data.transitionEndsOn, standardKey(data))
+    `UPDATE standards SET superseded_on = ?, replaced_by = ?, transition_ends_on = ?
+     WHERE standard_key = ? AND (superseded_on IS NULL OR superseded_on > ?)`,
+  ).run(
+    data.supersededOn,
+    standardKey(data.replacedBy),
+    data.transitionEndsOn,
+    standardKey(data),
+    data.supersededOn,
+  )
+}
+
+const CORRECTED_COLUMN: Record<string, string> = {
+  published: 'published_on',
+  effective: 'effective_from',
+  superseded: 'superseded_on',
+  transitionEnds: 'transition_ends_on',
+  withdrawn: 'withdrawn_on',
+}
+
+/** StandardDateCorrected: the corrected business date replaces the recorded one. */
+export function recordStandardDateCorrected(
+  db: Database.Database,
+  data: Ref & { stage: string; date: string },
+) {
+  const column = CORRECTED_COLUMN[data.stage]
+  if (!column) return
+  recordStandard(db, data)
+  db.prepare(`UPDATE standards SET ${column} = ? WHERE standard_key = ? AND ${column} IS NOT NULL`).run(
+    data.date,
+    standardKey(data),
+  )
 }
 
 export function recordStandardWithdrawn(db: Database.Database, data: Ref & { withdrawnOn: string }) {

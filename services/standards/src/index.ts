@@ -10,4 +10,12 @@ export const standardsService: ServiceModule<StandardsRouter> = {
   router,
 }
 export type StandardsRouter = typeof router
-export { CATALOGUE_PROJECTION } from './projections/catalogue'
+export {
+  type ImportContext,
+  ImportRecord,
+  type ImportReport,
+  importCatalogueBatch,
+} from './import/catalogue-import'
+export { importCatalogueFile } from './import/file-import'
+export { generateCatalogue } from './import/generate'
+export { CATALOGUE_PROJECTION, catalogueProjection } from './projections/catalogue'

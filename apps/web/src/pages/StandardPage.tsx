@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query'
-import { Link, useParams } from 'react-router'
+import { Link, useParams, useSearchParams } from 'react-router'
 import { PageHeader, QueryView, StatusBadge } from '../components/ui'
 import { useI18n } from '../i18n/context'
 import { useTRPC } from '../trpc'
@@ -9,17 +9,35 @@ export function StandardPage() {
   const { t, term } = useI18n()
   const trpc = useTRPC()
   const { code = '', version = '' } = useParams()
-  const standard = useQuery(trpc.standards.get.queryOptions({ code, version }))
+  const [params, setParams] = useSearchParams()
+  const asOf = /^\d{4}-\d{2}-\d{2}$/.test(params.get('asOf') ?? '') ? (params.get('asOf') as string) : ''
+  const standard = useQuery(trpc.standards.get.queryOptions({ code, version, asOf: asOf || undefined }))
   return (
     <QueryView query={standard}>
       {(s) => (
         <>
-          <PageHeader title={s.key}>
+          <PageHeader title={s.identifier}>
             <StatusBadge status={s.status} testId="standard-status" />
           </PageHeader>
+          <label className="field">
+            <span>{t('standards.asOf')}</span>
+            <input
+              type="date"
+              value={asOf}
+              onChange={(event) => {
+                const next = new URLSearchParams(params)
+                if (event.target.value) next.set('asOf', event.target.value)
+                else next.delete('asOf')
+                setParams(next, { replace: true })
+              }}
+              data-testid="standard-as-of"
+            />
+          </label>
+          {s.status === null ? <p className="muted">{t('standards.notYetOn', { date: s.asOf })}</p> : null}
           <section className="card">
-            <h2>{s.titleZh}</h2>
-            {s.titleEn ? <p className="muted">{s.titleEn}</p> : null}
+            <h2>{s.titleZh ?? s.titleEn ?? s.titleOther}</h2>
+            {s.titleZh && s.titleEn ? <p className="muted">{s.titleEn}</p> : null}
+            {s.titleOther && (s.titleZh || s.titleEn) ? <p className="muted">{s.titleOther}</p> : null}
             <dl className="facts">
               <dt>{t('standards.kind')}</dt>
               <dd>
@@ -32,14 +50,15 @@ export function StandardPage() {
               <dt>{t('standards.tc')}</dt>
               <dd>{s.technicalCommittee ?? '—'}</dd>
               <dt>{t('standards.publishedOn')}</dt>
-              <dd>{s.publishedOn ?? '—'}</dd>
+              <dd data-testid="standard-published">{s.shown.publishedOn ?? '—'}</dd>
               <dt>{t('standards.effectiveFrom')}</dt>
-              <dd>{s.effectiveFrom ?? '—'}</dd>
+              <dd>{s.shown.effectiveFrom ?? '—'}</dd>
               {s.withdrawnOn ? (
                 <>
                   <dt>{t('standards.withdrawnOn')}</dt>
                   <dd>
-                    {s.withdrawnOn} {s.withdrawnReason ? `— ${s.withdrawnReason}` : ''}
+                    {s.shown.withdrawnOn ?? t('standards.dateUnknown')}{' '}
+                    {s.withdrawnReason ? `— ${s.withdrawnReason}` : ''}
                   </dd>
                 </>
               ) : null}
@@ -55,6 +74,11 @@ export function StandardPage() {
               <dt>{t('standards.ledByProvince')}</dt>
               <dd>{s.ledByProvince ? t('common.yes') : t('common.no')}</dd>
             </dl>
+            {[s.shown.publishedOn, s.shown.effectiveFrom, s.shown.withdrawnOn].some(
+              (d) => d !== null && d.length < 10,
+            ) ? (
+              <p className="muted small">{t('standards.precisionNote')}</p>
+            ) : null}
             <p>
               <Link
                 to={`/impact?kind=standard&code=${encodeURIComponent(s.code)}&version=${encodeURIComponent(s.version)}`}
@@ -84,12 +108,15 @@ export function StandardPage() {
                       <StatusBadge status={link.status} />
                       <div className="muted small">
                         {[
-                          link.publishedOn && `${t('standards.publishedOn')} ${link.publishedOn}`,
-                          link.effectiveFrom && `${t('standards.effectiveFrom')} ${link.effectiveFrom}`,
-                          link.supersededOn && `${t('standards.supersededOn')} ${link.supersededOn}`,
+                          link.shown.publishedOn && `${t('standards.publishedOn')} ${link.shown.publishedOn}`,
+                          link.shown.effectiveFrom &&
+                            `${t('standards.effectiveFrom')} ${link.shown.effectiveFrom}`,
+                          link.shown.supersededOn &&
+                            `${t('standards.supersededOn')} ${link.shown.supersededOn}`,
                           link.transitionEndsOn &&
                             `${t('standards.transitionEndsOn')} ${link.transitionEndsOn}`,
-                          link.withdrawnOn && `${t('standards.withdrawnOn')} ${link.withdrawnOn}`,
+                          link.withdrawnOn &&
+                            `${t('standards.withdrawnOn')} ${link.shown.withdrawnOn ?? t('standards.dateUnknown')}`,
                         ]
                           .filter(Boolean)
                           .join(' · ')}
@@ -99,7 +126,53 @@ export function StandardPage() {
                 )
               })}
             </ol>
+            <Replacements
+              title={t('standards.replaces')}
+              note={s.replacesAll.length > 1 ? t('standards.merge', { n: s.replacesAll.length }) : null}
+              edges={s.replacesAll}
+            />
+            <Replacements
+              title={t('standards.replacedBy')}
+              note={
+                s.replacedByAll.filter((e) => e.kind !== 'partial').length > 1
+                  ? t('standards.split', { n: s.replacedByAll.length })
+                  : null
+              }
+              edges={s.replacedByAll}
+            />
           </section>
+          <div className="grid-2">
+            <section className="card">
+              <h2>{t('standards.supplements')}</h2>
+              {s.supplements.length === 0 ? (
+                <p className="empty">{t('common.empty')}</p>
+              ) : (
+                <ul data-testid="standard-supplements">
+                  {s.supplements.map((x) => (
+                    <li key={x.identifier} className={x.applies ? '' : 'muted'}>
+                      {x.identifier} · {x.shownOn}
+                      {x.title ? ` — ${x.title}` : ''}
+                      {x.applies ? '' : ` (${t('standards.supplementPending')})`}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </section>
+            <section className="card">
+              <h2>{t('standards.stageCodes')}</h2>
+              {s.stageCodes.length === 0 ? (
+                <p className="empty">{t('common.empty')}</p>
+              ) : (
+                <ul>
+                  {s.stageCodes.map((x) => (
+                    <li key={`${x.stageCode}-${x.on}`}>
+                      {x.stageCode} · {x.shownOn}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </section>
+          </div>
           <div className="grid-2">
             <section className="card">
               <h2>{t('standards.otherVersions')}</h2>
@@ -136,5 +209,30 @@ export function StandardPage() {
         </>
       )}
     </QueryView>
+  )
+}
+
+function Replacements(props: {
+  title: string
+  note: string | null
+  edges: Array<{ code: string; version: string; shownOn: string; kind: 'full' | 'partial' | 'withdrawn' }>
+}) {
+  const { t } = useI18n()
+  if (props.edges.length === 0) return null
+  return (
+    <div className="small">
+      <strong>{props.title}</strong>
+      {props.note ? <span className="muted"> ({props.note})</span> : null}
+      <ul>
+        {props.edges.map((e) => (
+          <li key={`${e.code}-${e.version}`}>
+            <Link to={standardPath(e.code, e.version)}>
+              {e.code}-{e.version}
+            </Link>{' '}
+            · {e.shownOn} · {t(`standards.replacement.${e.kind}`)}
+          </li>
+        ))}
+      </ul>
+    </div>
   )
 }

@@ -20,6 +20,7 @@ export function StandardsPage() {
   const search = params.get('q') ?? ''
   const ics = params.get('ics') ?? ''
   const status = (params.get('status') ?? '') as Status | ''
+  const asOf = /^\d{4}-\d{2}-\d{2}$/.test(params.get('asOf') ?? '') ? (params.get('asOf') as string) : ''
   const [offset, setOffset] = useState(0)
   const update = (key: string, value: string) => {
     const next = new URLSearchParams(params)
@@ -33,6 +34,7 @@ export function StandardsPage() {
       search: search || undefined,
       ics: ics || undefined,
       status: status || undefined,
+      asOf: asOf || undefined,
       limit: PAGE,
       offset,
     }),
@@ -68,6 +70,15 @@ export function StandardsPage() {
               ))}
             </select>
           </label>
+          <label className="field">
+            <span>{t('standards.asOf')}</span>
+            <input
+              type="date"
+              value={asOf}
+              onChange={(event) => update('asOf', event.target.value)}
+              data-testid="standards-as-of"
+            />
+          </label>
         </div>
         <QueryView query={list} isEmpty={(data) => data.items.length === 0}>
           {(data) => (
@@ -89,10 +100,12 @@ export function StandardsPage() {
                     {data.items.map((item) => (
                       <tr key={item.key}>
                         <td>
-                          <Link to={standardPath(item.code, item.version)}>{item.key}</Link>
+                          <Link to={`${standardPath(item.code, item.version)}${asOf ? `?asOf=${asOf}` : ''}`}>
+                            {item.identifier}
+                          </Link>
                         </td>
                         <td>
-                          {item.titleZh}
+                          {item.titleZh ?? item.titleEn ?? item.titleOther}
                           {item.titleEn ? <div className="muted small">{item.titleEn}</div> : null}
                         </td>
                         <td>
@@ -102,7 +115,7 @@ export function StandardsPage() {
                             : ''}
                         </td>
                         <td>{item.ics.join(', ')}</td>
-                        <td>{item.effectiveFrom ?? '—'}</td>
+                        <td>{item.shown.effectiveFrom ?? '—'}</td>
                         <td>
                           <StatusBadge status={item.status} />
                         </td>

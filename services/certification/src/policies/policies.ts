@@ -179,7 +179,10 @@ export function standardSupersededPolicy(deps: ServiceDeps): Policy {
         version: string
         replacedBy: { code: string; version: string }
         transitionEndsOn: string
+        partial?: boolean
       }
+      // A partial replacement leaves the old version in force: no transition.
+      if (data.partial) return
       const { certificates } = await readModels(deps, event)
       const rows = certificates
         .prepare(

@@ -7,6 +7,7 @@ import {
   openInactivePeriod,
   recordAccreditationTerm,
   recordStandard,
+  recordStandardDateCorrected,
   recordStandardPublished,
   recordStandardSuperseded,
   recordStandardWithdrawn,
@@ -99,6 +100,7 @@ export const certificationRefsProjection: Projection = {
     on(standards.StandardPublished, (data, db) => recordStandardPublished(db, data)),
     on(standards.StandardSuperseded, (data, db) => recordStandardSuperseded(db, data)),
     on(standards.StandardWithdrawn, (data, db) => recordStandardWithdrawn(db, data)),
+    on(standards.StandardDateCorrected, (data, db) => recordStandardDateCorrected(db, data)),
   ]),
 }
 

@@ -1,16 +1,37 @@
-import { IsoDate, StandardKind, standardKey, standards } from '@qi/contracts'
+import {
+  acceptingIdentifier,
+  type DatePrecision,
+  expandPartialDate,
+  formatIdentifier,
+  IsoDate,
+  normalizeIdentifier,
+  parseStandardIdentifier,
+  StandardKind,
+  showDate,
+  standardKey,
+  standards,
+} from '@qi/contracts'
 import { NotFoundError } from '@qi/decider'
 import { authedProcedure, readModel, rolesProcedure, router, runCommand } from '@qi/trpc'
 import type Database from 'better-sqlite3'
 import { z } from 'zod'
-import { type Lifecycle, type StandardCommand, standardDecider } from '../domain/standard'
+import {
+  type Lifecycle,
+  type ReplacedFact,
+  type ReplacementFact,
+  type StandardCommand,
+  standardDecider,
+} from '../domain/standard'
 import { technicalCommitteeDecider } from '../domain/technical-committee'
-import { CATALOGUE_PROJECTION, STATUS_SQL } from '../projections/catalogue'
+import { importCatalogueBatch } from '../import/catalogue-import'
+import { CATALOGUE_PROJECTION, statusSql, visibleAt } from '../projections/catalogue'
 
 const { standardStream, tcStream } = standards
 
 export const StandardStatus = z.enum(['draft', 'published', 'effective', 'superseded', 'withdrawn'])
 const MinPosition = { minPosition: z.bigint().nonnegative().optional() }
+/** Record time: answer as the catalogue stood at this store position (what was believed then). */
+const AtPosition = { atPosition: z.bigint().nonnegative().optional() }
 
 const isoDay = (date: Date) => date.toISOString().slice(0, 10)
 
@@ -19,13 +40,18 @@ interface StandardRow {
   version: string
   kind: string
   mandatory: number
-  title_zh: string
+  title_zh: string | null
   title_en: string | null
+  title_other: string | null
+  published_precision: DatePrecision | null
+  effective_precision: DatePrecision | null
+  superseded_precision: DatePrecision | null
+  withdrawn_precision: DatePrecision | null
   ccs: string | null
   technical_committee: string | null
   led_by_province: number
   lifecycle: Lifecycle
-  status: z.infer<typeof StandardStatus>
+  status: z.infer<typeof StandardStatus> | null
   drafted_at: string
   replaces_code: string | null
   replaces_version: string | null
@@ -42,7 +68,34 @@ interface StandardRow {
   adoption_degree: string | null
 }
 
-const SELECT_STANDARD = `SELECT s.*, ${STATUS_SQL} AS status FROM standards s`
+/** The date a stage began, as believed at the query's position. */
+const stageDateSql = (stage: string, withPosition: boolean, column = 'on_date') =>
+  `(SELECT st.${column} FROM standard_stages st WHERE st.code = s.code AND st.version = s.version
+     AND st.stage = '${stage}' AND ${visibleAt('st', withPosition)} LIMIT 1)`
+
+/**
+ * A standard row with its status on `@today` and its stage dates, both as recorded at `@at` when
+ * `withPosition` (record time), else as believed now. Status NULL: not in the catalogue that day.
+ */
+const selectStandard = (withPosition = false) =>
+  `SELECT s.*, ${statusSql(withPosition)} AS status,
+     ${stageDateSql('published', withPosition)} AS published_on,
+     ${stageDateSql('effective', withPosition)} AS effective_from,
+     ${stageDateSql('superseded', withPosition)} AS superseded_on,
+     ${stageDateSql('withdrawn', withPosition)} AS withdrawn_on,
+     ${stageDateSql('published', withPosition, 'precision')} AS published_precision,
+     ${stageDateSql('effective', withPosition, 'precision')} AS effective_precision,
+     ${stageDateSql('superseded', withPosition, 'precision')} AS superseded_precision,
+     ${stageDateSql('withdrawn', withPosition, 'precision')} AS withdrawn_precision
+   FROM standards s`
+
+/** The query's time: business date (`today`) and, for record time, the store position (`at`). */
+interface AsOf {
+  today: string
+  at?: bigint
+}
+const asOfParams = (asOf: AsOf): Record<string, string | bigint> =>
+  asOf.at === undefined ? { today: asOf.today } : { today: asOf.today, at: asOf.at }
 
 function icsOf(db: Database.Database, code: string, version: string): string[] {
   return (
@@ -63,11 +116,27 @@ function summary(row: StandardRow, ics: string[]) {
     mandatory: row.mandatory === 1,
     titleZh: row.title_zh,
     titleEn: row.title_en,
+    titleOther: row.title_other,
+    /** The publisher's form, e.g. `ISO 9001:2015`, `GB/T 19001-2016`. */
+    identifier: formatIdentifier(row),
     ics,
     technicalCommittee: row.technical_committee,
     status: row.status,
     publishedOn: row.published_on,
     effectiveFrom: row.effective_from,
+    /** The dates as the catalogue gives them (`2001-09` for a month-precision date). */
+    shown: shownDates(row),
+  }
+}
+
+function shownDates(row: StandardRow) {
+  const show = (date: string | null, precision: DatePrecision | null) =>
+    date === null ? null : precision === 'unknown' ? null : showDate(date, precision)
+  return {
+    publishedOn: show(row.published_on, row.published_precision),
+    effectiveFrom: show(row.effective_from, row.effective_precision),
+    supersededOn: show(row.superseded_on, row.superseded_precision),
+    withdrawnOn: show(row.withdrawn_on, row.withdrawn_precision),
   }
 }
 
@@ -75,11 +144,16 @@ function findStandard(
   db: Database.Database,
   code: string,
   version: string,
-  today: string,
+  asOf: AsOf,
 ): StandardRow | undefined {
-  return db
-    .prepare(`${SELECT_STANDARD} WHERE s.code = @code AND s.version = @version`)
-    .get({ code, version, today }) as StandardRow | undefined
+  const withPosition = asOf.at !== undefined
+  const row = db
+    .prepare(
+      `${selectStandard(withPosition)} WHERE s.code = @code AND s.version = @version
+         AND EXISTS (SELECT 1 FROM standard_stages v WHERE v.code = s.code AND v.version = s.version AND ${visibleAt('v', withPosition)})`,
+    )
+    .get({ code, version, ...asOfParams(asOf) }) as StandardRow | undefined
+  return row
 }
 
 function chainLink(row: StandardRow) {
@@ -92,11 +166,12 @@ function chainLink(row: StandardRow) {
     supersededOn: row.superseded_on,
     transitionEndsOn: row.transition_ends_on,
     withdrawnOn: row.withdrawn_on,
+    shown: shownDates(row),
   }
 }
 
 /** Walks `replaces` back and `replaced_by` forward from a standard; oldest first, cycles cut. */
-function supersessionChain(db: Database.Database, start: StandardRow, today: string) {
+function supersessionChain(db: Database.Database, start: StandardRow, today: AsOf) {
   const seen = new Set([standardKey(start)])
   const earlier: StandardRow[] = []
   let cursor = start
@@ -119,12 +194,51 @@ function supersessionChain(db: Database.Database, start: StandardRow, today: str
   return [...earlier, start, ...later].map(chainLink)
 }
 
+/** The replacing standard as the catalogue has it now (another stream's facts, for the decider). */
+function replacementFact(
+  db: Database.Database,
+  ref: { code: string; version: string },
+): ReplacementFact | null {
+  const row = db
+    .prepare(
+      `SELECT code, version, lifecycle, published_on AS publishedOn, superseded_on AS supersededOn,
+         withdrawn_on AS withdrawnOn FROM standards WHERE code = ? AND version = ?`,
+    )
+    .get(ref.code, ref.version) as ReplacementFact | undefined
+  return row ?? null
+}
+
+/** Editions with status "effective" on `asOf.today`, per code. */
+function editionsInForce(db: Database.Database, codes: string[], asOf: AsOf) {
+  const withPosition = asOf.at !== undefined
+  const rows = db
+    .prepare(
+      `${selectStandard(withPosition)} WHERE s.code IN (SELECT value FROM json_each(@codes))
+         AND ${statusSql(withPosition)} = 'effective' ORDER BY s.code, s.version DESC`,
+    )
+    .all({ codes: JSON.stringify(codes), ...asOfParams(asOf) }) as StandardRow[]
+  const supplementsOf = db.prepare(
+    `SELECT identifier FROM supplements WHERE code = @code AND version = @version AND published_on <= @today
+       ${withPosition ? 'AND position <= @at' : ''} ORDER BY published_on, identifier`,
+  )
+  const byCode = new Map<string, Array<ReturnType<typeof chainLink> & { supplements: string[] }>>()
+  for (const row of rows) {
+    const supplements = (
+      supplementsOf.all({ code: row.code, version: row.version, ...asOfParams(asOf) }) as Array<{
+        identifier: string
+      }>
+    ).map((x) => x.identifier)
+    byCode.set(row.code, [...(byCode.get(row.code) ?? []), { ...chainLink(row), supplements }])
+  }
+  return byCode
+}
+
 /** Business date of a fact without its own date (drafting, adoption): today. */
 const today = (ctx: { deps: { now(): Date } }) => isoDay(ctx.deps.now())
 
 export const standardsRouter = router({
   draft: rolesProcedure('standards_institute')
-    .input(standards.DraftStandard)
+    .input(acceptingIdentifier(standards.DraftStandard))
     .mutation(({ ctx, input }) =>
       runCommand({
         deps: ctx.deps,
@@ -137,7 +251,7 @@ export const standardsRouter = router({
       }),
     ),
   publish: rolesProcedure('standards_institute')
-    .input(standards.PublishStandard)
+    .input(acceptingIdentifier(standards.PublishStandard))
     .mutation(({ ctx, input }) =>
       runCommand({
         deps: ctx.deps,
@@ -146,11 +260,11 @@ export const standardsRouter = router({
         streamName: standardStream(input),
         command: { type: 'PublishStandard', input },
         commandId: input.commandId,
-        occurredAt: input.publishedOn,
+        occurredAt: expandPartialDate(input.publishedOn).date,
       }),
     ),
   amend: rolesProcedure('standards_institute')
-    .input(standards.AmendStandard)
+    .input(acceptingIdentifier(standards.AmendStandard))
     .mutation(({ ctx, input }) =>
       runCommand({
         deps: ctx.deps,
@@ -163,7 +277,7 @@ export const standardsRouter = router({
       }),
     ),
   supersede: rolesProcedure('standards_institute')
-    .input(standards.SupersedeStandard.extend(MinPosition))
+    .input(acceptingIdentifier(standards.SupersedeStandard.extend(MinPosition)))
     .mutation(({ ctx, input: { minPosition, ...input } }) =>
       runCommand({
         deps: ctx.deps,
@@ -172,37 +286,136 @@ export const standardsRouter = router({
         streamName: standardStream(input),
         command: { type: 'SupersedeStandard', input, facts: { replacement: null } } as StandardCommand,
         commandId: input.commandId,
-        occurredAt: input.supersededOn,
+        occurredAt: expandPartialDate(input.supersededOn).date,
         readModels: [CATALOGUE_PROJECTION],
         minPosition,
         enrich: (command) => {
+          const replacement = replacementFact(ctx.deps.runner(CATALOGUE_PROJECTION).db, input.replacedBy)
+          return command.type === 'SupersedeStandard' ? { ...command, facts: { replacement } } : command
+        },
+      }),
+    ),
+  /** Corrects a recorded business date (a new event; what was believed stays readable at earlier positions). */
+  correctDate: rolesProcedure('standards_institute')
+    .input(acceptingIdentifier(standards.CorrectStandardDate.extend(MinPosition)))
+    .mutation(({ ctx, input: { minPosition, ...input } }) =>
+      runCommand({
+        deps: ctx.deps,
+        actor: ctx.actor,
+        decider: standardDecider,
+        streamName: standardStream(input),
+        command: {
+          type: 'CorrectStandardDate',
+          input,
+          facts: { replaced: [], replacement: null },
+        } as StandardCommand,
+        commandId: input.commandId,
+        occurredAt: today(ctx),
+        readModels: [CATALOGUE_PROJECTION],
+        minPosition,
+        enrich: (command) => {
+          if (command.type !== 'CorrectStandardDate') return command
           const db = ctx.deps.runner(CATALOGUE_PROJECTION).db
           const row = db
-            .prepare('SELECT code, version, lifecycle FROM standards WHERE code = ? AND version = ?')
-            .get(input.replacedBy.code, input.replacedBy.version) as
-            | { code: string; version: string; lifecycle: Lifecycle }
+            .prepare(
+              'SELECT replaced_by_code, replaced_by_version FROM standards WHERE code = ? AND version = ?',
+            )
+            .get(input.code, input.version) as
+            | { replaced_by_code: string | null; replaced_by_version: string | null }
             | undefined
-          return command.type === 'SupersedeStandard'
-            ? { ...command, facts: { replacement: row ?? null } }
-            : command
+          const replacement =
+            row?.replaced_by_code && row.replaced_by_version
+              ? replacementFact(db, { code: row.replaced_by_code, version: row.replaced_by_version })
+              : null
+          const replaced = db
+            .prepare(
+              `SELECT code, version, superseded_on AS supersededOn FROM standards
+               WHERE replaced_by_code = ? AND replaced_by_version = ? AND superseded_on IS NOT NULL`,
+            )
+            .all(input.code, input.version) as ReplacedFact[]
+          return { ...command, facts: { replaced, replacement } }
         },
       }),
     ),
   withdraw: rolesProcedure('standards_institute')
-    .input(standards.WithdrawStandard)
+    .input(acceptingIdentifier(standards.WithdrawStandard))
     .mutation(({ ctx, input }) =>
       runCommand({
         deps: ctx.deps,
         actor: ctx.actor,
         decider: standardDecider,
         streamName: standardStream(input),
-        command: { type: 'WithdrawStandard', input },
+        command: { type: 'WithdrawStandard', input, recordedOn: today(ctx) },
         commandId: input.commandId,
-        occurredAt: input.withdrawnOn,
+        occurredAt: input.withdrawnOn ? expandPartialDate(input.withdrawnOn).date : today(ctx),
+      }),
+    ),
+  /** An amendment or corrigendum with its own number and date, in any order (back-filled). */
+  publishSupplement: rolesProcedure('standards_institute')
+    .input(acceptingIdentifier(standards.PublishSupplement))
+    .mutation(({ ctx, input }) =>
+      runCommand({
+        deps: ctx.deps,
+        actor: ctx.actor,
+        decider: standardDecider,
+        streamName: standardStream(input),
+        command: { type: 'PublishSupplement', input },
+        commandId: input.commandId,
+        occurredAt: expandPartialDate(input.publishedOn).date,
+      }),
+    ),
+  /**
+   * Bulk import of catalogue lines (docs/STANDARDS-IMPORT.md): idempotent, out of order; links whose
+   * other end is not yet published come back in `pendingEdges` to resend with a later batch.
+   */
+  importBatch: rolesProcedure('standards_institute')
+    .input(
+      z.object({
+        batchId: z.string().min(8).max(100),
+        lines: z.array(z.object({ line: z.number().int().nonnegative(), record: z.unknown() })).max(5000),
+        edges: z
+          .array(z.object({ from: z.string().max(120), to: z.string().max(120) }))
+          .max(50_000)
+          .optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) =>
+      importCatalogueBatch(
+        { store: ctx.deps.store, actor: { userId: ctx.actor.userId, org: ctx.actor.org }, today: today(ctx) },
+        input.lines,
+        { batchId: input.batchId, extraEdges: input.edges },
+      ),
+    ),
+  /** Retracts a replacement link recorded in error (a new event; the link stays visible at earlier positions). */
+  retractReplacement: rolesProcedure('standards_institute')
+    .input(acceptingIdentifier(standards.RetractReplacement))
+    .mutation(({ ctx, input }) =>
+      runCommand({
+        deps: ctx.deps,
+        actor: ctx.actor,
+        decider: standardDecider,
+        streamName: standardStream(input),
+        command: { type: 'RetractReplacement', input },
+        commandId: input.commandId,
+        occurredAt: today(ctx),
+      }),
+    ),
+  /** A review or confirmation stage (harmonized stage code, e.g. 90.93 confirmed). */
+  recordStage: rolesProcedure('standards_institute')
+    .input(acceptingIdentifier(standards.RecordStandardStage))
+    .mutation(({ ctx, input }) =>
+      runCommand({
+        deps: ctx.deps,
+        actor: ctx.actor,
+        decider: standardDecider,
+        streamName: standardStream(input),
+        command: { type: 'RecordStandardStage', input },
+        commandId: input.commandId,
+        occurredAt: expandPartialDate(input.on).date,
       }),
     ),
   adoptInternational: rolesProcedure('standards_institute')
-    .input(standards.AdoptInternationalStandard)
+    .input(acceptingIdentifier(standards.AdoptInternationalStandard))
     .mutation(({ ctx, input }) =>
       runCommand({
         deps: ctx.deps,
@@ -232,11 +445,15 @@ export const standardsRouter = router({
     .input(
       z.object({
         search: z.string().trim().max(100).optional(),
+        /** Exact codes (e.g. every edition of GB/T 19001). */
+        codes: z.array(z.string().trim().min(1).max(60)).max(200).optional(),
         kind: StandardKind.optional(),
+        /** Status on `asOf`; editions not yet in the catalogue on that date are never listed. */
         status: StandardStatus.optional(),
         ics: z.string().trim().max(20).optional(),
-        /** As-of date for the computed status; today when absent. */
+        /** Business date of the status; today when absent. */
         asOf: IsoDate.optional(),
+        ...AtPosition,
         limit: z.number().int().min(1).max(200).default(50),
         offset: z.number().int().min(0).default(0),
         ...MinPosition,
@@ -244,21 +461,39 @@ export const standardsRouter = router({
     )
     .query(async ({ ctx, input }) => {
       const db = await readModel(ctx.deps, CATALOGUE_PROJECTION, input.minPosition)
-      const conditions: string[] = []
-      const params: Record<string, string | number> = { today: input.asOf ?? today(ctx) }
+      const asOf: AsOf = { today: input.asOf ?? today(ctx), at: input.atPosition }
+      const withPosition = asOf.at !== undefined
+      const status = statusSql(withPosition)
+      const conditions: string[] = [`${status} IS NOT NULL`]
+      const params: Record<string, string | number | bigint> = asOfParams(asOf)
       if (input.search) {
+        // Any identifier form (`GB/T 19001-2016`, `ＧＢ／Ｔ 19001`, `iso/iec 27001:2013`), case- and
+        // width-insensitive (NFKC), or words of a title.
+        const normalized = normalizeIdentifier(input.search)
+        const parsed = parseStandardIdentifier(input.search)
+        const like = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
         conditions.push(
-          `(s.code LIKE @search ESCAPE '\\' OR s.title_zh LIKE @search ESCAPE '\\' OR s.title_en LIKE @search ESCAPE '\\'
-            OR (s.code || '-' || s.version) LIKE @search ESCAPE '\\')`,
+          `(s.search_key LIKE @searchKey ESCAPE '\\' OR s.title_zh LIKE @search ESCAPE '\\'
+            OR s.title_en LIKE @search ESCAPE '\\' OR s.title_other LIKE @search ESCAPE '\\'
+            ${parsed?.version ? 'OR (s.code = @parsedCode AND s.version = @parsedVersion)' : ''})`,
         )
-        params.search = `%${input.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+        params.search = like(input.search.normalize('NFKC'))
+        params.searchKey = like(normalized)
+        if (parsed?.version) {
+          params.parsedCode = parsed.code
+          params.parsedVersion = parsed.version
+        }
+      }
+      if (input.codes) {
+        conditions.push(`s.code IN (SELECT value FROM json_each(@codes))`)
+        params.codes = JSON.stringify(input.codes)
       }
       if (input.kind) {
         conditions.push('s.kind = @kind')
         params.kind = input.kind
       }
       if (input.status) {
-        conditions.push(`(${STATUS_SQL}) = @status`)
+        conditions.push(`${status} = @status`)
         params.status = input.status
       }
       if (input.ics) {
@@ -269,22 +504,73 @@ export const standardsRouter = router({
         params.ics = input.ics
         params.icsPrefix = `${input.ics}.%`
       }
-      const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''
+      const where = `WHERE ${conditions.join(' AND ')}`
       const total = (
         db.prepare(`SELECT COUNT(*) AS n FROM standards s ${where}`).get(params) as { n: number }
       ).n
       const rows = db
-        .prepare(`${SELECT_STANDARD} ${where} ORDER BY s.code, s.version DESC LIMIT @limit OFFSET @offset`)
+        .prepare(
+          `${selectStandard(withPosition)} ${where} ORDER BY s.code, s.version DESC LIMIT @limit OFFSET @offset`,
+        )
         .all({ ...params, limit: input.limit, offset: input.offset }) as StandardRow[]
       return { total, items: rows.map((row) => summary(row, icsOf(db, row.code, row.version))) }
     }),
 
-  get: authedProcedure
-    .input(z.object({ code: z.string().trim().min(1), version: z.string().trim().min(1), ...MinPosition }))
+  /**
+   * The edition(s) of a code in force on a business date: status "effective" on that day (published,
+   * implementation date reached, neither superseded nor withdrawn). Usually one; several while a
+   * code's editions overlap. With `atPosition`, as the catalogue stood then.
+   */
+  inForce: authedProcedure
+    .input(
+      z.object({
+        code: z.string().trim().min(1).max(60),
+        on: IsoDate,
+        ...AtPosition,
+        ...MinPosition,
+      }),
+    )
     .query(async ({ ctx, input }) => {
       const db = await readModel(ctx.deps, CATALOGUE_PROJECTION, input.minPosition)
-      const day = today(ctx)
-      const row = findStandard(db, input.code, input.version, day)
+      const inForce = editionsInForce(db, [input.code], { today: input.on, at: input.atPosition })
+      return { code: input.code, on: input.on, editions: inForce.get(input.code) ?? [] }
+    }),
+
+  /** `inForce` for many codes at once (e.g. every standard a report or certificate cites). */
+  inForceMany: authedProcedure
+    .input(
+      z.object({
+        codes: z.array(z.string().trim().min(1).max(60)).min(1).max(1000),
+        on: IsoDate,
+        ...AtPosition,
+        ...MinPosition,
+      }),
+    )
+    .query(async ({ ctx, input }) => {
+      const db = await readModel(ctx.deps, CATALOGUE_PROJECTION, input.minPosition)
+      const inForce = editionsInForce(db, input.codes, { today: input.on, at: input.atPosition })
+      return {
+        on: input.on,
+        items: input.codes.map((code) => ({ code, editions: inForce.get(code) ?? [] })),
+      }
+    }),
+
+  get: authedProcedure
+    .input(
+      z.object({
+        code: z.string().trim().min(1),
+        version: z.string().trim().min(1),
+        /** Business date of the status and chain; today when absent. */
+        asOf: IsoDate.optional(),
+        ...AtPosition,
+        ...MinPosition,
+      }),
+    )
+    .query(async ({ ctx, input }) => {
+      const db = await readModel(ctx.deps, CATALOGUE_PROJECTION, input.minPosition)
+      const asOf: AsOf = { today: input.asOf ?? today(ctx), at: input.atPosition }
+      const withPosition = asOf.at !== undefined
+      const row = findStandard(db, input.code, input.version, asOf)
       if (!row) throw new NotFoundError('standard', standardKey(input))
       const amendments = (
         db
@@ -299,11 +585,117 @@ export const standardsRouter = router({
       ).map((a) => ({ amendmentNo: a.amendment_no, summary: a.summary, effectiveFrom: a.effective_from }))
       const otherVersions = (
         db
-          .prepare(`${SELECT_STANDARD} WHERE s.code = @code AND s.version <> @version ORDER BY s.version`)
-          .all({ code: row.code, version: row.version, today: day }) as StandardRow[]
+          .prepare(
+            `${selectStandard(withPosition)} WHERE s.code = @code AND s.version <> @version ORDER BY s.version`,
+          )
+          .all({ code: row.code, version: row.version, ...asOfParams(asOf) }) as StandardRow[]
       ).map(chainLink)
+      const stages = (
+        db
+          .prepare(
+            `SELECT st.stage, st.on_date, st.dated, st.precision FROM standard_stages st
+             WHERE st.code = @code AND st.version = @version AND ${visibleAt('st', withPosition)}
+             ORDER BY st.dated, st.on_date, st.rank`,
+          )
+          .all({ code: row.code, version: row.version, ...asOfParams(asOf) }) as Array<{
+          stage: string
+          on_date: string
+          dated: number
+          precision: DatePrecision
+        }>
+      ).map((st) => ({
+        stage: st.stage,
+        on: st.on_date,
+        dated: st.dated === 1,
+        precision: st.precision,
+        shownOn: st.precision === 'unknown' ? null : showDate(st.on_date, st.precision),
+      }))
+      const corrections = (
+        db
+          .prepare(
+            `SELECT stage, previous_date, corrected_date, reason, recorded_on FROM date_corrections
+             WHERE code = @code AND version = @version ${withPosition ? 'AND position <= @at' : ''} ORDER BY position`,
+          )
+          .all({ code: row.code, version: row.version, ...asOfParams(asOf) }) as Array<{
+          stage: string
+          previous_date: string
+          corrected_date: string
+          reason: string
+          recorded_on: string
+        }>
+      ).map((c) => ({
+        stage: c.stage,
+        previousDate: c.previous_date,
+        date: c.corrected_date,
+        reason: c.reason,
+        recordedOn: c.recorded_on,
+      }))
+      const params = { code: row.code, version: row.version, ...asOfParams(asOf) }
+      const recorded = withPosition ? 'AND position <= @at' : ''
+      const supplements = (
+        db
+          .prepare(
+            `SELECT kind, number, identifier, published_on, precision, title FROM supplements
+             WHERE code = @code AND version = @version ${recorded} ORDER BY published_on, kind, number`,
+          )
+          .all(params) as Array<{
+          kind: string
+          number: number
+          identifier: string
+          published_on: string
+          precision: DatePrecision
+          title: string | null
+        }>
+      ).map((x) => ({
+        kind: x.kind,
+        number: x.number,
+        identifier: x.identifier,
+        publishedOn: x.published_on,
+        shownOn: showDate(x.published_on, x.precision),
+        title: x.title,
+        /** Part of the consolidated edition on the as-of date. */
+        applies: x.published_on <= asOf.today,
+      }))
+      const edges = (direction: 'from' | 'to') =>
+        (
+          db
+            .prepare(
+              `SELECT ${direction === 'from' ? 'to_code AS code, to_version AS version' : 'from_code AS code, from_version AS version'},
+                 on_date, precision, kind FROM replacements
+               WHERE ${direction}_code = @code AND ${direction}_version = @version ${recorded}
+                 AND ${withPosition ? '(retracted_at IS NULL OR retracted_at > @at)' : 'retracted_at IS NULL'}
+               ORDER BY on_date, code, version`,
+            )
+            .all(params) as Array<{
+            code: string
+            version: string
+            on_date: string
+            precision: DatePrecision
+            kind: string
+          }>
+        ).map((e) => ({
+          code: e.code,
+          version: e.version,
+          on: e.on_date,
+          shownOn: showDate(e.on_date, e.precision),
+          kind: e.kind as 'full' | 'partial' | 'withdrawn',
+        }))
+      const stageCodes = (
+        db
+          .prepare(
+            `SELECT stage_code, on_date, precision FROM stage_codes WHERE code = @code AND version = @version ${recorded}
+             ORDER BY on_date, stage_code`,
+          )
+          .all(params) as Array<{ stage_code: string; on_date: string; precision: DatePrecision }>
+      ).map((x) => ({ stageCode: x.stage_code, on: x.on_date, shownOn: showDate(x.on_date, x.precision) }))
       return {
         ...summary(row, icsOf(db, row.code, row.version)),
+        asOf: asOf.today,
+        supplements,
+        /** Editions this one replaced (a merge has several), and those that replaced it (a split). */
+        replacesAll: edges('to'),
+        replacedByAll: edges('from'),
+        stageCodes,
         ccs: row.ccs,
         ledByProvince: row.led_by_province === 1,
         draftedAt: row.drafted_at,
@@ -324,7 +716,9 @@ export const standardsRouter = router({
             ? { code: row.adopted_code, version: row.adopted_version, degree: row.adoption_degree }
             : null,
         amendments,
-        supersessionChain: supersessionChain(db, row, day),
+        stages,
+        corrections,
+        supersessionChain: supersessionChain(db, row, asOf),
         otherVersions,
       }
     }),

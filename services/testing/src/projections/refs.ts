@@ -7,6 +7,7 @@ import {
   openInactivePeriod,
   recordAccreditationTerm,
   recordStandard,
+  recordStandardDateCorrected,
   recordStandardPublished,
   recordStandardSuperseded,
   recordStandardWithdrawn,
@@ -77,6 +78,7 @@ export const testingRefsProjection: Projection = {
     on(standards.StandardPublished, (data, db) => recordStandardPublished(db, data)),
     on(standards.StandardSuperseded, (data, db) => recordStandardSuperseded(db, data)),
     on(standards.StandardWithdrawn, (data, db) => recordStandardWithdrawn(db, data)),
+    on(standards.StandardDateCorrected, (data, db) => recordStandardDateCorrected(db, data)),
     on(accreditation.LabRegistered, (data, db) => {
       db.prepare(
         'INSERT INTO labs (lab_id, name) VALUES (?, ?) ON CONFLICT (lab_id) DO UPDATE SET name = excluded.name',
