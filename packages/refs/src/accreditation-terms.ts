@@ -1,4 +1,6 @@
+import { accreditation } from '@qi/contracts'
 import type Database from 'better-sqlite3'
+import { on } from './handlers'
 
 /**
  * Read-model building blocks for services that keep their own copy of another context's facts
@@ -78,3 +80,19 @@ export function recordAccreditationTerm(
     )
   }
 }
+
+/** The handlers of accreditation's suspensions, restorations, withdrawals and expiries: inactive periods. */
+export const inactivePeriodHandlers = [
+  on(accreditation.AccreditationSuspended, (data, db) =>
+    openInactivePeriod(db, data.accreditationNo, 'suspended', data.from, data.reason),
+  ),
+  on(accreditation.AccreditationRestored, (data, db) =>
+    closeInactivePeriods(db, data.accreditationNo, data.on),
+  ),
+  on(accreditation.AccreditationWithdrawn, (data, db) =>
+    openInactivePeriod(db, data.accreditationNo, 'withdrawn', data.on, data.reason),
+  ),
+  on(accreditation.AccreditationExpired, (data, db) =>
+    openInactivePeriod(db, data.accreditationNo, 'expired', data.on, null),
+  ),
+]

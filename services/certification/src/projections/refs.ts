@@ -1,20 +1,17 @@
-import { accreditation, standardKey, standards, testing } from '@qi/contracts'
+import { accreditation, standardKey, testing } from '@qi/contracts'
 import type { Projection } from '@qi/projections'
 import {
   ACCREDITATION_TERMS_SQL,
-  closeInactivePeriods,
+  applyWith,
+  inactivePeriodHandlers,
   loadStandardLifecycle,
-  openInactivePeriod,
+  on,
   recordAccreditationTerm,
-  recordStandard,
-  recordStandardPublished,
-  recordStandardSuperseded,
-  recordStandardWithdrawn,
   STANDARD_LIFECYCLE_SQL,
+  standardLifecycleHandlers,
 } from '@qi/refs'
 import type Database from 'better-sqlite3'
 import type { BasisReportFact, BodyAccreditationFact, CertificateFacts } from '../domain/facts'
-import { applyWith, on } from './handlers'
 
 /**
  * certification's own copy of the facts rule 2 needs: test reports (with amendments and
@@ -83,22 +80,8 @@ export const certificationRefsProjection: Projection = {
     on(accreditation.AccreditationScopeExtended, (data, db) =>
       addSchemes(db, data.accreditationNo, data.schemes),
     ),
-    on(accreditation.AccreditationSuspended, (data, db) =>
-      openInactivePeriod(db, data.accreditationNo, 'suspended', data.from, data.reason),
-    ),
-    on(accreditation.AccreditationRestored, (data, db) =>
-      closeInactivePeriods(db, data.accreditationNo, data.on),
-    ),
-    on(accreditation.AccreditationWithdrawn, (data, db) =>
-      openInactivePeriod(db, data.accreditationNo, 'withdrawn', data.on, data.reason),
-    ),
-    on(accreditation.AccreditationExpired, (data, db) =>
-      openInactivePeriod(db, data.accreditationNo, 'expired', data.on, null),
-    ),
-    on(standards.StandardDrafted, (data, db) => recordStandard(db, data)),
-    on(standards.StandardPublished, (data, db) => recordStandardPublished(db, data)),
-    on(standards.StandardSuperseded, (data, db) => recordStandardSuperseded(db, data)),
-    on(standards.StandardWithdrawn, (data, db) => recordStandardWithdrawn(db, data)),
+    ...inactivePeriodHandlers,
+    ...standardLifecycleHandlers,
   ]),
 }
 

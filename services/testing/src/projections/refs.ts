@@ -1,21 +1,18 @@
-import { accreditation, metrology, standardKey, standards } from '@qi/contracts'
+import { accreditation, metrology, standardKey } from '@qi/contracts'
 import type { Projection } from '@qi/projections'
 import {
   ACCREDITATION_TERMS_SQL,
-  closeInactivePeriods,
+  applyWith,
+  inactivePeriodHandlers,
   loadStandardLifecycle,
-  openInactivePeriod,
+  on,
   recordAccreditationTerm,
-  recordStandard,
-  recordStandardPublished,
-  recordStandardSuperseded,
-  recordStandardWithdrawn,
   STANDARD_LIFECYCLE_SQL,
+  standardLifecycleHandlers,
 } from '@qi/refs'
 import type Database from 'better-sqlite3'
 import type { AccreditationFact, InstrumentFact, ReportFacts } from '../domain/facts'
 import type { ReportUnderTest } from '../domain/rules'
-import { applyWith, on } from './handlers'
 
 /**
  * testing's own copy of the facts rule 1 needs, built from the standards, accreditation and
@@ -73,10 +70,7 @@ export const testingRefsProjection: Projection = {
     `)
   },
   apply: applyWith([
-    on(standards.StandardDrafted, (data, db) => recordStandard(db, data)),
-    on(standards.StandardPublished, (data, db) => recordStandardPublished(db, data)),
-    on(standards.StandardSuperseded, (data, db) => recordStandardSuperseded(db, data)),
-    on(standards.StandardWithdrawn, (data, db) => recordStandardWithdrawn(db, data)),
+    ...standardLifecycleHandlers,
     on(accreditation.LabRegistered, (data, db) => {
       db.prepare(
         'INSERT INTO labs (lab_id, name) VALUES (?, ?) ON CONFLICT (lab_id) DO UPDATE SET name = excluded.name',
@@ -95,18 +89,7 @@ export const testingRefsProjection: Projection = {
       )
       for (const lineId of data.lineIds) remove.run(data.on, data.accreditationNo, lineId)
     }),
-    on(accreditation.AccreditationSuspended, (data, db) =>
-      openInactivePeriod(db, data.accreditationNo, 'suspended', data.from, data.reason),
-    ),
-    on(accreditation.AccreditationRestored, (data, db) =>
-      closeInactivePeriods(db, data.accreditationNo, data.on),
-    ),
-    on(accreditation.AccreditationWithdrawn, (data, db) =>
-      openInactivePeriod(db, data.accreditationNo, 'withdrawn', data.on, data.reason),
-    ),
-    on(accreditation.AccreditationExpired, (data, db) =>
-      openInactivePeriod(db, data.accreditationNo, 'expired', data.on, null),
-    ),
+    ...inactivePeriodHandlers,
     on(metrology.InstrumentRegistered, (data, db) => {
       db.prepare(
         `INSERT INTO instruments (instrument_id, owner_lab_id, retired_on) VALUES (?, ?, NULL)
