@@ -3,6 +3,7 @@ import { ForbiddenError, NotFoundError } from '@qi/decider'
 import {
   type Actor,
   authedProcedure,
+  type CommandCall,
   commandData,
   commandProcedure,
   type OwnerRule,
@@ -46,6 +47,16 @@ function assertActsForEnterprise(actor: Actor, enterpriseId: string, action: str
   }
 }
 
+/** A registration's one fact: whether its enterprise is in the registry (read after it caught up). */
+const withEnterpriseRegistered = <C extends { facts: { enterpriseRegistered: boolean } }>(
+  command: C,
+  input: { enterpriseId: string },
+  { deps }: CommandCall,
+) => ({
+  ...command,
+  facts: { enterpriseRegistered: registry.findEnterprise(registryDb(deps), input.enterpriseId) !== null },
+})
+
 const today = (deps: ServiceDeps) => deps.now().toISOString().slice(0, 10)
 const page = {
   limit: z.number().int().min(1).max(200).default(50),
@@ -79,10 +90,7 @@ export const router = trpcRouter({
       data: commandData(input),
       facts: { enterpriseRegistered: false },
     }),
-    enrich: (command, input, { deps }) => ({
-      ...command,
-      facts: { enterpriseRegistered: registry.findEnterprise(registryDb(deps), input.enterpriseId) !== null },
-    }),
+    enrich: withEnterpriseRegistered,
     occurredAt: (_, { deps }) => deps.now().toISOString(),
     reservations: (input) => gtinUnique(commandData(input)),
   }),
@@ -99,10 +107,7 @@ export const router = trpcRouter({
       data: commandData(input),
       facts: { enterpriseRegistered: false },
     }),
-    enrich: (command, input, { deps }) => ({
-      ...command,
-      facts: { enterpriseRegistered: registry.findEnterprise(registryDb(deps), input.enterpriseId) !== null },
-    }),
+    enrich: withEnterpriseRegistered,
     occurredAt: (_, { deps }) => deps.now().toISOString(),
   }),
 
