@@ -4,6 +4,7 @@ import {
   ACCREDITATION_TERMS_SQL,
   applyWith,
   inactivePeriodHandlers,
+  loadAccreditationTerm,
   loadStandardLifecycle,
   on,
   recordAccreditationTerm,
@@ -110,36 +111,13 @@ function loadReport(db: Database.Database, reportNo: string): BasisReportFact | 
 }
 
 function loadAccreditation(db: Database.Database, accreditationNo: string): BodyAccreditationFact | null {
-  const row = db.prepare('SELECT * FROM accreditations WHERE accreditation_no = ?').get(accreditationNo) as
-    | { accreditation_no: string; lab_id: string; valid_from: string; valid_until: string }
-    | undefined
-  if (!row) return null
+  const term = loadAccreditationTerm(db, accreditationNo)
+  if (!term) return null
   const schemes = db
     .prepare('SELECT scheme FROM accreditation_schemes WHERE accreditation_no = ? ORDER BY scheme')
     .all(accreditationNo) as Array<{ scheme: string }>
-  const periods = db
-    .prepare(
-      'SELECT status, from_date, to_date, reason FROM inactive_periods WHERE accreditation_no = ? ORDER BY rowid',
-    )
-    .all(accreditationNo) as Array<{
-    status: 'suspended' | 'withdrawn' | 'expired'
-    from_date: string
-    to_date: string | null
-    reason: string | null
-  }>
-  return {
-    accreditationNo: row.accreditation_no,
-    labId: row.lab_id,
-    validFrom: row.valid_from,
-    validUntil: row.valid_until,
-    schemes: schemes.map((s) => s.scheme),
-    inactivePeriods: periods.map((p) => ({
-      status: p.status,
-      from: p.from_date,
-      to: p.to_date,
-      reason: p.reason,
-    })),
-  }
+  const { inactivePeriods, ...dates } = term
+  return { ...dates, schemes: schemes.map((s) => s.scheme), inactivePeriods }
 }
 
 /** Looks up every fact rule 2 needs for these reports, standards and accreditation. */

@@ -4,6 +4,7 @@ import {
   ACCREDITATION_TERMS_SQL,
   applyWith,
   inactivePeriodHandlers,
+  loadAccreditationTerm,
   loadStandardLifecycle,
   on,
   recordAccreditationTerm,
@@ -119,20 +120,8 @@ export const testingRefsProjection: Projection = {
 }
 
 function loadAccreditation(db: Database.Database, accreditationNo: string): AccreditationFact | null {
-  const row = db.prepare('SELECT * FROM accreditations WHERE accreditation_no = ?').get(accreditationNo) as
-    | { accreditation_no: string; lab_id: string; valid_from: string; valid_until: string }
-    | undefined
-  if (!row) return null
-  const periods = db
-    .prepare(
-      'SELECT status, from_date, to_date, reason FROM inactive_periods WHERE accreditation_no = ? ORDER BY rowid',
-    )
-    .all(accreditationNo) as Array<{
-    status: 'suspended' | 'withdrawn' | 'expired'
-    from_date: string
-    to_date: string | null
-    reason: string | null
-  }>
+  const term = loadAccreditationTerm(db, accreditationNo)
+  if (!term) return null
   const lines = db
     .prepare('SELECT * FROM scope_lines WHERE accreditation_no = ? ORDER BY line_id')
     .all(accreditationNo) as Array<{
@@ -144,16 +133,7 @@ function loadAccreditation(db: Database.Database, accreditationNo: string): Accr
     removed_on: string | null
   }>
   return {
-    accreditationNo: row.accreditation_no,
-    labId: row.lab_id,
-    validFrom: row.valid_from,
-    validUntil: row.valid_until,
-    inactivePeriods: periods.map((p) => ({
-      status: p.status,
-      from: p.from_date,
-      to: p.to_date,
-      reason: p.reason,
-    })),
+    ...term,
     scope: lines.map((l) => ({
       lineId: l.line_id,
       method: { standardCode: l.standard_code, standardVersion: l.standard_version, clause: l.clause },
