@@ -1,7 +1,7 @@
 import { type EventsOf, operations } from '@qi/contracts'
 import { type Decider, NotFoundError } from '@qi/decider'
 import { type DeadLetter, DeadLetterNotFoundError, PoisonEventError } from '@qi/projections'
-import { rolesProcedure, router, runCommand, type ServiceDeps } from '@qi/trpc'
+import { commandProcedure, rolesProcedure, router, type ServiceDeps } from '@qi/trpc'
 import { TRPCError } from '@trpc/server'
 import { z } from 'zod'
 
@@ -52,18 +52,26 @@ function auditData(letter: DeadLetter, reason: string | undefined) {
   }
 }
 
+/** Each decision: the operator's action on the runner first, then its audit event (business time: now). */
+const auditTrail = {
+  roles: ['admin'],
+  decider: auditDecider,
+  stream: () => operations.deadLetterAuditStream,
+} as const
+
 /** Operators' tools: poison events parked by projections and policies (admin only). */
 export const operationsRouter = router({
   deadLetters: router({
     list: rolesProcedure('admin').query(({ ctx }) =>
       [...runnersWithDeadLetters(ctx.deps).values()].flatMap((runner) => runner.deadLetters()),
     ),
-    retry: rolesProcedure('admin')
-      .input(decision)
-      .mutation(async ({ ctx, input }) => {
+    retry: commandProcedure({
+      ...auditTrail,
+      input: decision,
+      command: async (input, { deps }) => {
         let letter: DeadLetter
         try {
-          letter = await runnerNamed(ctx.deps, input.runner).retryDeadLetter(input.position)
+          letter = await runnerNamed(deps, input.runner).retryDeadLetter(input.position)
         } catch (error) {
           if (error instanceof DeadLetterNotFoundError)
             throw new NotFoundError('parked event', `${input.runner}@${input.position}`)
@@ -75,40 +83,29 @@ export const operationsRouter = router({
           }
           throw error
         }
-        return runCommand({
-          deps: ctx.deps,
-          actor: ctx.actor,
-          decider: auditDecider,
-          streamName: operations.deadLetterAuditStream,
-          command: {
-            type: 'RecordDeadLetterDecision',
-            event: { type: 'DeadLetterRetried', data: auditData(letter, input.reason) },
-          },
-          commandId: input.commandId,
-        })
-      }),
-    skip: rolesProcedure('admin')
-      .input(decision.extend({ reason: z.string().trim().min(1, 'say why the event is skipped').max(500) }))
-      .mutation(async ({ ctx, input }) => {
+        return {
+          type: 'RecordDeadLetterDecision',
+          event: { type: 'DeadLetterRetried', data: auditData(letter, input.reason) },
+        }
+      },
+    }),
+    skip: commandProcedure({
+      ...auditTrail,
+      input: decision.extend({ reason: z.string().trim().min(1, 'say why the event is skipped').max(500) }),
+      command: (input, { deps }) => {
         let letter: DeadLetter
         try {
-          letter = runnerNamed(ctx.deps, input.runner).skipDeadLetter(input.position)
+          letter = runnerNamed(deps, input.runner).skipDeadLetter(input.position)
         } catch (error) {
           if (error instanceof DeadLetterNotFoundError)
             throw new NotFoundError('parked event', `${input.runner}@${input.position}`)
           throw error
         }
-        return runCommand({
-          deps: ctx.deps,
-          actor: ctx.actor,
-          decider: auditDecider,
-          streamName: operations.deadLetterAuditStream,
-          command: {
-            type: 'RecordDeadLetterDecision',
-            event: { type: 'DeadLetterSkipped', data: auditData(letter, input.reason) },
-          },
-          commandId: input.commandId,
-        })
-      }),
+        return {
+          type: 'RecordDeadLetterDecision',
+          event: { type: 'DeadLetterSkipped', data: auditData(letter, input.reason) },
+        }
+      },
+    }),
   }),
 })

@@ -1,4 +1,6 @@
+import { accreditation } from '@qi/contracts'
 import type Database from 'better-sqlite3'
+import { on } from './handlers'
 
 /**
  * Read-model building blocks for services that keep their own copy of another context's facts
@@ -78,3 +80,49 @@ export function recordAccreditationTerm(
     )
   }
 }
+
+/** An accreditation's term (first grant to latest end) and its inactive periods, as recorded here. */
+export function loadAccreditationTerm(db: Database.Database, accreditationNo: string) {
+  const row = db.prepare('SELECT * FROM accreditations WHERE accreditation_no = ?').get(accreditationNo) as
+    | { accreditation_no: string; lab_id: string; valid_from: string; valid_until: string }
+    | undefined
+  if (!row) return null
+  const periods = db
+    .prepare(
+      'SELECT status, from_date, to_date, reason FROM inactive_periods WHERE accreditation_no = ? ORDER BY rowid',
+    )
+    .all(accreditationNo) as Array<{
+    status: 'suspended' | 'withdrawn' | 'expired'
+    from_date: string
+    to_date: string | null
+    reason: string | null
+  }>
+  return {
+    accreditationNo: row.accreditation_no,
+    labId: row.lab_id,
+    validFrom: row.valid_from,
+    validUntil: row.valid_until,
+    inactivePeriods: periods.map((p) => ({
+      status: p.status,
+      from: p.from_date,
+      to: p.to_date,
+      reason: p.reason,
+    })),
+  }
+}
+
+/** The handlers of accreditation's suspensions, restorations, withdrawals and expiries: inactive periods. */
+export const inactivePeriodHandlers = [
+  on(accreditation.AccreditationSuspended, (data, db) =>
+    openInactivePeriod(db, data.accreditationNo, 'suspended', data.from, data.reason),
+  ),
+  on(accreditation.AccreditationRestored, (data, db) =>
+    closeInactivePeriods(db, data.accreditationNo, data.on),
+  ),
+  on(accreditation.AccreditationWithdrawn, (data, db) =>
+    openInactivePeriod(db, data.accreditationNo, 'withdrawn', data.on, data.reason),
+  ),
+  on(accreditation.AccreditationExpired, (data, db) =>
+    openInactivePeriod(db, data.accreditationNo, 'expired', data.on, null),
+  ),
+]

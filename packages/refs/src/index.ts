@@ -4,4 +4,5 @@
  * and standards events; this is the one implementation of how they record them).
  */
 export * from './accreditation-terms'
+export * from './handlers'
 export * from './standards'

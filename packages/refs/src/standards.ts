@@ -1,5 +1,6 @@
-import { standardKey } from '@qi/contracts'
+import { standardKey, standards } from '@qi/contracts'
 import type Database from 'better-sqlite3'
+import { on } from './handlers'
 
 /** The lifecycle dates of every standard version: what "in force on date D" is checked against. */
 export const STANDARD_LIFECYCLE_SQL = `
@@ -120,3 +121,12 @@ export function loadStandardLifecycle(db: Database.Database, key: string): Stand
     withdrawnOn: row.withdrawn_on,
   }
 }
+
+/** The handlers of standards' lifecycle events: drafted, published, superseded, withdrawn. */
+export const standardLifecycleHandlers = [
+  on(standards.StandardDrafted, (data, db) => recordStandard(db, data)),
+  on(standards.StandardPublished, (data, db) => recordStandardPublished(db, data)),
+  on(standards.StandardSuperseded, (data, db) => recordStandardSuperseded(db, data)),
+  on(standards.StandardWithdrawn, (data, db) => recordStandardWithdrawn(db, data)),
+  on(standards.StandardDateCorrected, (data, db) => recordStandardDateCorrected(db, data)),
+]

@@ -1,4 +1,5 @@
 export * from './command'
+export * from './command-procedure'
 export * from './context'
 export * from './errors'
 export * from './observe'

@@ -1,9 +1,10 @@
-import { domainCatalogue } from '@qi/contracts'
+import { domainCatalogue, type EventDefinition } from '@qi/contracts'
 import { SqliteEventStore } from '@qi/eventstore/sqlite'
 import { type Projection, ProjectionRunner } from '@qi/projections'
 import type { AnyRouter } from '@trpc/server'
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch'
 import superjson from 'superjson'
+import type { z } from 'zod'
 import type { QiContext, ServiceDeps } from './context'
 import type { Actor } from './roles'
 
@@ -29,29 +30,45 @@ export async function startTestPlatform(options: { projections: Projection[]; to
     now: () => new Date(`${options.today}T09:00:00.000Z`),
   }
   let seeded = 0
+  /** Appends one event of another context; returns the append result (position, revision). */
+  async function seedEvent(
+    type: string,
+    streamName: string,
+    data: unknown,
+    occurredAt: string,
+    org = 'seed',
+  ) {
+    seeded += 1
+    return store.appendToStream(streamName, [
+      {
+        type,
+        data: domainCatalogue.encode(type, data),
+        metadata: {
+          schemaVersion: domainCatalogue.get(type)?.version ?? 1,
+          actor: 'seed',
+          org,
+          correlationId: `seed-${seeded}`,
+          causationId: null,
+          commandId: `seed-command-${seeded}`,
+          occurredAt,
+        },
+      },
+    ])
+  }
   return {
     deps,
     store,
     /** The context a tRPC caller needs for this actor (null: the public). */
     context: (actor: Actor | null): QiContext => ({ actor, invalidApiKey: false, requestId: 'test', deps }),
-    /** Appends one event of another context; returns the append result (position, revision). */
-    async seedEvent(type: string, streamName: string, data: unknown, occurredAt: string, org = 'seed') {
-      seeded += 1
-      return store.appendToStream(streamName, [
-        {
-          type,
-          data: domainCatalogue.encode(type, data),
-          metadata: {
-            schemaVersion: domainCatalogue.get(type)?.version ?? 1,
-            actor: 'seed',
-            org,
-            correlationId: `seed-${seeded}`,
-            causationId: null,
-            commandId: `seed-command-${seeded}`,
-            occurredAt,
-          },
-        },
-      ])
+    seedEvent,
+    /** Appends one event by its definition (data typed by its schema, org its context); returns its position. */
+    async seed<D extends EventDefinition>(
+      definition: D,
+      streamName: string,
+      data: z.input<D['schema']>,
+      occurredAt: string,
+    ) {
+      return (await seedEvent(definition.type, streamName, data, occurredAt, definition.context)).position
     },
     async close() {
       for (const runner of runners.values()) await runner.close()
@@ -59,6 +76,14 @@ export async function startTestPlatform(options: { projections: Projection[]; to
     },
   }
 }
+
+/** An actor of this role acting for `org` (user `<org>-user`). */
+export const actorOf = (role: Actor['role'], org: string): Actor => ({
+  userId: `${org}-user`,
+  org,
+  orgName: org,
+  role,
+})
 
 export type TestPlatform = Awaited<ReturnType<typeof startTestPlatform>>
 

@@ -1,9 +1,8 @@
 import { createCallerFactory, router } from '@qi/trpc'
-import { batchedMutation } from '@qi/trpc/testing'
+import { actorOf, batchedMutation, startTestPlatform } from '@qi/trpc/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { labsProjection } from '../projections/labs'
 import { accreditationRouter } from './router'
-import { actorOf, startTestPlatform } from './test-platform'
 
 /*
  * An accreditation number belongs to one lab, under races: two labs accredited under one number,
@@ -26,7 +25,7 @@ const accredit = (labId: string, accreditationNo: string) => ({
 })
 
 beforeAll(async () => {
-  platform = await startTestPlatform([labsProjection], '2023-06-01')
+  platform = await startTestPlatform({ projections: [labsProjection], today: '2023-06-01' })
   for (const labId of ['LAB-1', 'LAB-2']) {
     await api().registerLab({
       labId,

@@ -1,9 +1,9 @@
 import { createCallerFactory } from '@qi/trpc'
+import { actorOf, startTestPlatform } from '@qi/trpc/testing'
 import { TRPCError } from '@trpc/server'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { labsProjection } from '../projections/labs'
 import { accreditationRouter } from './router'
-import { actorOf, startTestPlatform } from './test-platform'
 
 const TODAY = '2023-06-01'
 const regulator = actorOf('regulator', 'HBAMR')
@@ -52,7 +52,7 @@ async function registerAndAccredit() {
 }
 
 beforeEach(async () => {
-  platform = await startTestPlatform([labsProjection], TODAY)
+  platform = await startTestPlatform({ projections: [labsProjection], today: TODAY })
 })
 afterEach(async () => {
   await platform.close()

@@ -1,17 +1,9 @@
 import { accreditation, IsoDate, reservations } from '@qi/contracts'
 import { NotFoundError, type Reservation } from '@qi/decider'
-import {
-  type Actor,
-  authedProcedure,
-  readModel,
-  rolesProcedure,
-  router,
-  runCommand,
-  type ServiceDeps,
-} from '@qi/trpc'
+import { authedProcedure, commandProcedure, readModel, router } from '@qi/trpc'
 import type Database from 'better-sqlite3'
 import { z } from 'zod'
-import { type LabCommand, labDecider } from '../domain/lab'
+import { labDecider } from '../domain/lab'
 import { LABS_PROJECTION } from '../projections/labs'
 
 const { labStream } = accreditation
@@ -58,45 +50,63 @@ const accreditationNumberOwned = (input: { labId: string; accreditationNo: strin
     `accreditation number ${input.accreditationNo} belongs to lab ${existing.holder}; check the number on the certificate of accreditation`,
 })
 
-/** Every mutation here: one command on the lab's stream, dated by the fact it records. */
-function runLabCommand(ctx: { deps: ServiceDeps; actor: Actor }, command: LabCommand, occurredAt: string) {
-  return runCommand({
-    deps: ctx.deps,
-    actor: ctx.actor,
-    decider: labDecider,
-    streamName: labStream(command.input.labId),
-    command,
-    commandId: command.input.commandId,
-    occurredAt,
-    ...(command.type === 'AccreditLab' ? { reservations: [accreditationNumberOwned(command.input)] } : {}),
-  })
-}
+/** Every mutation here: one command on the lab's stream by a regulator, dated by the fact it records. */
+const onLab = {
+  roles: ['regulator'],
+  decider: labDecider,
+  stream: (input: { labId: string }) => labStream(input.labId),
+} as const
 
 export const accreditationRouter = router({
-  registerLab: rolesProcedure('regulator')
-    .input(accreditation.RegisterLab)
-    .mutation(({ ctx, input }) => runLabCommand(ctx, { type: 'RegisterLab', input }, isoDay(ctx.deps.now()))),
-  accredit: rolesProcedure('regulator')
-    .input(accreditation.AccreditLab)
-    .mutation(({ ctx, input }) => runLabCommand(ctx, { type: 'AccreditLab', input }, input.validFrom)),
-  extendScope: rolesProcedure('regulator')
-    .input(accreditation.ExtendScope)
-    .mutation(({ ctx, input }) => runLabCommand(ctx, { type: 'ExtendScope', input }, input.on)),
-  reduceScope: rolesProcedure('regulator')
-    .input(accreditation.ReduceScope)
-    .mutation(({ ctx, input }) => runLabCommand(ctx, { type: 'ReduceScope', input }, input.on)),
-  suspend: rolesProcedure('regulator')
-    .input(accreditation.SuspendAccreditation)
-    .mutation(({ ctx, input }) => runLabCommand(ctx, { type: 'SuspendAccreditation', input }, input.from)),
-  restore: rolesProcedure('regulator')
-    .input(accreditation.RestoreAccreditation)
-    .mutation(({ ctx, input }) => runLabCommand(ctx, { type: 'RestoreAccreditation', input }, input.on)),
-  withdraw: rolesProcedure('regulator')
-    .input(accreditation.WithdrawAccreditation)
-    .mutation(({ ctx, input }) => runLabCommand(ctx, { type: 'WithdrawAccreditation', input }, input.on)),
-  expire: rolesProcedure('regulator')
-    .input(accreditation.ExpireAccreditation)
-    .mutation(({ ctx, input }) => runLabCommand(ctx, { type: 'ExpireAccreditation', input }, input.on)),
+  registerLab: commandProcedure({
+    ...onLab,
+    input: accreditation.RegisterLab,
+    command: (input) => ({ type: 'RegisterLab', input }),
+    occurredAt: (_, { deps }) => isoDay(deps.now()),
+  }),
+  accredit: commandProcedure({
+    ...onLab,
+    input: accreditation.AccreditLab,
+    command: (input) => ({ type: 'AccreditLab', input }),
+    occurredAt: (input) => input.validFrom,
+    reservations: (input) => [accreditationNumberOwned(input)],
+  }),
+  extendScope: commandProcedure({
+    ...onLab,
+    input: accreditation.ExtendScope,
+    command: (input) => ({ type: 'ExtendScope', input }),
+    occurredAt: (input) => input.on,
+  }),
+  reduceScope: commandProcedure({
+    ...onLab,
+    input: accreditation.ReduceScope,
+    command: (input) => ({ type: 'ReduceScope', input }),
+    occurredAt: (input) => input.on,
+  }),
+  suspend: commandProcedure({
+    ...onLab,
+    input: accreditation.SuspendAccreditation,
+    command: (input) => ({ type: 'SuspendAccreditation', input }),
+    occurredAt: (input) => input.from,
+  }),
+  restore: commandProcedure({
+    ...onLab,
+    input: accreditation.RestoreAccreditation,
+    command: (input) => ({ type: 'RestoreAccreditation', input }),
+    occurredAt: (input) => input.on,
+  }),
+  withdraw: commandProcedure({
+    ...onLab,
+    input: accreditation.WithdrawAccreditation,
+    command: (input) => ({ type: 'WithdrawAccreditation', input }),
+    occurredAt: (input) => input.on,
+  }),
+  expire: commandProcedure({
+    ...onLab,
+    input: accreditation.ExpireAccreditation,
+    command: (input) => ({ type: 'ExpireAccreditation', input }),
+    occurredAt: (input) => input.on,
+  }),
 
   listLabs: authedProcedure
     .input(

@@ -1,17 +1,8 @@
 import { certification, IsoDate } from '@qi/contracts'
-import { ForbiddenError, NotFoundError } from '@qi/decider'
-import {
-  type Actor,
-  authedProcedure,
-  publicProcedure,
-  readModel,
-  rolesProcedure,
-  router,
-  runCommand,
-  type ServiceDeps,
-} from '@qi/trpc'
+import { NotFoundError } from '@qi/decider'
+import { authedProcedure, commandProcedure, publicProcedure, readModel, router } from '@qi/trpc'
 import { z } from 'zod'
-import { type CertificateCommand, certificateDecider } from '../domain/certificate'
+import { certificateDecider } from '../domain/certificate'
 import {
   CERTIFICATION_CERTIFICATES,
   type CertificateContent,
@@ -41,123 +32,102 @@ function summary(row: CertificateRow) {
   }
 }
 
-/** Status changes by a person: the decider checks the body owns the certificate. */
-function runStatusChange(
-  deps: ServiceDeps,
-  actor: Actor,
-  command: CertificateCommand & { data: { certificateNo: string; commandId?: string } },
-  occurredAt: string,
-) {
-  return runCommand({
-    deps,
-    actor,
-    decider: certificateDecider,
-    streamName: certification.certificateStream(command.data.certificateNo),
-    command,
-    commandId: command.data.commandId,
-    occurredAt,
-  })
-}
-
 const requester = (actor: { role: string; org: string }) => ({ role: actor.role, org: actor.org })
 
+const onCertificate = {
+  decider: certificateDecider,
+  stream: (input: { certificateNo: string }) => certification.certificateStream(input.certificateNo),
+}
+
 export const certificationRouter = router({
-  issueCertificate: rolesProcedure('certification_body')
-    .input(certification.IssueCertificate)
-    .mutation(({ ctx, input }) => {
-      if (ctx.actor.role !== 'admin' && ctx.actor.org !== input.bodyId) {
-        throw new ForbiddenError(
-          `you act for ${ctx.actor.org}; a certification body may only issue certificates as itself, not as ${input.bodyId}`,
-        )
-      }
-      return runCommand({
-        deps: ctx.deps,
-        actor: ctx.actor,
-        decider: certificateDecider,
-        streamName: certification.certificateStream(input.certificateNo),
-        command: {
-          type: 'IssueCertificate',
-          data: input,
-          facts: { accreditation: null, reports: {}, standards: {} },
-        },
-        commandId: input.commandId,
-        occurredAt: input.issuedOn,
-        readModels: [CERTIFICATION_REFS],
-        enrich: (command) =>
-          command.type === 'IssueCertificate'
-            ? { ...command, facts: loadCertificateFacts(ctx.deps.runner(CERTIFICATION_REFS).db, input) }
-            : command,
-      })
+  issueCertificate: commandProcedure({
+    ...onCertificate,
+    roles: ['certification_body'],
+    input: certification.IssueCertificate,
+    owner: {
+      org: (input) => input.bodyId,
+      refusal: (actor, input) =>
+        `you act for ${actor.org}; a certification body may only issue certificates as itself, not as ${input.bodyId}`,
+    },
+    readModels: [CERTIFICATION_REFS],
+    command: (input) => ({
+      type: 'IssueCertificate',
+      data: input,
+      facts: { accreditation: null, reports: {}, standards: {} },
     }),
+    enrich: (command, input, { deps }) => ({
+      ...command,
+      facts: loadCertificateFacts(deps.runner(CERTIFICATION_REFS).db, input),
+    }),
+    occurredAt: (input) => input.issuedOn,
+  }),
 
-  suspendCertificate: rolesProcedure('certification_body', 'regulator')
-    .input(certification.SuspendCertificate)
-    .mutation(({ ctx, input }) =>
-      runStatusChange(
-        ctx.deps,
-        ctx.actor,
-        { type: 'SuspendCertificate', data: input, requestedBy: requester(ctx.actor) },
-        input.from,
-      ),
-    ),
+  /* Status changes by a person: the decider checks the body owns the certificate. */
+  suspendCertificate: commandProcedure({
+    ...onCertificate,
+    roles: ['certification_body', 'regulator'],
+    input: certification.SuspendCertificate,
+    command: (input, { actor }) => ({
+      type: 'SuspendCertificate',
+      data: input,
+      requestedBy: requester(actor),
+    }),
+    occurredAt: (input) => input.from,
+  }),
 
-  restoreCertificate: rolesProcedure('certification_body')
-    .input(certification.RestoreCertificate)
-    .mutation(({ ctx, input }) =>
-      runStatusChange(
-        ctx.deps,
-        ctx.actor,
-        { type: 'RestoreCertificate', data: input, requestedBy: requester(ctx.actor) },
-        input.on,
-      ),
-    ),
+  restoreCertificate: commandProcedure({
+    ...onCertificate,
+    roles: ['certification_body'],
+    input: certification.RestoreCertificate,
+    command: (input, { actor }) => ({
+      type: 'RestoreCertificate',
+      data: input,
+      requestedBy: requester(actor),
+    }),
+    occurredAt: (input) => input.on,
+  }),
 
-  withdrawCertificate: rolesProcedure('certification_body', 'regulator')
-    .input(certification.WithdrawCertificate)
-    .mutation(({ ctx, input }) =>
-      runStatusChange(
-        ctx.deps,
-        ctx.actor,
-        { type: 'WithdrawCertificate', data: input, requestedBy: requester(ctx.actor) },
-        input.on,
-      ),
-    ),
+  withdrawCertificate: commandProcedure({
+    ...onCertificate,
+    roles: ['certification_body', 'regulator'],
+    input: certification.WithdrawCertificate,
+    command: (input, { actor }) => ({
+      type: 'WithdrawCertificate',
+      data: input,
+      requestedBy: requester(actor),
+    }),
+    occurredAt: (input) => input.on,
+  }),
 
-  expireCertificate: rolesProcedure('certification_body')
-    .input(certification.ExpireCertificate)
-    .mutation(({ ctx, input }) =>
-      runStatusChange(
-        ctx.deps,
-        ctx.actor,
-        { type: 'ExpireCertificate', data: input, requestedBy: requester(ctx.actor) },
-        input.on,
-      ),
-    ),
+  expireCertificate: commandProcedure({
+    ...onCertificate,
+    roles: ['certification_body'],
+    input: certification.ExpireCertificate,
+    command: (input, { actor }) => ({
+      type: 'ExpireCertificate',
+      data: input,
+      requestedBy: requester(actor),
+    }),
+    occurredAt: (input) => input.on,
+  }),
 
-  changeScope: rolesProcedure('certification_body')
-    .input(certification.ChangeCertificateScope)
-    .mutation(({ ctx, input }) =>
-      runCommand({
-        deps: ctx.deps,
-        actor: ctx.actor,
-        decider: certificateDecider,
-        streamName: certification.certificateStream(input.certificateNo),
-        command: {
-          type: 'ChangeCertificateScope',
-          data: input,
-          facts: { reports: {}, standards: {} },
-          requestedBy: requester(ctx.actor),
-        },
-        commandId: input.commandId,
-        occurredAt: input.on,
-        readModels: [CERTIFICATION_REFS],
-        enrich: (command) => {
-          if (command.type !== 'ChangeCertificateScope') return command
-          const { reports, standards } = loadCertificateFacts(ctx.deps.runner(CERTIFICATION_REFS).db, input)
-          return { ...command, facts: { reports, standards } }
-        },
-      }),
-    ),
+  changeScope: commandProcedure({
+    ...onCertificate,
+    roles: ['certification_body'],
+    input: certification.ChangeCertificateScope,
+    readModels: [CERTIFICATION_REFS],
+    command: (input, { actor }) => ({
+      type: 'ChangeCertificateScope',
+      data: input,
+      facts: { reports: {}, standards: {} },
+      requestedBy: requester(actor),
+    }),
+    enrich: (command, input, { deps }) => {
+      const { reports, standards } = loadCertificateFacts(deps.runner(CERTIFICATION_REFS).db, input)
+      return { ...command, facts: { reports, standards } }
+    },
+    occurredAt: (input) => input.on,
+  }),
 
   list: authedProcedure
     .input(

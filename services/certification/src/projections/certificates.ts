@@ -1,9 +1,9 @@
 import { certification } from '@qi/contracts'
 import type { Projection } from '@qi/projections'
+import { applyWith, on } from '@qi/refs'
 import type Database from 'better-sqlite3'
 import type { z } from 'zod'
 import type { CertificateStatus } from '../domain/certificate'
-import { applyWith, on } from './handlers'
 
 /**
  * Certificates with their status history (valid → suspended ↔ valid → withdrawn / expired). Each

@@ -1,21 +1,18 @@
-import { accreditation, standardKey, standards, testing } from '@qi/contracts'
+import { accreditation, standardKey, testing } from '@qi/contracts'
 import type { Projection } from '@qi/projections'
 import {
   ACCREDITATION_TERMS_SQL,
-  closeInactivePeriods,
+  applyWith,
+  inactivePeriodHandlers,
+  loadAccreditationTerm,
   loadStandardLifecycle,
-  openInactivePeriod,
+  on,
   recordAccreditationTerm,
-  recordStandard,
-  recordStandardDateCorrected,
-  recordStandardPublished,
-  recordStandardSuperseded,
-  recordStandardWithdrawn,
   STANDARD_LIFECYCLE_SQL,
+  standardLifecycleHandlers,
 } from '@qi/refs'
 import type Database from 'better-sqlite3'
 import type { BasisReportFact, BodyAccreditationFact, CertificateFacts } from '../domain/facts'
-import { applyWith, on } from './handlers'
 
 /**
  * certification's own copy of the facts rule 2 needs: test reports (with amendments and
@@ -84,23 +81,8 @@ export const certificationRefsProjection: Projection = {
     on(accreditation.AccreditationScopeExtended, (data, db) =>
       addSchemes(db, data.accreditationNo, data.schemes),
     ),
-    on(accreditation.AccreditationSuspended, (data, db) =>
-      openInactivePeriod(db, data.accreditationNo, 'suspended', data.from, data.reason),
-    ),
-    on(accreditation.AccreditationRestored, (data, db) =>
-      closeInactivePeriods(db, data.accreditationNo, data.on),
-    ),
-    on(accreditation.AccreditationWithdrawn, (data, db) =>
-      openInactivePeriod(db, data.accreditationNo, 'withdrawn', data.on, data.reason),
-    ),
-    on(accreditation.AccreditationExpired, (data, db) =>
-      openInactivePeriod(db, data.accreditationNo, 'expired', data.on, null),
-    ),
-    on(standards.StandardDrafted, (data, db) => recordStandard(db, data)),
-    on(standards.StandardPublished, (data, db) => recordStandardPublished(db, data)),
-    on(standards.StandardSuperseded, (data, db) => recordStandardSuperseded(db, data)),
-    on(standards.StandardWithdrawn, (data, db) => recordStandardWithdrawn(db, data)),
-    on(standards.StandardDateCorrected, (data, db) => recordStandardDateCorrected(db, data)),
+    ...inactivePeriodHandlers,
+    ...standardLifecycleHandlers,
   ]),
 }
 
@@ -129,36 +111,13 @@ function loadReport(db: Database.Database, reportNo: string): BasisReportFact | 
 }
 
 function loadAccreditation(db: Database.Database, accreditationNo: string): BodyAccreditationFact | null {
-  const row = db.prepare('SELECT * FROM accreditations WHERE accreditation_no = ?').get(accreditationNo) as
-    | { accreditation_no: string; lab_id: string; valid_from: string; valid_until: string }
-    | undefined
-  if (!row) return null
+  const term = loadAccreditationTerm(db, accreditationNo)
+  if (!term) return null
   const schemes = db
     .prepare('SELECT scheme FROM accreditation_schemes WHERE accreditation_no = ? ORDER BY scheme')
     .all(accreditationNo) as Array<{ scheme: string }>
-  const periods = db
-    .prepare(
-      'SELECT status, from_date, to_date, reason FROM inactive_periods WHERE accreditation_no = ? ORDER BY rowid',
-    )
-    .all(accreditationNo) as Array<{
-    status: 'suspended' | 'withdrawn' | 'expired'
-    from_date: string
-    to_date: string | null
-    reason: string | null
-  }>
-  return {
-    accreditationNo: row.accreditation_no,
-    labId: row.lab_id,
-    validFrom: row.valid_from,
-    validUntil: row.valid_until,
-    schemes: schemes.map((s) => s.scheme),
-    inactivePeriods: periods.map((p) => ({
-      status: p.status,
-      from: p.from_date,
-      to: p.to_date,
-      reason: p.reason,
-    })),
-  }
+  const { inactivePeriods, ...dates } = term
+  return { ...dates, schemes: schemes.map((s) => s.scheme), inactivePeriods }
 }
 
 /** Looks up every fact rule 2 needs for these reports, standards and accreditation. */

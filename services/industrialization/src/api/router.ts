@@ -3,16 +3,23 @@ import { ForbiddenError, NotFoundError } from '@qi/decider'
 import {
   type Actor,
   authedProcedure,
+  type CommandCall,
+  commandData,
+  commandProcedure,
+  type OwnerRule,
   readModel,
-  rolesProcedure,
-  runCommand,
   type ServiceDeps,
   router as trpcRouter,
 } from '@qi/trpc'
 import { z } from 'zod'
 import { demoZoneDecider } from '../domain/demo-zone'
 import { enterpriseDecider } from '../domain/enterprise'
-import { licenceDecider, oneLicencePerCategory, releaseLicenceSlot } from '../domain/licence'
+import {
+  licenceDecider,
+  oneLicencePerCategory,
+  releaseLicenceSlot,
+  type UnrevokedLicenceFact,
+} from '../domain/licence'
 import { lineDecider } from '../domain/line'
 import { gtinUnique, productDecider } from '../domain/product'
 import { recallDecider } from '../domain/recall'
@@ -25,6 +32,13 @@ const readModels = [REGISTRY_PROJECTION]
 const registryDb = (deps: ServiceDeps) => deps.runner(REGISTRY_PROJECTION).db
 
 /** An enterprise acts only for itself; regulators' and admins' commands are checked by role. */
+const actsForEnterprise = (action: string): OwnerRule<{ enterpriseId: string }> => ({
+  roles: ['enterprise'],
+  org: (input) => input.enterpriseId,
+  refusal: (actor, input) =>
+    `enterprise ${actor.org} may only ${action} for itself, not for enterprise ${input.enterpriseId}`,
+})
+
 function assertActsForEnterprise(actor: Actor, enterpriseId: string, action: string) {
   if (actor.role === 'enterprise' && actor.org !== enterpriseId) {
     throw new ForbiddenError(
@@ -32,6 +46,16 @@ function assertActsForEnterprise(actor: Actor, enterpriseId: string, action: str
     )
   }
 }
+
+/** A registration's one fact: whether its enterprise is in the registry (read after it caught up). */
+const withEnterpriseRegistered = <C extends { facts: { enterpriseRegistered: boolean } }>(
+  command: C,
+  input: { enterpriseId: string },
+  { deps }: CommandCall,
+) => ({
+  ...command,
+  facts: { enterpriseRegistered: registry.findEnterprise(registryDb(deps), input.enterpriseId) !== null },
+})
 
 const today = (deps: ServiceDeps) => deps.now().toISOString().slice(0, 10)
 const page = {
@@ -45,224 +69,163 @@ const minPosition = z.bigint().nonnegative().optional()
  * facts read after the registry caught up with the store, so the decider sees the current registry.
  */
 export const router = trpcRouter({
-  registerEnterprise: rolesProcedure('regulator')
-    .input(contract.RegisterEnterprise)
-    .mutation(({ ctx, input: { commandId, ...data } }) =>
-      runCommand({
-        deps: ctx.deps,
-        actor: ctx.actor,
-        decider: enterpriseDecider,
-        streamName: contract.enterpriseStream(data.enterpriseId),
-        command: { type: 'RegisterEnterprise', data },
-        commandId,
-        occurredAt: ctx.deps.now().toISOString(),
-      }),
-    ),
+  registerEnterprise: commandProcedure({
+    roles: ['regulator'],
+    input: contract.RegisterEnterprise,
+    decider: enterpriseDecider,
+    stream: (input) => contract.enterpriseStream(input.enterpriseId),
+    command: (input) => ({ type: 'RegisterEnterprise', data: commandData(input) }),
+    occurredAt: (_, { deps }) => deps.now().toISOString(),
+  }),
 
-  registerProduct: rolesProcedure('enterprise')
-    .input(contract.RegisterProduct)
-    .mutation(({ ctx, input: { commandId, ...data } }) => {
-      assertActsForEnterprise(ctx.actor, data.enterpriseId, 'register products')
-      return runCommand({
-        deps: ctx.deps,
-        actor: ctx.actor,
-        decider: productDecider,
-        streamName: contract.productStream(data.productId),
-        command: { type: 'RegisterProduct', data, facts: { enterpriseRegistered: false } },
-        commandId,
-        occurredAt: ctx.deps.now().toISOString(),
-        reservations: gtinUnique(data),
-        readModels,
-        enrich: () => ({
-          type: 'RegisterProduct' as const,
-          data,
-          facts: {
-            enterpriseRegistered: registry.findEnterprise(registryDb(ctx.deps), data.enterpriseId) !== null,
-          },
-        }),
-      })
+  registerProduct: commandProcedure({
+    roles: ['enterprise'],
+    input: contract.RegisterProduct,
+    decider: productDecider,
+    stream: (input) => contract.productStream(input.productId),
+    owner: actsForEnterprise('register products'),
+    readModels,
+    command: (input) => ({
+      type: 'RegisterProduct',
+      data: commandData(input),
+      facts: { enterpriseRegistered: false },
     }),
+    enrich: withEnterpriseRegistered,
+    occurredAt: (_, { deps }) => deps.now().toISOString(),
+    reservations: (input) => gtinUnique(commandData(input)),
+  }),
 
-  registerProductionLine: rolesProcedure('enterprise')
-    .input(contract.RegisterProductionLine)
-    .mutation(({ ctx, input: { commandId, ...data } }) => {
-      assertActsForEnterprise(ctx.actor, data.enterpriseId, 'register production lines')
-      return runCommand({
-        deps: ctx.deps,
-        actor: ctx.actor,
-        decider: lineDecider,
-        streamName: contract.lineStream(data.lineId),
-        command: { type: 'RegisterProductionLine', data, facts: { enterpriseRegistered: false } },
-        commandId,
-        occurredAt: ctx.deps.now().toISOString(),
-        readModels,
-        enrich: () => ({
-          type: 'RegisterProductionLine' as const,
-          data,
-          facts: {
-            enterpriseRegistered: registry.findEnterprise(registryDb(ctx.deps), data.enterpriseId) !== null,
-          },
-        }),
-      })
+  registerProductionLine: commandProcedure({
+    roles: ['enterprise'],
+    input: contract.RegisterProductionLine,
+    decider: lineDecider,
+    stream: (input) => contract.lineStream(input.lineId),
+    owner: actsForEnterprise('register production lines'),
+    readModels,
+    command: (input) => ({
+      type: 'RegisterProductionLine',
+      data: commandData(input),
+      facts: { enterpriseRegistered: false },
     }),
+    enrich: withEnterpriseRegistered,
+    occurredAt: (_, { deps }) => deps.now().toISOString(),
+  }),
 
-  declareProductMarket: rolesProcedure('enterprise')
-    .input(contract.DeclareProductMarket)
-    .mutation(({ ctx, input: { commandId, ...data } }) =>
-      runCommand({
-        deps: ctx.deps,
-        actor: ctx.actor,
-        decider: productDecider,
-        streamName: contract.productStream(data.productId),
-        command: { type: 'DeclareProductMarket', data, facts: { line: null } },
-        commandId,
-        occurredAt: data.declaredOn,
-        readModels,
-        enrich: () => {
-          const db = registryDb(ctx.deps)
-          // An unknown product is refused by the decider (NotFound); a known one must be the actor's.
-          const product = registry.findProduct(db, data.productId)
-          if (product)
-            assertActsForEnterprise(ctx.actor, product.enterpriseId, 'declare markets of its products')
-          const line = registry.findLine(db, data.lineId)
-          return {
-            type: 'DeclareProductMarket' as const,
-            data,
-            facts: { line: line && { lineId: line.lineId, enterpriseId: line.enterpriseId } },
-          }
+  declareProductMarket: commandProcedure({
+    roles: ['enterprise'],
+    input: contract.DeclareProductMarket,
+    decider: productDecider,
+    stream: (input) => contract.productStream(input.productId),
+    readModels,
+    command: (input) => ({ type: 'DeclareProductMarket', data: commandData(input), facts: { line: null } }),
+    enrich: (command, input, { deps, actor }) => {
+      const db = registryDb(deps)
+      // An unknown product is refused by the decider (NotFound); a known one must be the actor's.
+      const product = registry.findProduct(db, input.productId)
+      if (product) assertActsForEnterprise(actor, product.enterpriseId, 'declare markets of its products')
+      const line = registry.findLine(db, input.lineId)
+      return { ...command, facts: { line: line && { lineId: line.lineId, enterpriseId: line.enterpriseId } } }
+    },
+    occurredAt: (input) => input.declaredOn,
+  }),
+
+  grantProductionLicence: commandProcedure({
+    roles: ['regulator'],
+    input: contract.GrantProductionLicence,
+    decider: licenceDecider,
+    stream: (input) => contract.licenceStream(input.licenceNo),
+    readModels,
+    command: (input) => ({
+      type: 'GrantProductionLicence',
+      data: commandData(input),
+      facts: { enterpriseRegistered: false, unrevokedLicencesInCategory: [] as UnrevokedLicenceFact[] },
+    }),
+    enrich: (command, input, { deps }) => {
+      const db = registryDb(deps)
+      return {
+        ...command,
+        facts: {
+          enterpriseRegistered: registry.findEnterprise(db, input.enterpriseId) !== null,
+          unrevokedLicencesInCategory: registry.unrevokedLicencesInCategory(
+            db,
+            input.enterpriseId,
+            input.productCategory,
+          ),
         },
-      }),
-    ),
+      }
+    },
+    occurredAt: (input) => input.grantedOn,
+    // The registry check in enrich gives the early answer; the slot key decides a race.
+    reservations: (input) => [oneLicencePerCategory(commandData(input))],
+  }),
 
-  grantProductionLicence: rolesProcedure('regulator')
-    .input(contract.GrantProductionLicence)
-    .mutation(({ ctx, input: { commandId, ...data } }) =>
-      runCommand({
-        deps: ctx.deps,
-        actor: ctx.actor,
-        decider: licenceDecider,
-        streamName: contract.licenceStream(data.licenceNo),
-        command: {
-          type: 'GrantProductionLicence',
-          data,
-          facts: { enterpriseRegistered: false, unrevokedLicencesInCategory: [] },
-        },
-        commandId,
-        occurredAt: data.grantedOn,
-        // The registry check below gives the early answer; the slot key decides a race.
-        reservations: [oneLicencePerCategory(data)],
-        readModels,
-        enrich: () => {
-          const db = registryDb(ctx.deps)
-          return {
-            type: 'GrantProductionLicence' as const,
-            data,
-            facts: {
-              enterpriseRegistered: registry.findEnterprise(db, data.enterpriseId) !== null,
-              unrevokedLicencesInCategory: registry.unrevokedLicencesInCategory(
-                db,
-                data.enterpriseId,
-                data.productCategory,
-              ),
-            },
-          }
-        },
-      }),
-    ),
+  revokeProductionLicence: commandProcedure({
+    roles: ['regulator'],
+    input: contract.RevokeProductionLicence,
+    decider: licenceDecider,
+    stream: (input) => contract.licenceStream(input.licenceNo),
+    command: (input) => ({ type: 'RevokeProductionLicence', data: commandData(input) }),
+    occurredAt: (input) => input.on,
+    releases: releaseLicenceSlot,
+  }),
 
-  revokeProductionLicence: rolesProcedure('regulator')
-    .input(contract.RevokeProductionLicence)
-    .mutation(({ ctx, input: { commandId, ...data } }) =>
-      runCommand({
-        deps: ctx.deps,
-        actor: ctx.actor,
-        decider: licenceDecider,
-        streamName: contract.licenceStream(data.licenceNo),
-        command: { type: 'RevokeProductionLicence', data },
-        commandId,
-        occurredAt: data.on,
-        releases: releaseLicenceSlot,
-      }),
-    ),
-
-  recallProduct: rolesProcedure('regulator', 'enterprise')
-    .input(contract.RecallProduct)
-    .mutation(({ ctx, input: { commandId, ...data } }) => {
-      // Regulators order recalls; an enterprise announces voluntary recalls of its own products.
-      if (ctx.actor.role === 'regulator' && !data.ordered) {
+  recallProduct: commandProcedure({
+    roles: ['regulator', 'enterprise'],
+    input: contract.RecallProduct,
+    decider: recallDecider,
+    stream: (input) => contract.recallStream(input.recallId),
+    // Regulators order recalls; an enterprise announces voluntary recalls of its own products.
+    authorize: (input, { actor }) => {
+      if (actor.role === 'regulator' && !input.ordered) {
         throw new ForbiddenError(
           'a regulator orders recalls (ordered: true); voluntary recalls are announced by the enterprise',
         )
       }
-      if (ctx.actor.role === 'enterprise') {
-        if (data.ordered) {
-          throw new ForbiddenError(
-            'an enterprise announces voluntary recalls (ordered: false); ordered recalls come from a regulator',
-          )
-        }
-        assertActsForEnterprise(ctx.actor, data.enterpriseId, 'recall products')
+      if (actor.role === 'enterprise' && input.ordered) {
+        throw new ForbiddenError(
+          'an enterprise announces voluntary recalls (ordered: false); ordered recalls come from a regulator',
+        )
       }
-      return runCommand({
-        deps: ctx.deps,
-        actor: ctx.actor,
-        decider: recallDecider,
-        streamName: contract.recallStream(data.recallId),
-        command: { type: 'RecallProduct', data, facts: { product: null } },
-        commandId,
-        occurredAt: data.announcedOn,
-        readModels,
-        enrich: () => {
-          const product = registry.findProduct(registryDb(ctx.deps), data.productId)
-          return {
-            type: 'RecallProduct' as const,
-            data,
-            facts: {
-              product: product && { productId: product.productId, enterpriseId: product.enterpriseId },
-            },
-          }
-        },
-      })
-    }),
+    },
+    owner: actsForEnterprise('recall products'),
+    readModels,
+    command: (input) => ({ type: 'RecallProduct', data: commandData(input), facts: { product: null } }),
+    enrich: (command, input, { deps }) => {
+      const product = registry.findProduct(registryDb(deps), input.productId)
+      return {
+        ...command,
+        facts: { product: product && { productId: product.productId, enterpriseId: product.enterpriseId } },
+      }
+    },
+    occurredAt: (input) => input.announcedOn,
+  }),
 
-  awardBrandTitle: rolesProcedure('regulator')
-    .input(contract.AwardBrandTitle)
-    .mutation(({ ctx, input: { commandId, ...data } }) =>
-      runCommand({
-        deps: ctx.deps,
-        actor: ctx.actor,
-        decider: enterpriseDecider,
-        streamName: contract.enterpriseStream(data.enterpriseId),
-        command: { type: 'AwardBrandTitle', data, facts: { product: null } },
-        commandId,
-        occurredAt: data.awardedOn,
-        readModels,
-        enrich: () => {
-          const product =
-            data.productId === undefined ? null : registry.findProduct(registryDb(ctx.deps), data.productId)
-          return {
-            type: 'AwardBrandTitle' as const,
-            data,
-            facts: {
-              product: product && { productId: product.productId, enterpriseId: product.enterpriseId },
-            },
-          }
-        },
-      }),
-    ),
+  awardBrandTitle: commandProcedure({
+    roles: ['regulator'],
+    input: contract.AwardBrandTitle,
+    decider: enterpriseDecider,
+    stream: (input) => contract.enterpriseStream(input.enterpriseId),
+    readModels,
+    command: (input) => ({ type: 'AwardBrandTitle', data: commandData(input), facts: { product: null } }),
+    enrich: (command, input, { deps }) => {
+      const product =
+        input.productId === undefined ? null : registry.findProduct(registryDb(deps), input.productId)
+      return {
+        ...command,
+        facts: { product: product && { productId: product.productId, enterpriseId: product.enterpriseId } },
+      }
+    },
+    occurredAt: (input) => input.awardedOn,
+  }),
 
-  designateDemoZone: rolesProcedure('regulator')
-    .input(contract.DesignateDemoZone)
-    .mutation(({ ctx, input: { commandId, ...data } }) =>
-      runCommand({
-        deps: ctx.deps,
-        actor: ctx.actor,
-        decider: demoZoneDecider,
-        streamName: contract.demoZoneStream(data.zoneId),
-        command: { type: 'DesignateDemoZone', data },
-        commandId,
-        occurredAt: data.designatedOn,
-      }),
-    ),
+  designateDemoZone: commandProcedure({
+    roles: ['regulator'],
+    input: contract.DesignateDemoZone,
+    decider: demoZoneDecider,
+    stream: (input) => contract.demoZoneStream(input.zoneId),
+    command: (input) => ({ type: 'DesignateDemoZone', data: commandData(input) }),
+    occurredAt: (input) => input.designatedOn,
+  }),
 
   listEnterprises: authedProcedure
     .input(

@@ -3,6 +3,9 @@ import { DomainError, ForbiddenError, NotFoundError } from '@qi/decider'
 import {
   type Actor,
   authedProcedure,
+  commandData,
+  commandProcedure,
+  type OwnerRule,
   policyActor,
   readModel,
   rolesProcedure,
@@ -24,11 +27,12 @@ const today = (deps: ServiceDeps) => deps.now().toISOString().slice(0, 10)
 const minPosition = z.bigint().nonnegative().optional()
 
 /** An enterprise or lab acts only for itself; regulators and admins act for anyone their role allows. */
-function assertActsFor(actor: Actor, party: string, action: string) {
-  if ((actor.role === 'enterprise' || actor.role === 'lab') && actor.org !== party) {
-    throw new ForbiddenError(`${actor.role} ${actor.org} may only ${action} for itself, not for ${party}`)
-  }
-}
+const actsFor = <K extends string>(party: K, action: string): OwnerRule<Record<K, string>> => ({
+  roles: ['enterprise', 'lab'],
+  org: (input) => input[party],
+  refusal: (actor, input) =>
+    `${actor.role} ${actor.org} may only ${action} for itself, not for ${input[party]}`,
+})
 
 /** Regulators, the metrology institute and admins see every process; applicants see their own. */
 const partyOf = (actor: Actor) =>
@@ -45,34 +49,28 @@ function sampleKey(round: string, enterpriseId: string) {
 
 export const router = trpcRouter({
   /** 先证后核: the licence (or its change) is issued on application; the verification is due later. */
-  applyForLicence: rolesProcedure('enterprise')
-    .input(contract.ApplyForLicence)
-    .mutation(({ ctx, input: { commandId, ...data } }) => {
-      assertActsFor(ctx.actor, data.enterpriseId, 'apply for a licence')
-      return runCommand({
-        deps: ctx.deps,
-        actor: ctx.actor,
-        decider: enterpriseLicenceDecider,
-        streamName: contract.enterpriseLicenceStream(data.enterpriseId),
-        command: { type: 'ApplyForLicence', data, today: today(ctx.deps) },
-        commandId,
-        occurredAt: today(ctx.deps),
-      })
-    }),
+  applyForLicence: commandProcedure({
+    roles: ['enterprise'],
+    input: contract.ApplyForLicence,
+    decider: enterpriseLicenceDecider,
+    stream: (input) => contract.enterpriseLicenceStream(input.enterpriseId),
+    owner: actsFor('enterpriseId', 'apply for a licence'),
+    command: (input, { deps }) => ({ type: 'ApplyForLicence', data: commandData(input), today: today(deps) }),
+    occurredAt: (_, { deps }) => today(deps),
+  }),
 
-  recordOnSiteVerification: rolesProcedure('regulator')
-    .input(contract.RecordOnSiteVerification)
-    .mutation(({ ctx, input: { commandId, ...data } }) =>
-      runCommand({
-        deps: ctx.deps,
-        actor: ctx.actor,
-        decider: enterpriseLicenceDecider,
-        streamName: contract.enterpriseLicenceStream(data.enterpriseId),
-        command: { type: 'RecordOnSiteVerification', data, inspector: ctx.actor.userId },
-        commandId,
-        occurredAt: data.verifiedOn,
-      }),
-    ),
+  recordOnSiteVerification: commandProcedure({
+    roles: ['regulator'],
+    input: contract.RecordOnSiteVerification,
+    decider: enterpriseLicenceDecider,
+    stream: (input) => contract.enterpriseLicenceStream(input.enterpriseId),
+    command: (input, { actor }) => ({
+      type: 'RecordOnSiteVerification',
+      data: commandData(input),
+      inspector: actor.userId,
+    }),
+    occurredAt: (input) => input.verifiedOn,
+  }),
 
   /** 一企一证: folds the per-category licences of industrialization into each enterprise's one licence. */
   migrateLegacyLicences: rolesProcedure('admin')
@@ -95,53 +93,48 @@ export const router = trpcRouter({
     }),
 
   /** 告知承诺制: approved at once on the signed commitment; an enterprise for metrology, a lab for its qualification. */
-  approveOnCommitment: rolesProcedure('enterprise', 'lab')
-    .input(contract.ApproveOnCommitment)
-    .mutation(({ ctx, input: { commandId, ...data } }) => {
-      const kind = contract.matterHolderKind(data.matter)
-      if (ctx.actor.role !== 'admin' && ctx.actor.role !== kind) {
-        throw new ForbiddenError(`${data.matter} is applied for by a ${kind}, not by a ${ctx.actor.role}`)
+  approveOnCommitment: commandProcedure({
+    roles: ['enterprise', 'lab'],
+    input: contract.ApproveOnCommitment,
+    decider: commitmentDecider,
+    stream: (input) => contract.commitmentStream(input.approvalId),
+    authorize: (input, { actor }) => {
+      const kind = contract.matterHolderKind(input.matter)
+      if (actor.role !== 'admin' && actor.role !== kind) {
+        throw new ForbiddenError(`${input.matter} is applied for by a ${kind}, not by a ${actor.role}`)
       }
-      assertActsFor(ctx.actor, data.holderId, 'sign a commitment')
-      return runCommand({
-        deps: ctx.deps,
-        actor: ctx.actor,
-        decider: commitmentDecider,
-        streamName: contract.commitmentStream(data.approvalId),
-        command: { type: 'ApproveOnCommitment', data, today: today(ctx.deps) },
-        commandId,
-        occurredAt: today(ctx.deps),
-      })
+    },
+    owner: actsFor('holderId', 'sign a commitment'),
+    command: (input, { deps }) => ({
+      type: 'ApproveOnCommitment',
+      data: commandData(input),
+      today: today(deps),
     }),
+    occurredAt: (_, { deps }) => today(deps),
+  }),
 
-  recordCommitmentInspection: rolesProcedure('regulator')
-    .input(contract.RecordCommitmentInspection)
-    .mutation(({ ctx, input: { commandId, ...data } }) =>
-      runCommand({
-        deps: ctx.deps,
-        actor: ctx.actor,
-        decider: commitmentDecider,
-        streamName: contract.commitmentStream(data.approvalId),
-        command: { type: 'RecordCommitmentInspection', data, inspector: ctx.actor.userId },
-        commandId,
-        occurredAt: data.inspectedOn,
-      }),
-    ),
-
-  declareCMark: rolesProcedure('enterprise')
-    .input(contract.DeclareCMark)
-    .mutation(({ ctx, input: { commandId, ...data } }) => {
-      assertActsFor(ctx.actor, data.enterpriseId, 'declare C-mark conformity')
-      return runCommand({
-        deps: ctx.deps,
-        actor: ctx.actor,
-        decider: cmarkDecider,
-        streamName: contract.cmarkStream(data.enterpriseId),
-        command: { type: 'DeclareCMark', data, today: today(ctx.deps) },
-        commandId,
-        occurredAt: today(ctx.deps),
-      })
+  recordCommitmentInspection: commandProcedure({
+    roles: ['regulator'],
+    input: contract.RecordCommitmentInspection,
+    decider: commitmentDecider,
+    stream: (input) => contract.commitmentStream(input.approvalId),
+    command: (input, { actor }) => ({
+      type: 'RecordCommitmentInspection',
+      data: commandData(input),
+      inspector: actor.userId,
     }),
+    occurredAt: (input) => input.inspectedOn,
+  }),
+
+  declareCMark: commandProcedure({
+    roles: ['enterprise'],
+    input: contract.DeclareCMark,
+    decider: cmarkDecider,
+    stream: (input) => contract.cmarkStream(input.enterpriseId),
+    owner: actsFor('enterpriseId', 'declare C-mark conformity'),
+    command: (input, { deps }) => ({ type: 'DeclareCMark', data: commandData(input), today: today(deps) }),
+    occurredAt: (_, { deps }) => today(deps),
+  }),
 
   /** Selects `count` open declarations for a check, in an order fixed by the round (repeatable). */
   sampleCMarkDeclarations: rolesProcedure('regulator')
@@ -177,116 +170,108 @@ export const router = trpcRouter({
       return { scheduled }
     }),
 
-  recordCMarkCheck: rolesProcedure('regulator')
-    .input(contract.RecordCMarkCheck)
-    .mutation(({ ctx, input: { commandId, ...data } }) =>
-      runCommand({
-        deps: ctx.deps,
-        actor: ctx.actor,
-        decider: cmarkDecider,
-        streamName: contract.cmarkStream(data.enterpriseId),
-        command: { type: 'RecordCMarkCheck', data, inspector: ctx.actor.userId },
-        commandId,
-        occurredAt: data.checkedOn,
-      }),
-    ),
-
-  fileParallelApplication: rolesProcedure('enterprise')
-    .input(contract.FileParallelApplication)
-    .mutation(({ ctx, input: { commandId, ...data } }) => {
-      assertActsFor(ctx.actor, data.enterpriseId, 'file an application')
-      return runCommand({
-        deps: ctx.deps,
-        actor: ctx.actor,
-        decider: parallelDecider,
-        streamName: contract.parallelStream(data.applicationId),
-        command: { type: 'FileParallelApplication', data, today: today(ctx.deps) },
-        commandId,
-        occurredAt: today(ctx.deps),
-      })
+  recordCMarkCheck: commandProcedure({
+    roles: ['regulator'],
+    input: contract.RecordCMarkCheck,
+    decider: cmarkDecider,
+    stream: (input) => contract.cmarkStream(input.enterpriseId),
+    command: (input, { actor }) => ({
+      type: 'RecordCMarkCheck',
+      data: commandData(input),
+      inspector: actor.userId,
     }),
+    occurredAt: (input) => input.checkedOn,
+  }),
+
+  fileParallelApplication: commandProcedure({
+    roles: ['enterprise'],
+    input: contract.FileParallelApplication,
+    decider: parallelDecider,
+    stream: (input) => contract.parallelStream(input.applicationId),
+    owner: actsFor('enterpriseId', 'file an application'),
+    command: (input, { deps }) => ({
+      type: 'FileParallelApplication',
+      data: commandData(input),
+      today: today(deps),
+    }),
+    occurredAt: (_, { deps }) => today(deps),
+  }),
 
   /** Each branch is decided by its own reviewer: type approval by the metrology institute, the licence by the regulator. */
-  decideParallelBranch: rolesProcedure('regulator', 'metrology_institute')
-    .input(contract.DecideParallelBranch)
-    .mutation(({ ctx, input: { commandId, ...data } }) => {
-      const reviewerRole = contract.PARALLEL_BRANCHES[data.branch].reviewerRole
-      if (ctx.actor.role !== 'admin' && ctx.actor.role !== reviewerRole) {
+  decideParallelBranch: commandProcedure({
+    roles: ['regulator', 'metrology_institute'],
+    input: contract.DecideParallelBranch,
+    decider: parallelDecider,
+    stream: (input) => contract.parallelStream(input.applicationId),
+    authorize: (input, { actor }) => {
+      const reviewerRole = contract.PARALLEL_BRANCHES[input.branch].reviewerRole
+      if (actor.role !== 'admin' && actor.role !== reviewerRole) {
         throw new ForbiddenError(
-          `the ${data.branch} branch is decided by the ${reviewerRole}, not by the ${ctx.actor.role}`,
+          `the ${input.branch} branch is decided by the ${reviewerRole}, not by the ${actor.role}`,
         )
       }
-      return runCommand({
-        deps: ctx.deps,
-        actor: ctx.actor,
-        decider: parallelDecider,
-        streamName: contract.parallelStream(data.applicationId),
-        command: { type: 'DecideParallelBranch', data, reviewerOrg: ctx.actor.org, today: today(ctx.deps) },
-        commandId,
-        occurredAt: today(ctx.deps),
-      })
+    },
+    command: (input, { actor, deps }) => ({
+      type: 'DecideParallelBranch',
+      data: commandData(input),
+      reviewerOrg: actor.org,
+      today: today(deps),
     }),
+    occurredAt: (_, { deps }) => today(deps),
+  }),
 
   /** Special equipment (item 二十一): the regulator approves a using unit as operator examination body. */
-  approveExaminationBody: rolesProcedure('regulator')
-    .input(contract.ApproveExaminationBody)
-    .mutation(({ ctx, input: { commandId, ...data } }) =>
-      runCommand({
-        deps: ctx.deps,
-        actor: ctx.actor,
-        decider: examinationBodyDecider,
-        streamName: contract.examinationBodyStream(data.bodyId),
-        command: { type: 'ApproveExaminationBody', data, today: today(ctx.deps) },
-        commandId,
-        occurredAt: today(ctx.deps),
-      }),
-    ),
+  approveExaminationBody: commandProcedure({
+    roles: ['regulator'],
+    input: contract.ApproveExaminationBody,
+    decider: examinationBodyDecider,
+    stream: (input) => contract.examinationBodyStream(input.bodyId),
+    command: (input, { deps }) => ({
+      type: 'ApproveExaminationBody',
+      data: commandData(input),
+      today: today(deps),
+    }),
+    occurredAt: (_, { deps }) => today(deps),
+  }),
 
   /** The examination body (an enterprise, for itself) records an exam; a pass issues the certificate. */
-  recordOperatorExam: rolesProcedure('enterprise')
-    .input(contract.RecordOperatorExam)
-    .mutation(({ ctx, input: { commandId, ...data } }) => {
-      assertActsFor(ctx.actor, data.bodyId, 'record exams')
-      return runCommand({
-        deps: ctx.deps,
-        actor: ctx.actor,
-        decider: examinationBodyDecider,
-        streamName: contract.examinationBodyStream(data.bodyId),
-        command: { type: 'RecordOperatorExam', data, today: today(ctx.deps) },
-        commandId,
-        occurredAt: data.examinedOn,
-      })
+  recordOperatorExam: commandProcedure({
+    roles: ['enterprise'],
+    input: contract.RecordOperatorExam,
+    decider: examinationBodyDecider,
+    stream: (input) => contract.examinationBodyStream(input.bodyId),
+    owner: actsFor('bodyId', 'record exams'),
+    command: (input, { deps }) => ({
+      type: 'RecordOperatorExam',
+      data: commandData(input),
+      today: today(deps),
     }),
+    occurredAt: (input) => input.examinedOn,
+  }),
 
-  recordManufacturingQualification: rolesProcedure('regulator')
-    .input(contract.RecordManufacturingQualification)
-    .mutation(({ ctx, input: { commandId, ...data } }) =>
-      runCommand({
-        deps: ctx.deps,
-        actor: ctx.actor,
-        decider: qualificationDecider,
-        streamName: contract.seQualificationStream(data.enterpriseId),
-        command: { type: 'RecordManufacturingQualification', data },
-        commandId,
-        occurredAt: data.grantedOn,
-      }),
-    ),
+  recordManufacturingQualification: commandProcedure({
+    roles: ['regulator'],
+    input: contract.RecordManufacturingQualification,
+    decider: qualificationDecider,
+    stream: (input) => contract.seQualificationStream(input.enterpriseId),
+    command: (input) => ({ type: 'RecordManufacturingQualification', data: commandData(input) }),
+    occurredAt: (input) => input.grantedOn,
+  }),
 
   /** An enterprise with a manufacturing qualification applies for the matching installation/alteration/repair one. */
-  applyForDerivedQualification: rolesProcedure('enterprise')
-    .input(contract.ApplyForDerivedQualification)
-    .mutation(({ ctx, input: { commandId, ...data } }) => {
-      assertActsFor(ctx.actor, data.enterpriseId, 'apply for a qualification')
-      return runCommand({
-        deps: ctx.deps,
-        actor: ctx.actor,
-        decider: qualificationDecider,
-        streamName: contract.seQualificationStream(data.enterpriseId),
-        command: { type: 'ApplyForDerivedQualification', data, today: today(ctx.deps) },
-        commandId,
-        occurredAt: today(ctx.deps),
-      })
+  applyForDerivedQualification: commandProcedure({
+    roles: ['enterprise'],
+    input: contract.ApplyForDerivedQualification,
+    decider: qualificationDecider,
+    stream: (input) => contract.seQualificationStream(input.enterpriseId),
+    owner: actsFor('enterpriseId', 'apply for a qualification'),
+    command: (input, { deps }) => ({
+      type: 'ApplyForDerivedQualification',
+      data: commandData(input),
+      today: today(deps),
     }),
+    occurredAt: (_, { deps }) => today(deps),
+  }),
 
   /** The regulator's queue (every process) or an applicant's own processes, with the open deadlines. */
   processes: authedProcedure.input(z.object({ minPosition })).query(async ({ ctx, input }) => {

@@ -1,9 +1,8 @@
 import { createCallerFactory, router } from '@qi/trpc'
-import { batchedMutation } from '@qi/trpc/testing'
+import { actorOf, batchedMutation, startTestPlatform } from '@qi/trpc/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { metrologyService } from '../index'
 import { metrologyRouter } from './router'
-import { actorOf, startTestPlatform } from './test-platform'
 
 /*
  * A calibration certificate number is one certificate, under races: the same number recorded for
@@ -27,7 +26,7 @@ const calibrate = (instrumentId: string, certificateNo: string) => ({
 })
 
 beforeAll(async () => {
-  platform = await startTestPlatform(metrologyService.projections, '2024-06-01')
+  platform = await startTestPlatform({ projections: metrologyService.projections, today: '2024-06-01' })
   for (const instrumentId of ['TH-1', 'TH-2']) {
     await api().registerInstrument({
       instrumentId,

@@ -1,9 +1,10 @@
+import { accreditation } from '@qi/contracts'
 import { createCallerFactory } from '@qi/trpc'
+import { actorOf, startTestPlatform } from '@qi/trpc/testing'
 import { TRPCError } from '@trpc/server'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { metrologyService } from '../index'
 import { metrologyRouter } from './router'
-import { actorOf, startTestPlatform } from './test-platform'
 
 const TODAY = '2024-01-15'
 const institute = actorOf('metrology_institute', 'HBMI')
@@ -75,21 +76,21 @@ async function seedChain() {
 }
 
 beforeEach(async () => {
-  platform = await startTestPlatform(metrologyService.projections, TODAY)
+  platform = await startTestPlatform({ projections: metrologyService.projections, today: TODAY })
   await seedCalibrationLab('HBMI')
 })
 
 /** A calibration lab accredited for temperature (温度) from 2022 to 2026, as the accreditation context records it. */
 async function seedCalibrationLab(labId: string) {
   await platform.seed(
-    `lab-${labId}`,
-    'LabRegistered',
+    accreditation.LabRegistered,
+    accreditation.labStream(labId),
     { labId, name: labId, kind: 'calibration_lab', region: '武汉', centreLevel: 'provincial' },
     '2021-01-01',
   )
   await platform.seed(
-    `lab-${labId}`,
-    'LabAccredited',
+    accreditation.LabAccredited,
+    accreditation.labStream(labId),
     {
       labId,
       accreditationNo: `CNAS ${labId}`,
@@ -248,8 +249,8 @@ describe('who may record a calibration', () => {
 
     const hbmi = actorOf('lab', 'HBMI')
     await platform.seed(
-      'lab-HBMI',
-      'AccreditationSuspended',
+      accreditation.AccreditationSuspended,
+      accreditation.labStream('HBMI'),
       { labId: 'HBMI', accreditationNo: 'CNAS HBMI', reason: 'surveillance findings', from: '2024-01-05' },
       '2024-01-05',
     )

@@ -1,22 +1,9 @@
 import { IsoDate, metrology, reservations } from '@qi/contracts'
 import { ForbiddenError, NotFoundError, type Reservation } from '@qi/decider'
-import {
-  type Actor,
-  authedProcedure,
-  readModel,
-  rolesProcedure,
-  router,
-  runCommand,
-  type ServiceDeps,
-} from '@qi/trpc'
+import { type Actor, authedProcedure, type CommandCall, commandProcedure, readModel, router } from '@qi/trpc'
 import type Database from 'better-sqlite3'
 import { z } from 'zod'
-import {
-  type InstrumentCommand,
-  type InstrumentLevel,
-  instrumentDecider,
-  type ReferenceFact,
-} from '../domain/instrument'
+import { type InstrumentLevel, instrumentDecider, type ReferenceFact } from '../domain/instrument'
 import { INSTRUMENTS_PROJECTION } from '../projections/instruments'
 import { loadCalibratorFact, METROLOGY_REFS } from '../projections/refs'
 
@@ -97,13 +84,11 @@ function requireOwnerOrInstitute(actor: Actor, ownerLabId: string, instrumentId:
 }
 
 /** The owner check needs the read model: it runs in `enrich`, after the model caught up. */
-function ownerChecked<C extends InstrumentCommand>(deps: ServiceDeps, actor: Actor, instrumentId: string) {
-  return (command: C): C => {
-    const instrument = findInstrument(deps.runner(INSTRUMENTS_PROJECTION).db, instrumentId)
-    if (!instrument) throw new NotFoundError('instrument', instrumentId)
-    requireOwnerOrInstitute(actor, instrument.owner_lab_id, instrumentId)
-    return command
-  }
+function ownerChecked<C>(command: C, input: { instrumentId: string }, { deps, actor }: CommandCall): C {
+  const instrument = findInstrument(deps.runner(INSTRUMENTS_PROJECTION).db, input.instrumentId)
+  if (!instrument) throw new NotFoundError('instrument', input.instrumentId)
+  requireOwnerOrInstitute(actor, instrument.owner_lab_id, input.instrumentId)
+  return command
 }
 
 function referenceFact(
@@ -183,96 +168,78 @@ const certificateNumberUnique = (input: { instrumentId: string; certificateNo: s
     `calibration certificate ${input.certificateNo} is already recorded for instrument ${existing.holder}; check the certificate number`,
 })
 
+/** Every mutation here: one command on the instrument's stream, by a lab or the metrology institute. */
+const onInstrument = {
+  roles: ['lab', 'metrology_institute'],
+  decider: instrumentDecider,
+  stream: (input: { instrumentId: string }) => instrumentStream(input.instrumentId),
+} as const
+
 export const metrologyRouter = router({
-  registerInstrument: rolesProcedure('lab', 'metrology_institute')
-    .input(metrology.RegisterInstrument)
-    .mutation(({ ctx, input }) => {
-      requireOwnerOrInstitute(ctx.actor, input.ownerLabId, input.instrumentId)
-      return runCommand({
-        deps: ctx.deps,
-        actor: ctx.actor,
-        decider: instrumentDecider,
-        streamName: instrumentStream(input.instrumentId),
-        command: { type: 'RegisterInstrument', input },
-        commandId: input.commandId,
-        occurredAt: isoDay(ctx.deps.now()),
-      })
+  registerInstrument: commandProcedure({
+    ...onInstrument,
+    input: metrology.RegisterInstrument,
+    owner: {
+      roles: ['lab'],
+      org: (input) => input.ownerLabId,
+      refusal: (actor, input) =>
+        `instrument ${input.instrumentId} belongs to lab ${input.ownerLabId}, not to ${actor.org}`,
+    },
+    command: (input) => ({ type: 'RegisterInstrument', input }),
+    occurredAt: (_, { deps }) => isoDay(deps.now()),
+  }),
+  calibrate: commandProcedure({
+    ...onInstrument,
+    input: metrology.CalibrateInstrument.safeExtend(MinPosition),
+    owner: {
+      roles: ['lab'],
+      org: (input) => input.calibratingLabId,
+      refusal: (actor, input) =>
+        `lab ${actor.org} may record only its own calibrations, not those of ${input.calibratingLabId}`,
+    },
+    readModels: [INSTRUMENTS_PROJECTION, METROLOGY_REFS],
+    minPosition: (input) => input.minPosition,
+    command: ({ minPosition: _, ...input }, { actor }) => ({
+      type: 'CalibrateInstrument',
+      input,
+      facts: {
+        reference: null,
+        calibrator: { labId: input.calibratingLabId, registered: false, kind: null, accreditation: null },
+        recordedBy: { role: actor.role, org: actor.org },
+      },
     }),
-  calibrate: rolesProcedure('lab', 'metrology_institute')
-    .input(metrology.CalibrateInstrument.safeExtend(MinPosition))
-    .mutation(({ ctx, input: { minPosition, ...input } }) => {
-      if (ctx.actor.role === 'lab' && ctx.actor.org !== input.calibratingLabId) {
-        throw new ForbiddenError(
-          `lab ${ctx.actor.org} may record only its own calibrations, not those of ${input.calibratingLabId}`,
-        )
-      }
-      const recordedBy = { role: ctx.actor.role, org: ctx.actor.org }
-      const command: InstrumentCommand = {
-        type: 'CalibrateInstrument',
-        input,
-        facts: {
-          reference: null,
-          calibrator: { labId: input.calibratingLabId, registered: false, kind: null, accreditation: null },
-          recordedBy,
-        },
-      }
-      return runCommand({
-        deps: ctx.deps,
-        actor: ctx.actor,
-        decider: instrumentDecider,
-        streamName: instrumentStream(input.instrumentId),
-        command,
-        commandId: input.commandId,
-        occurredAt: input.calibratedOn,
-        reservations: [certificateNumberUnique(input)],
-        readModels: [INSTRUMENTS_PROJECTION, METROLOGY_REFS],
-        minPosition,
-        enrich: (cmd) => {
-          if (cmd.type !== 'CalibrateInstrument') return cmd
-          const db = ctx.deps.runner(INSTRUMENTS_PROJECTION).db
-          const reference =
-            input.referenceInstrumentId === undefined
-              ? null
-              : referenceFact(db, input.referenceInstrumentId, input.calibratedOn)
-          const calibrator = loadCalibratorFact(
-            ctx.deps.runner(METROLOGY_REFS).db,
-            input.calibratingLabId,
-            input.calibratedOn,
-          )
-          return { ...cmd, facts: { reference, calibrator, recordedBy } }
-        },
-      })
-    }),
-  expireCalibration: rolesProcedure('lab', 'metrology_institute')
-    .input(metrology.ExpireCalibration)
-    .mutation(({ ctx, input }) =>
-      runCommand({
-        deps: ctx.deps,
-        actor: ctx.actor,
-        decider: instrumentDecider,
-        streamName: instrumentStream(input.instrumentId),
-        command: { type: 'ExpireCalibration', input } as InstrumentCommand,
-        commandId: input.commandId,
-        occurredAt: input.on,
-        readModels: [INSTRUMENTS_PROJECTION],
-        enrich: ownerChecked(ctx.deps, ctx.actor, input.instrumentId),
-      }),
-    ),
-  retire: rolesProcedure('lab', 'metrology_institute')
-    .input(metrology.RetireInstrument)
-    .mutation(({ ctx, input }) =>
-      runCommand({
-        deps: ctx.deps,
-        actor: ctx.actor,
-        decider: instrumentDecider,
-        streamName: instrumentStream(input.instrumentId),
-        command: { type: 'RetireInstrument', input } as InstrumentCommand,
-        commandId: input.commandId,
-        occurredAt: input.on,
-        readModels: [INSTRUMENTS_PROJECTION],
-        enrich: ownerChecked(ctx.deps, ctx.actor, input.instrumentId),
-      }),
-    ),
+    enrich: (command, input, { deps }) => {
+      const db = deps.runner(INSTRUMENTS_PROJECTION).db
+      const reference =
+        input.referenceInstrumentId === undefined
+          ? null
+          : referenceFact(db, input.referenceInstrumentId, input.calibratedOn)
+      const calibrator = loadCalibratorFact(
+        deps.runner(METROLOGY_REFS).db,
+        input.calibratingLabId,
+        input.calibratedOn,
+      )
+      return { ...command, facts: { reference, calibrator, recordedBy: command.facts.recordedBy } }
+    },
+    occurredAt: (input) => input.calibratedOn,
+    reservations: (input) => [certificateNumberUnique(input)],
+  }),
+  expireCalibration: commandProcedure({
+    ...onInstrument,
+    input: metrology.ExpireCalibration,
+    readModels: [INSTRUMENTS_PROJECTION],
+    command: (input) => ({ type: 'ExpireCalibration', input }),
+    enrich: ownerChecked,
+    occurredAt: (input) => input.on,
+  }),
+  retire: commandProcedure({
+    ...onInstrument,
+    input: metrology.RetireInstrument,
+    readModels: [INSTRUMENTS_PROJECTION],
+    command: (input) => ({ type: 'RetireInstrument', input }),
+    enrich: ownerChecked,
+    occurredAt: (input) => input.on,
+  }),
 
   listInstruments: authedProcedure
     .input(

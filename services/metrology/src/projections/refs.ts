@@ -1,13 +1,13 @@
-import { accreditation, domainCatalogue, type EventDefinition } from '@qi/contracts'
+import { accreditation } from '@qi/contracts'
 import type { Projection } from '@qi/projections'
 import {
   ACCREDITATION_TERMS_SQL,
-  closeInactivePeriods,
-  openInactivePeriod,
+  applyWith,
+  inactivePeriodHandlers,
+  on,
   recordAccreditationTerm,
 } from '@qi/refs'
 import type Database from 'better-sqlite3'
-import type { z } from 'zod'
 import type { CalibratorFact } from '../domain/instrument'
 
 /**
@@ -16,8 +16,6 @@ import type { CalibratorFact } from '../domain/instrument'
  * (for a calibration lab, the quantity it may calibrate) with the dates they were in scope.
  */
 export const METROLOGY_REFS = 'metrology.refs'
-
-const handledTypes = new Set<string>(accreditation.accreditationEvents.map((d) => d.type))
 
 type ScopeLine = { lineId: string; parameter: string }
 
@@ -45,60 +43,27 @@ export const metrologyRefsProjection: Projection = {
       );
     `)
   },
-  apply(recorded, db) {
-    if (!handledTypes.has(recorded.type)) return
-    const event = domainCatalogue.decode(recorded)
-    // The catalogue validated the data against the event's definition.
-    const as = <D extends EventDefinition>(_definition: D) => event.data as z.output<D['schema']>
-    switch (event.type) {
-      case 'LabRegistered': {
-        const d = as(accreditation.LabRegistered)
-        db.prepare(
-          'INSERT INTO labs (lab_id, kind) VALUES (?, ?) ON CONFLICT (lab_id) DO UPDATE SET kind = excluded.kind',
-        ).run(d.labId, d.kind)
-        return
-      }
-      case 'LabAccredited': {
-        const d = as(accreditation.LabAccredited)
-        recordAccreditationTerm(db, d)
-        addLines(db, d.accreditationNo, d.scope, d.validFrom)
-        return
-      }
-      case 'AccreditationScopeExtended': {
-        const d = as(accreditation.AccreditationScopeExtended)
-        addLines(db, d.accreditationNo, d.lines, d.on)
-        return
-      }
-      case 'AccreditationScopeReduced': {
-        const d = as(accreditation.AccreditationScopeReduced)
-        const remove = db.prepare(
-          'UPDATE scope_parameters SET removed_on = ? WHERE accreditation_no = ? AND line_id = ?',
-        )
-        for (const lineId of d.lineIds) remove.run(d.on, d.accreditationNo, lineId)
-        return
-      }
-      case 'AccreditationSuspended': {
-        const d = as(accreditation.AccreditationSuspended)
-        openInactivePeriod(db, d.accreditationNo, 'suspended', d.from, d.reason)
-        return
-      }
-      case 'AccreditationRestored': {
-        const d = as(accreditation.AccreditationRestored)
-        closeInactivePeriods(db, d.accreditationNo, d.on)
-        return
-      }
-      case 'AccreditationWithdrawn': {
-        const d = as(accreditation.AccreditationWithdrawn)
-        openInactivePeriod(db, d.accreditationNo, 'withdrawn', d.on, d.reason)
-        return
-      }
-      case 'AccreditationExpired': {
-        const d = as(accreditation.AccreditationExpired)
-        openInactivePeriod(db, d.accreditationNo, 'expired', d.on, null)
-        return
-      }
-    }
-  },
+  apply: applyWith([
+    on(accreditation.LabRegistered, (data, db) => {
+      db.prepare(
+        'INSERT INTO labs (lab_id, kind) VALUES (?, ?) ON CONFLICT (lab_id) DO UPDATE SET kind = excluded.kind',
+      ).run(data.labId, data.kind)
+    }),
+    on(accreditation.LabAccredited, (data, db) => {
+      recordAccreditationTerm(db, data)
+      addLines(db, data.accreditationNo, data.scope, data.validFrom)
+    }),
+    on(accreditation.AccreditationScopeExtended, (data, db) =>
+      addLines(db, data.accreditationNo, data.lines, data.on),
+    ),
+    on(accreditation.AccreditationScopeReduced, (data, db) => {
+      const remove = db.prepare(
+        'UPDATE scope_parameters SET removed_on = ? WHERE accreditation_no = ? AND line_id = ?',
+      )
+      for (const lineId of data.lineIds) remove.run(data.on, data.accreditationNo, lineId)
+    }),
+    ...inactivePeriodHandlers,
+  ]),
 }
 
 /** The calibrating lab on a date: registration, the accreditation term covering it (else the latest). */

@@ -1,14 +1,6 @@
 import { IsoDate, testing } from '@qi/contracts'
-import { ForbiddenError, NotFoundError } from '@qi/decider'
-import {
-  type Actor,
-  authedProcedure,
-  publicProcedure,
-  readModel,
-  rolesProcedure,
-  router,
-  runCommand,
-} from '@qi/trpc'
+import { NotFoundError } from '@qi/decider'
+import { type Actor, authedProcedure, commandProcedure, publicProcedure, readModel, router } from '@qi/trpc'
 import { z } from 'zod'
 import { oneSuccessor, reportDecider } from '../domain/report'
 import { labName, loadReportFacts, TESTING_REFS } from '../projections/refs'
@@ -24,12 +16,15 @@ import {
 } from '../projections/reports'
 
 /** A lab issues and amends reports only as itself (its actor.org is its labId); admin is exempt. */
-function assertActsAsLab(actor: Actor, labId: string) {
-  if (actor.role !== 'admin' && actor.org !== labId) {
-    throw new ForbiddenError(
-      `you act for ${actor.org}; a lab may only issue reports as itself, not as ${labId}`,
-    )
-  }
+const actsAsLab = {
+  org: (input: { labId: string }) => input.labId,
+  refusal: (actor: Actor, input: { labId: string }) =>
+    `you act for ${actor.org}; a lab may only issue reports as itself, not as ${input.labId}`,
+}
+
+const onReport = {
+  decider: reportDecider,
+  stream: (input: { reportNo: string }) => testing.reportStream(input.reportNo),
 }
 
 const today = (now: Date) => now.toISOString().slice(0, 10)
@@ -56,82 +51,58 @@ function summary(row: ReportRow) {
 const ReportStatusFilter = z.enum(['valid', 'amended', 'revoked'])
 
 export const testingRouter = router({
-  issueReport: rolesProcedure('lab')
-    .input(testing.IssueTestReport)
-    .mutation(({ ctx, input }) => {
-      assertActsAsLab(ctx.actor, input.labId)
-      return runCommand({
-        deps: ctx.deps,
-        actor: ctx.actor,
-        decider: reportDecider,
-        streamName: testing.reportStream(input.reportNo),
-        command: {
-          type: 'IssueTestReport',
-          data: input,
-          facts: { accreditation: null, instruments: {}, standards: {} },
-        },
-        commandId: input.commandId,
-        occurredAt: input.testedTo,
-        readModels: [TESTING_REFS],
-        enrich: (command) =>
-          command.type === 'IssueTestReport'
-            ? { ...command, facts: loadReportFacts(ctx.deps.runner(TESTING_REFS).db, input) }
-            : command,
-      })
+  issueReport: commandProcedure({
+    ...onReport,
+    roles: ['lab'],
+    input: testing.IssueTestReport,
+    owner: actsAsLab,
+    readModels: [TESTING_REFS],
+    command: (input) => ({
+      type: 'IssueTestReport',
+      data: input,
+      facts: { accreditation: null, instruments: {}, standards: {} },
     }),
-
-  amendReport: rolesProcedure('lab')
-    .input(testing.AmendTestReport)
-    .mutation(({ ctx, input }) => {
-      assertActsAsLab(ctx.actor, input.labId)
-      return runCommand({
-        deps: ctx.deps,
-        actor: ctx.actor,
-        decider: reportDecider,
-        streamName: testing.reportStream(input.reportNo),
-        command: {
-          type: 'AmendTestReport',
-          data: input,
-          facts: { accreditation: null, instruments: {}, standards: {}, previousReport: null },
-          requestedBy: { role: ctx.actor.role, org: ctx.actor.org },
-        },
-        commandId: input.commandId,
-        occurredAt: input.testedTo,
-        reservations: [oneSuccessor(input)],
-        readModels: [TESTING_REFS, TESTING_REPORTS],
-        enrich: (command) =>
-          command.type === 'AmendTestReport'
-            ? {
-                ...command,
-                facts: {
-                  ...loadReportFacts(ctx.deps.runner(TESTING_REFS).db, input),
-                  previousReport: loadPreviousReport(
-                    ctx.deps.runner(TESTING_REPORTS).db,
-                    input.previousReportNo,
-                  ),
-                },
-              }
-            : command,
-      })
+    enrich: (command, input, { deps }) => ({
+      ...command,
+      facts: loadReportFacts(deps.runner(TESTING_REFS).db, input),
     }),
+    occurredAt: (input) => input.testedTo,
+  }),
 
-  revokeReport: rolesProcedure('lab', 'regulator')
-    .input(testing.RevokeTestReport)
-    .mutation(({ ctx, input }) =>
-      runCommand({
-        deps: ctx.deps,
-        actor: ctx.actor,
-        decider: reportDecider,
-        streamName: testing.reportStream(input.reportNo),
-        command: {
-          type: 'RevokeTestReport',
-          data: input,
-          requestedBy: { role: ctx.actor.role, org: ctx.actor.org },
-        },
-        commandId: input.commandId,
-        occurredAt: input.revokedOn,
-      }),
-    ),
+  amendReport: commandProcedure({
+    ...onReport,
+    roles: ['lab'],
+    input: testing.AmendTestReport,
+    owner: actsAsLab,
+    readModels: [TESTING_REFS, TESTING_REPORTS],
+    command: (input, { actor }) => ({
+      type: 'AmendTestReport',
+      data: input,
+      facts: { accreditation: null, instruments: {}, standards: {}, previousReport: null },
+      requestedBy: { role: actor.role, org: actor.org },
+    }),
+    enrich: (command, input, { deps }) => ({
+      ...command,
+      facts: {
+        ...loadReportFacts(deps.runner(TESTING_REFS).db, input),
+        previousReport: loadPreviousReport(deps.runner(TESTING_REPORTS).db, input.previousReportNo),
+      },
+    }),
+    occurredAt: (input) => input.testedTo,
+    reservations: (input) => [oneSuccessor(input)],
+  }),
+
+  revokeReport: commandProcedure({
+    ...onReport,
+    roles: ['lab', 'regulator'],
+    input: testing.RevokeTestReport,
+    command: (input, { actor }) => ({
+      type: 'RevokeTestReport',
+      data: input,
+      requestedBy: { role: actor.role, org: actor.org },
+    }),
+    occurredAt: (input) => input.revokedOn,
+  }),
 
   listReports: authedProcedure
     .input(

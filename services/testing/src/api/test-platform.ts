@@ -1,23 +1,7 @@
-import type { EventDefinition } from '@qi/contracts'
-import type { Projection } from '@qi/projections'
 import type { Actor } from '@qi/trpc'
-import { startTestPlatform as startSharedTestPlatform } from '@qi/trpc/testing'
-import type { z } from 'zod'
 
-/** The shared test platform; `seed` takes the event's definition, so its data is typed. */
-export async function startTestPlatform(options: { projections: Projection[]; today: string }) {
-  const platform = await startSharedTestPlatform(options)
-  async function seed<D extends EventDefinition>(
-    definition: D,
-    streamName: string,
-    data: z.input<D['schema']>,
-    occurredAt: string,
-  ) {
-    return (await platform.seedEvent(definition.type, streamName, data, occurredAt, definition.context))
-      .position
-  }
-  return { ...platform, seed }
-}
+/** The shared test platform (`seed` takes an event's definition, so its data is typed). */
+export { startTestPlatform } from '@qi/trpc/testing'
 
 export const actors = {
   labA: { userId: 'u-lab-a', org: 'LAB-A', orgName: 'Hubei Appliance Test Centre', role: 'lab' },

@@ -1,22 +1,19 @@
-import { accreditation, metrology, standardKey, standards } from '@qi/contracts'
+import { accreditation, metrology, standardKey } from '@qi/contracts'
 import type { Projection } from '@qi/projections'
 import {
   ACCREDITATION_TERMS_SQL,
-  closeInactivePeriods,
+  applyWith,
+  inactivePeriodHandlers,
+  loadAccreditationTerm,
   loadStandardLifecycle,
-  openInactivePeriod,
+  on,
   recordAccreditationTerm,
-  recordStandard,
-  recordStandardDateCorrected,
-  recordStandardPublished,
-  recordStandardSuperseded,
-  recordStandardWithdrawn,
   STANDARD_LIFECYCLE_SQL,
+  standardLifecycleHandlers,
 } from '@qi/refs'
 import type Database from 'better-sqlite3'
 import type { AccreditationFact, InstrumentFact, ReportFacts } from '../domain/facts'
 import type { ReportUnderTest } from '../domain/rules'
-import { applyWith, on } from './handlers'
 
 /**
  * testing's own copy of the facts rule 1 needs, built from the standards, accreditation and
@@ -74,11 +71,7 @@ export const testingRefsProjection: Projection = {
     `)
   },
   apply: applyWith([
-    on(standards.StandardDrafted, (data, db) => recordStandard(db, data)),
-    on(standards.StandardPublished, (data, db) => recordStandardPublished(db, data)),
-    on(standards.StandardSuperseded, (data, db) => recordStandardSuperseded(db, data)),
-    on(standards.StandardWithdrawn, (data, db) => recordStandardWithdrawn(db, data)),
-    on(standards.StandardDateCorrected, (data, db) => recordStandardDateCorrected(db, data)),
+    ...standardLifecycleHandlers,
     on(accreditation.LabRegistered, (data, db) => {
       db.prepare(
         'INSERT INTO labs (lab_id, name) VALUES (?, ?) ON CONFLICT (lab_id) DO UPDATE SET name = excluded.name',
@@ -97,18 +90,7 @@ export const testingRefsProjection: Projection = {
       )
       for (const lineId of data.lineIds) remove.run(data.on, data.accreditationNo, lineId)
     }),
-    on(accreditation.AccreditationSuspended, (data, db) =>
-      openInactivePeriod(db, data.accreditationNo, 'suspended', data.from, data.reason),
-    ),
-    on(accreditation.AccreditationRestored, (data, db) =>
-      closeInactivePeriods(db, data.accreditationNo, data.on),
-    ),
-    on(accreditation.AccreditationWithdrawn, (data, db) =>
-      openInactivePeriod(db, data.accreditationNo, 'withdrawn', data.on, data.reason),
-    ),
-    on(accreditation.AccreditationExpired, (data, db) =>
-      openInactivePeriod(db, data.accreditationNo, 'expired', data.on, null),
-    ),
+    ...inactivePeriodHandlers,
     on(metrology.InstrumentRegistered, (data, db) => {
       db.prepare(
         `INSERT INTO instruments (instrument_id, owner_lab_id, retired_on) VALUES (?, ?, NULL)
@@ -138,20 +120,8 @@ export const testingRefsProjection: Projection = {
 }
 
 function loadAccreditation(db: Database.Database, accreditationNo: string): AccreditationFact | null {
-  const row = db.prepare('SELECT * FROM accreditations WHERE accreditation_no = ?').get(accreditationNo) as
-    | { accreditation_no: string; lab_id: string; valid_from: string; valid_until: string }
-    | undefined
-  if (!row) return null
-  const periods = db
-    .prepare(
-      'SELECT status, from_date, to_date, reason FROM inactive_periods WHERE accreditation_no = ? ORDER BY rowid',
-    )
-    .all(accreditationNo) as Array<{
-    status: 'suspended' | 'withdrawn' | 'expired'
-    from_date: string
-    to_date: string | null
-    reason: string | null
-  }>
+  const term = loadAccreditationTerm(db, accreditationNo)
+  if (!term) return null
   const lines = db
     .prepare('SELECT * FROM scope_lines WHERE accreditation_no = ? ORDER BY line_id')
     .all(accreditationNo) as Array<{
@@ -163,16 +133,7 @@ function loadAccreditation(db: Database.Database, accreditationNo: string): Accr
     removed_on: string | null
   }>
   return {
-    accreditationNo: row.accreditation_no,
-    labId: row.lab_id,
-    validFrom: row.valid_from,
-    validUntil: row.valid_until,
-    inactivePeriods: periods.map((p) => ({
-      status: p.status,
-      from: p.from_date,
-      to: p.to_date,
-      reason: p.reason,
-    })),
+    ...term,
     scope: lines.map((l) => ({
       lineId: l.line_id,
       method: { standardCode: l.standard_code, standardVersion: l.standard_version, clause: l.clause },

@@ -1,9 +1,9 @@
 import { testing } from '@qi/contracts'
 import type { Projection } from '@qi/projections'
+import { applyWith, on } from '@qi/refs'
 import type Database from 'better-sqlite3'
 import type { z } from 'zod'
 import type { PreviousReportFact } from '../domain/facts'
-import { applyWith, on } from './handlers'
 
 /**
  * Test reports with their status history: a report is valid from its issue date, amended from the

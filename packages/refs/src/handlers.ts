@@ -3,7 +3,11 @@ import type { RecordedEvent } from '@qi/eventstore'
 import type Database from 'better-sqlite3'
 import type { z } from 'zod'
 
-type Handler = (event: DomainEvent, db: Database.Database) => void
+export type Handler = (event: DomainEvent, db: Database.Database) => void
+
+/**
+ * How a read model of another context's events is wired: `apply: applyWith([on(Event, (data, db) => …), …])`.
+ */
 
 /** Binds a handler to one event definition, typing its data by the definition's schema. */
 export function on<D extends EventDefinition>(
