@@ -328,6 +328,15 @@ class Writer {
         )
     }
     this.s.putStages.run(id, JSON.stringify(after))
+    if (type === 'StandardSuperseded' || type === 'StandardReplacementRetracted') {
+      // The node's data (latest recorded): the full replacements that remain, the earliest first.
+      const links = [...after.links].sort((a, b) => (a.on < b.on ? -1 : a.on > b.on ? 1 : 0))
+      this.patch(id, {
+        replacedBy: links[0]?.to ?? null,
+        replacements: links.map((l) => l.to),
+        transitionEndsOn: after.dates.transition_ended?.date ?? null,
+      })
+    }
   }
 
   /**

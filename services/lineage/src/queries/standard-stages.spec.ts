@@ -116,7 +116,10 @@ describe('standard stages in lineage', () => {
     expect(read(id, '2019-03-01', 4)?.status).toBe('effective@2009-06-01')
     expect(read(id, '2019-05-01', 4)?.status).toBe('transition_ended@2019-05-01')
     // The back-dated full supersession recorded last moves the start back from its position on.
-    expect(read(id, '2018-06-01')?.status).toBe('transition_ended@2018-06-01')
+    expect(read(id, '2018-06-01')).toMatchObject({
+      status: 'transition_ended@2018-06-01',
+      replacedBy: 'GB/T 1591-2018',
+    })
     expect(read(id, '2019-12-31')?.history).toEqual([
       'draft@2008-01-01',
       'published@2008-10-01',
@@ -175,7 +178,7 @@ describe('standard stages in lineage', () => {
     expect(read(id, '2018-07-01', 4)?.status).toBe('transition_ended@2018-06-01')
     expect(read(id, '2018-07-01', 5)?.status).toBe('effective@2009-06-01')
     expect(read(id, '2019-07-01', 5)?.status).toBe('transition_ended@2019-05-01')
-    expect(read(id, '2019-07-01', 6)).toMatchObject({ status: 'effective@2009-06-01' })
+    expect(read(id, '2019-07-01', 6)).toMatchObject({ status: 'effective@2009-06-01', replacedBy: null })
     const national = kpi('2019-07-01').kpis.find((k) => k.id === 'standards.national')!.value
     expect(national).toBe(1)
   })

@@ -18,7 +18,10 @@ import type {
  * The temporal model (ARCHITECTURE.md, "Lineage and time"):
  * - a fact counts at (D, P) when it was recorded at a position ≤ P and holds from a date ≤ D;
  * - a node's status is the last of its counted changes ordered by business date, then stage order
- *   (LIFECYCLES), then store position; registrations hold from the beginning of business time;
+ *   (LIFECYCLES), then store position; registrations hold from the beginning of business time (a
+ *   standard drafted without a date: from the day recorded);
+ * - a standard's stages have one date each, folded from its events as the standards service dates
+ *   them (foldStandard: partial links, splits, corrections, retractions);
  * - a term's scheduled expiry is void once another term of the same accreditation is recorded that
  *   starts no earlier than it and no later than that expiry (a renewal);
  * - a node exists at (D, P) when a fact about it was recorded by P and it has a status on D, or has
