@@ -20,6 +20,7 @@ import {
   STANDARD_STAGE_EVENTS,
   type StandardStages,
   sameDate,
+  stageRows,
 } from './standard-stages'
 import { STATUS_CHANGES } from './status-changes'
 
@@ -307,9 +308,10 @@ class Writer {
     if (after === before) return
     const rank = (stage: string, dated: boolean) =>
       stage === 'drafted' ? (dated ? 1 : 0) : stageOf('standard', stage as StageOf<'standard'>).rank
-    for (const stage of new Set([...Object.keys(before.dates), ...Object.keys(after.dates)])) {
-      const was = before.dates[stage]
-      const now = after.dates[stage]
+    const [beforeRows, afterRows] = [stageRows(before), stageRows(after)]
+    for (const stage of new Set([...Object.keys(beforeRows), ...Object.keys(afterRows)])) {
+      const was = beforeRows[stage]
+      const now = afterRows[stage]
       if (sameDate(was, now)) continue
       if (was) this.s.cancelStage.run(this.position, id, rank(stage, was.dated))
       if (now)

@@ -10,7 +10,13 @@ import {
 import type { Projection } from '@qi/projections'
 import type Database from 'better-sqlite3'
 import { type StageOf, stageOf } from './stages'
-import { foldStandardStages, NO_STAGES, STANDARD_STAGE_EVENTS, type StandardStages } from './standard-stages'
+import {
+  foldStandardStages,
+  NO_STAGES,
+  STANDARD_STAGE_EVENTS,
+  type StandardStages,
+  stageRows,
+} from './standard-stages'
 
 type Data<D> = EventOf<D> extends { data: infer T } ? T : never
 
@@ -72,7 +78,7 @@ export const kpiProjection: Projection = {
       const insert = db.prepare(
         'INSERT INTO kpi_standard_statuses (key, status, valid_from, stage, position) VALUES (?, ?, ?, ?, ?)',
       )
-      for (const [stage, { date, dated }] of Object.entries(after.dates)) {
+      for (const [stage, { date, dated }] of Object.entries(stageRows(after))) {
         // A draft without a date only shows while no dated stage has begun: never in force.
         if (!dated) continue
         const { status, rank } = stageOf('standard', stage as StageOf<'standard'>)

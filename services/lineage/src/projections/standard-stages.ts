@@ -121,6 +121,27 @@ export function foldStandardStages(
   return { dates, links }
 }
 
+/**
+ * The rows the state stands for. `transition_ended` is lineage's own stage (the standards service
+ * reads the whole period as superseded): it shows only while the edition would otherwise read
+ * superseded — from max(transition end, supersession), and not once a later-dated stage (or a
+ * withdrawal on the supersession day) has taken over; otherwise there is no such row.
+ */
+export function stageRows(state: StandardStages): Record<string, StageDate> {
+  const { transition_ended: ends, ...rows } = state.dates
+  const superseded = rows.superseded
+  if (!ends || !superseded) return rows
+  const from = [ends.date, superseded.date].sort()[1]! // the later of two ISO dates
+  const taken = Object.entries(rows).some(
+    ([stage, { date, dated }]) =>
+      dated &&
+      stage !== 'superseded' &&
+      (date > superseded.date || (date === superseded.date && stage === 'withdrawn')) &&
+      date <= from,
+  )
+  return taken ? rows : { ...rows, transition_ended: { ...ends, date: from } }
+}
+
 /** Whether a stage's row must be rewritten: its date (or datedness) changed. */
 export const sameDate = (a: StageDate | undefined, b: StageDate | undefined) =>
   a !== undefined && b !== undefined && a.date === b.date && a.dated === b.dated

@@ -129,6 +129,27 @@ describe('standard stages in lineage', () => {
     ])
   })
 
+  it('reads withdrawn, not transition ended, when the withdrawal comes before the transition ends', () => {
+    const { read } = at(
+      recorded([
+        drafted(),
+        published,
+        {
+          ...superseded('2018', '2018-06-01'),
+          data: { ...superseded('2018', '2018-06-01').data, transitionEndsOn: '2019-06-01' },
+        },
+        {
+          type: 'StandardWithdrawn',
+          on: '2018-09-01',
+          data: { ...old, withdrawnOn: '2018-09-01', reason: '废止' },
+        },
+      ]),
+    )
+    expect(read(id, '2018-07-01')?.status).toBe('superseded@2018-06-01')
+    expect(read(id, '2019-07-01')?.status).toBe('withdrawn@2018-09-01')
+    expect(read(id, '2019-07-01', 3)?.status).toBe('transition_ended@2019-06-01')
+  })
+
   it('applies a date correction from its position on and keeps the old date at earlier positions', () => {
     const { read, kpi } = at(
       recorded([

@@ -179,6 +179,24 @@ class Record_ {
         }
       }
     }
+    // The transition's end shows only where the edition would read superseded without it: on the
+    // later of its date and the supersession's, the last dated stage by then must be the supersession.
+    const ends = dates.get('transition_ended')
+    dates.delete('transition_ended')
+    const superseded = dates.get('superseded')
+    if (ends && superseded) {
+      const from = [ends.date, superseded.date].sort()[1]! // the later of two ISO dates
+      const last = [...dates.entries()]
+        .filter(([, v]) => v.dated && v.date <= from)
+        .sort(
+          ([a, x], [b, y]) =>
+            (x.date < y.date ? -1 : x.date > y.date ? 1 : 0) ||
+            (a === 'drafted' ? 1 : stage('standard', a).rank) -
+              (b === 'drafted' ? 1 : stage('standard', b).rank),
+        )
+        .at(-1)
+      if (last?.[0] === 'superseded') dates.set('transition_ended', { ...ends, date: from })
+    }
     for (const [stageName, { date, dated, e }] of dates) {
       if (stageName === 'drafted')
         this.change(
