@@ -13,7 +13,15 @@ import type { RecordedEvent } from '@qi/eventstore'
 import type { Projection } from '@qi/projections'
 import type Database from 'better-sqlite3'
 import { type NodeKind, nodeId, type Relation, standardNode } from './ids'
-import { type StageOf, stageOf } from './stages'
+import { REGISTRATION_RANK, type StageOf, stageOf } from './stages'
+import {
+  foldStandardStages,
+  NO_STAGES,
+  STANDARD_STAGE_EVENTS,
+  type StandardStages,
+  sameDate,
+  stageRows,
+} from './standard-stages'
 import { STATUS_CHANGES } from './status-changes'
 
 type Data<D> = EventOf<D> extends { data: infer T } ? T : never
@@ -29,7 +37,7 @@ export const LINEAGE_GRAPH = 'lineage.graph'
  */
 export const lineageGraphProjection: Projection = {
   name: LINEAGE_GRAPH,
-  version: 3,
+  version: 4,
   setup(db) {
     db.exec(`
       CREATE TABLE nodes (
@@ -44,21 +52,29 @@ export const lineageGraphProjection: Projection = {
       CREATE TABLE edges (
         from_id TEXT NOT NULL, rel TEXT NOT NULL, to_id TEXT NOT NULL, detail TEXT,
         valid_from TEXT NOT NULL, position INTEGER NOT NULL, restated INTEGER NOT NULL DEFAULT 0,
+        -- A link retracted as recorded in error (StandardReplacementRetracted): gone from this position on.
+        cancelled_position INTEGER,
         PRIMARY KEY (from_id, rel, to_id, position)
       ) WITHOUT ROWID;
       CREATE INDEX edges_by_target ON edges (to_id, rel);
       CREATE TABLE statuses (
         node_id TEXT NOT NULL, status TEXT NOT NULL, valid_from TEXT NOT NULL, position INTEGER NOT NULL,
+        -- The business date the row counts from: valid_from, the beginning of business time for a
+        -- registration, the day recorded for a draft without a date of its own.
+        counts_from TEXT NOT NULL,
         -- Rank of the lifecycle stage (./stages): decides between changes on the same business date.
         -- 0 is a registration, which holds from the beginning of business time.
         stage INTEGER NOT NULL,
         reason TEXT, cause_kind TEXT, cause_ref TEXT, event_id TEXT, causation_id TEXT,
         -- For the scheduled end of an accreditation term: the date that term began.
         term_from TEXT,
-        -- A scheduled end of term that a renewal called off: invisible from this store position on,
-        -- still there for audits of what was recorded before.
+        -- A scheduled end of term that a renewal called off, or a standard's stage date that a later
+        -- fact re-dated (correction, retraction, …): invisible from this store position on, still
+        -- there for audits of what was recorded before.
         cancelled_position INTEGER
       );
+      -- Each standard's stage dates as folded so far (./standard-stages), to rewrite only what changes.
+      CREATE TABLE standard_stages (node_id TEXT PRIMARY KEY, state TEXT NOT NULL) WITHOUT ROWID;
       CREATE INDEX statuses_by_node ON statuses (node_id, valid_from, position);
       CREATE TABLE causes (
         event_id TEXT PRIMARY KEY, type TEXT NOT NULL, node_id TEXT NOT NULL, position INTEGER NOT NULL,
@@ -71,9 +87,10 @@ export const lineageGraphProjection: Projection = {
     if (data === null) return
     const handler = handlers[event.type]
     const changes = STATUS_CHANGES[event.type]
-    if (!handler && !changes) return
+    if (!handler && !changes && !STANDARD_STAGE_EVENTS.has(event.type)) return
     const w = new Writer(db, event)
     handler?.(w, data as never)
+    if (STANDARD_STAGE_EVENTS.has(event.type)) w.standardStages(data as never, event.type)
     // Then the status changes it records (the table in ./status-changes).
     for (const c of changes?.(data, w.occurredOn) ?? [])
       w.status(nodeId(c.kind, c.key), c.kind, c.stage as never, c.on, c.reason, c.cause)
@@ -87,6 +104,7 @@ interface Statements {
   upsertEdge: Database.Statement<[string, string, string, string | null, string, number, number]>
   status: Database.Statement<
     [
+      string,
       string,
       string,
       string,
@@ -106,6 +124,10 @@ interface Statements {
   voidEndsOfTerm: Database.Statement<[number, string, string, string]>
   renewedWithin: Database.Statement<[string, number, string, string], { found: number }>
   latestTerm: Database.Statement<[string, number], { term_from: string | null }>
+  cancelStage: Database.Statement<[number, string, number]>
+  retractEdge: Database.Statement<[number, string, string, string]>
+  getStages: Database.Statement<[string], { state: string }>
+  putStages: Database.Statement<[string, string]>
 }
 
 const statementCache = new WeakMap<Database.Database, Statements>()
@@ -125,9 +147,19 @@ function statements(db: Database.Database): Statements {
          ON CONFLICT (from_id, rel, to_id, position) DO UPDATE SET detail = excluded.detail`,
       ),
       status: db.prepare(
-        `INSERT INTO statuses (node_id, status, valid_from, position, stage, reason, cause_kind, cause_ref, event_id,
-           causation_id, term_from, cancelled_position)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO statuses (node_id, status, valid_from, counts_from, position, stage, reason, cause_kind, cause_ref,
+           event_id, causation_id, term_from, cancelled_position)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      cancelStage: db.prepare(
+        'UPDATE statuses SET cancelled_position = ? WHERE node_id = ? AND stage = ? AND cancelled_position IS NULL',
+      ),
+      retractEdge: db.prepare(
+        'UPDATE edges SET cancelled_position = ? WHERE from_id = ? AND rel = ? AND to_id = ? AND cancelled_position IS NULL',
+      ),
+      getStages: db.prepare('SELECT state FROM standard_stages WHERE node_id = ?'),
+      putStages: db.prepare(
+        'INSERT INTO standard_stages (node_id, state) VALUES (?, ?) ON CONFLICT (node_id) DO UPDATE SET state = excluded.state',
       ),
       ensureNode: db.prepare(
         `INSERT INTO nodes (id, kind, key, label, position) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
@@ -211,6 +243,11 @@ class Writer {
     )
   }
 
+  /** Calls off every assertion of an edge recorded so far, from this position on. */
+  retractEdge(from: string, rel: Relation, to: string) {
+    this.s.retractEdge.run(this.position, from, rel, to)
+  }
+
   /**
    * States all targets of `rel` from `from` as of `validFrom`: from that date on (as recorded from
    * this position) they replace whatever an earlier-dated statement said — a back-dated statement
@@ -253,6 +290,58 @@ class Writer {
   }
 
   /**
+   * Folds a standards event into the standard's stage dates (./standard-stages) and rewrites only
+   * the stages whose date changed: the row recorded before is called off from this position on, the
+   * new one counts from it. A dated draft ranks as the first dated stage; one without a date is a
+   * registration that holds from the day it was recorded.
+   */
+  standardStages(d: { code: string; version: string }, type: string) {
+    const id = standardNode(d)
+    if (!this.known.has(id)) {
+      // Any fact about a standard makes it known, even one that changes no status (a partial link).
+      this.s.ensureNode.run(id, 'standard', standardKey(d), standardKey(d), this.position)
+      this.known.add(id)
+    }
+    const row = this.s.getStages.get(id)
+    const before: StandardStages = row ? JSON.parse(row.state) : NO_STAGES
+    const after = foldStandardStages(before, type, d, this.occurredOn)
+    if (after === before) return
+    const rank = (stage: string, dated: boolean) =>
+      stage === 'drafted' ? (dated ? 1 : 0) : stageOf('standard', stage as StageOf<'standard'>).rank
+    const [beforeRows, afterRows] = [stageRows(before), stageRows(after)]
+    for (const stage of new Set([...Object.keys(beforeRows), ...Object.keys(afterRows)])) {
+      const was = beforeRows[stage]
+      const now = afterRows[stage]
+      if (sameDate(was, now)) continue
+      if (was) this.s.cancelStage.run(this.position, id, rank(stage, was.dated))
+      if (now)
+        this.status(
+          id,
+          'standard',
+          stage as StageOf<'standard'>,
+          now.date,
+          now.reason,
+          undefined,
+          undefined,
+          {
+            rank: rank(stage, now.dated),
+            countsFrom: now.date,
+          },
+        )
+    }
+    this.s.putStages.run(id, JSON.stringify(after))
+    if (type === 'StandardSuperseded' || type === 'StandardReplacementRetracted') {
+      // The node's data (latest recorded): the full replacements that remain, the earliest first.
+      const links = [...after.links].sort((a, b) => (a.on < b.on ? -1 : a.on > b.on ? 1 : 0))
+      this.patch(id, {
+        replacedBy: links[0]?.to ?? null,
+        replacements: links.map((l) => l.to),
+        transitionEndsOn: after.dates.transition_ended?.date ?? null,
+      })
+    }
+  }
+
+  /**
    * Records that node `id` (of `kind`) reached lifecycle `stage` on business date `validFrom`. A
    * fact about a thing makes it known, even before the fact that registers it is recorded.
    */
@@ -264,8 +353,10 @@ class Writer {
     reason?: string,
     cause?: { kind: string; ref?: string },
     endOfTerm?: { termFrom: string | undefined; void: boolean },
+    standard?: { rank: number; countsFrom: string },
   ) {
-    const { status, rank } = stageOf(kind, stage)
+    const { status, rank: stageRank } = stageOf(kind, stage)
+    const rank = standard?.rank ?? stageRank
     if (!this.known.has(id)) {
       const key = id.slice(kind.length + 1)
       this.s.ensureNode.run(id, kind, key, key, this.position)
@@ -275,6 +366,7 @@ class Writer {
       id,
       status,
       validFrom,
+      standard?.countsFrom ?? (rank === REGISTRATION_RANK ? TIMELESS : validFrom),
       this.position,
       rank,
       reason ?? null,
@@ -306,13 +398,17 @@ const dayAfter = (date: string) => {
 const handlers: Record<string, Handler> = {
   // ---- standards ----
   StandardDrafted: (w, d: Data<typeof standards.StandardDrafted>) => {
-    const id = w.node('standard', standardKey(d), `${standardKey(d)} ${d.titleZh}`, {
+    // Foreign standards may have no Chinese title: the first title present.
+    const title = d.titleZh ?? d.titleEn ?? d.titleOther
+    const id = w.node('standard', standardKey(d), title ? `${standardKey(d)} ${title}` : standardKey(d), {
       code: d.code,
       version: d.version,
       kind: d.kind,
       mandatory: d.mandatory,
-      titleZh: d.titleZh,
+      titleZh: d.titleZh ?? null,
       titleEn: d.titleEn ?? null,
+      titleOther: d.titleOther ?? null,
+      draftedOn: d.draftedOn ?? null,
       ics: d.ics,
       technicalCommittee: d.technicalCommittee ?? null,
       ledByProvince: d.ledByProvince,
@@ -321,7 +417,11 @@ const handlers: Record<string, Handler> = {
   },
   StandardPublished: (w, d: Data<typeof standards.StandardPublished>) => {
     const id = standardNode(d)
-    w.patch(id, { publishedOn: d.publishedOn, effectiveFrom: d.effectiveFrom })
+    w.patch(id, {
+      publishedOn: d.publishedOn,
+      effectiveFrom: d.effectiveFrom,
+      ...(d.precision ? { precision: d.precision } : {}),
+    })
   },
   StandardAmended: (w, d: Data<typeof standards.StandardAmended>) => {
     const id = standardNode(d)
@@ -332,8 +432,26 @@ const handlers: Record<string, Handler> = {
   },
   StandardSuperseded: (w, d: Data<typeof standards.StandardSuperseded>) => {
     const id = standardNode(d)
-    w.patch(id, { replacedBy: standardKey(d.replacedBy), transitionEndsOn: d.transitionEndsOn })
+    // A partial supersession records the link only; the status is the stage fold's (./standard-stages).
+    if (!d.partial)
+      w.patch(id, { replacedBy: standardKey(d.replacedBy), transitionEndsOn: d.transitionEndsOn })
     w.edge(id, 'replaced_by', standardNode(d.replacedBy), d.supersededOn)
+  },
+  StandardReplacementRetracted: (w, d: Data<typeof standards.StandardReplacementRetracted>) => {
+    // The link was recorded in error: every assertion of it recorded before is gone from here on.
+    w.retractEdge(standardNode(d), 'replaced_by', standardNode(d.replacedBy))
+  },
+  StandardSupplementPublished: (w, d: Data<typeof standards.StandardSupplementPublished>) => {
+    const id = standardNode(d)
+    const supplements = (w.data(id).supplements as unknown[] | undefined) ?? []
+    w.patch(id, {
+      supplements: [...supplements, { identifier: d.identifier, kind: d.kind, publishedOn: d.publishedOn }],
+    })
+  },
+  StandardWithdrawn: (w, d: Data<typeof standards.StandardWithdrawn>) => {
+    // The editions that took over, if any: links like a supersession's, from the withdrawal on.
+    for (const to of d.replacedBy ?? [])
+      w.edge(standardNode(d), 'replaced_by', standardNode(to), d.withdrawnOn)
   },
   InternationalStandardAdopted: (w, d: Data<typeof standards.InternationalStandardAdopted>) => {
     const id = standardNode(d)

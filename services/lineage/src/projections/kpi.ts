@@ -9,8 +9,14 @@ import {
 } from '@qi/contracts'
 import type { Projection } from '@qi/projections'
 import type Database from 'better-sqlite3'
-import { REGISTRATION_RANK, type StageOf, stageOf } from './stages'
-import { STATUS_CHANGES } from './status-changes'
+import { type StageOf, stageOf } from './stages'
+import {
+  foldStandardStages,
+  NO_STAGES,
+  STANDARD_STAGE_EVENTS,
+  type StandardStages,
+  stageRows,
+} from './standard-stages'
 
 type Data<D> = EventOf<D> extends { data: infer T } ? T : never
 
@@ -24,7 +30,7 @@ export const LINEAGE_KPI = 'lineage.kpi'
  */
 export const kpiProjection: Projection = {
   name: LINEAGE_KPI,
-  version: 2,
+  version: 3,
   setup(db) {
     db.exec(`
       CREATE TABLE kpi_standards (
@@ -35,6 +41,8 @@ export const kpiProjection: Projection = {
         position INTEGER NOT NULL
       );
       CREATE INDEX kpi_standard_statuses_by_key ON kpi_standard_statuses (key, valid_from);
+      -- Each standard's stage dates as folded so far (./standard-stages).
+      CREATE TABLE kpi_standard_stages (key TEXT PRIMARY KEY, state TEXT NOT NULL) WITHOUT ROWID;
       CREATE TABLE kpi_adoptions (key TEXT PRIMARY KEY, degree TEXT NOT NULL, adopted_on TEXT NOT NULL);
       CREATE TABLE kpi_products (
         product_id TEXT PRIMARY KEY, industry TEXT NOT NULL,
@@ -56,14 +64,29 @@ export const kpiProjection: Projection = {
     ).slice(0, 10)
     const handler = handlers[event.type]
     if (handler) handler(db, data as never, on)
-    // A standard's dated status changes, from the same table as the lineage graph's.
-    for (const change of STATUS_CHANGES[event.type]?.(data, on) ?? []) {
-      if (change.kind !== 'standard') continue
-      const { status, rank } = stageOf('standard', change.stage as StageOf<'standard'>)
-      if (rank === REGISTRATION_RANK) continue
-      db.prepare(
+    // A standard's dated stages, folded as the lineage graph folds them. The KPI reads the head only,
+    // so the stages of the standard are simply rewritten (a handful of rows).
+    if (STANDARD_STAGE_EVENTS.has(event.type)) {
+      const key = standardKey(data as { code: string; version: string })
+      const row = db.prepare('SELECT state FROM kpi_standard_stages WHERE key = ?').get(key) as
+        | { state: string }
+        | undefined
+      const before: StandardStages = row ? JSON.parse(row.state) : NO_STAGES
+      const after = foldStandardStages(before, event.type, data, on)
+      if (after === before) return
+      db.prepare('DELETE FROM kpi_standard_statuses WHERE key = ?').run(key)
+      const insert = db.prepare(
         'INSERT INTO kpi_standard_statuses (key, status, valid_from, stage, position) VALUES (?, ?, ?, ?, ?)',
-      ).run(change.key, status, change.on, rank, Number(event.position))
+      )
+      for (const [stage, { date, dated }] of Object.entries(stageRows(after))) {
+        // A draft without a date only shows while no dated stage has begun: never in force.
+        if (!dated) continue
+        const { status, rank } = stageOf('standard', stage as StageOf<'standard'>)
+        insert.run(key, status, date, stage === 'drafted' ? 1 : rank, Number(event.position))
+      }
+      db.prepare(
+        'INSERT INTO kpi_standard_stages (key, state) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET state = excluded.state',
+      ).run(key, JSON.stringify(after))
     }
   },
 }

@@ -14,7 +14,12 @@ function dump(db: Database.Database) {
     )
     .all() as Array<{ name: string }>
   return Object.fromEntries(
-    tables.map(({ name }) => [name, db.prepare(`SELECT * FROM "${name}" ORDER BY 1, 2, 3`).all()]),
+    tables.map(({ name }) => {
+      // Ordered by up to the first three columns (some tables have only two).
+      const columns = (db.prepare(`PRAGMA table_info("${name}")`).all() as unknown[]).length
+      const order = [1, 2, 3].slice(0, Math.min(3, columns)).join(', ')
+      return [name, db.prepare(`SELECT * FROM "${name}" ORDER BY ${order}`).all()]
+    }),
   )
 }
 

@@ -7,10 +7,13 @@ import type { NodeKind } from './ids'
  *
  * The first entry may be a **registration** (`registration: true`): a fact that says only that the
  * thing exists, entered without a business date. It holds from the beginning of business time and
- * every dated change wins over it.
+ * every dated change wins over it. (A standard's draft is a registration only when recorded without
+ * `draftedOn`, and then holds from the day recorded; with `draftedOn` it ranks as the first dated
+ * stage — see ./standard-stages.)
  *
  * To map a new event to a status: one entry in STATUS_CHANGES (./status-changes) saying which node
  * reaches which stage on which date; a stage that is new goes here, at its place in the lifecycle.
+ * Standards events go to the stage fold in ./standard-stages instead.
  */
 export const LIFECYCLES = {
   standard: [

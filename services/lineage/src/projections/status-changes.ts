@@ -1,12 +1,10 @@
-import {
-  type accreditation,
-  type certification,
-  type EventOf,
-  type industrialization,
-  type metrology,
-  standardKey,
-  type standards,
-  type testing,
+import type {
+  accreditation,
+  certification,
+  EventOf,
+  industrialization,
+  metrology,
+  testing,
 } from '@qi/contracts'
 import type { NodeKind } from './ids'
 import type { StageOf } from './stages'
@@ -51,43 +49,15 @@ const causeText = (cause: { kind: string; ref?: string } | undefined) => {
  * change a status (its stage goes into LIFECYCLES in ./stages at its place in the lifecycle).
  * Registrations (no business date of their own) use the date they were entered, `occurredOn`.
  *
+ * Standards are not here either: see ./standard-stages.
+ *
  * Accreditation terms (LabAccredited, AccreditationExpired) are not here: a term's end can be called
  * off by a renewal, which the graph's handlers for those two events write (Writer.term).
  */
 export const STATUS_CHANGES: Record<string, Rule<unknown>> = {
   // ---- standards ----
-  StandardDrafted: rule({} as typeof standards.StandardDrafted, (d, occurredOn) => [
-    change('standard', standardKey(d), 'drafted', occurredOn, 'drafted'),
-  ]),
-  StandardPublished: rule({} as typeof standards.StandardPublished, (d) => [
-    change(
-      'standard',
-      standardKey(d),
-      'published',
-      d.publishedOn,
-      `published ${d.publishedOn}, effective from ${d.effectiveFrom}`,
-    ),
-    change('standard', standardKey(d), 'effective', d.effectiveFrom, `effective since ${d.effectiveFrom}`),
-  ]),
-  StandardSuperseded: rule({} as typeof standards.StandardSuperseded, (d) => [
-    change(
-      'standard',
-      standardKey(d),
-      'superseded',
-      d.supersededOn,
-      `superseded ${d.supersededOn} by ${standardKey(d.replacedBy)}; transition until ${d.transitionEndsOn}`,
-    ),
-    change(
-      'standard',
-      standardKey(d),
-      'transition_ended',
-      d.transitionEndsOn,
-      `transition to ${standardKey(d.replacedBy)} ended ${d.transitionEndsOn}`,
-    ),
-  ]),
-  StandardWithdrawn: rule({} as typeof standards.StandardWithdrawn, (d) => [
-    change('standard', standardKey(d), 'withdrawn', d.withdrawnOn, `withdrawn ${d.withdrawnOn}: ${d.reason}`),
-  ]),
+  // Not here: a standard's stage dates are folded from its events (./standard-stages), since a later
+  // fact re-dates a stage (corrections, retractions, splits); the graph and the KPI write them.
 
   // ---- accreditation ----
   LabRegistered: rule({} as typeof accreditation.LabRegistered, (d, occurredOn) => [

@@ -101,9 +101,10 @@ interface At {
 /**
  * Status rows that count at a time point (parameters: as-of date, store position, store position):
  * recorded by the position, not called off by then, and holding from a date on or before the as-of
- * date — registrations (stage 0) hold from the beginning of business time.
+ * date (`counts_from`: registrations (stage 0) hold from the beginning of business time, a draft
+ * without a date of its own from the day it was recorded).
  */
-const COUNTED = `(valid_from <= ? OR stage = 0) AND position <= ?
+const COUNTED = `counts_from <= ? AND position <= ?
   AND (cancelled_position IS NULL OR cancelled_position > ?)`
 /**
  * The order changes take effect in: registrations first, then by business date, then by lifecycle
@@ -151,7 +152,8 @@ function readerStatements(db: Database.Database): ReaderStatements {
   let statements = statementsByDatabase.get(db)
   if (statements) return statements
   // Asserted by a counted fact; for a restated relation, by the last counted statement of it.
-  const visible = `valid_from <= @asOf AND position <= @position AND (restated = 0 OR NOT EXISTS (
+  const visible = `valid_from <= @asOf AND position <= @position
+    AND (cancelled_position IS NULL OR cancelled_position > @position) AND (restated = 0 OR NOT EXISTS (
       SELECT 1 FROM edges later WHERE later.from_id = edges.from_id AND later.rel = edges.rel AND later.restated = 1
         AND later.valid_from <= @asOf AND later.position <= @position
         AND (later.valid_from > edges.valid_from OR (later.valid_from = edges.valid_from AND later.position > edges.position))))`

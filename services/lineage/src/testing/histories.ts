@@ -53,6 +53,16 @@ const standard = (ref: typeof SA, kind: string, replaces?: typeof SA) =>
     .record({
       drafted: fc.boolean(),
       draftedOn: dateArb,
+      /** A draft with its own business date, or one that counts from the day it was recorded. */
+      dated: fc.boolean(),
+      /** Foreign standards have no Chinese title: the first title present labels the node. */
+      titles: fc.constantFrom<Record<string, string>>(
+        { titleZh: '标准' },
+        { titleEn: 'Standard' },
+        { titleOther: 'Norme' },
+        { titleEn: 'Standard', titleOther: 'Norme' },
+      ),
+      withdrawnReplacedBy: fc.boolean(),
       published: fc.boolean(),
       publishedOn: dateArb,
       effectiveGap: gapArb,
@@ -68,7 +78,8 @@ const standard = (ref: typeof SA, kind: string, replaces?: typeof SA) =>
                 ...ref,
                 kind,
                 mandatory: false,
-                titleZh: '标准',
+                ...r.titles,
+                ...(r.dated ? { draftedOn: day(r.draftedOn - 2) } : {}),
                 ics: ['97.030'],
                 ledByProvince: true,
                 ...(replaces ? { replaces } : {}),
@@ -94,7 +105,12 @@ const standard = (ref: typeof SA, kind: string, replaces?: typeof SA) =>
             {
               type: 'StandardWithdrawn',
               on: day(r.withdrawn),
-              data: { ...ref, withdrawnOn: day(r.withdrawn), reason: '废止' },
+              data: {
+                ...ref,
+                withdrawnOn: day(r.withdrawn),
+                reason: '废止',
+                ...(r.withdrawnReplacedBy && ref !== SL ? { replacedBy: [SL] } : {}),
+              },
             },
           ]
         : []),
@@ -112,17 +128,88 @@ const adoption = fc.option(dateArb, { freq: 3 }).map((on): Draft[] =>
       ],
 )
 
-const supersession = fc.option(fc.record({ on: dateArb, gap: gapArb }), { freq: 3 }).map((s): Draft[] =>
-  s === null
-    ? []
-    : [
-        {
-          type: 'StandardSuperseded',
-          on: day(s.on),
-          data: { ...SA, replacedBy: SB, supersededOn: day(s.on), transitionEndsOn: day(s.on + s.gap) },
-        },
-      ],
-)
+/**
+ * The older national edition's replacements: none, one, or several (a split), each full or partial,
+ * maybe one retracted afterwards (recorded in error).
+ */
+const supersession = fc
+  .record({
+    links: fc.array(
+      fc.record({ to: fc.constantFrom(SB, SL), on: dateArb, gap: gapArb, partial: fc.boolean() }),
+      { maxLength: 3 },
+    ),
+    retract: fc.option(fc.constantFrom(SB, SL), { freq: 2 }),
+    retractOn: dateArb,
+  })
+  .map((s): Draft[] => [
+    ...s.links.map((l) => ({
+      type: 'StandardSuperseded',
+      on: day(l.on),
+      data: {
+        ...SA,
+        replacedBy: l.to,
+        supersededOn: day(l.on),
+        transitionEndsOn: day(l.on + l.gap),
+        ...(l.partial ? { partial: true } : {}),
+      },
+    })),
+    ...(s.retract === null
+      ? []
+      : [
+          {
+            type: 'StandardReplacementRetracted',
+            on: day(s.retractOn),
+            data: { ...SA, replacedBy: s.retract, reason: '误录' },
+          },
+        ]),
+  ])
+
+/** Corrections of recorded dates (no-ops while the stage is not recorded), supplements, stage codes. */
+const corrections = (ref: typeof SA) =>
+  fc
+    .array(
+      fc.record({
+        stage: fc.constantFrom(
+          'draft',
+          'published',
+          'effective',
+          'superseded',
+          'transitionEnds',
+          'withdrawn',
+        ),
+        date: dateArb,
+        recorded: dateArb,
+        informational: fc.constantFrom('correction', 'correction', 'supplement', 'stage'),
+      }),
+      { maxLength: 2 },
+    )
+    .map((list): Draft[] =>
+      list.map((c) =>
+        c.informational === 'supplement'
+          ? {
+              type: 'StandardSupplementPublished',
+              on: day(c.recorded),
+              data: {
+                ...ref,
+                kind: 'amendment',
+                number: 1,
+                identifier: `${ref.code}-${ref.version}/Amd 1`,
+                publishedOn: day(c.date),
+              },
+            }
+          : c.informational === 'stage'
+            ? {
+                type: 'StandardStageReached',
+                on: day(c.recorded),
+                data: { ...ref, stageCode: '90.93', on: day(c.date) },
+              }
+            : {
+                type: 'StandardDateCorrected',
+                on: day(c.recorded),
+                data: { ...ref, stage: c.stage, date: day(c.date), previousDate: day(0), reason: '更正' },
+              },
+      ),
+    )
 
 const term = (labId: string, accreditationNo: string, from: number, length: number): Draft => ({
   type: 'LabAccredited',
@@ -468,6 +555,8 @@ export const historyArb = fc
       standard(SL, 'local'),
       supersession,
       adoption,
+      corrections(SA),
+      corrections(SB),
     ),
     fc.tuple(labStream, bodyStream, instrumentStream, productStream),
     fc.tuple(reportStream, amendmentStream, certificateStream),

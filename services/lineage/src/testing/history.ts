@@ -371,4 +371,42 @@ export const history: SeedEvent[] = [
       ],
     },
   },
+  // Recorded last: a replacement link entered in error and retracted, and a corrected date, so the
+  // rebuild also covers rows and edges called off by a later event.
+  {
+    stream: 'standard-DB42/T 100-2018',
+    type: 'StandardSuperseded',
+    on: '2024-07-01',
+    data: {
+      code: 'DB42/T 100',
+      version: '2018',
+      replacedBy: { code: 'GB/T 1000', version: '2020' },
+      supersededOn: '2024-07-01',
+      transitionEndsOn: '2024-07-01',
+    },
+  },
+  {
+    stream: 'standard-DB42/T 100-2018',
+    type: 'StandardReplacementRetracted',
+    on: '2024-07-02',
+    data: {
+      code: 'DB42/T 100',
+      version: '2018',
+      replacedBy: { code: 'GB/T 1000', version: '2020' },
+      reason: '误录',
+    },
+  },
+  {
+    stream: 'standard-DB42/T 100-2018',
+    type: 'StandardDateCorrected',
+    on: '2024-07-02',
+    data: {
+      code: 'DB42/T 100',
+      version: '2018',
+      stage: 'effective',
+      date: '2018-05-02',
+      previousDate: '2018-05-01',
+      reason: '录入错误',
+    },
+  },
 ]

@@ -18,7 +18,10 @@ import type {
  * The temporal model (ARCHITECTURE.md, "Lineage and time"):
  * - a fact counts at (D, P) when it was recorded at a position ≤ P and holds from a date ≤ D;
  * - a node's status is the last of its counted changes ordered by business date, then stage order
- *   (LIFECYCLES), then store position; registrations hold from the beginning of business time;
+ *   (LIFECYCLES), then store position; registrations hold from the beginning of business time (a
+ *   standard drafted without a date: from the day recorded);
+ * - a standard's stages have one date each, folded from its events as the standards service dates
+ *   them (foldStandard: partial links, splits, corrections, retractions);
  * - a term's scheduled expiry is void once another term of the same accreditation is recorded that
  *   starts no earlier than it and no later than that expiry (a renewal);
  * - a node exists at (D, P) when a fact about it was recorded by P and it has a status on D, or has
@@ -48,6 +51,8 @@ interface Change {
   cause: { kind: string; ref: string | null } | null
   /** For a scheduled end of an accreditation term: the date that term began. */
   endOfTermFrom?: string
+  /** For a registration that holds only from a business date (a draft recorded without a date). */
+  countsFrom?: string
 }
 
 interface Assertion {
@@ -98,10 +103,112 @@ class Record_ {
   readonly changes: Change[] = []
   readonly assertions: Assertion[] = []
   readonly terms: Array<{ node: string; from: string; position: number }> = []
+  /** Replacement links retracted: every assertion of them recorded before is gone. */
+  readonly retractions: Array<{ from: string; to: string; position: number }> = []
+  /** Each standard's lifecycle events in record order, folded into its stage dates at the end. */
+  private readonly standardEvents = new Map<string, OracleEvent[]>()
 
   constructor(events: OracleEvent[], position: number) {
     for (const e of [...events].sort((a, b) => a.position - b.position))
       if (e.position <= position) this.apply(e)
+    for (const [key, list] of this.standardEvents) this.foldStandard(key, list)
+  }
+
+  private standardEvent(e: OracleEvent, key: string) {
+    this.touch('standard', key)
+    this.standardEvents.set(key, [...(this.standardEvents.get(key) ?? []), e])
+  }
+
+  /**
+   * A standard's stages as the standards service dates them (ARCHITECTURE.md "Standards: two time
+   * axes"): each stage has one date at a time — a later fact re-dates it, a correction re-dates it,
+   * a retraction recomputes the supersession from the remaining full links. A stage's change is
+   * attributed to the event that last changed its date.
+   */
+  private foldStandard(key: string, events: OracleEvent[]) {
+    const dates = new Map<string, { date: string; dated: boolean; e: OracleEvent }>()
+    const links = new Map<string, { on: string; ends: string }>()
+    const set = (stage: string, date: string, dated: boolean, e: OracleEvent) => {
+      const seen = dates.get(stage)
+      if (!seen || seen.date !== date || seen.dated !== dated) dates.set(stage, { date, dated, e })
+    }
+    for (const e of events) {
+      const d = e.data as Any
+      switch (e.type) {
+        case 'StandardDrafted':
+          if (typeof d.draftedOn === 'string') set('drafted', d.draftedOn, true, e)
+          else set('drafted', e.on, false, e)
+          break
+        case 'StandardPublished':
+          set('published', d.publishedOn, true, e)
+          set('effective', d.effectiveFrom, true, e)
+          break
+        case 'StandardSuperseded': {
+          if (d.partial === true) break
+          links.set(`${d.replacedBy.code}-${d.replacedBy.version}`, {
+            on: d.supersededOn,
+            ends: d.transitionEndsOn,
+          })
+          const seen = dates.get('superseded')
+          if (!seen || d.supersededOn < seen.date) {
+            set('superseded', d.supersededOn, true, e)
+            set('transition_ended', d.transitionEndsOn, true, e)
+          }
+          break
+        }
+        case 'StandardWithdrawn':
+          set('withdrawn', d.withdrawnOn, true, e)
+          break
+        case 'StandardReplacementRetracted': {
+          if (!links.delete(`${d.replacedBy.code}-${d.replacedBy.version}`)) break
+          const first = [...links.values()].sort((a, b) => (a.on < b.on ? -1 : a.on > b.on ? 1 : 0))[0]
+          if (first) {
+            set('superseded', first.on, true, e)
+            set('transition_ended', first.ends, true, e)
+          } else {
+            dates.delete('superseded')
+            dates.delete('transition_ended')
+          }
+          break
+        }
+        case 'StandardDateCorrected': {
+          const stageName =
+            d.stage === 'draft' ? 'drafted' : d.stage === 'transitionEnds' ? 'transition_ended' : d.stage
+          if (dates.has(stageName)) set(stageName, d.date, true, e)
+          break
+        }
+      }
+    }
+    // The transition's end shows only where the edition would read superseded without it: on the
+    // later of its date and the supersession's, the last dated stage by then must be the supersession.
+    const ends = dates.get('transition_ended')
+    dates.delete('transition_ended')
+    const superseded = dates.get('superseded')
+    if (ends && superseded) {
+      const from = [ends.date, superseded.date].sort()[1]! // the later of two ISO dates
+      const last = [...dates.entries()]
+        .filter(([, v]) => v.dated && v.date <= from)
+        .sort(
+          ([a, x], [b, y]) =>
+            (x.date < y.date ? -1 : x.date > y.date ? 1 : 0) ||
+            (a === 'drafted' ? 1 : stage('standard', a).rank) -
+              (b === 'drafted' ? 1 : stage('standard', b).rank),
+        )
+        .at(-1)
+      if (last?.[0] === 'superseded') dates.set('transition_ended', { ...ends, date: from })
+    }
+    for (const [stageName, { date, dated, e }] of dates) {
+      if (stageName === 'drafted')
+        this.change(
+          e,
+          'standard',
+          key,
+          'drafted',
+          date,
+          dated ? { registration: false, rank: 1 } : { countsFrom: date },
+        )
+      else this.change(e, 'standard', key, stageName, date)
+    }
   }
 
   private touch(kind: NodeKind, key: string, data: Record<string, unknown> = {}) {
@@ -154,23 +261,31 @@ class Record_ {
     switch (e.type) {
       case 'StandardDrafted':
         this.touch('standard', std(d), { kind: d.kind })
-        this.change(e, 'standard', std(d), 'drafted', e.on)
+        this.standardEvent(e, std(d))
         if (d.replaces) this.edge(e, standardNode(d.replaces), 'replaced_by', standardNode(d), TIMELESS)
         return
       case 'StandardPublished':
-        this.change(e, 'standard', std(d), 'published', d.publishedOn)
-        this.change(e, 'standard', std(d), 'effective', d.effectiveFrom)
+      case 'StandardDateCorrected':
+        this.standardEvent(e, std(d))
         return
       case 'StandardAmended':
+      case 'StandardSupplementPublished':
         this.touch('standard', std(d))
+        return
+      case 'StandardStageReached':
         return
       case 'StandardSuperseded':
         this.edge(e, standardNode(d), 'replaced_by', standardNode(d.replacedBy), d.supersededOn)
-        this.change(e, 'standard', std(d), 'superseded', d.supersededOn)
-        this.change(e, 'standard', std(d), 'transition_ended', d.transitionEndsOn)
+        this.standardEvent(e, std(d))
+        return
+      case 'StandardReplacementRetracted':
+        this.retractions.push({ from: standardNode(d), to: standardNode(d.replacedBy), position: e.position })
+        this.standardEvent(e, std(d))
         return
       case 'StandardWithdrawn':
-        this.change(e, 'standard', std(d), 'withdrawn', d.withdrawnOn)
+        for (const to of d.replacedBy ?? [])
+          this.edge(e, standardNode(d), 'replaced_by', standardNode(to), d.withdrawnOn)
+        this.standardEvent(e, std(d))
         return
       case 'LabRegistered':
         this.change(e, 'lab', d.labId, 'registered', e.on)
@@ -381,7 +496,12 @@ export class OracleGraph implements GraphView {
   /** The node's counted changes up to `date`, in the order they take effect. */
   private changesOn(id: string, date: string) {
     return this.record.changes
-      .filter((c) => c.node === id && !this.record.isVoid(c) && (c.registration || c.date <= date))
+      .filter(
+        (c) =>
+          c.node === id &&
+          !this.record.isVoid(c) &&
+          (c.registration ? (c.countsFrom ?? TIMELESS) <= date : c.date <= date),
+      )
       .sort(order)
   }
 
@@ -436,7 +556,13 @@ export class OracleGraph implements GraphView {
   private visibleEdges: GraphEdge[] | undefined
 
   private computeEdges(): GraphEdge[] {
-    const counted = this.record.assertions.filter((a) => a.date <= this.time.asOf)
+    const counted = this.record.assertions.filter(
+      (a) =>
+        a.date <= this.time.asOf &&
+        !this.record.retractions.some(
+          (r) => a.rel === 'replaced_by' && r.from === a.from && r.to === a.to && r.position > a.position,
+        ),
+    )
     const last = new Map<string, Assertion>()
     for (const a of counted) {
       if (!a.restated) continue
