@@ -171,8 +171,11 @@ describe('the quality chain in the browser', () => {
     })
     await page.getByTestId('report-submit').click()
     const methodErrors = page.getByTestId('report-results-0-method-errors')
-    await methodErrors.filter({ hasText: 'not in the scope of accreditation CNAS L0586' }).waitFor()
-    await page.getByTestId('report-error').filter({ hasText: 'method-in-scope' }).waitFor()
+    await methodErrors.filter({ hasText: 'is not in the scope of the lab’s accreditation' }).waitFor()
+    // The English UI adds the server's own explanation under the message.
+    await page
+      .locator('[data-testid="report-error"][data-rule="method-in-scope"]', { hasText: 'CNAS L0586' })
+      .waitFor()
     await methodErrors.evaluate((element) => element.scrollIntoView({ block: 'center' }))
     await screenshot(page, 'lab-portal-field-error')
 
@@ -182,7 +185,7 @@ describe('the quality chain in the browser', () => {
       'report-instrumentIds-0': 'NCTE-ENV-03',
     })
     await page.getByTestId('report-submit').click()
-    await page.getByTestId('report-error').filter({ hasText: 'instrument-calibrated' }).waitFor()
+    await page.locator('[data-testid="report-error"][data-rule="instrument-calibrated"]').waitFor()
     await page.getByTestId('report-instrumentIds-0-errors').filter({ hasText: 'NCTE-ENV-03' }).waitFor()
     expect(await methodErrors.count()).toBe(0)
 

@@ -1,6 +1,6 @@
 import { testing } from '@qi/contracts'
 import type { z } from 'zod'
-import { type FieldErrors, issuesToFieldErrors } from './api-error'
+import type { IssueLike } from './api-error'
 
 /** The lab portal's form: every input is a string while editing. */
 export interface ResultDraft {
@@ -112,12 +112,10 @@ export function toIssueTestReport(draft: ReportDraft, commandId?: string): Issue
 /** Client-side check with the same schema the server uses; field errors by dotted path. */
 export function validateReport(
   draft: ReportDraft,
-): { ok: true; input: IssueTestReportInput } | { ok: false; errors: FieldErrors } {
+): { ok: true; input: IssueTestReportInput } | { ok: false; issues: IssueLike[] } {
   const input = toIssueTestReport(draft)
-  const parsed = testing.IssueTestReport.safeParse(input)
-  return parsed.success
-    ? { ok: true, input }
-    : { ok: false, errors: issuesToFieldErrors(parsed.error.issues) }
+  const parsed = testing.IssueTestReport.safeParse(input, { reportInput: true })
+  return parsed.success ? { ok: true, input } : { ok: false, issues: parsed.error.issues }
 }
 
 /** `GB/T 8059-2016, GB 4706.1-2005` → refs (split at each entry's last '-'). */

@@ -1,17 +1,19 @@
 import { accreditation, certification } from '@qi/contracts'
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { type FormEvent, useState } from 'react'
+import { type FormEvent, useMemo, useState } from 'react'
 import { Link, useNavigate } from 'react-router'
 import { useAuth } from '../auth'
-import { FieldMessages, PageHeader, QueryView, StatusBadge } from '../components/ui'
+import { ErrorBox, FieldMessages, PageHeader, QueryView, StatusBadge } from '../components/ui'
 import { useI18n } from '../i18n/context'
 import type { MessageKey } from '../i18n/messages'
 import {
   describeApiError,
   type FieldErrors,
+  type IssueLike,
   issuesToFieldErrors,
   messagesFor,
   unclaimedErrors,
+  withoutField,
 } from '../lib/api-error'
 import { todayIso } from '../lib/dates'
 import { can } from '../lib/permissions'
@@ -64,7 +66,7 @@ const FIELDS: Array<{
 ]
 
 function IssueCertificateForm({ bodyId }: { bodyId: string }) {
-  const { t, term } = useI18n()
+  const { t, term, lang } = useI18n()
   const trpc = useTRPC()
   const navigate = useNavigate()
   const queryClient = useQueryClient()
@@ -85,16 +87,26 @@ function IssueCertificateForm({ bodyId }: { bodyId: string }) {
     issuedOn: todayIso(),
     expiresOn: '',
   })
-  const [errors, setErrors] = useState<FieldErrors>({})
+  const [clientIssues, setClientIssues] = useState<IssueLike[]>([])
+  const [changed, setChanged] = useState<string[]>([])
   const issue = useMutation(
     trpc.certification.issueCertificate.mutationOptions({
-      onSuccess: async (_r, input) => {
-        await queryClient.invalidateQueries({ queryKey: trpc.certification.list.queryKey() })
+      onSuccess: (_r, input) => {
+        void queryClient.invalidateQueries({ queryKey: trpc.certification.list.queryKey() })
         navigate(certificatePath(input.certificateNo))
       },
-      onError: (error) => setErrors(describeApiError(error).fieldErrors),
     }),
   )
+  const apiError = issue.error ? describeApiError(issue.error, lang) : null
+  const errors = useMemo(() => {
+    let all: FieldErrors = apiError ? apiError.fieldErrors : issuesToFieldErrors(clientIssues, lang)
+    for (const path of changed) all = withoutField(all, path)
+    return all
+  }, [apiError, clientIssues, changed, lang])
+  const update = (key: keyof IssueDraft, path: string, value: string) => {
+    setChanged((list) => (list.includes(path) ? list : [...list, path]))
+    setDraft((d) => ({ ...d, [key]: value }))
+  }
   const submit = (event: FormEvent) => {
     event.preventDefault()
     const input = {
@@ -111,27 +123,21 @@ function IssueCertificateForm({ bodyId }: { bodyId: string }) {
       issuedOn: draft.issuedOn,
       expiresOn: draft.expiresOn,
     }
-    const parsed = certification.IssueCertificate.safeParse(input)
+    issue.reset()
+    setChanged([])
+    const parsed = certification.IssueCertificate.safeParse(input, { reportInput: true })
     if (!parsed.success) {
-      setErrors(issuesToFieldErrors(parsed.error.issues))
+      setClientIssues(parsed.error.issues)
       return
     }
-    setErrors({})
+    setClientIssues([])
     issue.mutate({ ...input, commandId: crypto.randomUUID() })
   }
-  const apiError = issue.error ? describeApiError(issue.error) : null
   const general = unclaimedErrors(errors, [...FIELDS.map((f) => f.path), 'scheme', 'bodyId'])
   return (
     <form className="card stack" onSubmit={submit} noValidate data-testid="certificate-issue-form">
       <h2>{t('certs.issue')}</h2>
-      {apiError ? (
-        <div className="error-box" role="alert">
-          <strong>
-            {apiError.rule ? t('portal.ruleBroken', { rule: apiError.rule }) : t('common.error')}
-          </strong>
-          <pre>{apiError.message}</pre>
-        </div>
-      ) : null}
+      {issue.error ? <ErrorBox error={issue.error} testId="cert-issue-error" /> : null}
       <FieldMessages messages={general} />
       <div className="form-grid">
         {FIELDS.map((field) => {
@@ -142,7 +148,7 @@ function IssueCertificateForm({ bodyId }: { bodyId: string }) {
               <input
                 placeholder={field.placeholder}
                 value={draft[field.key]}
-                onChange={(event) => setDraft({ ...draft, [field.key]: event.target.value })}
+                onChange={(event) => update(field.key, field.path, event.target.value)}
                 data-testid={`cert-issue-${field.key}`}
               />
               <FieldMessages messages={messages} />

@@ -3,12 +3,27 @@ import { useState } from 'react'
 import { Link } from 'react-router'
 import { AsOfInput, PageHeader, ProgressBar, QueryView } from '../components/ui'
 import { useI18n } from '../i18n/context'
-import { formatDateTime, todayIso } from '../lib/dates'
+import { todayIso } from '../lib/dates'
 import { kpiProgress } from '../lib/kpi'
 import { useTRPC } from '../trpc'
 
+const DIGITS: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 }
+
+/** The plan's item numbers are Chinese numerals (二, 十一, 二十四); the English UI shows 2, 11, 24. */
+export function chineseNumeral(text: string): string {
+  const parts = text.split(/[–-]/).map((part) => {
+    if (!/^[一二三四五六七八九十]+$/.test(part)) return part
+    const ten = part.indexOf('十')
+    if (ten === -1) return String(DIGITS[part] ?? part)
+    const tens = ten === 0 ? 1 : (DIGITS[part[0] ?? ''] ?? 0)
+    const ones = DIGITS[part.slice(ten + 1)] ?? 0
+    return String(tens * 10 + ones)
+  })
+  return parts.join('–')
+}
+
 export function DashboardPage() {
-  const { t, term } = useI18n()
+  const { t, term, moment, lang } = useI18n()
   const trpc = useTRPC()
   const [asOf, setAsOf] = useState(todayIso())
   const kpi = useQuery(trpc.lineage.kpi.queryOptions({ asOf: asOf || undefined }))
@@ -33,7 +48,11 @@ export function DashboardPage() {
                           {term(`kpi.${item.id}`) === `kpi.${item.id}` ? item.label : term(`kpi.${item.id}`)}
                           <span className="muted small">
                             {' '}
-                            ({t('dashboard.seedItem', { item: item.seedItem })})
+                            (
+                            {t('dashboard.seedItem', {
+                              item: lang === 'en' ? chineseNumeral(item.seedItem) : item.seedItem,
+                            })}
+                            )
                           </span>
                         </span>
                         <span className={progress.met === false ? 'warn-text' : ''}>
@@ -137,13 +156,13 @@ export function DashboardPage() {
                   {events.map((event) => (
                     <tr key={event.id}>
                       <td className="num">{String(event.position)}</td>
-                      <td>{event.type}</td>
+                      <td title={event.type}>{term(event.type)}</td>
                       <td>
                         <Link to={`/events?stream=${encodeURIComponent(event.streamName)}`}>
                           {event.streamName}
                         </Link>
                       </td>
-                      <td>{formatDateTime(event.recordedAt)}</td>
+                      <td>{moment(event.recordedAt)}</td>
                     </tr>
                   ))}
                 </tbody>

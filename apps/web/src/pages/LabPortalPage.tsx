@@ -1,6 +1,6 @@
 import { testing } from '@qi/contracts'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { type FormEvent, type ReactNode, useEffect, useId, useState } from 'react'
+import { type FormEvent, type ReactNode, useEffect, useId, useMemo, useRef, useState } from 'react'
 import { Link } from 'react-router'
 import { useAuth } from '../auth'
 import {
@@ -14,7 +14,15 @@ import {
 } from '../components/ui'
 import { useI18n } from '../i18n/context'
 import type { MessageKey } from '../i18n/messages'
-import { describeApiError, type FieldErrors, messagesFor, unclaimedErrors } from '../lib/api-error'
+import {
+  describeApiError,
+  type FieldErrors,
+  type IssueLike,
+  issuesToFieldErrors,
+  messagesFor,
+  unclaimedErrors,
+  withoutField,
+} from '../lib/api-error'
 import { todayIso } from '../lib/dates'
 import { can } from '../lib/permissions'
 import {
@@ -139,8 +147,13 @@ export function LabPortalPage() {
     ...trpc.testing.listReports.queryOptions({ labId: labId || undefined, limit: 20 }),
     enabled: labId !== '',
   })
+  const { lang } = useI18n()
   const [draft, setDraft] = useState<ReportDraft>(() => emptyReport(labId, '', todayIso()))
-  const [errors, setErrors] = useState<FieldErrors>({})
+  // What the last submit was refused for: client-side issues or the server's error; rendered in the
+  // current language, minus the fields changed since (their messages are stale).
+  const [clientIssues, setClientIssues] = useState<IssueLike[]>([])
+  const [changed, setChanged] = useState<string[]>([])
+  const issuedRef = useRef<HTMLDivElement>(null)
   const [issued, setIssued] = useState<string | null>(null)
   const [revoking, setRevoking] = useState<string | null>(null)
   const accreditationNo = lab.data?.accreditation?.accreditationNo
@@ -150,36 +163,58 @@ export function LabPortalPage() {
 
   const issue = useMutation(
     trpc.testing.issueReport.mutationOptions({
-      onSuccess: async (_result, input) => {
+      onSuccess: (_result, input) => {
         setIssued(input.reportNo)
-        setErrors({})
-        await queryClient.invalidateQueries({ queryKey: trpc.testing.listReports.queryKey() })
+        setClientIssues([])
+        setChanged([])
+        // A fresh form for the next report; the lab's own numbers stay.
+        setDraft(emptyReport(labId, accreditationNo ?? '', todayIso()))
+        void queryClient.invalidateQueries({ queryKey: trpc.testing.listReports.queryKey() })
       },
-      onError: (error) => setErrors(describeApiError(error).fieldErrors),
     }),
   )
+  const apiError = issue.error ? describeApiError(issue.error, lang) : null
+  const errors = useMemo(() => {
+    let all: FieldErrors = apiError ? apiError.fieldErrors : issuesToFieldErrors(clientIssues, lang)
+    for (const path of changed) all = withoutField(all, path)
+    return all
+  }, [apiError, clientIssues, changed, lang])
+  useEffect(() => {
+    if (issued && issuedRef.current) {
+      issuedRef.current.scrollIntoView({ block: 'center' })
+      issuedRef.current.focus()
+    }
+  }, [issued])
 
   if (!can(role, 'report.issue')) {
     return <ErrorBox error={new Error(t('portal.onlyLabs'))} />
   }
 
-  const set = <K extends keyof ReportDraft>(key: K, value: ReportDraft[K]) =>
+  const touch = (path: string) => setChanged((list) => (list.includes(path) ? list : [...list, path]))
+  const set = <K extends keyof ReportDraft>(key: K, value: ReportDraft[K], path: string = key) => {
+    touch(path)
     setDraft((d) => ({ ...d, [key]: value }))
-  const setResult = (index: number, patch: Partial<ResultDraft>) =>
+  }
+  const setResult = (index: number, patch: Partial<ResultDraft>, path: string) => {
+    touch(`results.${index}.${path}`)
     setDraft((d) => ({ ...d, results: d.results.map((r, i) => (i === index ? { ...r, ...patch } : r)) }))
-  const setInstrument = (index: number, value: string) =>
+  }
+  const setInstrument = (index: number, value: string) => {
+    touch(`instrumentIds.${index}`)
     setDraft((d) => ({ ...d, instrumentIds: d.instrumentIds.map((id, i) => (i === index ? value : id)) }))
+  }
 
   const submit = (event: FormEvent) => {
     event.preventDefault()
     setIssued(null)
     issue.reset()
+    setChanged([])
     const checked = validateReport(draft)
     if (!checked.ok) {
-      setErrors(checked.errors)
+      setClientIssues(checked.issues)
       return
     }
-    setErrors({})
+    setClientIssues([])
     issue.mutate({ ...checked.input, commandId: crypto.randomUUID() })
   }
 
@@ -190,7 +225,7 @@ export function LabPortalPage() {
           id={id}
           placeholder={placeholder}
           value={String(draft[key])}
-          onChange={(event) => set(key, event.target.value as never)}
+          onChange={(event) => set(key, event.target.value as never, path)}
           data-testid={testId(path)}
         />
       )}
@@ -198,26 +233,19 @@ export function LabPortalPage() {
   )
 
   const general = unclaimedErrors(errors, CLAIMED_FIELDS)
-  const apiError = issue.error ? describeApiError(issue.error) : null
 
   return (
     <>
       <PageHeader title={t('portal.title')} />
       <form className="card stack" onSubmit={submit} noValidate data-testid="report-form">
         <h2>{t('portal.newReport')}</h2>
-        {apiError ? (
-          <div className="error-box" role="alert" data-testid="report-error">
-            <strong>
-              {apiError.rule ? t('portal.ruleBroken', { rule: apiError.rule }) : t('common.error')}
-            </strong>
-            <pre>{apiError.message}</pre>
-          </div>
-        ) : null}
+        {issue.error ? <ErrorBox error={issue.error} testId="report-error" /> : null}
         {general.length > 0 ? <FieldMessages messages={general} /> : null}
         {issued ? (
-          <p className="success" data-testid="report-issued">
-            {t('portal.issued', { reportNo: issued })}
-          </p>
+          <div className="success" role="status" tabIndex={-1} ref={issuedRef} data-testid="report-issued">
+            {t('portal.issued', { reportNo: issued })}{' '}
+            <Link to={`/lineage?kind=report&id=${encodeURIComponent(issued)}`}>{t('portal.openIssued')}</Link>
+          </div>
         ) : null}
         <fieldset>
           <legend>{t('portal.report')}</legend>
@@ -265,7 +293,7 @@ export function LabPortalPage() {
                     id={id}
                     value={result[field]}
                     placeholder={placeholder}
-                    onChange={(event) => setResult(index, { [field]: event.target.value })}
+                    onChange={(event) => setResult(index, { [field]: event.target.value }, path)}
                     data-testid={testId(`${base}.${path}`)}
                   />
                 )}
@@ -309,7 +337,11 @@ export function LabPortalPage() {
                         id={id}
                         value={result.verdict}
                         onChange={(event) =>
-                          setResult(index, { verdict: event.target.value as ResultDraft['verdict'] })
+                          setResult(
+                            index,
+                            { verdict: event.target.value as ResultDraft['verdict'] },
+                            'verdict',
+                          )
                         }
                         data-testid={testId(`${base}.verdict`)}
                       >

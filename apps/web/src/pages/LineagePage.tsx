@@ -16,7 +16,7 @@ import { type FormEvent, useEffect, useMemo, useState } from 'react'
 import { Link, useSearchParams } from 'react-router'
 import { AsOfInput, Empty, ErrorBox, Loading, PageHeader, QueryView, StatusBadge } from '../components/ui'
 import { useI18n } from '../i18n/context'
-import { formatDateTime, todayIso } from '../lib/dates'
+import { todayIso } from '../lib/dates'
 import { type LaidOutNode, layoutLineage } from '../lib/lineage-layout'
 import { useTRPC } from '../trpc'
 
@@ -54,7 +54,7 @@ function RefitOn({ signature }: { signature: string }) {
 }
 
 function NodePanel({ id, asOf, onClose }: { id: string; asOf: string; onClose(): void }) {
-  const { t, term } = useI18n()
+  const { t, term, moment } = useI18n()
   const trpc = useTRPC()
   const detail = useQuery(trpc.lineage.node.queryOptions({ id, asOf: asOf || undefined }))
   return (
@@ -98,7 +98,7 @@ function NodePanel({ id, asOf, onClose }: { id: string; asOf: string; onClose():
                           <ol>
                             {h.causeChain.map((link) => (
                               <li key={link.eventId}>
-                                <code>{link.type}</code> · {link.nodeId} · {formatDateTime(link.occurredAt)}{' '}
+                                {term(link.type)} · {link.nodeId} · {moment(link.occurredAt)}{' '}
                                 <span className="muted">#{String(link.position)}</span>
                               </li>
                             ))}
