@@ -262,7 +262,11 @@ describe('the quality chain in the browser', () => {
     await page.getByTestId('certificate-history').waitFor()
     await screenshot(page, 'certificate')
 
-    await page.goto('/events')
+    await signOut(page)
+
+    // The event log is the regulator's (and admin's) audit tool.
+    await signIn(page, server.keyFor('HBAMR'), '湖北省市场监督管理局')
+    await page.getByTestId('nav-events').click()
     await page.getByTestId('events-search').fill('CCC-2024-0107044')
     await page.locator('.stream-list .stream', { hasText: 'CCC-2024-0107044' }).first().click()
     await page.locator('table tbody tr').first().waitFor()

@@ -9,6 +9,9 @@ import { CertificatePage } from './pages/CertificatePage'
 import { CertificatesPage } from './pages/CertificatesPage'
 import { DashboardPage } from './pages/DashboardPage'
 import { EventsPage } from './pages/EventsPage'
+import { HomePage } from './pages/HomePage'
+import { InstrumentsPage } from './pages/InstrumentsPage'
+import { RegistryPage } from './pages/RegistryPage'
 import { ImpactPage } from './pages/ImpactPage'
 import { LabPage } from './pages/LabPage'
 import { LabPortalPage } from './pages/LabPortalPage'
@@ -32,7 +35,8 @@ interface NavItem {
 }
 
 const NAV: NavItem[] = [
-  { to: '/', label: 'nav.dashboard', testId: 'nav-dashboard' },
+  { to: '/', label: 'nav.home', testId: 'nav-home' },
+  { to: '/dashboard', label: 'nav.dashboard', testId: 'nav-dashboard' },
   { to: '/standards', label: 'nav.standards', testId: 'nav-standards' },
   { to: '/labs', label: 'nav.labs', testId: 'nav-labs' },
   {
@@ -42,9 +46,16 @@ const NAV: NavItem[] = [
     show: (role) => can(role, 'report.issue'),
   },
   { to: '/certificates', label: 'nav.certificates', testId: 'nav-certificates' },
+  { to: '/registry', label: 'nav.registry', testId: 'nav-registry' },
+  { to: '/instruments', label: 'nav.instruments', testId: 'nav-instruments' },
   { to: '/lineage', label: 'nav.lineage', testId: 'nav-lineage' },
   { to: '/impact', label: 'nav.impact', testId: 'nav-impact' },
-  { to: '/events', label: 'nav.events', testId: 'nav-events' },
+  {
+    to: '/events',
+    label: 'nav.events',
+    testId: 'nav-events',
+    show: (role) => role === 'admin' || role === 'regulator',
+  },
   { to: '/verify', label: 'nav.verify', testId: 'nav-verify' },
 ]
 
@@ -117,13 +128,16 @@ function TopBar() {
 function SignedInRoutes() {
   return (
     <Routes>
-      <Route path="/" element={<DashboardPage />} />
+      <Route path="/" element={<HomePage />} />
+      <Route path="/dashboard" element={<DashboardPage />} />
       <Route path="/standards" element={<StandardsPage />} />
       <Route path="/standards/:code/:version" element={<StandardPage />} />
       <Route path="/labs" element={<LabsPage />} />
       <Route path="/labs/:labId" element={<LabPage />} />
       <Route path="/lab-portal" element={<LabPortalPage />} />
       <Route path="/certificates" element={<CertificatesPage />} />
+      <Route path="/registry" element={<RegistryPage />} />
+      <Route path="/instruments" element={<InstrumentsPage />} />
       <Route path="/certificates/:number" element={<CertificatePage />} />
       <Route
         path="/lineage"

@@ -86,10 +86,18 @@ export function ProgressBar({ fill, met, label }: { fill: number; met: boolean |
   )
 }
 
-export function FieldMessages({ messages, testId }: { messages: string[]; testId?: string }) {
+export function FieldMessages({
+  messages,
+  testId,
+  id,
+}: {
+  messages: string[]
+  testId?: string
+  id?: string
+}) {
   if (messages.length === 0) return null
   return (
-    <ul className="field-errors" role="alert" data-testid={testId}>
+    <ul className="field-errors" role="alert" data-testid={testId} id={id}>
       {messages.map((message) => (
         <li key={message}>{message}</li>
       ))}

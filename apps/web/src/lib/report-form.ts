@@ -135,3 +135,37 @@ export function splitList(text: string): string[] {
     .map((part) => part.trim())
     .filter((part) => part !== '')
 }
+
+/** A form draft from an issued report, for an amendment (same content, a new number to fill). */
+export function draftFromReport(report: IssueTestReportInput): ReportDraft {
+  return {
+    reportNo: '',
+    labId: report.labId,
+    accreditationNo: report.accreditationNo,
+    customerName: report.customer.name,
+    customerEnterpriseId: report.customer.enterpriseId ?? '',
+    productId: report.sample.productId ?? '',
+    productName: report.sample.productName,
+    model: report.sample.model,
+    batch: report.sample.batch ?? '',
+    receivedOn: report.sample.receivedOn ?? '',
+    testedFrom: report.testedFrom,
+    testedTo: report.testedTo,
+    issuedOn: report.issuedOn,
+    results: report.results.map((r) => ({
+      standardCode: r.method.standardCode,
+      standardVersion: r.method.standardVersion,
+      clause: r.method.clause,
+      parameter: r.parameter,
+      value: r.value,
+      unit: r.unit ?? '',
+      uncertainty: r.uncertainty ?? '',
+      limit: r.limit ?? '',
+      verdict: r.verdict ?? 'pass',
+    })),
+    decisionRule: report.decisionRule ?? 'simple_acceptance',
+    conformity: report.conformity ?? 'conforms',
+    instrumentIds: [...report.instrumentIds],
+    signatory: report.signatory,
+  }
+}

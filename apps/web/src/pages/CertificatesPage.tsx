@@ -1,7 +1,7 @@
 import { accreditation, certification } from '@qi/contracts'
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { type FormEvent, useMemo, useState } from 'react'
-import { Link, useNavigate } from 'react-router'
+import { type FormEvent, useEffect, useMemo, useState } from 'react'
+import { Link, useNavigate, useSearchParams } from 'react-router'
 import { useAuth } from '../auth'
 import { ErrorBox, FieldMessages, PageHeader, QueryView, StatusBadge } from '../components/ui'
 import { useI18n } from '../i18n/context'
@@ -65,7 +65,7 @@ const FIELDS: Array<{
   { key: 'expiresOn', path: 'expiresOn', label: 'certs.expiresOn', placeholder: 'YYYY-MM-DD' },
 ]
 
-function IssueCertificateForm({ bodyId }: { bodyId: string }) {
+function IssueCertificateForm({ bodyId, fromReport }: { bodyId: string; fromReport: string }) {
   const { t, term, lang } = useI18n()
   const trpc = useTRPC()
   const navigate = useNavigate()
@@ -87,6 +87,66 @@ function IssueCertificateForm({ bodyId }: { bodyId: string }) {
     issuedOn: todayIso(),
     expiresOn: '',
   })
+  // "Issue from a report": everything the report says is filled in; the body adds its number and expiry.
+  const [basis, setBasis] = useState(fromReport)
+  const [reportSearch, setReportSearch] = useState('')
+  const candidates = useQuery({
+    ...trpc.testing.listReports.queryOptions({
+      status: 'valid',
+      search: reportSearch.trim() || undefined,
+      limit: 100,
+    }),
+    placeholderData: keepPreviousData,
+  })
+  const report = useQuery({
+    ...trpc.testing.getReport.queryOptions({ reportNo: basis }),
+    enabled: basis !== '',
+  })
+  const body = useQuery({
+    ...trpc.accreditation.getLab.queryOptions({ labId: bodyId }),
+    enabled: bodyId !== '',
+  })
+  const product = useQuery({
+    ...trpc.industrialization.getProduct.queryOptions({
+      productId: report.data?.report.sample.productId ?? '',
+    }),
+    enabled: Boolean(report.data?.report.sample.productId),
+  })
+  const makerId = product.data?.enterpriseId ?? report.data?.report.customer.enterpriseId ?? ''
+  const maker = useQuery({
+    ...trpc.industrialization.getEnterprise.queryOptions({ enterpriseId: makerId }),
+    enabled: makerId !== '',
+  })
+  const bodyAccreditation = body.data?.accreditation?.accreditationNo
+  useEffect(() => {
+    if (bodyAccreditation)
+      setDraft((d) => (d.accreditationNo ? d : { ...d, accreditationNo: bodyAccreditation }))
+  }, [bodyAccreditation])
+  const reportData = report.data?.report
+  const makerName = (maker.data as { name?: string } | undefined)?.name
+  useEffect(() => {
+    if (!reportData) return
+    const standards = [
+      ...new Set(reportData.results.map((r) => `${r.method.standardCode}-${r.method.standardVersion}`)),
+    ]
+    const issuedOn = todayIso()
+    const expires = new Date(`${issuedOn}T00:00:00Z`)
+    expires.setUTCFullYear(expires.getUTCFullYear() + 5)
+    setDraft((d) => ({
+      ...d,
+      holderId: reportData.customer.enterpriseId ?? makerId,
+      holderName: reportData.customer.name,
+      manufacturerId: makerId,
+      manufacturerName: makerName ?? reportData.customer.name,
+      productId: reportData.sample.productId ?? '',
+      productName: reportData.sample.productName,
+      models: reportData.sample.model,
+      standards: standards.join(', '),
+      basisReports: reportData.reportNo,
+      issuedOn,
+      expiresOn: expires.toISOString().slice(0, 10),
+    }))
+  }, [reportData, makerId, makerName])
   const [clientIssues, setClientIssues] = useState<IssueLike[]>([])
   const [changed, setChanged] = useState<string[]>([])
   const issue = useMutation(
@@ -137,6 +197,33 @@ function IssueCertificateForm({ bodyId }: { bodyId: string }) {
   return (
     <form className="card stack" onSubmit={submit} noValidate data-testid="certificate-issue-form">
       <h2>{t('certs.issue')}</h2>
+      <div className="picker">
+        <label htmlFor="basis-pick">{t('certs.fromReport')}</label>
+        <input
+          type="search"
+          aria-label={`${t('certs.fromReport')} · ${t('common.search')}`}
+          placeholder={t('common.search')}
+          value={reportSearch}
+          onChange={(event) => setReportSearch(event.target.value)}
+          data-testid="cert-issue-report-search"
+        />
+        <select
+          id="basis-pick"
+          value={basis}
+          onChange={(event) => setBasis(event.target.value)}
+          data-testid="cert-issue-from-report"
+        >
+          <option value="">—</option>
+          {basis && !candidates.data?.items.some((r) => r.reportNo === basis) ? (
+            <option value={basis}>{basis}</option>
+          ) : null}
+          {candidates.data?.items.map((r) => (
+            <option key={r.reportNo} value={r.reportNo}>
+              {r.reportNo} · {r.productName} {r.model} · {r.labId}
+            </option>
+          ))}
+        </select>
+      </div>
       {issue.error ? <ErrorBox error={issue.error} testId="cert-issue-error" /> : null}
       <FieldMessages messages={general} />
       <div className="form-grid">
@@ -184,7 +271,9 @@ export function CertificatesPage() {
   const { actor, role } = useAuth()
   const [search, setSearch] = useState('')
   const [status, setStatus] = useState<CertificateStatus | ''>('')
-  const [showIssue, setShowIssue] = useState(false)
+  const [params] = useSearchParams()
+  const issueFrom = params.get('issueFrom') ?? ''
+  const [showIssue, setShowIssue] = useState(issueFrom !== '' || params.get('issue') === '1')
   const list = useQuery({
     ...trpc.certification.list.queryOptions({
       search: search || undefined,
@@ -202,7 +291,9 @@ export function CertificatesPage() {
           </button>
         ) : null}
       </PageHeader>
-      {showIssue && actor ? <IssueCertificateForm bodyId={actor.role === 'admin' ? '' : actor.org} /> : null}
+      {showIssue && actor ? (
+        <IssueCertificateForm bodyId={actor.role === 'admin' ? '' : actor.org} fromReport={issueFrom} />
+      ) : null}
       <section className="card">
         <div className="filters">
           <label className="field">

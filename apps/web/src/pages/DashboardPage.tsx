@@ -3,6 +3,7 @@ import { useState } from 'react'
 import { Link } from 'react-router'
 import { AsOfInput, PageHeader, ProgressBar, QueryView } from '../components/ui'
 import { useI18n } from '../i18n/context'
+import { useAuth } from '../auth'
 import { todayIso } from '../lib/dates'
 import { kpiProgress } from '../lib/kpi'
 import { useTRPC } from '../trpc'
@@ -27,7 +28,12 @@ export function DashboardPage() {
   const trpc = useTRPC()
   const [asOf, setAsOf] = useState(todayIso())
   const kpi = useQuery(trpc.lineage.kpi.queryOptions({ asOf: asOf || undefined }))
-  const recent = useQuery(trpc.system.events.all.queryOptions({ direction: 'backwards', limit: 12 }))
+  const { role } = useAuth()
+  const showEvents = role === 'admin' || role === 'regulator'
+  const recent = useQuery({
+    ...trpc.system.events.all.queryOptions({ direction: 'backwards', limit: 12 }),
+    enabled: showEvents,
+  })
   return (
     <>
       <PageHeader title={t('dashboard.title')}>
@@ -138,39 +144,41 @@ export function DashboardPage() {
           </QueryView>
         </section>
       </div>
-      <section className="card">
-        <h2>{t('dashboard.recentEvents')}</h2>
-        <QueryView query={recent} isEmpty={(events) => events.length === 0}>
-          {(events) => (
-            <div className="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th>#</th>
-                    <th>{t('events.type')}</th>
-                    <th>{t('events.stream')}</th>
-                    <th>{t('events.recordedAt')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {events.map((event) => (
-                    <tr key={event.id}>
-                      <td className="num">{String(event.position)}</td>
-                      <td title={event.type}>{term(event.type)}</td>
-                      <td>
-                        <Link to={`/events?stream=${encodeURIComponent(event.streamName)}`}>
-                          {event.streamName}
-                        </Link>
-                      </td>
-                      <td>{moment(event.recordedAt)}</td>
+      {showEvents ? (
+        <section className="card">
+          <h2>{t('dashboard.recentEvents')}</h2>
+          <QueryView query={recent} isEmpty={(events) => events.length === 0}>
+            {(events) => (
+              <div className="table-wrap">
+                <table>
+                  <thead>
+                    <tr>
+                      <th>#</th>
+                      <th>{t('events.type')}</th>
+                      <th>{t('events.stream')}</th>
+                      <th>{t('events.recordedAt')}</th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-        </QueryView>
-      </section>
+                  </thead>
+                  <tbody>
+                    {events.map((event) => (
+                      <tr key={event.id}>
+                        <td className="num">{String(event.position)}</td>
+                        <td title={event.type}>{term(event.type)}</td>
+                        <td>
+                          <Link to={`/events?stream=${encodeURIComponent(event.streamName)}`}>
+                            {event.streamName}
+                          </Link>
+                        </td>
+                        <td>{moment(event.recordedAt)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+          </QueryView>
+        </section>
+      ) : null}
     </>
   )
 }

@@ -1,6 +1,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import { useEffect, useRef, useState } from 'react'
 import { useSearchParams } from 'react-router'
+import { useAuth } from '../auth'
 import { Empty, ErrorBox, PageHeader, QueryView } from '../components/ui'
 import { useI18n } from '../i18n/context'
 import { type RouterOutputs, useTRPC, useTRPCClient } from '../trpc'
@@ -129,7 +130,15 @@ function LiveTail() {
   )
 }
 
+/** The raw event log is an audit tool: administrators and regulators only. */
 export function EventsPage() {
+  const { t } = useI18n()
+  const { role } = useAuth()
+  if (role !== 'admin' && role !== 'regulator') return <ErrorBox error={new Error(t('events.onlyAudit'))} />
+  return <EventBrowser />
+}
+
+function EventBrowser() {
   const { t } = useI18n()
   const trpc = useTRPC()
   const [params, setParams] = useSearchParams()
