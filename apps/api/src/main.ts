@@ -7,6 +7,8 @@ import { createServer } from './server'
 
 const port = Number(process.env.PORT ?? 3000)
 const host = process.env.HOST ?? '127.0.0.1'
+// The address the public reaches (QR codes on certificates point there); this server's own by default.
+process.env.QI_PUBLIC_URL ??= `http://${host}:${port}`
 const dataDir = dataDirectory()
 
 // With a connection string the events live in EventStoreDB/KurrentDB; read models stay in dataDir.

@@ -30,7 +30,10 @@ afterAll(async () => {
 async function audit(path: string, ready: string): Promise<string[]> {
   await page.goto(path)
   await page.locator(ready).first().waitFor()
-  await page.getByTestId('loading').waitFor({ state: 'detached' }).catch(() => undefined)
+  await page
+    .getByTestId('loading')
+    .waitFor({ state: 'detached' })
+    .catch(() => undefined)
   const found = await seriousAxeViolations(page)
   return found.map((v) => `${path} ${v.id} (${v.impact}): ${v.help} → ${v.targets.join(' | ')}`)
 }
@@ -45,13 +48,23 @@ describe('accessibility (axe-core, WCAG 2.1 AA)', () => {
     problems.push(...(await audit('/', '[data-testid="home-standards_institute"] .queue')))
     problems.push(...(await audit('/dashboard', '[data-testid^="kpi-"]')))
     problems.push(...(await audit('/standards?new=1', '[data-testid="std-draft-form"]')))
-    problems.push(...(await audit(`/standards/${encodeURIComponent('GB/T 1591')}/2018`, '[data-testid="supersession-chain"]')))
+    problems.push(
+      ...(await audit(
+        `/standards/${encodeURIComponent('GB/T 1591')}/2018`,
+        '[data-testid="supersession-chain"]',
+      )),
+    )
     problems.push(...(await audit('/labs', 'table')))
     problems.push(...(await audit('/labs/HBQI', '[data-testid="scope-table"]')))
     problems.push(...(await audit('/certificates', 'table')))
     problems.push(...(await audit('/certificates/CCC-2024-0107044', '[data-testid="certificate-history"]')))
     problems.push(...(await audit('/lineage?kind=product&id=MJ-17', '.react-flow__node')))
-    problems.push(...(await audit(`/impact?kind=standard&code=${encodeURIComponent('GB 4706.1')}&version=2005`, '[data-testid^="impact-"]')))
+    problems.push(
+      ...(await audit(
+        `/impact?kind=standard&code=${encodeURIComponent('GB 4706.1')}&version=2005`,
+        '[data-testid^="impact-"]',
+      )),
+    )
     problems.push(...(await audit('/registry', '[data-testid="enterprise-table"]')))
     problems.push(...(await audit('/instruments', '[data-testid="instrument-table"]')))
     await signOut(page)
@@ -61,7 +74,11 @@ describe('accessibility (axe-core, WCAG 2.1 AA)', () => {
     problems.push(...(await audit('/lab-portal', '[data-testid="report-form"]')))
     await page.getByTestId('report-submit').click()
     await page.getByTestId('report-reportNo-errors').waitFor()
-    problems.push(...(await seriousAxeViolations(page)).map((v) => `/lab-portal (errors) ${v.id}: ${v.targets.join(' | ')}`))
+    problems.push(
+      ...(await seriousAxeViolations(page)).map(
+        (v) => `/lab-portal (errors) ${v.id}: ${v.targets.join(' | ')}`,
+      ),
+    )
     await signOut(page)
 
     await signIn(page, server.keyFor('CQC-WH'))

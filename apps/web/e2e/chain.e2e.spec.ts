@@ -24,6 +24,8 @@ let page: Page
 
 beforeAll(async () => {
   server = await startTestServer()
+  // The public address certificates' QR codes point at (QI_PUBLIC_URL in a deployment).
+  process.env.QI_PUBLIC_URL = server.url
   session = await openBrowser(server.url, 'en')
   page = session.page
 }, HOOK)

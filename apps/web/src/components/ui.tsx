@@ -86,7 +86,15 @@ export function ProgressBar({ fill, met, label }: { fill: number; met: boolean |
   )
 }
 
-export function FieldMessages({ messages, testId, id }: { messages: string[]; testId?: string; id?: string }) {
+export function FieldMessages({
+  messages,
+  testId,
+  id,
+}: {
+  messages: string[]
+  testId?: string
+  id?: string
+}) {
   if (messages.length === 0) return null
   // The live region wraps the list: role="alert" on the <ul> itself would hide its items' list semantics.
   return (

@@ -27,7 +27,7 @@ function QrCode({ url }: { url: string }) {
     }
   }, [url])
   return dataUrl ? (
-    <img src={dataUrl} width={176} height={176} alt={url} data-testid="certificate-qr" />
+    <img src={dataUrl} width={176} height={176} alt={url} data-url={url} data-testid="certificate-qr" />
   ) : (
     <div className="qr-placeholder" />
   )
@@ -132,7 +132,10 @@ export function CertificatePage() {
   const trpc = useTRPC()
   const { number = '' } = useParams()
   const certificate = useQuery(trpc.certification.get.queryOptions({ certificateNo: number }))
-  const verifyUrl = `${window.location.origin}/verify/${encodeURIComponent(number)}`
+  const config = useQuery(trpc.system.config.queryOptions(undefined, { staleTime: Number.POSITIVE_INFINITY }))
+  // The QR code points at the public address (QI_PUBLIC_URL), never at the staff browser's origin.
+  const publicUrl = config.data?.publicUrl ?? null
+  const verifyUrl = publicUrl ? `${publicUrl}/verify/${encodeURIComponent(number)}` : null
   return (
     <QueryView query={certificate}>
       {(c) => (
@@ -194,10 +197,20 @@ export function CertificatePage() {
               </p>
             </section>
             <section className="card qr-card">
-              <QrCode url={verifyUrl} />
-              <p className="small">
-                <Link to={`/verify/${encodeURIComponent(c.certificateNo)}`}>{verifyUrl}</Link>
-              </p>
+              {verifyUrl ? (
+                <>
+                  <QrCode url={verifyUrl} />
+                  <p className="small">
+                    <a href={verifyUrl} data-testid="certificate-public-url">
+                      {verifyUrl}
+                    </a>
+                  </p>
+                </>
+              ) : (
+                <p className="muted small">
+                  {config.isPending ? t('common.loading') : t('certs.noPublicUrl')}
+                </p>
+              )}
               <p className="muted small">{t('certs.qrHelp')}</p>
             </section>
           </div>

@@ -3,6 +3,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { type FormEvent, type ReactNode, useEffect, useId, useMemo, useRef, useState } from 'react'
 import { Link, useSearchParams } from 'react-router'
 import { useAuth } from '../auth'
+import { ListTools, useListState } from '../components/ListTools'
 import {
   DateField,
   Empty,
@@ -29,13 +30,12 @@ import {
   draftFromReport,
   emptyReport,
   emptyResult,
-  type ReportDraft,
   type IssueTestReportInput,
+  type ReportDraft,
   type ResultDraft,
   validateReport,
 } from '../lib/report-form'
 import { type RouterOutputs, useTRPC, useTRPCClient } from '../trpc'
-import { ListTools, useListState } from '../components/ListTools'
 
 type ScopeLine = NonNullable<RouterOutputs['accreditation']['getLab']['accreditation']>['scope'][number]
 const fold = (text: string) => text.normalize('NFKC').trim().toLowerCase()

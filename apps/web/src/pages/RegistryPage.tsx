@@ -10,10 +10,10 @@ import { useState } from 'react'
 import { Link } from 'react-router'
 import { useAuth } from '../auth'
 import { CommandForm, type Option } from '../components/CommandForm'
+import { ListTools, useListState } from '../components/ListTools'
 import { PageHeader, QueryView } from '../components/ui'
 import { useI18n } from '../i18n/context'
 import { useTRPC, useTRPCClient } from '../trpc'
-import { ListTools, useListState } from '../components/ListTools'
 
 const INDUSTRIES = ['automotive', 'petrochemical', 'equipment', 'food', 'textile', 'metallurgy', 'other']
 

@@ -22,9 +22,12 @@ export function VerifyPage() {
     enabled,
     retry: false,
   })
+  // A number is looked up as a report only once it is known not to be a certificate (the QR case),
+  // so verifying a certificate never fires a failing report lookup.
+  const notCertificate = certificate.isError && describeApiError(certificate.error).code === 'NOT_FOUND'
   const report = useQuery({
     ...trpc.testing.verifyReport.queryOptions({ reportNo: number, on }),
-    enabled,
+    enabled: enabled && notCertificate,
     retry: false,
   })
   const submit = (event: FormEvent) => {
@@ -109,7 +112,7 @@ export function VerifyPage() {
           </dl>
         </section>
       )
-    } else if (certificate.isPending || report.isPending) {
+    } else if (certificate.isPending || report.isLoading) {
       result = <Loading />
     } else if (
       certificate.isError &&
