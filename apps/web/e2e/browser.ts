@@ -104,7 +104,13 @@ export const SCREENSHOT_DIR =
 /** Saves the visible page (1280×800) as <SCREENSHOT_DIR>/<name>.png. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true })
-  // Let fonts and lazy chunks settle so the picture shows the page, not a half-drawn frame.
+  // Let fonts and lazy chunks settle so the picture shows the page, not a half-drawn frame — with
+  // Chinese in the shipped font (Noto Sans SC), not whatever the machine has.
+  await page.waitForFunction(() =>
+    [...document.fonts].some(
+      (font) => font.family.replaceAll('"', '') === 'Noto Sans SC' && font.status === 'loaded',
+    ),
+  )
   await page.evaluate(() => document.fonts.ready.then(() => undefined))
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), type: 'png' })
 }

@@ -5,27 +5,34 @@ import { Loading } from './components/ui'
 import { useI18n } from './i18n/context'
 import { LANGUAGES, type MessageKey } from './i18n/messages'
 import { can } from './lib/permissions'
-import { CertificatePage } from './pages/CertificatePage'
-import { CertificatesPage } from './pages/CertificatesPage'
-import { DashboardPage } from './pages/DashboardPage'
-import { EventsPage } from './pages/EventsPage'
-import { HomePage } from './pages/HomePage'
-import { ImpactPage } from './pages/ImpactPage'
-import { InstrumentsPage } from './pages/InstrumentsPage'
-import { LabPage } from './pages/LabPage'
-import { LabPortalPage } from './pages/LabPortalPage'
-import { LabsPage } from './pages/LabsPage'
-import { NotFoundPage } from './pages/NotFoundPage'
-import { RegistryPage } from './pages/RegistryPage'
 import { SignInPage } from './pages/SignInPage'
-import { StandardPage } from './pages/StandardPage'
-import { StandardsPage } from './pages/StandardsPage'
 import { VerifyPage } from './pages/VerifyPage'
 
-// React Flow is most of the bundle: load it with the lineage page only.
-const LineagePage = lazy(() =>
-  import('./pages/LineagePage').then((module) => ({ default: module.LineagePage })),
+/*
+ * Every page but sign-in and public verification loads on demand: the verify page a QR code opens
+ * gets neither zod (the forms' schemas) nor React Flow (the lineage graph).
+ */
+const CertificatePage = lazy(() =>
+  import('./pages/CertificatePage').then((m) => ({ default: m.CertificatePage })),
 )
+const CertificatesPage = lazy(() =>
+  import('./pages/CertificatesPage').then((m) => ({ default: m.CertificatesPage })),
+)
+const DashboardPage = lazy(() => import('./pages/DashboardPage').then((m) => ({ default: m.DashboardPage })))
+const EventsPage = lazy(() => import('./pages/EventsPage').then((m) => ({ default: m.EventsPage })))
+const HomePage = lazy(() => import('./pages/HomePage').then((m) => ({ default: m.HomePage })))
+const ImpactPage = lazy(() => import('./pages/ImpactPage').then((m) => ({ default: m.ImpactPage })))
+const InstrumentsPage = lazy(() =>
+  import('./pages/InstrumentsPage').then((m) => ({ default: m.InstrumentsPage })),
+)
+const LabPage = lazy(() => import('./pages/LabPage').then((m) => ({ default: m.LabPage })))
+const LabPortalPage = lazy(() => import('./pages/LabPortalPage').then((m) => ({ default: m.LabPortalPage })))
+const LabsPage = lazy(() => import('./pages/LabsPage').then((m) => ({ default: m.LabsPage })))
+const LineagePage = lazy(() => import('./pages/LineagePage').then((m) => ({ default: m.LineagePage })))
+const NotFoundPage = lazy(() => import('./pages/NotFoundPage').then((m) => ({ default: m.NotFoundPage })))
+const RegistryPage = lazy(() => import('./pages/RegistryPage').then((m) => ({ default: m.RegistryPage })))
+const StandardPage = lazy(() => import('./pages/StandardPage').then((m) => ({ default: m.StandardPage })))
+const StandardsPage = lazy(() => import('./pages/StandardsPage').then((m) => ({ default: m.StandardsPage })))
 
 interface NavItem {
   to: string
@@ -139,14 +146,7 @@ function SignedInRoutes() {
       <Route path="/registry" element={<RegistryPage />} />
       <Route path="/instruments" element={<InstrumentsPage />} />
       <Route path="/certificates/:number" element={<CertificatePage />} />
-      <Route
-        path="/lineage"
-        element={
-          <Suspense fallback={<Loading />}>
-            <LineagePage />
-          </Suspense>
-        }
-      />
+      <Route path="/lineage" element={<LineagePage />} />
       <Route path="/impact" element={<ImpactPage />} />
       <Route path="/events" element={<EventsPage />} />
       <Route path="/verify" element={<VerifyPage />} />
@@ -173,7 +173,11 @@ export function App() {
   } else if (!auth.actor) {
     content = <SignInPage />
   } else {
-    content = <SignedInRoutes />
+    content = (
+      <Suspense fallback={<Loading />}>
+        <SignedInRoutes />
+      </Suspense>
+    )
   }
   return (
     <div className="app">

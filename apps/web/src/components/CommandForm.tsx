@@ -10,6 +10,7 @@ import { type FormEvent, type ReactNode, useEffect, useId, useMemo, useRef, useS
 import type { ZodType } from 'zod'
 import { useI18n } from '../i18n/context'
 import type { MessageKey } from '../i18n/messages'
+import { useZodLocale } from '../i18n/zod-locale'
 import {
   describeApiError,
   type FieldErrors,
@@ -144,6 +145,7 @@ export function CommandForm({
   prefill?: Values | null
 }) {
   const { t, lang } = useI18n()
+  useZodLocale(lang)
   const queryClient = useQueryClient()
   const formId = useId()
   const [values, setValues] = useState<Values>(() => ({ ...initialValues(fields), ...prefill }))

@@ -32,8 +32,6 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   const [lang, setLangState] = useState<Language>(initialLanguage)
   useEffect(() => {
     document.documentElement.lang = lang
-    // zod's own messages follow the language too (forms word issues from their codes; this covers the rest).
-    void import('./zod-locale').then((module) => module.applyZodLocale(lang))
   }, [lang])
   const setLang = useCallback((next: Language) => {
     localStorage.setItem(STORAGE_KEY, next)

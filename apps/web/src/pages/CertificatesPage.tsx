@@ -6,6 +6,7 @@ import { useAuth } from '../auth'
 import { ErrorBox, FieldMessages, PageHeader, QueryView, StatusBadge } from '../components/ui'
 import { useI18n } from '../i18n/context'
 import type { MessageKey } from '../i18n/messages'
+import { useZodLocale } from '../i18n/zod-locale'
 import {
   describeApiError,
   type FieldErrors,
@@ -67,6 +68,7 @@ const FIELDS: Array<{
 
 function IssueCertificateForm({ bodyId, fromReport }: { bodyId: string; fromReport: string }) {
   const { t, term, lang } = useI18n()
+  useZodLocale(lang)
   const trpc = useTRPC()
   const navigate = useNavigate()
   const queryClient = useQueryClient()

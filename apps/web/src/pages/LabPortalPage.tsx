@@ -15,6 +15,7 @@ import {
 } from '../components/ui'
 import { useI18n } from '../i18n/context'
 import type { MessageKey } from '../i18n/messages'
+import { useZodLocale } from '../i18n/zod-locale'
 import {
   describeApiError,
   type FieldErrors,
@@ -177,6 +178,7 @@ export function LabPortalPage() {
   })
   const [amendReason, setAmendReason] = useState('')
   const { lang } = useI18n()
+  useZodLocale(lang)
   const [draft, setDraft] = useState<ReportDraft>(() => emptyReport(labId, '', todayIso()))
   // What the last submit was refused for: client-side issues or the server's error; rendered in the
   // current language, minus the fields changed since (their messages are stale).
