@@ -47,6 +47,7 @@ export async function openBrowser(baseUrl: string, lang: Language = 'en'): Promi
     baseURL: baseUrl,
     locale: lang,
     timezoneId: 'Asia/Shanghai',
+    acceptDownloads: true,
   })
   context.setDefaultTimeout(UI_TIMEOUT)
   context.setDefaultNavigationTimeout(UI_TIMEOUT)

@@ -213,15 +213,15 @@ export const certificationRouter = router({
       return {
         ...summary(row),
         certificate: JSON.parse(row.content) as CertificateContent,
-        history: certificateHistory(db, input.certificateNo).map((h) => ({
+        history: certificateHistory(db, row.certificate_no).map((h) => ({
           status: h.status,
           validFrom: h.valid_from,
           validTo: h.valid_to,
           reason: h.reason,
           cause: h.cause_kind ? { kind: h.cause_kind, ref: h.cause_ref } : null,
         })),
-        scopeChanges: scopeChanges(db, input.certificateNo),
-        transitionDeadlines: transitionDeadlines(db, input.certificateNo).map((d) => ({
+        scopeChanges: scopeChanges(db, row.certificate_no),
+        transitionDeadlines: transitionDeadlines(db, row.certificate_no).map((d) => ({
           standard: d.standard,
           replacedBy: d.replaced_by,
           deadline: d.deadline,
@@ -244,7 +244,7 @@ export const certificationRouter = router({
       if (!row) throw new NotFoundError('certificate', input.certificateNo)
       const content = JSON.parse(row.content) as CertificateContent
       const on = input.on ?? today(ctx.deps.now())
-      const status = certificateStatusOn(db, input.certificateNo, on)
+      const status = certificateStatusOn(db, row.certificate_no, on)
       // A certificate still recorded as valid past its expiry date has lapsed even before an
       // ExpireCertificate command records it.
       const lapsed = status?.status === 'valid' && on > row.expires_on

@@ -13,8 +13,8 @@ import { z } from 'zod'
 import { reportDecider } from '../domain/report'
 import { labName, loadReportFacts, TESTING_REFS } from '../projections/refs'
 import {
-  findReport,
   loadPreviousReport,
+  lookupReport,
   type ReportContent,
   type ReportRow,
   reportFlags,
@@ -179,20 +179,20 @@ export const testingRouter = router({
     .input(z.object({ reportNo: z.string().min(1), minPosition: z.bigint().optional() }))
     .query(async ({ ctx, input }) => {
       const db = await readModel(ctx.deps, TESTING_REPORTS, input.minPosition)
-      const row = findReport(db, input.reportNo)
+      const row = lookupReport(db, input.reportNo)
       if (!row) throw new NotFoundError('test report', input.reportNo)
       const content = JSON.parse(row.content) as ReportContent
       return {
         ...summary(row),
         report: content,
-        history: statusHistory(db, input.reportNo).map((h) => ({
+        history: statusHistory(db, row.report_no).map((h) => ({
           status: h.status,
           validFrom: h.valid_from,
           validTo: h.valid_to,
           reason: h.reason,
           replacedBy: h.replaced_by,
         })),
-        flags: reportFlags(db, input.reportNo).map((f) => ({
+        flags: reportFlags(db, row.report_no).map((f) => ({
           on: f.on_date,
           reason: f.reason,
           labId: f.cause_ref,
@@ -207,11 +207,11 @@ export const testingRouter = router({
     )
     .query(async ({ ctx, input }) => {
       const db = await readModel(ctx.deps, TESTING_REPORTS, input.minPosition)
-      const row = findReport(db, input.reportNo)
+      const row = lookupReport(db, input.reportNo)
       if (!row) throw new NotFoundError('test report', input.reportNo)
       const content = JSON.parse(row.content) as ReportContent
       const on = input.on ?? today(ctx.deps.now())
-      const status = statusOn(db, input.reportNo, on)
+      const status = statusOn(db, row.report_no, on)
       const standards = [
         ...new Map(
           content.results.map((r) => [

@@ -1,0 +1,70 @@
+/**
+ * Numbers as people type them: any case, stray spaces, a standard code with its year — the public
+ * verification, the lineage and the impact analysis find them; impact results export as CSV.
+ */
+import { readFileSync } from 'node:fs'
+import type { TestServer } from '@qi/api/testing'
+import { startTestServer } from '@qi/api/testing'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openBrowser, type Session, signIn, signOut } from './browser'
+
+const TEST = { timeout: 180_000 }
+const HOOK = 120_000
+
+let server: TestServer
+let session: Session
+let page: Page
+
+beforeAll(async () => {
+  server = await startTestServer()
+  session = await openBrowser(server.url, 'zh-CN')
+  page = session.page
+}, HOOK)
+
+afterAll(async () => {
+  await session?.close()
+  await server?.close()
+}, HOOK)
+
+describe('forgiving identifiers', () => {
+  it('verifies a certificate typed in lower case with spaces', TEST, async () => {
+    await page.goto('/verify')
+    await page.getByTestId('verify-number').fill('  ccc-2024-0107044 ')
+    await page.getByTestId('verify-submit').click()
+    await page.locator('[data-testid="verify-status"][data-status="suspended"]').waitFor()
+    await page.getByTestId('verify-result').filter({ hasText: 'CCC-2024-0107044' }).waitFor()
+  })
+
+  it(
+    'traces mj-30, and finds the impact of a standard typed with its year, exported as CSV',
+    TEST,
+    async () => {
+      await signIn(page, server.keyFor('HBSI'))
+      await page.getByTestId('nav-lineage').click()
+      await page.getByTestId('lineage-kind').selectOption('product')
+      await page.getByTestId('lineage-id').fill('mj-30')
+      await page.getByTestId('lineage-submit').click()
+      await page
+        .getByTestId('lineage-graph')
+        .locator('.react-flow__node', { hasText: 'MJ-30' })
+        .first()
+        .waitFor()
+
+      await page.getByTestId('nav-impact').click()
+      await page.getByTestId('impact-code').fill('GB 4706.1-2005')
+      await page.getByTestId('impact-version').fill('')
+      await page.getByTestId('impact-submit').click()
+      await page.getByTestId('impact-certificates').locator('li').first().waitFor()
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByTestId('impact-csv').click(),
+      ])
+      const path = await download.path()
+      const csv = readFileSync(path, 'utf8')
+      expect(csv.split('\r\n')[0]).toBe('\uFEFFgroup,id,label,status')
+      expect(csv).toContain('certificates,')
+      await signOut(page)
+    },
+  )
+})
