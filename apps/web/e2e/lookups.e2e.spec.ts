@@ -64,6 +64,13 @@ describe('forgiving identifiers', () => {
       const csv = readFileSync(path, 'utf8')
       expect(csv.split('\r\n')[0]).toBe('\uFEFFgroup,id,label,status')
       expect(csv).toContain('certificates,')
+
+      // Lists page on the server and search width- and case-insensitively.
+      await page.getByTestId('nav-certificates').click()
+      await page.getByTestId('certs-total').filter({ hasText: '共' }).waitFor()
+      await page.getByTestId('certs-search').fill('ｃｃｃ-2024-0107044')
+      await page.locator('table tbody tr').filter({ hasText: 'CCC-2024-0107044' }).waitFor()
+      await expect.poll(() => page.locator('table tbody tr').count()).toBe(1)
       await signOut(page)
     },
   )

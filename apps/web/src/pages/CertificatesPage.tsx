@@ -3,6 +3,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { type FormEvent, useEffect, useMemo, useState } from 'react'
 import { Link, useNavigate, useSearchParams } from 'react-router'
 import { useAuth } from '../auth'
+import { ListTools, useListState } from '../components/ListTools'
 import { ErrorBox, FieldMessages, PageHeader, QueryView, StatusBadge } from '../components/ui'
 import { useI18n } from '../i18n/context'
 import type { MessageKey } from '../i18n/messages'
@@ -271,19 +272,21 @@ export function CertificatesPage() {
   const { t, term } = useI18n()
   const trpc = useTRPC()
   const { actor, role } = useAuth()
-  const [search, setSearch] = useState('')
+  const listState = useListState('certs', 25, 'issued_desc')
   const [status, setStatus] = useState<CertificateStatus | ''>('')
-  const [params] = useSearchParams()
-  const issueFrom = params.get('issueFrom') ?? ''
-  const [showIssue, setShowIssue] = useState(issueFrom !== '' || params.get('issue') === '1')
   const list = useQuery({
     ...trpc.certification.list.queryOptions({
-      search: search || undefined,
+      search: listState.search || undefined,
       status: status || undefined,
-      limit: 200,
+      sort: listState.sort as 'issued_desc',
+      limit: listState.limit,
+      offset: listState.offset,
     }),
     placeholderData: keepPreviousData,
   })
+  const [params] = useSearchParams()
+  const issueFrom = params.get('issueFrom') ?? ''
+  const [showIssue, setShowIssue] = useState(issueFrom !== '' || params.get('issue') === '1')
   return (
     <>
       <PageHeader title={t('certs.title')}>
@@ -297,34 +300,48 @@ export function CertificatesPage() {
         <IssueCertificateForm bodyId={actor.role === 'admin' ? '' : actor.org} fromReport={issueFrom} />
       ) : null}
       <section className="card">
-        <div className="filters">
-          <label className="field">
-            <span>{t('certs.search')}</span>
-            <input
-              value={search}
-              onChange={(event) => setSearch(event.target.value)}
-              data-testid="certs-search"
-            />
-          </label>
-          <label className="field">
-            <span>{t('common.status')}</span>
-            <select
-              value={status}
-              onChange={(event) => setStatus(event.target.value as CertificateStatus | '')}
-            >
-              <option value="">{t('common.all')}</option>
-              {STATUSES.map((s) => (
-                <option key={s} value={s}>
-                  {term(s)}
-                </option>
-              ))}
-            </select>
-          </label>
-        </div>
+        <ListTools
+          list={listState}
+          total={list.data?.total}
+          sorts={[
+            { value: 'issued_desc', label: t('certs.sortNewest') },
+            { value: 'issued_asc', label: t('certs.sortOldest') },
+            { value: 'number', label: t('certs.number') },
+            { value: 'expires', label: t('certs.expiresOn') },
+          ]}
+          csv={() =>
+            (list.data?.items ?? []).map((c) => ({
+              certificate: c.certificateNo,
+              holder: c.holder.name,
+              product: c.product.name,
+              scheme: c.scheme,
+              issuedOn: c.issuedOn,
+              expiresOn: c.expiresOn,
+              status: term(c.status),
+            }))
+          }
+        />
+        <label className="inline-field">
+          <span>{t('common.status')}</span>
+          <select
+            value={status}
+            onChange={(event) => {
+              setStatus(event.target.value as CertificateStatus | '')
+              listState.setPage(0)
+            }}
+            data-testid="certs-status"
+          >
+            <option value="">{t('common.all')}</option>
+            {STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {term(s)}
+              </option>
+            ))}
+          </select>
+        </label>
         <QueryView query={list} isEmpty={(data) => data.items.length === 0}>
           {(data) => (
             <>
-              <p className="muted small">{t('common.total', { n: data.total })}</p>
               <div className="table-wrap">
                 <table>
                   <thead>

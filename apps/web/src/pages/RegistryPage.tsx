@@ -312,6 +312,72 @@ function EnterpriseList() {
   )
 }
 
+function ProductList({ enterpriseId }: { enterpriseId?: string }) {
+  const { t, term } = useI18n()
+  const trpc = useTRPC()
+  const list = useListState('products')
+  const query = useQuery({
+    ...trpc.industrialization.listProducts.queryOptions({
+      enterpriseId,
+      search: list.search || undefined,
+      limit: list.limit,
+      offset: list.offset,
+    }),
+    placeholderData: keepPreviousData,
+  })
+  return (
+    <section className="card">
+      <h2>{t('registry.products')}</h2>
+      <ListTools
+        list={list}
+        total={query.data?.total}
+        csv={() =>
+          (query.data?.items ?? []).map((p) => ({
+            product: p.productId,
+            name: p.name,
+            model: p.model,
+            enterprise: p.enterpriseId,
+            industry: p.industry,
+            standards: p.standards.map((ref) => `${ref.code}-${ref.version}`),
+          }))
+        }
+      />
+      <QueryView query={query} isEmpty={(data) => data.items.length === 0}>
+        {(data) => (
+          <div className="table-wrap">
+            <table data-testid="product-table">
+              <thead>
+                <tr>
+                  <th>{t('portal.productId')}</th>
+                  <th>{t('portal.productName')}</th>
+                  <th>{t('portal.model')}</th>
+                  <th>{t('registry.industry')}</th>
+                  <th>{t('certs.standards')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.items.map((p) => (
+                  <tr key={p.productId}>
+                    <td>
+                      <Link to={`/lineage?kind=product&id=${encodeURIComponent(p.productId)}`}>
+                        {p.productId}
+                      </Link>
+                    </td>
+                    <td>{p.name}</td>
+                    <td>{p.model}</td>
+                    <td>{term(p.industry)}</td>
+                    <td>{p.standards.map((ref) => `${ref.code}-${ref.version}`).join(', ')}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </QueryView>
+    </section>
+  )
+}
+
 export function RegistryPage() {
   const { t } = useI18n()
   const { actor } = useAuth()
@@ -321,6 +387,7 @@ export function RegistryPage() {
       <PageHeader title={t('registry.title')} />
       {role === 'regulator' || role === 'admin' ? <RegulatorForms /> : null}
       {role === 'enterprise' && actor ? <EnterpriseForms enterpriseId={actor.org} /> : null}
+      <ProductList enterpriseId={role === 'enterprise' ? actor?.org : undefined} />
       <EnterpriseList />
     </>
   )

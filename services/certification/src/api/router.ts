@@ -166,7 +166,13 @@ export const certificationRouter = router({
         holderId: z.string().optional(),
         productId: z.string().optional(),
         status: z.enum(['valid', 'under_review', 'suspended', 'withdrawn', 'expired']).optional(),
-        search: z.string().trim().max(100).optional(),
+        /** Trimmed and NFKC-folded (full-width ＣＣＣ finds CCC); LIKE is case-insensitive. */
+        search: z
+          .string()
+          .max(100)
+          .transform((text) => text.normalize('NFKC').trim())
+          .optional(),
+        sort: z.enum(['issued_desc', 'issued_asc', 'number', 'expires']).default('issued_desc'),
         limit: z.number().int().min(1).max(200).default(50),
         offset: z.number().int().min(0).default(0),
         minPosition: z.bigint().optional(),
@@ -174,6 +180,12 @@ export const certificationRouter = router({
     )
     .query(async ({ ctx, input }) => {
       const db = await readModel(ctx.deps, CERTIFICATION_CERTIFICATES, input.minPosition)
+      const order = {
+        issued_desc: 'issued_on DESC, certificate_no',
+        issued_asc: 'issued_on, certificate_no',
+        number: 'certificate_no',
+        expires: 'expires_on, certificate_no',
+      }[input.sort]
       const where: string[] = []
       const params: string[] = []
       const filters: Array<[string, string | undefined]> = [
@@ -197,9 +209,7 @@ export const certificationRouter = router({
         db.prepare(`SELECT COUNT(*) AS n FROM certificates ${clause}`).get(...params) as { n: number }
       ).n
       const rows = db
-        .prepare(
-          `SELECT * FROM certificates ${clause} ORDER BY issued_on DESC, certificate_no LIMIT ? OFFSET ?`,
-        )
+        .prepare(`SELECT * FROM certificates ${clause} ORDER BY ${order} LIMIT ? OFFSET ?`)
         .all(...params, input.limit, input.offset) as CertificateRow[]
       return { total, items: rows.map(summary) }
     }),

@@ -288,6 +288,12 @@ export const router = trpcRouter({
       z.object({
         enterpriseId: z.string().trim().min(1).optional(),
         industry: Industry.optional(),
+        /** Id, name or model; trimmed and NFKC-folded, case-insensitive. */
+        search: z
+          .string()
+          .max(100)
+          .transform((text) => text.normalize('NFKC').trim())
+          .optional(),
         ...page,
         minPosition,
       }),

@@ -256,11 +256,18 @@ export function getEnterprise(db: Database.Database, enterpriseId: string, today
 
 export function listProducts(
   db: Database.Database,
-  filter: { enterpriseId?: string; industry?: string } & Page,
+  filter: { enterpriseId?: string; industry?: string; search?: string } & Page,
 ) {
+  const pattern = filter.search === undefined || filter.search === '' ? undefined : likePattern(filter.search)
   const { sql, params } = where([
     equals('enterprise_id', filter.enterpriseId),
     equals('industry', filter.industry),
+    pattern === undefined
+      ? null
+      : {
+          sql: "(product_id LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\' OR model LIKE ? ESCAPE '\\')",
+          params: [pattern, pattern, pattern],
+        },
   ])
   const total = (db.prepare(`SELECT count(*) AS n FROM products ${sql}`).get(...params) as { n: number }).n
   const rows = db

@@ -138,7 +138,13 @@ export const testingRouter = router({
         labId: z.string().optional(),
         productId: z.string().optional(),
         status: ReportStatusFilter.optional(),
-        search: z.string().trim().max(100).optional(),
+        /** Trimmed and NFKC-folded (full-width letters find their ASCII); LIKE is case-insensitive. */
+        search: z
+          .string()
+          .max(100)
+          .transform((text) => text.normalize('NFKC').trim())
+          .optional(),
+        sort: z.enum(['issued_desc', 'issued_asc', 'number']).default('issued_desc'),
         limit: z.number().int().min(1).max(200).default(50),
         offset: z.number().int().min(0).default(0),
         minPosition: z.bigint().optional(),
@@ -146,6 +152,11 @@ export const testingRouter = router({
     )
     .query(async ({ ctx, input }) => {
       const db = await readModel(ctx.deps, TESTING_REPORTS, input.minPosition)
+      const order = {
+        issued_desc: 'issued_on DESC, report_no',
+        issued_asc: 'issued_on, report_no',
+        number: 'report_no',
+      }[input.sort]
       const where: string[] = []
       const params: string[] = []
       if (input.labId) {
@@ -170,7 +181,7 @@ export const testingRouter = router({
         db.prepare(`SELECT COUNT(*) AS n FROM reports ${clause}`).get(...params) as { n: number }
       ).n
       const rows = db
-        .prepare(`SELECT * FROM reports ${clause} ORDER BY issued_on DESC, report_no LIMIT ? OFFSET ?`)
+        .prepare(`SELECT * FROM reports ${clause} ORDER BY ${order} LIMIT ? OFFSET ?`)
         .all(...params, input.limit, input.offset) as ReportRow[]
       return { total, items: rows.map(summary) }
     }),
