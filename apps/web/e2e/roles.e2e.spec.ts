@@ -211,6 +211,21 @@ describe('each role does its daily work in the Chinese UI', () => {
     await page.getByTestId('cert-issue-submit').click()
     await page.waitForURL(`**/certificates/${CERTIFICATE_NO}`)
     await page.locator('[data-testid="certificate-status"][data-status="valid"]').waitFor()
+
+    // Printed, it is an A4 certificate with its QR code, without the app around it.
+    await page.getByTestId('certificate-print').waitFor()
+    await page.emulateMedia({ media: 'print' })
+    try {
+      const document = page.getByTestId('certificate-document')
+      await document.filter({ hasText: '产品认证证书' }).waitFor()
+      await document.getByTestId('certificate-print-qr').waitFor()
+      expect(await page.locator('.topbar').isVisible()).toBe(false)
+      expect(await page.getByTestId('certificate-history').isVisible()).toBe(false)
+      const pdf = await page.pdf({ format: 'A4', printBackground: true })
+      expect(pdf.subarray(0, 4).toString()).toBe('%PDF')
+    } finally {
+      await page.emulateMedia({ media: 'screen' })
+    }
     await signOut(page)
   })
 
