@@ -238,6 +238,25 @@ describe('each role does its daily work in the Chinese UI', () => {
     const graph = page.getByTestId('lineage-graph')
     await graph.locator('.react-flow__node', { hasText: CERTIFICATE_NO }).waitFor()
     await graph.locator('.react-flow__node', { hasText: REPORT_NO }).waitFor()
+    // Readable at fit: node labels render at 12 px or more on screen.
+    await expect
+      .poll(() =>
+        graph.evaluate((element) => {
+          const viewport = element.querySelector('.react-flow__viewport')
+          const label = element.querySelector('.flow-node-label')
+          if (!viewport || !label) return 0
+          const scale = new DOMMatrix(getComputedStyle(viewport).transform).a
+          return Number.parseFloat(getComputedStyle(label).fontSize) * scale
+        }),
+      )
+      .toBeGreaterThanOrEqual(12)
+    await page.getByTestId('lineage-legend').waitFor()
+    // By keyboard: the list of nodes, arrows to move, Enter to open one.
+    const list = page.getByTestId('lineage-list')
+    await list.locator('button').first().focus()
+    await page.keyboard.press('ArrowDown')
+    await page.keyboard.press('Enter')
+    await page.getByTestId('node-panel').waitFor()
     await expectAccessible('lineage')
     await go('nav-impact')
     await fill({ 'impact-code': 'GB 4706.1', 'impact-version': '2005' })

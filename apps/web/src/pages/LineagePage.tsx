@@ -43,11 +43,14 @@ function LineageNodeView({ data, selected }: NodeProps<LineageFlowNode>) {
 
 const nodeTypes = { lineage: LineageNodeView }
 
+/** Fitting never shrinks below 95 %: node text (13 px) stays ≥ 12 px; a large graph pans instead. */
+const FIT = { minZoom: 0.95, maxZoom: 1.25 }
+
 /** Fits the graph again when it changes or the side panel narrows the canvas. */
 function RefitOn({ signature }: { signature: string }) {
   const { fitView } = useReactFlow()
   useEffect(() => {
-    const frame = requestAnimationFrame(() => void fitView({ duration: 200 }))
+    const frame = requestAnimationFrame(() => void fitView({ duration: 200, ...FIT }))
     return () => cancelAnimationFrame(frame)
   }, [signature, fitView])
   return null
@@ -85,6 +88,11 @@ function NodePanel({ id, asOf, onClose }: { id: string; asOf: string; onClose():
                     <div className="timeline-dot" />
                     <div>
                       <StatusBadge status={h.status} /> {h.since}{' '}
+                      {h.since > todayIso() ? (
+                        <span className="badge tone-neutral" data-testid="scheduled">
+                          {t('lineage.scheduled', { date: h.since })}
+                        </span>
+                      ) : null}{' '}
                       <span className="muted small">#{String(h.position)}</span>
                       {h.reason ? <div className="small">{h.reason}</div> : null}
                       {h.cause ? (
@@ -254,7 +262,10 @@ export function LineagePage() {
                 nodeTypes={nodeTypes}
                 onNodeClick={(_event, node) => setSelected(node.id)}
                 nodesConnectable={false}
+                nodesFocusable={false}
+                edgesFocusable={false}
                 fitView
+                fitViewOptions={FIT}
                 minZoom={0.1}
               >
                 <Background />
@@ -266,9 +277,48 @@ export function LineagePage() {
             </div>
             {selected ? <NodePanel id={selected} asOf={asOf} onClose={() => setSelected(null)} /> : null}
           </div>
+          <div className="lineage-legend" data-testid="lineage-legend">
+            <span className="badge tone-good">{t('lineage.legendGood')}</span>
+            <span className="badge tone-warn">{t('lineage.legendWarn')}</span>
+            <span className="badge tone-bad">{t('lineage.legendBad')}</span>
+            <span className="badge tone-neutral">{t('lineage.legendNeutral')}</span>
+          </div>
           <p className="muted small">
             {t('lineage.legend')} <Link to="/impact">{t('nav.impact')} →</Link>
           </p>
+          <section className="card" aria-labelledby="lineage-list-title">
+            <h2 id="lineage-list-title">{t('lineage.asList')}</h2>
+            <p className="muted small">{t('lineage.asListHelp')}</p>
+            <ul className="lineage-list" data-testid="lineage-list">
+              {flow.nodes.map((node) => (
+                <li key={node.id}>
+                  <button
+                    type="button"
+                    className="link-button"
+                    aria-pressed={selected === node.id}
+                    onClick={() => setSelected(node.id)}
+                    onKeyDown={(event) => {
+                      const items = [...(event.currentTarget.closest('ul')?.querySelectorAll('button') ?? [])]
+                      const at = items.indexOf(event.currentTarget)
+                      const next =
+                        event.key === 'ArrowDown'
+                          ? items[at + 1]
+                          : event.key === 'ArrowUp'
+                            ? items[at - 1]
+                            : null
+                      if (next) {
+                        event.preventDefault()
+                        next.focus()
+                      }
+                    }}
+                  >
+                    {term(node.data.kind)} {node.data.label}
+                  </button>{' '}
+                  <StatusBadge status={node.data.status} />
+                </li>
+              ))}
+            </ul>
+          </section>
         </>
       ) : null}
     </>
