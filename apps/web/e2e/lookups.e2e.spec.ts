@@ -74,4 +74,26 @@ describe('forgiving identifiers', () => {
       await signOut(page)
     },
   )
+
+  it('a lab amends a report from its home queue, the form starting from the old one', TEST, async () => {
+    await signIn(page, server.keyFor('HBQI'))
+    const queue = page.getByTestId('queue-reports')
+    const first = queue.locator('.queue-list a').first()
+    await first.waitFor()
+    const previous = (await first.textContent())?.trim() ?? ''
+    await first.click()
+    await page.getByTestId('report-amend-reason').waitFor()
+    // Everything but the new number comes from the report being replaced.
+    await expect.poll(() => page.getByTestId('report-signatory').inputValue()).not.toBe('')
+    expect(await page.getByTestId('report-reportNo').inputValue()).toBe('')
+    await page.getByTestId('report-reportNo').fill(`${previous}-A1`)
+    await page.getByTestId('report-amend-reason').fill('更正样品型号笔误')
+    await page.getByTestId('report-submit').click()
+    await page
+      .getByTestId('report-issued')
+      .filter({ hasText: `${previous}-A1` })
+      .waitFor()
+    await page.locator(`[data-testid="report-status-${previous}"][data-status="amended"]`).waitFor()
+    await signOut(page)
+  })
 })
