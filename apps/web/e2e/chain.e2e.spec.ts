@@ -238,6 +238,10 @@ describe('the quality chain in the browser', () => {
     await setLanguage(page, 'zh-CN')
     await signIn(page, server.keyFor('HBSI'), '湖北省标准化与质量研究院')
 
+    // The institute's home: its work queues.
+    await page.getByTestId('home-standards_institute').locator('.queue-list li').first().waitFor()
+    await screenshot(page, 'home')
+
     await page.getByTestId('nav-dashboard').click()
     await page.locator('[data-testid^="kpi-"]').first().waitFor()
     await screenshot(page, 'dashboard')
