@@ -7,6 +7,7 @@ import { DateField, Empty, ErrorBox, PageHeader, QueryView, StatusBadge } from '
 import { useI18n } from '../i18n/context'
 import { todayIso } from '../lib/dates'
 import { type Action, can, certificateActionsFor, mayActOnCertificate } from '../lib/permissions'
+import { displayReason } from '../lib/reasons'
 import { type RouterOutputs, useTRPC } from '../trpc'
 import { standardPath } from './StandardsPage'
 
@@ -208,7 +209,7 @@ function CertificateDocument({
 }
 
 export function CertificatePage() {
-  const { t, term } = useI18n()
+  const { t, term, lang } = useI18n()
   const trpc = useTRPC()
   const { number = '' } = useParams()
   const certificate = useQuery(trpc.certification.get.queryOptions({ certificateNo: number }))
@@ -321,7 +322,7 @@ export function CertificatePage() {
                     <div>
                       <StatusBadge status={h.status} /> {h.validFrom} → {h.validTo ?? t('common.now')}
                       <div className="muted small">
-                        {h.reason ?? ''}
+                        {displayReason(h.reason, lang)}
                         {h.cause && h.cause.kind !== 'manual'
                           ? ` · ${t('certs.cause')}: ${term(h.cause.kind)}${h.cause.ref ? ` (${h.cause.ref})` : ''}`
                           : ''}

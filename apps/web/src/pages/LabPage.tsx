@@ -4,11 +4,12 @@ import { Link, useParams } from 'react-router'
 import { AsOfInput, Empty, PageHeader, QueryView, StatusBadge } from '../components/ui'
 import { useI18n } from '../i18n/context'
 import { todayIso } from '../lib/dates'
+import { displayReason } from '../lib/reasons'
 import { useTRPC } from '../trpc'
 import { standardPath } from './StandardsPage'
 
 export function LabPage() {
-  const { t, term } = useI18n()
+  const { t, term, lang } = useI18n()
   const trpc = useTRPC()
   const { labId = '' } = useParams()
   const [asOf, setAsOf] = useState(todayIso())
@@ -122,7 +123,7 @@ export function LabPage() {
                       <StatusBadge status={h.status} /> {h.from} → {h.to ?? t('common.now')}
                       <div className="muted small">
                         {h.accreditationNo}
-                        {h.reason ? ` · ${h.reason}` : ''}
+                        {displayReason(h.reason, lang) ? ` · ${displayReason(h.reason, lang)}` : ''}
                       </div>
                     </div>
                   </li>

@@ -18,6 +18,7 @@ import { AsOfInput, Empty, ErrorBox, Loading, PageHeader, QueryView, StatusBadge
 import { useI18n } from '../i18n/context'
 import { todayIso } from '../lib/dates'
 import { type LaidOutNode, layoutLineage } from '../lib/lineage-layout'
+import { displayReason } from '../lib/reasons'
 import { useTRPC } from '../trpc'
 
 type RootKind = 'product' | 'certificate' | 'report'
@@ -57,7 +58,7 @@ function RefitOn({ signature }: { signature: string }) {
 }
 
 function NodePanel({ id, asOf, onClose }: { id: string; asOf: string; onClose(): void }) {
-  const { t, term, moment } = useI18n()
+  const { t, term, moment, lang } = useI18n()
   const trpc = useTRPC()
   const detail = useQuery(trpc.lineage.node.queryOptions({ id, asOf: asOf || undefined }))
   return (
@@ -94,7 +95,9 @@ function NodePanel({ id, asOf, onClose }: { id: string; asOf: string; onClose():
                         </span>
                       ) : null}{' '}
                       <span className="muted small">#{String(h.position)}</span>
-                      {h.reason ? <div className="small">{h.reason}</div> : null}
+                      {displayReason(h.reason, lang) ? (
+                        <div className="small">{displayReason(h.reason, lang)}</div>
+                      ) : null}
                       {h.cause ? (
                         <div className="muted small">
                           {t('certs.cause')}: {term(h.cause.kind)} {h.cause.ref ?? ''}
@@ -145,7 +148,7 @@ function useLineage(kind: RootKind, id: string, asOf: string) {
 }
 
 export function LineagePage() {
-  const { t, term } = useI18n()
+  const { t, term, lang } = useI18n()
   const [params, setParams] = useSearchParams()
   const kind = (ROOT_KINDS as string[]).includes(params.get('kind') ?? '')
     ? (params.get('kind') as RootKind)
@@ -248,7 +251,7 @@ export function LineagePage() {
                     <button type="button" className="link-button" onClick={() => setSelected(p.id)}>
                       {term(p.kind)} {p.label}
                     </button>{' '}
-                    <StatusBadge status={p.status} /> {p.reason ?? ''}
+                    <StatusBadge status={p.status} /> {displayReason(p.reason, lang)}
                   </li>
                 ))}
               </ul>
