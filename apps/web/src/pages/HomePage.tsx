@@ -251,8 +251,39 @@ function RegulatorHome() {
   const recalls = useQuery(trpc.industrialization.listRecalls.queryOptions({ limit: LIMIT }))
   const labs = useQuery(trpc.accreditation.listLabs.queryOptions({ limit: 200 }))
   const review = useQuery(trpc.certification.list.queryOptions({ status: 'under_review', limit: LIMIT }))
+  const licences = useQuery(
+    trpc.industrialization.listLicences.queryOptions({
+      expiresBefore: addDays(todayIso(), 90),
+      limit: LIMIT,
+    }),
+  )
   return (
     <div className="queues">
+      <Queue
+        id="licences"
+        title="home.reg.licences"
+        query={licences}
+        rows={(data: {
+          total: number
+          items: Array<{
+            licenceNo: string
+            enterpriseName: string | null
+            enterpriseId: string
+            productCategory: string
+            expiresOn: string
+            status: string
+          }>
+        }) => ({
+          total: data.total,
+          rows: data.items.map((l) => ({
+            key: l.licenceNo,
+            to: `/registry?enterprises.q=${encodeURIComponent(l.enterpriseId)}`,
+            label: `${l.licenceNo} · ${l.enterpriseName ?? l.enterpriseId}`,
+            detail: `${l.productCategory} · ${t('home.dueOn', { date: l.expiresOn })}`,
+            status: l.status,
+          })),
+        })}
+      />
       <Queue
         id="recalls"
         title="home.reg.recalls"
