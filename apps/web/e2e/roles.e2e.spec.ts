@@ -86,6 +86,10 @@ describe('each role does its daily work in the Chinese UI', () => {
         .filter({ hasText: `DB42/T 9999-${version}` })
         .waitFor()
       await pick('std-publish-key', `DB42/T 9999-${version}`)
+      await fill({
+        'std-publish-publishedOn': daysFromToday(-2),
+        'std-publish-effectiveFrom': daysFromToday(-1),
+      })
       await page.getByTestId('std-publish-submit').click()
       await page
         .getByTestId('std-publish-done')
@@ -94,7 +98,10 @@ describe('each role does its daily work in the Chinese UI', () => {
     }
     await pick('std-supersede-key', 'DB42/T 9999-2025')
     await pick('std-supersede-replacedBy', 'DB42/T 9999-2026')
-    await fill({ 'std-supersede-transitionEndsOn': daysFromToday(365) })
+    await fill({
+      'std-supersede-supersededOn': daysFromToday(0),
+      'std-supersede-transitionEndsOn': daysFromToday(365),
+    })
     await page.getByTestId('std-supersede-submit').click()
     const done = page.getByTestId('std-supersede-done')
     await done.waitFor()
@@ -112,6 +119,7 @@ describe('each role does its daily work in the Chinese UI', () => {
     await pick('calibrate-instrumentId', 'HBQI-FA-02')
     await fill({
       'calibrate-certificateNo': 'HBMI-E2E-0001',
+      'calibrate-calibratedOn': daysFromToday(-1),
       'calibrate-dueOn': daysFromToday(365),
       'calibrate-uncertainty': 'U=0.5 N (k=2)',
     })
@@ -140,6 +148,7 @@ describe('each role does its daily work in the Chinese UI', () => {
     await fill({
       'licence-grant-licenceNo': 'XK-E2E-0001',
       'licence-grant-productCategory': '家用电器',
+      'licence-grant-grantedOn': daysFromToday(-1),
       'licence-grant-expiresOn': daysFromToday(5 * 365),
     })
     await page.getByTestId('licence-grant-submit').click()
@@ -188,10 +197,24 @@ describe('each role does its daily work in the Chinese UI', () => {
       'report-signatory': '授权签字人 张伟',
       'report-results-0-value': '0.11',
       'report-results-0-unit': 'mA',
+      'report-testedFrom': daysFromToday(-3),
+      'report-testedTo': daysFromToday(-2),
+      'report-issuedOn': daysFromToday(-1),
     })
     await page.getByTestId('report-submit').click()
     await page.getByTestId('report-issued').filter({ hasText: REPORT_NO }).waitFor()
     await expectAccessible('lab portal')
+    // The report's own page prints as an A4 test report.
+    await page.getByRole('link', { name: REPORT_NO, exact: true }).click()
+    await page.getByTestId('report-results').last().waitFor()
+    await expectAccessible('report page')
+    await page.emulateMedia({ media: 'print' })
+    try {
+      await page.getByTestId('report-document').filter({ hasText: '检验检测报告' }).waitFor()
+      expect(await page.locator('.topbar').isVisible()).toBe(false)
+    } finally {
+      await page.emulateMedia({ media: 'screen' })
+    }
     await signOut(page)
   })
 
@@ -206,7 +229,12 @@ describe('each role does its daily work in the Chinese UI', () => {
     await expect.poll(() => page.getByTestId('cert-issue-productId').inputValue()).toBe(PRODUCT_ID)
     await expect.poll(() => page.getByTestId('cert-issue-standards').inputValue()).toBe('GB 4706.1-2005')
     await expect.poll(() => page.getByTestId('cert-issue-accreditationNo').inputValue()).not.toBe('')
-    await fill({ 'cert-issue-certificateNo': CERTIFICATE_NO })
+    // Dates as the server's calendar (UTC) has them: the browser runs in Asia/Shanghai.
+    await fill({
+      'cert-issue-certificateNo': CERTIFICATE_NO,
+      'cert-issue-issuedOn': daysFromToday(0),
+      'cert-issue-expiresOn': daysFromToday(5 * 365),
+    })
     await expectAccessible('certificate issue form')
     await page.getByTestId('cert-issue-submit').click()
     await page.waitForURL(`**/certificates/${CERTIFICATE_NO}`)

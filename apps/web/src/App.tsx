@@ -30,6 +30,7 @@ const LabPortalPage = lazy(() => import('./pages/LabPortalPage').then((m) => ({ 
 const LabsPage = lazy(() => import('./pages/LabsPage').then((m) => ({ default: m.LabsPage })))
 const LineagePage = lazy(() => import('./pages/LineagePage').then((m) => ({ default: m.LineagePage })))
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage').then((m) => ({ default: m.NotFoundPage })))
+const ReportPage = lazy(() => import('./pages/ReportPage').then((m) => ({ default: m.ReportPage })))
 const RegistryPage = lazy(() => import('./pages/RegistryPage').then((m) => ({ default: m.RegistryPage })))
 const StandardPage = lazy(() => import('./pages/StandardPage').then((m) => ({ default: m.StandardPage })))
 const StandardsPage = lazy(() => import('./pages/StandardsPage').then((m) => ({ default: m.StandardsPage })))
@@ -144,6 +145,7 @@ function SignedInRoutes() {
       <Route path="/lab-portal" element={<LabPortalPage />} />
       <Route path="/certificates" element={<CertificatesPage />} />
       <Route path="/registry" element={<RegistryPage />} />
+      <Route path="/reports/:reportNo" element={<ReportPage />} />
       <Route path="/instruments" element={<InstrumentsPage />} />
       <Route path="/certificates/:number" element={<CertificatePage />} />
       <Route path="/lineage" element={<LineagePage />} />

@@ -667,9 +667,7 @@ export function LabPortalPage() {
                       {data.items.map((r) => (
                         <tr key={r.reportNo}>
                           <td>
-                            <Link to={`/lineage?kind=report&id=${encodeURIComponent(r.reportNo)}`}>
-                              {r.reportNo}
-                            </Link>
+                            <Link to={`/reports/${encodeURIComponent(r.reportNo)}`}>{r.reportNo}</Link>
                           </td>
                           <td>
                             {r.productName} · {r.model}
