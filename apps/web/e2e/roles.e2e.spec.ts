@@ -284,7 +284,9 @@ describe('each role does its daily work in the Chinese UI', () => {
     await list.locator('button').first().focus()
     await page.keyboard.press('ArrowDown')
     await page.keyboard.press('Enter')
-    await page.getByTestId('node-panel').waitFor()
+    await page.getByTestId('node-panel').getByTestId('node-facts').waitFor()
+    // In plain words, not raw JSON.
+    expect(await page.getByTestId('node-panel').textContent()).not.toContain('{')
     await expectAccessible('lineage')
     await go('nav-impact')
     await fill({ 'impact-code': 'GB 4706.1', 'impact-version': '2005' })

@@ -34,7 +34,7 @@ function LineageNodeView({ data, selected }: NodeProps<LineageFlowNode>) {
       <Handle type="target" position={Position.Left} />
       <div className="flow-node-kind">{term(data.kind)}</div>
       <div className="flow-node-label" title={data.label}>
-        {data.label}
+        {nodeLabel(data.kind, data.label)}
       </div>
       <div className="flow-node-status">{term(data.status)}</div>
       <Handle type="source" position={Position.Right} />
@@ -57,6 +57,33 @@ function RefitOn({ signature }: { signature: string }) {
   return null
 }
 
+/** A node's data value in words: lists joined, standard refs as code-version, yes/no, terms translated. */
+function plainValue(
+  value: unknown,
+  term: (v: string) => string,
+  t: (key: 'common.yes' | 'common.no') => string,
+): string {
+  if (typeof value === 'boolean') return value ? t('common.yes') : t('common.no')
+  if (Array.isArray(value)) return value.map((v) => plainValue(v, term, t)).join('、')
+  if (typeof value === 'object' && value !== null) {
+    const record = value as Record<string, unknown>
+    if (typeof record.code === 'string' && typeof record.version === 'string')
+      return `${record.code}-${record.version}`
+    if (typeof record.name === 'string') return record.name
+    if (typeof record.productName === 'string')
+      return `${record.productName} ${String(record.model ?? '')}`.trim()
+    return Object.values(record)
+      .filter((v) => typeof v === 'string' || typeof v === 'number')
+      .join(' ')
+  }
+  return term(String(value))
+}
+
+/** Labels the graph stores with an English kind prefix ('report R-1'): the kind is shown above them. */
+export function nodeLabel(kind: string, label: string): string {
+  return label.startsWith(`${kind} `) ? label.slice(kind.length + 1) : label
+}
+
 function NodePanel({ id, asOf, onClose }: { id: string; asOf: string; onClose(): void }) {
   const { t, term, moment, lang } = useI18n()
   const trpc = useTRPC()
@@ -73,12 +100,19 @@ function NodePanel({ id, asOf, onClose }: { id: string; asOf: string; onClose():
         {(d) => (
           <>
             <p>
-              {term(d.node.kind)} · {d.node.label} <StatusBadge status={d.node.status?.status} />
+              {term(d.node.kind)} · {nodeLabel(d.node.kind, d.node.label)}{' '}
+              <StatusBadge status={d.node.status?.status} />
             </p>
-            <details>
-              <summary>{t('lineage.data')}</summary>
-              <pre className="json">{JSON.stringify(d.node.data, null, 2)}</pre>
-            </details>
+            <dl className="facts" data-testid="node-facts">
+              {Object.entries(d.node.data as Record<string, unknown>)
+                .filter(([, value]) => value !== null && value !== undefined && value !== '')
+                .map(([key, value]) => (
+                  <div key={key} className="fact-row">
+                    <dt>{term(`field.${key}`) === `field.${key}` ? key : term(`field.${key}`)}</dt>
+                    <dd>{plainValue(value, term, t)}</dd>
+                  </div>
+                ))}
+            </dl>
             <h3>{t('lineage.history')}</h3>
             {d.history.length === 0 ? (
               <Empty />
@@ -249,7 +283,7 @@ export function LineagePage() {
                 {lineage.data.problems.map((p) => (
                   <li key={p.id}>
                     <button type="button" className="link-button" onClick={() => setSelected(p.id)}>
-                      {term(p.kind)} {p.label}
+                      {term(p.kind)} {nodeLabel(p.kind, p.label)}
                     </button>{' '}
                     <StatusBadge status={p.status} /> {displayReason(p.reason, lang)}
                   </li>
@@ -315,7 +349,7 @@ export function LineagePage() {
                       }
                     }}
                   >
-                    {term(node.data.kind)} {node.data.label}
+                    {term(node.data.kind)} {nodeLabel(node.data.kind, node.data.label)}
                   </button>{' '}
                   <StatusBadge status={node.data.status} />
                 </li>
