@@ -244,6 +244,7 @@ describe('the quality chain in the browser', () => {
 
     await page.getByTestId('nav-dashboard').click()
     await page.locator('[data-testid^="kpi-"]').first().waitFor()
+    await page.getByTestId('adoption-chart').waitFor()
     await screenshot(page, 'dashboard')
 
     await page.goto(`/standards/${encodeURIComponent('GB/T 1591')}/2018`)

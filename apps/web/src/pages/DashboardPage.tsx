@@ -23,6 +23,53 @@ export function chineseNumeral(text: string): string {
   return parts.join('–')
 }
 
+/** Adoptions of international standards by degree, as a plain SVG column chart with its numbers written on it. */
+function AdoptionChart({ counts }: { counts: Record<string, number> }) {
+  const { term, num } = useI18n()
+  const entries = ['IDT', 'MOD', 'NEQ'].map((degree) => [degree, counts[degree] ?? 0] as const)
+  const most = Math.max(1, ...entries.map(([, n]) => n))
+  const width = 300
+  const height = 150
+  const column = width / entries.length
+  const summary = entries
+    .map(([degree, n]) => `${degree} ${term(`adoption.${degree}`)}: ${num(n)}`)
+    .join('; ')
+  return (
+    <svg
+      className="chart"
+      viewBox={`0 0 ${width} ${height + 40}`}
+      role="img"
+      aria-label={summary}
+      data-testid="adoption-chart"
+    >
+      {entries.map(([degree, n], index) => {
+        const barHeight = (n / most) * height * 0.8
+        const x = index * column + column * 0.2
+        return (
+          <g key={degree}>
+            <rect
+              x={x}
+              y={height - barHeight}
+              width={column * 0.6}
+              height={barHeight}
+              className="chart-bar"
+            />
+            <text x={x + column * 0.3} y={height - barHeight - 6} textAnchor="middle" className="chart-value">
+              {num(n)}
+            </text>
+            <text x={x + column * 0.3} y={height + 16} textAnchor="middle" className="chart-label">
+              {degree}
+            </text>
+            <text x={x + column * 0.3} y={height + 32} textAnchor="middle" className="chart-label">
+              {term(`adoption.${degree}`)}
+            </text>
+          </g>
+        )
+      })}
+    </svg>
+  )
+}
+
 export function DashboardPage() {
   const { t, term, moment, lang } = useI18n()
   const trpc = useTRPC()
@@ -134,13 +181,7 @@ export function DashboardPage() {
           </QueryView>
           <h2>{t('dashboard.adoption')}</h2>
           <QueryView query={kpi} isEmpty={(data) => Object.keys(data.adoptionByDegree).length === 0}>
-            {(data) => (
-              <p>
-                {Object.entries(data.adoptionByDegree)
-                  .map(([degree, n]) => `${degree}: ${n}`)
-                  .join(' · ')}
-              </p>
-            )}
+            {(data) => <AdoptionChart counts={data.adoptionByDegree as Record<string, number>} />}
           </QueryView>
         </section>
       </div>
