@@ -100,7 +100,7 @@ describe('errors in the Chinese UI', () => {
       await expect.poll(() => issued.evaluate((el) => el === document.activeElement)).toBe(true)
       expect(await issued.locator('a').count()).toBe(1)
       expect(await page.getByTestId('report-reportNo').inputValue()).toBe('')
-      expect(await page.getByTestId('report-submit').innerText()).toBe('签发报告')
+      expect(await page.getByTestId('report-submit').textContent()).toBe('签发报告')
       expect(await page.locator('.error-box').count()).toBe(0)
     },
   )
@@ -111,7 +111,7 @@ describe('errors in the Chinese UI', () => {
     await page.getByTestId('signin-submit').click()
     const box = page.getByTestId('error')
     await box.waitFor()
-    const text = await box.innerText()
+    const text = (await box.textContent()) ?? ''
     expect(text).not.toContain('UNAUTHORIZED')
     expect(text.replace(/API/g, '')).not.toMatch(/[A-Za-z]/)
   })
