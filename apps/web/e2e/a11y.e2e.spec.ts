@@ -89,6 +89,19 @@ describe('accessibility (axe-core, WCAG 2.1 AA)', () => {
     problems.push(...(await audit('/', '[data-testid="home-regulator"] .queue')))
     problems.push(...(await audit('/registry', '[data-testid="enterprise-register-form"]')))
     problems.push(...(await audit('/events', '[data-testid="events-search"]')))
+    // The regulator restores a suspended lab's accreditation from the lab's page (WHQT is suspended
+    // in the demo data); the date as the server's calendar has it.
+    problems.push(...(await audit('/labs/WHQT', '[data-testid="accreditation-actions"]')))
+    await page.getByTestId('accreditation-actions').locator('summary').click()
+    await page.getByTestId('accreditation-restore-on').fill(new Date().toISOString().slice(0, 10))
+    await page.getByTestId('accreditation-restore-reason').fill('整改完成，经评审恢复认可')
+    await page.getByTestId('accreditation-restore-submit').click()
+    await page.getByTestId('accreditation-restore-done').waitFor()
+    problems.push(
+      ...(await seriousAxeViolations(page)).map(
+        (v) => `/labs/WHQT (restored) ${v.id}: ${v.targets.join(' | ')}`,
+      ),
+    )
     await signOut(page)
 
     await signIn(page, server.keyFor('HBMI'))
