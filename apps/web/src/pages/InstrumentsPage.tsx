@@ -64,6 +64,19 @@ export function InstrumentsPage() {
             done={(input) => t('instruments.calibrated', { id: String(input.instrumentId) })}
           />
           <CommandForm
+            id="instrument-retire"
+            title={t('instruments.retire')}
+            schema={contract.RetireInstrument}
+            fields={[
+              { path: 'instrumentId', label: 'portal.instrument', kind: 'select', options },
+              { path: 'on', label: 'labs.on', kind: 'date' },
+              { path: 'reason', label: 'certs.reason', kind: 'textarea' },
+            ]}
+            run={(input) => client.metrology.retire.mutate(input as never)}
+            submitLabel={t('instruments.retire')}
+            done={(input) => t('instruments.retired', { id: String(input.instrumentId) })}
+          />
+          <CommandForm
             id="instrument-register"
             title={t('instruments.register')}
             schema={contract.RegisterInstrument}

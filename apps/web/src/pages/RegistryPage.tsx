@@ -49,6 +49,14 @@ function RegulatorForms() {
   const enterprises = useEnterpriseOptions()
   const products = useProductOptions()
   const industries = INDUSTRIES.map((v) => ({ value: v, label: term(v) }))
+  const trpc = useTRPC()
+  const licenceList = useQuery(trpc.industrialization.listLicences.queryOptions({ limit: 200 }))
+  const licences: Option[] = (licenceList.data?.items ?? [])
+    .filter((l) => l.revokedOn === null)
+    .map((l) => ({
+      value: l.licenceNo,
+      label: `${l.licenceNo} · ${l.enterpriseName ?? l.enterpriseId} · ${l.productCategory}`,
+    }))
   return (
     <div className="grid-2">
       <CommandForm
@@ -114,6 +122,19 @@ function RegulatorForms() {
         run={(input) => client.industrialization.recallProduct.mutate(input as never)}
         submitLabel={t('registry.recall')}
         done={(input) => t('registry.recalled', { id: String(input.recallId) })}
+      />
+      <CommandForm
+        id="licence-revoke"
+        title={t('registry.revokeLicence')}
+        schema={contract.RevokeProductionLicence}
+        fields={[
+          { path: 'licenceNo', label: 'registry.licenceNo', kind: 'select', options: licences },
+          { path: 'on', label: 'labs.on', kind: 'date' },
+          { path: 'reason', label: 'certs.reason', kind: 'textarea' },
+        ]}
+        run={(input) => client.industrialization.revokeProductionLicence.mutate(input as never)}
+        submitLabel={t('registry.revokeLicence')}
+        done={() => t('common.saved')}
       />
       <CommandForm
         id="brand"
