@@ -34,6 +34,8 @@ const lock = (() => {
     throw error
   }
 })()
+// The address the public reaches (QR codes on certificates point there); this server's own by default.
+process.env.QI_PUBLIC_URL = config.QI_PUBLIC_URL ?? `http://${host}:${port}`
 
 // With a connection string the events live in EventStoreDB/KurrentDB; read models stay in dataDir.
 const connectionString = config.EVENTSTORE_CONNECTION_STRING

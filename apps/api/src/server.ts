@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
+import fastifyCompress from '@fastify/compress'
 import fastifyHelmet from '@fastify/helmet'
 import fastifyRateLimit from '@fastify/rate-limit'
 import fastifyStatic from '@fastify/static'
@@ -192,13 +193,25 @@ export async function createServer(
 
   const webDist = options.webDist ?? DEFAULT_WEB_DIST
   if (existsSync(resolve(webDist, 'index.html'))) {
+    // Compressed (br/gzip as the browser accepts) — the built app and the API's answers alike.
+    await app.register(fastifyCompress, { global: true, threshold: 1024 })
     // wildcard: files are looked up per request, so a rebuild is served without a restart.
-    await app.register(fastifyStatic, { root: webDist, wildcard: true })
+    // Vite fingerprints everything under assets/ (the name changes with the content): cache it for a
+    // year; anything else (index.html) is revalidated on every load so a new build shows at once.
+    await app.register(fastifyStatic, {
+      root: webDist,
+      wildcard: true,
+      cacheControl: false,
+      setHeaders(res, path) {
+        const fingerprinted = /[\\/]assets[\\/]/.test(path)
+        res.header('cache-control', fingerprinted ? 'public, max-age=31536000, immutable' : 'no-cache')
+      },
+    })
     // The web app routes on the client: any other GET outside /trpc gets index.html.
     app.setNotFoundHandler((request, reply) => {
       const path = request.url.split('?')[0] ?? ''
       if (request.method === 'GET' && path !== '/trpc' && !path.startsWith('/trpc/')) {
-        return reply.type('text/html').sendFile('index.html')
+        return reply.type('text/html').header('cache-control', 'no-cache').sendFile('index.html')
       }
       return reply.code(404).send({ message: `no route ${request.method} ${path.slice(0, 200)}` })
     })

@@ -16,6 +16,13 @@ const seesRawErrors = (role: Role | undefined) => role === 'admin'
 export const systemRouter = router({
   /** Who the API key belongs to: the web app shows only what this role may do. */
   whoami: authedProcedure.query(({ ctx }) => ctx.actor),
+  /**
+   * What the web app needs to know about this deployment: the public address printed certificates'
+   * QR codes point at (QI_PUBLIC_URL), never the address a staff browser happens to use.
+   */
+  config: publicProcedure.query(() => ({
+    publicUrl: (process.env.QI_PUBLIC_URL ?? '').replace(/\/+$/, '') || null,
+  })),
   health: publicProcedure.query(({ ctx }) => {
     return { status: 'ok' as const, store: ctx.deps.store.adapter, time: ctx.deps.now().toISOString() }
   }),

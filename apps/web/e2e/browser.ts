@@ -2,7 +2,8 @@
  * Browser helpers for the end-to-end tests: Debian's Chromium through playwright-core (no browser
  * download is possible here), a fresh profile per session, and sign-in by pasting an API key.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -48,6 +49,7 @@ export async function openBrowser(baseUrl: string, lang: Language = 'en'): Promi
     baseURL: baseUrl,
     locale: lang,
     timezoneId: 'Asia/Shanghai',
+    acceptDownloads: true,
   })
   context.setDefaultTimeout(UI_TIMEOUT)
   context.setDefaultNavigationTimeout(UI_TIMEOUT)
@@ -110,7 +112,48 @@ export const SCREENSHOT_DIR =
 /** Saves the visible page (1280×800) as <SCREENSHOT_DIR>/<name>.png. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true })
-  // Let fonts and lazy chunks settle so the picture shows the page, not a half-drawn frame.
+  // Let fonts and lazy chunks settle so the picture shows the page, not a half-drawn frame — with
+  // Chinese in the shipped font (Noto Sans SC), not whatever the machine has.
+  await page.waitForFunction(() =>
+    [...document.fonts].some(
+      (font) => font.family.replaceAll('"', '') === 'Noto Sans SC' && font.status === 'loaded',
+    ),
+  )
   await page.evaluate(() => document.fonts.ready.then(() => undefined))
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), type: 'png' })
+}
+
+const require = createRequire(import.meta.url)
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8')
+
+export interface AxeViolation {
+  id: string
+  impact: string | null
+  help: string
+  targets: string[]
+}
+
+/**
+ * Runs axe-core (WCAG 2.x A and AA rules) on the page as it is and returns the serious and critical
+ * violations, each with the elements it found.
+ */
+export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> {
+  await page.evaluate(() => document.fonts.ready.then(() => undefined))
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE_SOURCE })
+  const violations = await page.evaluate(async () => {
+    // biome-ignore lint/suspicious/noExplicitAny: axe is injected at run time
+    const axe = (window as any).axe
+    const result = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    })
+    return result.violations.map(
+      (v: { id: string; impact: string | null; help: string; nodes: Array<{ target: string[] }> }) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')),
+      }),
+    )
+  })
+  return (violations as AxeViolation[]).filter((v) => v.impact === 'serious' || v.impact === 'critical')
 }

@@ -24,6 +24,8 @@ let page: Page
 
 beforeAll(async () => {
   server = await startTestServer()
+  // The public address certificates' QR codes point at (QI_PUBLIC_URL in a deployment).
+  process.env.QI_PUBLIC_URL = server.url
   session = await openBrowser(server.url, 'en')
   page = session.page
 }, HOOK)
@@ -171,8 +173,11 @@ describe('the quality chain in the browser', () => {
     })
     await page.getByTestId('report-submit').click()
     const methodErrors = page.getByTestId('report-results-0-method-errors')
-    await methodErrors.filter({ hasText: 'not in the scope of accreditation CNAS L0586' }).waitFor()
-    await page.getByTestId('report-error').filter({ hasText: 'method-in-scope' }).waitFor()
+    await methodErrors.filter({ hasText: 'is not in the scope of the lab’s accreditation' }).waitFor()
+    // The English UI adds the server's own explanation under the message.
+    await page
+      .locator('[data-testid="report-error"][data-rule="method-in-scope"]', { hasText: 'CNAS L0586' })
+      .waitFor()
     await methodErrors.evaluate((element) => element.scrollIntoView({ block: 'center' }))
     await screenshot(page, 'lab-portal-field-error')
 
@@ -182,7 +187,7 @@ describe('the quality chain in the browser', () => {
       'report-instrumentIds-0': 'NCTE-ENV-03',
     })
     await page.getByTestId('report-submit').click()
-    await page.getByTestId('report-error').filter({ hasText: 'instrument-calibrated' }).waitFor()
+    await page.locator('[data-testid="report-error"][data-rule="instrument-calibrated"]').waitFor()
     await page.getByTestId('report-instrumentIds-0-errors').filter({ hasText: 'NCTE-ENV-03' }).waitFor()
     expect(await methodErrors.count()).toBe(0)
 
@@ -233,8 +238,13 @@ describe('the quality chain in the browser', () => {
     await setLanguage(page, 'zh-CN')
     await signIn(page, server.keyFor('HBSI'), '湖北省标准化与质量研究院')
 
+    // The institute's home: its work queues.
+    await page.getByTestId('home-standards_institute').locator('.queue-list li').first().waitFor()
+    await screenshot(page, 'home')
+
     await page.getByTestId('nav-dashboard').click()
     await page.locator('[data-testid^="kpi-"]').first().waitFor()
+    await page.getByTestId('adoption-chart').waitFor()
     await screenshot(page, 'dashboard')
 
     await page.goto(`/standards/${encodeURIComponent('GB/T 1591')}/2018`)
@@ -264,10 +274,11 @@ describe('the quality chain in the browser', () => {
     await page.getByTestId('certificate-history').waitFor()
     await screenshot(page, 'certificate')
 
-    // The raw event log is the regulator's (and admin's) to read.
     await signOut(page)
+
+    // The event log is the regulator's (and admin's) audit tool.
     await signIn(page, server.keyFor('HBAMR'), '湖北省市场监督管理局')
-    await page.goto('/events')
+    await page.getByTestId('nav-events').click()
     await page.getByTestId('events-search').fill('CCC-2024-0107044')
     await page.locator('.stream-list .stream', { hasText: 'CCC-2024-0107044' }).first().click()
     await page.locator('table tbody tr').first().waitFor()

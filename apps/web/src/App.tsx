@@ -5,25 +5,36 @@ import { Loading } from './components/ui'
 import { useI18n } from './i18n/context'
 import { LANGUAGES, type MessageKey } from './i18n/messages'
 import { can } from './lib/permissions'
-import { CertificatePage } from './pages/CertificatePage'
-import { CertificatesPage } from './pages/CertificatesPage'
-import { DashboardPage } from './pages/DashboardPage'
-import { EventsPage } from './pages/EventsPage'
-import { ImpactPage } from './pages/ImpactPage'
-import { LabPage } from './pages/LabPage'
-import { LabPortalPage } from './pages/LabPortalPage'
-import { LabsPage } from './pages/LabsPage'
-import { LicensingPage } from './pages/LicensingPage'
-import { NotFoundPage } from './pages/NotFoundPage'
 import { SignInPage } from './pages/SignInPage'
-import { StandardPage } from './pages/StandardPage'
-import { StandardsPage } from './pages/StandardsPage'
 import { VerifyPage } from './pages/VerifyPage'
 
-// React Flow is most of the bundle: load it with the lineage page only.
-const LineagePage = lazy(() =>
-  import('./pages/LineagePage').then((module) => ({ default: module.LineagePage })),
+/*
+ * Every page but sign-in and public verification loads on demand: the verify page a QR code opens
+ * gets neither zod (the forms' schemas) nor React Flow (the lineage graph).
+ */
+const CertificatePage = lazy(() =>
+  import('./pages/CertificatePage').then((m) => ({ default: m.CertificatePage })),
 )
+const CertificatesPage = lazy(() =>
+  import('./pages/CertificatesPage').then((m) => ({ default: m.CertificatesPage })),
+)
+const DashboardPage = lazy(() => import('./pages/DashboardPage').then((m) => ({ default: m.DashboardPage })))
+const EventsPage = lazy(() => import('./pages/EventsPage').then((m) => ({ default: m.EventsPage })))
+const HomePage = lazy(() => import('./pages/HomePage').then((m) => ({ default: m.HomePage })))
+const ImpactPage = lazy(() => import('./pages/ImpactPage').then((m) => ({ default: m.ImpactPage })))
+const InstrumentsPage = lazy(() =>
+  import('./pages/InstrumentsPage').then((m) => ({ default: m.InstrumentsPage })),
+)
+const LabPage = lazy(() => import('./pages/LabPage').then((m) => ({ default: m.LabPage })))
+const LabPortalPage = lazy(() => import('./pages/LabPortalPage').then((m) => ({ default: m.LabPortalPage })))
+const LabsPage = lazy(() => import('./pages/LabsPage').then((m) => ({ default: m.LabsPage })))
+const LicensingPage = lazy(() => import('./pages/LicensingPage').then((m) => ({ default: m.LicensingPage })))
+const LineagePage = lazy(() => import('./pages/LineagePage').then((m) => ({ default: m.LineagePage })))
+const NotFoundPage = lazy(() => import('./pages/NotFoundPage').then((m) => ({ default: m.NotFoundPage })))
+const ReportPage = lazy(() => import('./pages/ReportPage').then((m) => ({ default: m.ReportPage })))
+const RegistryPage = lazy(() => import('./pages/RegistryPage').then((m) => ({ default: m.RegistryPage })))
+const StandardPage = lazy(() => import('./pages/StandardPage').then((m) => ({ default: m.StandardPage })))
+const StandardsPage = lazy(() => import('./pages/StandardsPage').then((m) => ({ default: m.StandardsPage })))
 
 interface NavItem {
   to: string
@@ -33,7 +44,8 @@ interface NavItem {
 }
 
 const NAV: NavItem[] = [
-  { to: '/', label: 'nav.dashboard', testId: 'nav-dashboard' },
+  { to: '/', label: 'nav.home', testId: 'nav-home' },
+  { to: '/dashboard', label: 'nav.dashboard', testId: 'nav-dashboard' },
   { to: '/standards', label: 'nav.standards', testId: 'nav-standards' },
   { to: '/labs', label: 'nav.labs', testId: 'nav-labs' },
   {
@@ -43,6 +55,8 @@ const NAV: NavItem[] = [
     show: (role) => can(role, 'report.issue'),
   },
   { to: '/certificates', label: 'nav.certificates', testId: 'nav-certificates' },
+  { to: '/registry', label: 'nav.registry', testId: 'nav-registry' },
+  { to: '/instruments', label: 'nav.instruments', testId: 'nav-instruments' },
   {
     to: '/licensing',
     label: 'nav.licensing',
@@ -51,7 +65,12 @@ const NAV: NavItem[] = [
   },
   { to: '/lineage', label: 'nav.lineage', testId: 'nav-lineage' },
   { to: '/impact', label: 'nav.impact', testId: 'nav-impact' },
-  { to: '/events', label: 'nav.events', testId: 'nav-events', show: (role) => can(role, 'events.read') },
+  {
+    to: '/events',
+    label: 'nav.events',
+    testId: 'nav-events',
+    show: (role) => role === 'admin' || role === 'regulator',
+  },
   { to: '/verify', label: 'nav.verify', testId: 'nav-verify' },
 ]
 
@@ -124,23 +143,20 @@ function TopBar() {
 function SignedInRoutes() {
   return (
     <Routes>
-      <Route path="/" element={<DashboardPage />} />
+      <Route path="/" element={<HomePage />} />
+      <Route path="/dashboard" element={<DashboardPage />} />
       <Route path="/standards" element={<StandardsPage />} />
       <Route path="/standards/:code/:version" element={<StandardPage />} />
       <Route path="/labs" element={<LabsPage />} />
       <Route path="/labs/:labId" element={<LabPage />} />
       <Route path="/lab-portal" element={<LabPortalPage />} />
       <Route path="/certificates" element={<CertificatesPage />} />
+      <Route path="/registry" element={<RegistryPage />} />
+      <Route path="/reports/:reportNo" element={<ReportPage />} />
+      <Route path="/instruments" element={<InstrumentsPage />} />
       <Route path="/certificates/:number" element={<CertificatePage />} />
       <Route path="/licensing" element={<LicensingPage />} />
-      <Route
-        path="/lineage"
-        element={
-          <Suspense fallback={<Loading />}>
-            <LineagePage />
-          </Suspense>
-        }
-      />
+      <Route path="/lineage" element={<LineagePage />} />
       <Route path="/impact" element={<ImpactPage />} />
       <Route path="/events" element={<EventsPage />} />
       <Route path="/verify" element={<VerifyPage />} />
@@ -167,7 +183,11 @@ export function App() {
   } else if (!auth.actor) {
     content = <SignInPage />
   } else {
-    content = <SignedInRoutes />
+    content = (
+      <Suspense fallback={<Loading />}>
+        <SignedInRoutes />
+      </Suspense>
+    )
   }
   return (
     <div className="app">

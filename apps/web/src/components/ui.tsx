@@ -14,14 +14,22 @@ export function Loading() {
   )
 }
 
-export function ErrorBox({ error }: { error: unknown }) {
-  const { t } = useI18n()
-  const info = describeApiError(error)
+export function ErrorBox({ error, testId = 'error' }: { error: unknown; testId?: string }) {
+  const { t, lang } = useI18n()
+  const info = describeApiError(error, lang)
   return (
-    <div className="error-box" role="alert" data-testid="error">
-      <strong>{t('common.error')}</strong>
-      {info.code ? <span className="code">{info.code}</span> : null}
-      <pre>{info.message}</pre>
+    <div
+      className="error-box"
+      role="alert"
+      data-testid={testId}
+      data-code={info.code ?? ''}
+      data-rule={info.rule ?? ''}
+    >
+      <strong>{info.rule ? t('common.refused') : t('common.error')}</strong>
+      <p className="error-message" data-testid={`${testId}-message`}>
+        {info.message}
+      </p>
+      {info.detail ? <p className="muted small">{info.detail}</p> : null}
     </div>
   )
 }
@@ -78,14 +86,25 @@ export function ProgressBar({ fill, met, label }: { fill: number; met: boolean |
   )
 }
 
-export function FieldMessages({ messages, testId }: { messages: string[]; testId?: string }) {
+export function FieldMessages({
+  messages,
+  testId,
+  id,
+}: {
+  messages: string[]
+  testId?: string
+  id?: string
+}) {
   if (messages.length === 0) return null
+  // The live region wraps the list: role="alert" on the <ul> itself would hide its items' list semantics.
   return (
-    <ul className="field-errors" role="alert" data-testid={testId}>
-      {messages.map((message) => (
-        <li key={message}>{message}</li>
-      ))}
-    </ul>
+    <div role="alert">
+      <ul className="field-errors" data-testid={testId} id={id}>
+        {messages.map((message) => (
+          <li key={message}>{message}</li>
+        ))}
+      </ul>
+    </div>
   )
 }
 

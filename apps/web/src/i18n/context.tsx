@@ -1,4 +1,5 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react'
+import { formatMoment } from '../lib/dates'
 import { LANGUAGES, type Language, type MessageKey, messages, translate } from './messages'
 
 const STORAGE_KEY = 'qi.lang'
@@ -9,6 +10,10 @@ interface I18nState {
   t(key: MessageKey, params?: Record<string, string | number>): string
   /** A status, kind or enum value in the current language (the raw value when unknown). */
   term(value: string | null | undefined): string
+  /** A moment (event time) in the language's format. */
+  moment(value: Date | string | null | undefined): string
+  /** A number with the language's grouping. */
+  num(value: number | bigint): string
 }
 
 const I18nContext = createContext<I18nState | null>(null)
@@ -41,6 +46,8 @@ export function I18nProvider({ children }: { children: ReactNode }) {
         if (value === null || value === undefined || value === '') return '—'
         return messages[lang].terms[value] ?? value
       },
+      moment: (value) => formatMoment(value, lang),
+      num: (value) => new Intl.NumberFormat(lang).format(value),
     }),
     [lang, setLang],
   )

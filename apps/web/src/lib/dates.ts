@@ -21,3 +21,14 @@ export function formatDateTime(value: Date | string | null | undefined): string 
 
 export const isIsoDate = (value: string) =>
   /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(new Date(`${value}T00:00:00Z`).getTime())
+
+/** A moment in the user's language and time zone (Intl), e.g. 2024/03/01 16:05 or 01/03/2024, 16:05. */
+export function formatMoment(value: Date | string | null | undefined, lang: string): string {
+  if (value === null || value === undefined || value === '') return '—'
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) return value
+  const date = typeof value === 'string' ? new Date(value) : value
+  if (Number.isNaN(date.getTime())) return String(value)
+  return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short', hourCycle: 'h23' }).format(
+    date,
+  )
+}

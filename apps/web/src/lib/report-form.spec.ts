@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { messagesFor } from './api-error'
+import { issuesToFieldErrors, messagesFor } from './api-error'
 import { emptyReport, validateReport } from './report-form'
 
 function filledReport() {
@@ -49,14 +49,15 @@ describe('the lab portal report form', () => {
     const result = validateReport(draft)
     expect(result.ok).toBe(false)
     if (!result.ok) {
-      expect(messagesFor(result.errors, 'results.0.method.standardVersion')).toEqual([
-        'a version such as 2016',
+      const errors = issuesToFieldErrors(result.issues, 'en')
+      expect(messagesFor(errors, 'results.0.method.standardVersion')).toEqual([
+        'A version (year) such as 2016.',
       ])
-      expect(messagesFor(result.errors, 'results.0.method', true)).toHaveLength(1)
-      expect(messagesFor(result.errors, 'instrumentIds.1')).toContain('required')
-      expect(messagesFor(result.errors, 'testedTo')).toEqual([
-        'dates must run testedFrom ≤ testedTo ≤ issuedOn',
-      ])
+      expect(messagesFor(errors, 'results.0.method', true)).toHaveLength(1)
+      expect(messagesFor(errors, 'instrumentIds.1')).toContain('Required.')
+      expect(messagesFor(errors, 'testedTo')).toEqual(['Dates must run tested from ≤ tested to ≤ issued on.'])
+      const zh = issuesToFieldErrors(result.issues, 'zh-CN')
+      expect(messagesFor(zh, 'instrumentIds.1')).toEqual(['必填。'])
     }
   })
 })

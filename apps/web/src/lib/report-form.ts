@@ -1,6 +1,6 @@
 import { testing } from '@qi/contracts'
 import type { z } from 'zod'
-import { type FieldErrors, issuesToFieldErrors } from './api-error'
+import type { IssueLike } from './api-error'
 
 /** The lab portal's form: every input is a string while editing. */
 export interface ResultDraft {
@@ -112,12 +112,10 @@ export function toIssueTestReport(draft: ReportDraft, commandId?: string): Issue
 /** Client-side check with the same schema the server uses; field errors by dotted path. */
 export function validateReport(
   draft: ReportDraft,
-): { ok: true; input: IssueTestReportInput } | { ok: false; errors: FieldErrors } {
+): { ok: true; input: IssueTestReportInput } | { ok: false; issues: IssueLike[] } {
   const input = toIssueTestReport(draft)
-  const parsed = testing.IssueTestReport.safeParse(input)
-  return parsed.success
-    ? { ok: true, input }
-    : { ok: false, errors: issuesToFieldErrors(parsed.error.issues) }
+  const parsed = testing.IssueTestReport.safeParse(input, { reportInput: true })
+  return parsed.success ? { ok: true, input } : { ok: false, issues: parsed.error.issues }
 }
 
 /** `GB/T 8059-2016, GB 4706.1-2005` → refs (split at each entry's last '-'). */
@@ -136,4 +134,38 @@ export function splitList(text: string): string[] {
     .split(/[,;\n，；]/)
     .map((part) => part.trim())
     .filter((part) => part !== '')
+}
+
+/** A form draft from an issued report, for an amendment (same content, a new number to fill). */
+export function draftFromReport(report: IssueTestReportInput): ReportDraft {
+  return {
+    reportNo: '',
+    labId: report.labId,
+    accreditationNo: report.accreditationNo,
+    customerName: report.customer.name,
+    customerEnterpriseId: report.customer.enterpriseId ?? '',
+    productId: report.sample.productId ?? '',
+    productName: report.sample.productName,
+    model: report.sample.model,
+    batch: report.sample.batch ?? '',
+    receivedOn: report.sample.receivedOn ?? '',
+    testedFrom: report.testedFrom,
+    testedTo: report.testedTo,
+    issuedOn: report.issuedOn,
+    results: report.results.map((r) => ({
+      standardCode: r.method.standardCode,
+      standardVersion: r.method.standardVersion,
+      clause: r.method.clause,
+      parameter: r.parameter,
+      value: r.value,
+      unit: r.unit ?? '',
+      uncertainty: r.uncertainty ?? '',
+      limit: r.limit ?? '',
+      verdict: r.verdict ?? 'pass',
+    })),
+    decisionRule: report.decisionRule ?? 'simple_acceptance',
+    conformity: report.conformity ?? 'conforms',
+    instrumentIds: [...report.instrumentIds],
+    signatory: report.signatory,
+  }
 }

@@ -7,12 +7,13 @@ import { DateField, Empty, ErrorBox, PageHeader, QueryView, StatusBadge } from '
 import { useI18n } from '../i18n/context'
 import { todayIso } from '../lib/dates'
 import { type Action, can, certificateActionsFor, mayActOnCertificate } from '../lib/permissions'
-import { useTRPC } from '../trpc'
+import { displayReason } from '../lib/reasons'
+import { type RouterOutputs, useTRPC } from '../trpc'
 import { standardPath } from './StandardsPage'
 
 type StatusAction = 'suspend' | 'restore' | 'withdraw'
 
-function QrCode({ url }: { url: string }) {
+function QrCode({ url, testId = 'certificate-qr' }: { url: string; testId?: string }) {
   const [dataUrl, setDataUrl] = useState<string | null>(null)
   useEffect(() => {
     let cancelled = false
@@ -27,7 +28,7 @@ function QrCode({ url }: { url: string }) {
     }
   }, [url])
   return dataUrl ? (
-    <img src={dataUrl} width={176} height={176} alt={url} data-testid="certificate-qr" />
+    <img src={dataUrl} width={176} height={176} alt={url} data-url={url} data-testid={testId} />
   ) : (
     <div className="qr-placeholder" />
   )
@@ -127,18 +128,115 @@ function StatusActions({
   )
 }
 
-export function CertificatePage() {
+type CertificateData = RouterOutputs['certification']['get']
+
+/**
+ * The certificate as an A4 document for printing: title, the facts a paper certificate carries,
+ * the body's seal area and accreditation mark (as text), the signatory line and the QR code that
+ * verifies it at the public address. Shown only when printing.
+ */
+function CertificateDocument({
+  c,
+  verifyUrl,
+  bodyName,
+}: {
+  c: CertificateData
+  verifyUrl: string | null
+  bodyName: string
+}) {
   const { t, term } = useI18n()
+  const content = c.certificate
+  return (
+    <article className="print-document" data-testid="certificate-document" aria-hidden="true">
+      <header className="print-head">
+        <p className="print-scheme">{term(content.scheme)}</p>
+        <h1>{t('print.certificateTitle')}</h1>
+        <p className="print-number">
+          {t('certs.number')}：{c.certificateNo}
+        </p>
+      </header>
+      <dl className="print-facts">
+        <dt>{t('certs.holder')}</dt>
+        <dd>
+          {content.holder.name}（{content.holder.enterpriseId}）
+        </dd>
+        <dt>{t('certs.manufacturer')}</dt>
+        <dd>{content.manufacturer.name}</dd>
+        {content.factory.productionLineId ? (
+          <>
+            <dt>{t('certs.productionLine')}</dt>
+            <dd>{content.factory.productionLineId}</dd>
+          </>
+        ) : null}
+        <dt>{t('portal.productName')}</dt>
+        <dd>
+          {content.product.name}（{content.product.models.join('、')}）
+        </dd>
+        <dt>{t('certs.standards')}</dt>
+        <dd>{content.standards.map((s) => `${s.code}-${s.version}`).join('；')}</dd>
+        <dt>{t('certs.basisReports')}</dt>
+        <dd>{content.basisReports.join('；')}</dd>
+        <dt>{t('certs.validity')}</dt>
+        <dd>
+          {content.issuedOn} — {content.expiresOn}
+        </dd>
+      </dl>
+      <p className="print-statement">{t('print.certificateStatement')}</p>
+      <footer className="print-foot">
+        <div className="print-marks">
+          <span className="print-mark">CNAS</span>
+          <span className="small">{t('print.accreditedUnder', { no: content.accreditationNo })}</span>
+        </div>
+        <div className="print-sign">
+          <p>{t('print.signatory')}：________________</p>
+          <p>
+            {bodyName}
+            <br />
+            {t('print.issuedOn', { date: content.issuedOn })}
+          </p>
+          <div className="print-seal">{t('print.seal')}</div>
+        </div>
+        {verifyUrl ? (
+          <div className="print-qr">
+            <QrCode url={verifyUrl} testId="certificate-print-qr" />
+            <p className="small">{t('print.scanToVerify')}</p>
+            <p className="small print-url">{verifyUrl}</p>
+          </div>
+        ) : null}
+      </footer>
+    </article>
+  )
+}
+
+export function CertificatePage() {
+  const { t, term, lang } = useI18n()
   const trpc = useTRPC()
   const { number = '' } = useParams()
   const certificate = useQuery(trpc.certification.get.queryOptions({ certificateNo: number }))
-  const verifyUrl = `${window.location.origin}/verify/${encodeURIComponent(number)}`
+  const config = useQuery(trpc.system.config.queryOptions(undefined, { staleTime: Number.POSITIVE_INFINITY }))
+  // The QR code points at the public address (QI_PUBLIC_URL), never at the staff browser's origin.
+  const publicUrl = config.data?.publicUrl ?? null
+  const verifyUrl = publicUrl ? `${publicUrl}/verify/${encodeURIComponent(number)}` : null
+  const bodyId = certificate.data?.bodyId ?? ''
+  const body = useQuery({
+    ...trpc.accreditation.getLab.queryOptions({ labId: bodyId }),
+    enabled: bodyId !== '',
+  })
   return (
     <QueryView query={certificate}>
       {(c) => (
         <>
+          <CertificateDocument c={c} verifyUrl={verifyUrl} bodyName={body.data?.name ?? c.bodyId} />
           <PageHeader title={`${t('certs.certificate')} ${c.certificateNo}`}>
             <StatusBadge status={c.status} testId="certificate-status" />
+            <button
+              type="button"
+              className="no-print"
+              onClick={() => window.print()}
+              data-testid="certificate-print"
+            >
+              {t('print.print')}
+            </button>
           </PageHeader>
           <div className="grid-2">
             <section className="card">
@@ -194,10 +292,20 @@ export function CertificatePage() {
               </p>
             </section>
             <section className="card qr-card">
-              <QrCode url={verifyUrl} />
-              <p className="small">
-                <Link to={`/verify/${encodeURIComponent(c.certificateNo)}`}>{verifyUrl}</Link>
-              </p>
+              {verifyUrl ? (
+                <>
+                  <QrCode url={verifyUrl} />
+                  <p className="small">
+                    <a href={verifyUrl} data-testid="certificate-public-url">
+                      {verifyUrl}
+                    </a>
+                  </p>
+                </>
+              ) : (
+                <p className="muted small">
+                  {config.isPending ? t('common.loading') : t('certs.noPublicUrl')}
+                </p>
+              )}
               <p className="muted small">{t('certs.qrHelp')}</p>
             </section>
           </div>
@@ -214,7 +322,7 @@ export function CertificatePage() {
                     <div>
                       <StatusBadge status={h.status} /> {h.validFrom} → {h.validTo ?? t('common.now')}
                       <div className="muted small">
-                        {h.reason ?? ''}
+                        {displayReason(h.reason, lang)}
                         {h.cause && h.cause.kind !== 'manual'
                           ? ` · ${t('certs.cause')}: ${term(h.cause.kind)}${h.cause.ref ? ` (${h.cause.ref})` : ''}`
                           : ''}

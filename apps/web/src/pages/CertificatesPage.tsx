@@ -1,17 +1,21 @@
 import { accreditation, certification } from '@qi/contracts'
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { type FormEvent, useState } from 'react'
-import { Link, useNavigate } from 'react-router'
+import { type FormEvent, useEffect, useMemo, useState } from 'react'
+import { Link, useNavigate, useSearchParams } from 'react-router'
 import { useAuth } from '../auth'
-import { FieldMessages, PageHeader, QueryView, StatusBadge } from '../components/ui'
+import { ListTools, useListState } from '../components/ListTools'
+import { ErrorBox, FieldMessages, PageHeader, QueryView, StatusBadge } from '../components/ui'
 import { useI18n } from '../i18n/context'
 import type { MessageKey } from '../i18n/messages'
+import { useZodLocale } from '../i18n/zod-locale'
 import {
   describeApiError,
   type FieldErrors,
+  type IssueLike,
   issuesToFieldErrors,
   messagesFor,
   unclaimedErrors,
+  withoutField,
 } from '../lib/api-error'
 import { todayIso } from '../lib/dates'
 import { can } from '../lib/permissions'
@@ -63,8 +67,9 @@ const FIELDS: Array<{
   { key: 'expiresOn', path: 'expiresOn', label: 'certs.expiresOn', placeholder: 'YYYY-MM-DD' },
 ]
 
-function IssueCertificateForm({ bodyId }: { bodyId: string }) {
-  const { t, term } = useI18n()
+function IssueCertificateForm({ bodyId, fromReport }: { bodyId: string; fromReport: string }) {
+  const { t, term, lang } = useI18n()
+  useZodLocale(lang)
   const trpc = useTRPC()
   const navigate = useNavigate()
   const queryClient = useQueryClient()
@@ -85,16 +90,86 @@ function IssueCertificateForm({ bodyId }: { bodyId: string }) {
     issuedOn: todayIso(),
     expiresOn: '',
   })
-  const [errors, setErrors] = useState<FieldErrors>({})
+  // "Issue from a report": everything the report says is filled in; the body adds its number and expiry.
+  const [basis, setBasis] = useState(fromReport)
+  const [reportSearch, setReportSearch] = useState('')
+  const candidates = useQuery({
+    ...trpc.testing.listReports.queryOptions({
+      status: 'valid',
+      search: reportSearch.trim() || undefined,
+      limit: 100,
+    }),
+    placeholderData: keepPreviousData,
+  })
+  const report = useQuery({
+    ...trpc.testing.getReport.queryOptions({ reportNo: basis }),
+    enabled: basis !== '',
+  })
+  const body = useQuery({
+    ...trpc.accreditation.getLab.queryOptions({ labId: bodyId }),
+    enabled: bodyId !== '',
+  })
+  const product = useQuery({
+    ...trpc.industrialization.getProduct.queryOptions({
+      productId: report.data?.report.sample.productId ?? '',
+    }),
+    enabled: Boolean(report.data?.report.sample.productId),
+  })
+  const makerId = product.data?.enterpriseId ?? report.data?.report.customer.enterpriseId ?? ''
+  const maker = useQuery({
+    ...trpc.industrialization.getEnterprise.queryOptions({ enterpriseId: makerId }),
+    enabled: makerId !== '',
+  })
+  const bodyAccreditation = body.data?.accreditation?.accreditationNo
+  useEffect(() => {
+    if (bodyAccreditation)
+      setDraft((d) => (d.accreditationNo ? d : { ...d, accreditationNo: bodyAccreditation }))
+  }, [bodyAccreditation])
+  const reportData = report.data?.report
+  const makerName = (maker.data as { name?: string } | undefined)?.name
+  useEffect(() => {
+    if (!reportData) return
+    const standards = [
+      ...new Set(reportData.results.map((r) => `${r.method.standardCode}-${r.method.standardVersion}`)),
+    ]
+    const issuedOn = todayIso()
+    const expires = new Date(`${issuedOn}T00:00:00Z`)
+    expires.setUTCFullYear(expires.getUTCFullYear() + 5)
+    setDraft((d) => ({
+      ...d,
+      holderId: reportData.customer.enterpriseId ?? makerId,
+      holderName: reportData.customer.name,
+      manufacturerId: makerId,
+      manufacturerName: makerName ?? reportData.customer.name,
+      productId: reportData.sample.productId ?? '',
+      productName: reportData.sample.productName,
+      models: reportData.sample.model,
+      standards: standards.join(', '),
+      basisReports: reportData.reportNo,
+      issuedOn,
+      expiresOn: expires.toISOString().slice(0, 10),
+    }))
+  }, [reportData, makerId, makerName])
+  const [clientIssues, setClientIssues] = useState<IssueLike[]>([])
+  const [changed, setChanged] = useState<string[]>([])
   const issue = useMutation(
     trpc.certification.issueCertificate.mutationOptions({
-      onSuccess: async (_r, input) => {
-        await queryClient.invalidateQueries({ queryKey: trpc.certification.list.queryKey() })
+      onSuccess: (_r, input) => {
+        void queryClient.invalidateQueries({ queryKey: trpc.certification.list.queryKey() })
         navigate(certificatePath(input.certificateNo))
       },
-      onError: (error) => setErrors(describeApiError(error).fieldErrors),
     }),
   )
+  const apiError = issue.error ? describeApiError(issue.error, lang) : null
+  const errors = useMemo(() => {
+    let all: FieldErrors = apiError ? apiError.fieldErrors : issuesToFieldErrors(clientIssues, lang)
+    for (const path of changed) all = withoutField(all, path)
+    return all
+  }, [apiError, clientIssues, changed, lang])
+  const update = (key: keyof IssueDraft, path: string, value: string) => {
+    setChanged((list) => (list.includes(path) ? list : [...list, path]))
+    setDraft((d) => ({ ...d, [key]: value }))
+  }
   const submit = (event: FormEvent) => {
     event.preventDefault()
     const input = {
@@ -111,27 +186,48 @@ function IssueCertificateForm({ bodyId }: { bodyId: string }) {
       issuedOn: draft.issuedOn,
       expiresOn: draft.expiresOn,
     }
-    const parsed = certification.IssueCertificate.safeParse(input)
+    issue.reset()
+    setChanged([])
+    const parsed = certification.IssueCertificate.safeParse(input, { reportInput: true })
     if (!parsed.success) {
-      setErrors(issuesToFieldErrors(parsed.error.issues))
+      setClientIssues(parsed.error.issues)
       return
     }
-    setErrors({})
+    setClientIssues([])
     issue.mutate({ ...input, commandId: crypto.randomUUID() })
   }
-  const apiError = issue.error ? describeApiError(issue.error) : null
   const general = unclaimedErrors(errors, [...FIELDS.map((f) => f.path), 'scheme', 'bodyId'])
   return (
     <form className="card stack" onSubmit={submit} noValidate data-testid="certificate-issue-form">
       <h2>{t('certs.issue')}</h2>
-      {apiError ? (
-        <div className="error-box" role="alert">
-          <strong>
-            {apiError.rule ? t('portal.ruleBroken', { rule: apiError.rule }) : t('common.error')}
-          </strong>
-          <pre>{apiError.message}</pre>
-        </div>
-      ) : null}
+      <div className="picker">
+        <label htmlFor="basis-pick">{t('certs.fromReport')}</label>
+        <input
+          type="search"
+          aria-label={`${t('certs.fromReport')} · ${t('common.search')}`}
+          placeholder={t('common.search')}
+          value={reportSearch}
+          onChange={(event) => setReportSearch(event.target.value)}
+          data-testid="cert-issue-report-search"
+        />
+        <select
+          id="basis-pick"
+          value={basis}
+          onChange={(event) => setBasis(event.target.value)}
+          data-testid="cert-issue-from-report"
+        >
+          <option value="">—</option>
+          {basis && !candidates.data?.items.some((r) => r.reportNo === basis) ? (
+            <option value={basis}>{basis}</option>
+          ) : null}
+          {candidates.data?.items.map((r) => (
+            <option key={r.reportNo} value={r.reportNo}>
+              {r.reportNo} · {r.productName} {r.model} · {r.labId}
+            </option>
+          ))}
+        </select>
+      </div>
+      {issue.error ? <ErrorBox error={issue.error} testId="cert-issue-error" /> : null}
       <FieldMessages messages={general} />
       <div className="form-grid">
         {FIELDS.map((field) => {
@@ -142,7 +238,7 @@ function IssueCertificateForm({ bodyId }: { bodyId: string }) {
               <input
                 placeholder={field.placeholder}
                 value={draft[field.key]}
-                onChange={(event) => setDraft({ ...draft, [field.key]: event.target.value })}
+                onChange={(event) => update(field.key, field.path, event.target.value)}
                 data-testid={`cert-issue-${field.key}`}
               />
               <FieldMessages messages={messages} />
@@ -176,17 +272,21 @@ export function CertificatesPage() {
   const { t, term } = useI18n()
   const trpc = useTRPC()
   const { actor, role } = useAuth()
-  const [search, setSearch] = useState('')
+  const listState = useListState('certs', 25, 'issued_desc')
   const [status, setStatus] = useState<CertificateStatus | ''>('')
-  const [showIssue, setShowIssue] = useState(false)
   const list = useQuery({
     ...trpc.certification.list.queryOptions({
-      search: search || undefined,
+      search: listState.search || undefined,
       status: status || undefined,
-      limit: 200,
+      sort: listState.sort as 'issued_desc',
+      limit: listState.limit,
+      offset: listState.offset,
     }),
     placeholderData: keepPreviousData,
   })
+  const [params] = useSearchParams()
+  const issueFrom = params.get('issueFrom') ?? ''
+  const [showIssue, setShowIssue] = useState(issueFrom !== '' || params.get('issue') === '1')
   return (
     <>
       <PageHeader title={t('certs.title')}>
@@ -196,36 +296,52 @@ export function CertificatesPage() {
           </button>
         ) : null}
       </PageHeader>
-      {showIssue && actor ? <IssueCertificateForm bodyId={actor.role === 'admin' ? '' : actor.org} /> : null}
+      {showIssue && actor ? (
+        <IssueCertificateForm bodyId={actor.role === 'admin' ? '' : actor.org} fromReport={issueFrom} />
+      ) : null}
       <section className="card">
-        <div className="filters">
-          <label className="field">
-            <span>{t('certs.search')}</span>
-            <input
-              value={search}
-              onChange={(event) => setSearch(event.target.value)}
-              data-testid="certs-search"
-            />
-          </label>
-          <label className="field">
-            <span>{t('common.status')}</span>
-            <select
-              value={status}
-              onChange={(event) => setStatus(event.target.value as CertificateStatus | '')}
-            >
-              <option value="">{t('common.all')}</option>
-              {STATUSES.map((s) => (
-                <option key={s} value={s}>
-                  {term(s)}
-                </option>
-              ))}
-            </select>
-          </label>
-        </div>
+        <ListTools
+          list={listState}
+          total={list.data?.total}
+          sorts={[
+            { value: 'issued_desc', label: t('certs.sortNewest') },
+            { value: 'issued_asc', label: t('certs.sortOldest') },
+            { value: 'number', label: t('certs.number') },
+            { value: 'expires', label: t('certs.expiresOn') },
+          ]}
+          csv={() =>
+            (list.data?.items ?? []).map((c) => ({
+              certificate: c.certificateNo,
+              holder: c.holder.name,
+              product: c.product.name,
+              scheme: c.scheme,
+              issuedOn: c.issuedOn,
+              expiresOn: c.expiresOn,
+              status: term(c.status),
+            }))
+          }
+        />
+        <label className="inline-field">
+          <span>{t('common.status')}</span>
+          <select
+            value={status}
+            onChange={(event) => {
+              setStatus(event.target.value as CertificateStatus | '')
+              listState.setPage(0)
+            }}
+            data-testid="certs-status"
+          >
+            <option value="">{t('common.all')}</option>
+            {STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {term(s)}
+              </option>
+            ))}
+          </select>
+        </label>
         <QueryView query={list} isEmpty={(data) => data.items.length === 0}>
           {(data) => (
             <>
-              <p className="muted small">{t('common.total', { n: data.total })}</p>
               <div className="table-wrap">
                 <table>
                   <thead>

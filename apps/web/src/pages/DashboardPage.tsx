@@ -4,21 +4,82 @@ import { Link } from 'react-router'
 import { useAuth } from '../auth'
 import { AsOfInput, PageHeader, ProgressBar, QueryView } from '../components/ui'
 import { useI18n } from '../i18n/context'
-import { formatDateTime, todayIso } from '../lib/dates'
+import { todayIso } from '../lib/dates'
 import { kpiProgress } from '../lib/kpi'
-import { can } from '../lib/permissions'
 import { useTRPC } from '../trpc'
 
+const DIGITS: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 }
+
+/** The plan's item numbers are Chinese numerals (二, 十一, 二十四); the English UI shows 2, 11, 24. */
+export function chineseNumeral(text: string): string {
+  const parts = text.split(/[–-]/).map((part) => {
+    if (!/^[一二三四五六七八九十]+$/.test(part)) return part
+    const ten = part.indexOf('十')
+    if (ten === -1) return String(DIGITS[part] ?? part)
+    const tens = ten === 0 ? 1 : (DIGITS[part[0] ?? ''] ?? 0)
+    const ones = DIGITS[part.slice(ten + 1)] ?? 0
+    return String(tens * 10 + ones)
+  })
+  return parts.join('–')
+}
+
+/** Adoptions of international standards by degree, as a plain SVG column chart with its numbers written on it. */
+function AdoptionChart({ counts }: { counts: Record<string, number> }) {
+  const { term, num } = useI18n()
+  const entries = ['IDT', 'MOD', 'NEQ'].map((degree) => [degree, counts[degree] ?? 0] as const)
+  const most = Math.max(1, ...entries.map(([, n]) => n))
+  const width = 300
+  const height = 150
+  const column = width / entries.length
+  const summary = entries
+    .map(([degree, n]) => `${degree} ${term(`adoption.${degree}`)}: ${num(n)}`)
+    .join('; ')
+  return (
+    <svg
+      className="chart"
+      viewBox={`0 0 ${width} ${height + 40}`}
+      role="img"
+      aria-label={summary}
+      data-testid="adoption-chart"
+    >
+      {entries.map(([degree, n], index) => {
+        const barHeight = (n / most) * height * 0.8
+        const x = index * column + column * 0.2
+        return (
+          <g key={degree}>
+            <rect
+              x={x}
+              y={height - barHeight}
+              width={column * 0.6}
+              height={barHeight}
+              className="chart-bar"
+            />
+            <text x={x + column * 0.3} y={height - barHeight - 6} textAnchor="middle" className="chart-value">
+              {num(n)}
+            </text>
+            <text x={x + column * 0.3} y={height + 16} textAnchor="middle" className="chart-label">
+              {degree}
+            </text>
+            <text x={x + column * 0.3} y={height + 32} textAnchor="middle" className="chart-label">
+              {term(`adoption.${degree}`)}
+            </text>
+          </g>
+        )
+      })}
+    </svg>
+  )
+}
+
 export function DashboardPage() {
-  const { t, term } = useI18n()
+  const { t, term, moment, lang } = useI18n()
   const trpc = useTRPC()
   const [asOf, setAsOf] = useState(todayIso())
   const kpi = useQuery(trpc.lineage.kpi.queryOptions({ asOf: asOf || undefined }))
-  // The raw event log is for the regulator and admin only (the API refuses the other roles).
-  const readsEvents = can(useAuth().role, 'events.read')
+  const { role } = useAuth()
+  const showEvents = role === 'admin' || role === 'regulator'
   const recent = useQuery({
     ...trpc.system.events.all.queryOptions({ direction: 'backwards', limit: 12 }),
-    enabled: readsEvents,
+    enabled: showEvents,
   })
   return (
     <>
@@ -40,7 +101,11 @@ export function DashboardPage() {
                           {term(`kpi.${item.id}`) === `kpi.${item.id}` ? item.label : term(`kpi.${item.id}`)}
                           <span className="muted small">
                             {' '}
-                            ({t('dashboard.seedItem', { item: item.seedItem })})
+                            (
+                            {t('dashboard.seedItem', {
+                              item: lang === 'en' ? chineseNumeral(item.seedItem) : item.seedItem,
+                            })}
+                            )
                           </span>
                         </span>
                         <span className={progress.met === false ? 'warn-text' : ''}>
@@ -116,17 +181,11 @@ export function DashboardPage() {
           </QueryView>
           <h2>{t('dashboard.adoption')}</h2>
           <QueryView query={kpi} isEmpty={(data) => Object.keys(data.adoptionByDegree).length === 0}>
-            {(data) => (
-              <p>
-                {Object.entries(data.adoptionByDegree)
-                  .map(([degree, n]) => `${degree}: ${n}`)
-                  .join(' · ')}
-              </p>
-            )}
+            {(data) => <AdoptionChart counts={data.adoptionByDegree as Record<string, number>} />}
           </QueryView>
         </section>
       </div>
-      {readsEvents && (
+      {showEvents ? (
         <section className="card">
           <h2>{t('dashboard.recentEvents')}</h2>
           <QueryView query={recent} isEmpty={(events) => events.length === 0}>
@@ -145,13 +204,13 @@ export function DashboardPage() {
                     {events.map((event) => (
                       <tr key={event.id}>
                         <td className="num">{String(event.position)}</td>
-                        <td>{event.type}</td>
+                        <td title={event.type}>{term(event.type)}</td>
                         <td>
                           <Link to={`/events?stream=${encodeURIComponent(event.streamName)}`}>
                             {event.streamName}
                           </Link>
                         </td>
-                        <td>{formatDateTime(event.recordedAt)}</td>
+                        <td>{moment(event.recordedAt)}</td>
                       </tr>
                     ))}
                   </tbody>
@@ -160,7 +219,7 @@ export function DashboardPage() {
             )}
           </QueryView>
         </section>
-      )}
+      ) : null}
     </>
   )
 }

@@ -1,9 +1,9 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import { useEffect, useRef, useState } from 'react'
 import { useSearchParams } from 'react-router'
+import { useAuth } from '../auth'
 import { Empty, ErrorBox, PageHeader, QueryView } from '../components/ui'
 import { useI18n } from '../i18n/context'
-import { formatDateTime } from '../lib/dates'
 import { type RouterOutputs, useTRPC, useTRPCClient } from '../trpc'
 
 type RecordedEvent = RouterOutputs['system']['events']['all'][number]
@@ -11,15 +11,16 @@ const TAIL_INTERVAL_MS = 2_000
 const TAIL_KEEP = 300
 
 function EventRow({ event }: { event: RecordedEvent }) {
+  const { term, moment } = useI18n()
   const [open, setOpen] = useState(false)
   return (
     <>
       <tr className="clickable" onClick={() => setOpen((o) => !o)}>
         <td className="num">{String(event.position)}</td>
         <td className="num">{String(event.revision)}</td>
-        <td>{event.type}</td>
+        <td title={event.type}>{term(event.type)}</td>
         <td>{event.streamName}</td>
-        <td>{formatDateTime(event.recordedAt)}</td>
+        <td>{moment(event.recordedAt)}</td>
       </tr>
       {open ? (
         <tr>
@@ -129,7 +130,15 @@ function LiveTail() {
   )
 }
 
+/** The raw event log is an audit tool: administrators and regulators only. */
 export function EventsPage() {
+  const { t } = useI18n()
+  const { role } = useAuth()
+  if (role !== 'admin' && role !== 'regulator') return <ErrorBox error={new Error(t('events.onlyAudit'))} />
+  return <EventBrowser />
+}
+
+function EventBrowser() {
   const { t } = useI18n()
   const trpc = useTRPC()
   const [params, setParams] = useSearchParams()

@@ -1,9 +1,11 @@
 import { useQuery } from '@tanstack/react-query'
 import { type FormEvent, type ReactNode, useState } from 'react'
 import { Link, useSearchParams } from 'react-router'
+import { downloadCsv } from '../components/ListTools'
 import { AsOfInput, DateField, Empty, ErrorBox, Loading, PageHeader, StatusBadge } from '../components/ui'
 import { useI18n } from '../i18n/context'
 import { todayIso } from '../lib/dates'
+import { splitStandardCode } from '../lib/identifiers'
 import { type RouterOutputs, useTRPC } from '../trpc'
 import { certificatePath } from './CertificatesPage'
 
@@ -21,41 +23,60 @@ function linkFor(id: string, key: string) {
 }
 
 function ImpactGroups({ impact, highlight }: { impact: Impact; highlight?: Set<string> }) {
-  const { t } = useI18n()
+  const { t, term } = useI18n()
+  const exportCsv = () =>
+    downloadCsv(
+      'impact.csv',
+      GROUPS.flatMap((group) =>
+        impact[group].items.map((item) => ({
+          group,
+          id: item.key,
+          label: item.label,
+          status: term(item.status?.status),
+        })),
+      ),
+    )
   return (
-    <div className="impact-groups">
-      {GROUPS.map((group) => {
-        const g = impact[group]
-        return (
-          <section key={group} className="card" data-testid={`impact-${group}`}>
-            <h3>
-              {t(`impact.${group}`)}{' '}
-              <span className="count">
-                {g.total} <span className="muted small">({t('impact.active', { n: g.active })})</span>
-              </span>
-            </h3>
-            {g.items.length === 0 ? (
-              <Empty />
-            ) : (
-              <ul className="impact-list">
-                {g.items.map((item) => {
-                  const to = linkFor(item.id, item.key)
-                  return (
-                    <li key={item.id} className={highlight?.has(item.id) ? 'highlight' : ''}>
-                      {to ? <Link to={to}>{item.label}</Link> : item.label}{' '}
-                      <StatusBadge status={item.status?.status} />
-                    </li>
-                  )
-                })}
-                {g.total > g.items.length ? (
-                  <li className="muted small">{t('impact.more', { n: g.total - g.items.length })}</li>
-                ) : null}
-              </ul>
-            )}
-          </section>
-        )
-      })}
-    </div>
+    <>
+      <div className="button-row">
+        <button type="button" onClick={exportCsv} data-testid="impact-csv">
+          {t('common.csv')}
+        </button>
+      </div>
+      <div className="impact-groups">
+        {GROUPS.map((group) => {
+          const g = impact[group]
+          return (
+            <section key={group} className="card" data-testid={`impact-${group}`}>
+              <h3>
+                {t(`impact.${group}`)}{' '}
+                <span className="count">
+                  {g.total} <span className="muted small">({t('impact.active', { n: g.active })})</span>
+                </span>
+              </h3>
+              {g.items.length === 0 ? (
+                <Empty />
+              ) : (
+                <ul className="impact-list">
+                  {g.items.map((item) => {
+                    const to = linkFor(item.id, item.key)
+                    return (
+                      <li key={item.id} className={highlight?.has(item.id) ? 'highlight' : ''}>
+                        {to ? <Link to={to}>{item.label}</Link> : item.label}{' '}
+                        <StatusBadge status={item.status?.status} />
+                      </li>
+                    )
+                  })}
+                  {g.total > g.items.length ? (
+                    <li className="muted small">{t('impact.more', { n: g.total - g.items.length })}</li>
+                  ) : null}
+                </ul>
+              )}
+            </section>
+          )
+        })}
+      </div>
+    </>
   )
 }
 
@@ -148,7 +169,9 @@ export function ImpactPage() {
       instrument: ['instrumentId'],
       report: ['reportNo'],
     }
-    for (const field of fields[draft.kind]) next.set(field, String(draft[field]).trim())
+    const typed = { ...draft }
+    if (typed.kind === 'standard') Object.assign(typed, splitStandardCode(typed.code, typed.version))
+    for (const field of fields[draft.kind]) next.set(field, String(typed[field]).normalize('NFKC').trim())
     if (whatIf) next.set('whatIf', '1')
     setParams(next)
   }

@@ -1,14 +1,19 @@
+import { accreditation } from '@qi/contracts'
 import { useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
 import { Link, useParams } from 'react-router'
+import { useAuth } from '../auth'
+import { CommandForm } from '../components/CommandForm'
 import { AsOfInput, Empty, PageHeader, QueryView, StatusBadge } from '../components/ui'
 import { useI18n } from '../i18n/context'
 import { todayIso } from '../lib/dates'
-import { useTRPC } from '../trpc'
+import { displayReason } from '../lib/reasons'
+import { useTRPC, useTRPCClient } from '../trpc'
 import { standardPath } from './StandardsPage'
 
 export function LabPage() {
-  const { t, term } = useI18n()
+  const { t, term, lang } = useI18n()
+  const { role } = useAuth()
   const trpc = useTRPC()
   const { labId = '' } = useParams()
   const [asOf, setAsOf] = useState(todayIso())
@@ -122,7 +127,7 @@ export function LabPage() {
                       <StatusBadge status={h.status} /> {h.from} → {h.to ?? t('common.now')}
                       <div className="muted small">
                         {h.accreditationNo}
-                        {h.reason ? ` · ${h.reason}` : ''}
+                        {displayReason(h.reason, lang) ? ` · ${displayReason(h.reason, lang)}` : ''}
                       </div>
                     </div>
                   </li>
@@ -130,8 +135,64 @@ export function LabPage() {
               </ol>
             )}
           </section>
+          {l.accreditation && (role === 'regulator' || role === 'admin') ? (
+            <AccreditationActions labId={l.labId} accreditationNo={l.accreditation.accreditationNo} />
+          ) : null}
         </>
       )}
     </QueryView>
+  )
+}
+
+/** The regulator's decisions on a lab's accreditation: suspend, restore, withdraw. */
+function AccreditationActions({ labId, accreditationNo }: { labId: string; accreditationNo: string }) {
+  const { t } = useI18n()
+  const client = useTRPCClient()
+  const fixed = { labId, accreditationNo }
+  return (
+    <details className="card manage" data-testid="accreditation-actions">
+      <summary>{t('labs.actions')}</summary>
+      <div className="grid-2">
+        <CommandForm
+          id="accreditation-suspend"
+          title={t('labs.suspend')}
+          schema={accreditation.SuspendAccreditation}
+          fixed={fixed}
+          fields={[
+            { path: 'from', label: 'labs.from', kind: 'date' },
+            { path: 'reason', label: 'certs.reason', kind: 'textarea' },
+          ]}
+          run={(input) => client.accreditation.suspend.mutate(input as never)}
+          submitLabel={t('labs.suspend')}
+          done={() => t('common.saved')}
+        />
+        <CommandForm
+          id="accreditation-restore"
+          title={t('labs.restore')}
+          schema={accreditation.RestoreAccreditation}
+          fixed={fixed}
+          fields={[
+            { path: 'on', label: 'labs.on', kind: 'date' },
+            { path: 'reason', label: 'certs.reason', kind: 'textarea' },
+          ]}
+          run={(input) => client.accreditation.restore.mutate(input as never)}
+          submitLabel={t('labs.restore')}
+          done={() => t('common.saved')}
+        />
+        <CommandForm
+          id="accreditation-withdraw"
+          title={t('labs.withdraw')}
+          schema={accreditation.WithdrawAccreditation}
+          fixed={fixed}
+          fields={[
+            { path: 'on', label: 'labs.on', kind: 'date' },
+            { path: 'reason', label: 'certs.reason', kind: 'textarea' },
+          ]}
+          run={(input) => client.accreditation.withdraw.mutate(input as never)}
+          submitLabel={t('labs.withdraw')}
+          done={() => t('common.saved')}
+        />
+      </div>
+    </details>
   )
 }

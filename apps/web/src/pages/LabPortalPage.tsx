@@ -1,8 +1,9 @@
 import { testing } from '@qi/contracts'
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { type FormEvent, type ReactNode, useEffect, useId, useState } from 'react'
-import { Link } from 'react-router'
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { type FormEvent, type ReactNode, useEffect, useId, useMemo, useRef, useState } from 'react'
+import { Link, useSearchParams } from 'react-router'
 import { useAuth } from '../auth'
+import { ListTools, useListState } from '../components/ListTools'
 import {
   DateField,
   Empty,
@@ -14,17 +15,31 @@ import {
 } from '../components/ui'
 import { useI18n } from '../i18n/context'
 import type { MessageKey } from '../i18n/messages'
-import { describeApiError, type FieldErrors, messagesFor, unclaimedErrors } from '../lib/api-error'
+import { useZodLocale } from '../i18n/zod-locale'
+import {
+  describeApiError,
+  type FieldErrors,
+  type IssueLike,
+  issuesToFieldErrors,
+  messagesFor,
+  unclaimedErrors,
+  withoutField,
+} from '../lib/api-error'
 import { todayIso } from '../lib/dates'
 import { can } from '../lib/permissions'
 import {
+  draftFromReport,
   emptyReport,
   emptyResult,
+  type IssueTestReportInput,
   type ReportDraft,
   type ResultDraft,
   validateReport,
 } from '../lib/report-form'
-import { useTRPC } from '../trpc'
+import { type RouterOutputs, useTRPC, useTRPCClient } from '../trpc'
+
+type ScopeLine = NonNullable<RouterOutputs['accreditation']['getLab']['accreditation']>['scope'][number]
+const fold = (text: string) => text.normalize('NFKC').trim().toLowerCase()
 
 /** Fields the form shows; errors for anything else are listed at the top. */
 const CLAIMED_FIELDS = [
@@ -135,51 +150,165 @@ export function LabPortalPage() {
     ...trpc.metrology.listInstruments.queryOptions({ ownerLabId: labId, limit: 200 }),
     enabled: labId !== '',
   })
+  const reportList = useListState('reports', 20)
   const reports = useQuery({
-    ...trpc.testing.listReports.queryOptions({ labId: labId || undefined, limit: 20 }),
+    ...trpc.testing.listReports.queryOptions({
+      labId: labId || undefined,
+      search: reportList.search || undefined,
+      limit: reportList.limit,
+      offset: reportList.offset,
+    }),
+    enabled: labId !== '',
+    placeholderData: keepPreviousData,
+  })
+  const [productSearch, setProductSearch] = useState('')
+  const products = useQuery({
+    ...trpc.industrialization.listProducts.queryOptions({ limit: 200 }),
     enabled: labId !== '',
   })
+  const enterprises = useQuery({
+    ...trpc.industrialization.listEnterprises.queryOptions({ limit: 200 }),
+    enabled: labId !== '',
+  })
+  const [params, setParams] = useSearchParams()
+  const amending = params.get('amend') ?? ''
+  const previous = useQuery({
+    ...trpc.testing.getReport.queryOptions({ reportNo: amending }),
+    enabled: amending !== '',
+  })
+  const [amendReason, setAmendReason] = useState('')
+  const { lang } = useI18n()
+  useZodLocale(lang)
   const [draft, setDraft] = useState<ReportDraft>(() => emptyReport(labId, '', todayIso()))
-  const [errors, setErrors] = useState<FieldErrors>({})
+  // What the last submit was refused for: client-side issues or the server's error; rendered in the
+  // current language, minus the fields changed since (their messages are stale).
+  const [clientIssues, setClientIssues] = useState<IssueLike[]>([])
+  const [changed, setChanged] = useState<string[]>([])
+  const issuedRef = useRef<HTMLDivElement>(null)
   const [issued, setIssued] = useState<string | null>(null)
   const [revoking, setRevoking] = useState<string | null>(null)
   const accreditationNo = lab.data?.accreditation?.accreditationNo
   useEffect(() => {
     if (accreditationNo) setDraft((d) => (d.accreditationNo ? d : { ...d, accreditationNo }))
   }, [accreditationNo])
+  // "Amend": the form starts from the report being replaced.
+  const previousReport = previous.data?.report
+  useEffect(() => {
+    if (previousReport) setDraft(draftFromReport(previousReport))
+  }, [previousReport])
 
-  const issue = useMutation(
-    trpc.testing.issueReport.mutationOptions({
-      onSuccess: async (_result, input) => {
-        setIssued(input.reportNo)
-        setErrors({})
-        await queryClient.invalidateQueries({ queryKey: trpc.testing.listReports.queryKey() })
-      },
-      onError: (error) => setErrors(describeApiError(error).fieldErrors),
-    }),
-  )
+  const client = useTRPCClient()
+  const issue = useMutation({
+    mutationFn: (input: IssueTestReportInput & { commandId: string }) =>
+      amending
+        ? client.testing.amendReport.mutate({
+            ...input,
+            previousReportNo: amending,
+            reason: amendReason,
+          } as never)
+        : client.testing.issueReport.mutate(input as never),
+    onSuccess: (_result, input) => {
+      setIssued(input.reportNo)
+      setClientIssues([])
+      setChanged([])
+      // A fresh form for the next report; the lab's own numbers stay.
+      setDraft(emptyReport(labId, accreditationNo ?? '', todayIso()))
+      setAmendReason('')
+      if (amending) setParams({}, { replace: true })
+      void queryClient.invalidateQueries({ queryKey: trpc.testing.listReports.queryKey() })
+    },
+  })
+  const apiError = issue.error ? describeApiError(issue.error, lang) : null
+  const errors = useMemo(() => {
+    let all: FieldErrors = apiError ? apiError.fieldErrors : issuesToFieldErrors(clientIssues, lang)
+    for (const path of changed) all = withoutField(all, path)
+    return all
+  }, [apiError, clientIssues, changed, lang])
+  useEffect(() => {
+    if (issued && issuedRef.current) {
+      issuedRef.current.scrollIntoView({ block: 'center' })
+      issuedRef.current.focus()
+    }
+  }, [issued])
 
   if (!can(role, 'report.issue')) {
     return <ErrorBox error={new Error(t('portal.onlyLabs'))} />
   }
 
-  const set = <K extends keyof ReportDraft>(key: K, value: ReportDraft[K]) =>
+  const touch = (path: string) => setChanged((list) => (list.includes(path) ? list : [...list, path]))
+  const set = <K extends keyof ReportDraft>(key: K, value: ReportDraft[K], path: string = key) => {
+    touch(path)
     setDraft((d) => ({ ...d, [key]: value }))
-  const setResult = (index: number, patch: Partial<ResultDraft>) =>
+  }
+  const setResult = (index: number, patch: Partial<ResultDraft>, path: string) => {
+    touch(`results.${index}.${path}`)
     setDraft((d) => ({ ...d, results: d.results.map((r, i) => (i === index ? { ...r, ...patch } : r)) }))
-  const setInstrument = (index: number, value: string) =>
+  }
+  const setInstrument = (index: number, value: string) => {
+    touch(`instrumentIds.${index}`)
     setDraft((d) => ({ ...d, instrumentIds: d.instrumentIds.map((id, i) => (i === index ? value : id)) }))
+  }
+
+  const scope: ScopeLine[] = lab.data?.accreditation?.scope ?? []
+  const enterpriseName = (id: string) =>
+    enterprises.data?.items.find((e) => e.enterpriseId === id)?.name ?? ''
+  const productOptions = (products.data?.items ?? []).filter((p) =>
+    fold(`${p.productId} ${p.name} ${p.model} ${enterpriseName(p.enterpriseId)}`).includes(
+      fold(productSearch),
+    ),
+  )
+  const pickProduct = (productId: string) => {
+    const product = products.data?.items.find((p) => p.productId === productId)
+    if (!product) return
+    for (const path of ['sample', 'customer']) touch(path)
+    setDraft((d) => ({
+      ...d,
+      productId: product.productId,
+      productName: product.name,
+      model: product.model,
+      customerEnterpriseId: product.enterpriseId,
+      customerName: enterpriseName(product.enterpriseId) || d.customerName,
+    }))
+  }
+  const pickMethod = (index: number, lineId: string) => {
+    const line = scope.find((l) => l.lineId === lineId)
+    if (!line) return
+    setResult(
+      index,
+      {
+        standardCode: line.method.standardCode,
+        standardVersion: line.method.standardVersion,
+        clause: line.method.clause,
+        parameter: line.parameter,
+      },
+      'method',
+    )
+  }
+  const pickInstrument = (instrumentId: string) => {
+    if (!instrumentId) return
+    setDraft((d) => {
+      if (d.instrumentIds.includes(instrumentId)) return d
+      const empty = d.instrumentIds.indexOf('')
+      touch(`instrumentIds.${empty === -1 ? d.instrumentIds.length : empty}`)
+      const instrumentIds =
+        empty === -1
+          ? [...d.instrumentIds, instrumentId]
+          : d.instrumentIds.map((id, i) => (i === empty ? instrumentId : id))
+      return { ...d, instrumentIds }
+    })
+  }
 
   const submit = (event: FormEvent) => {
     event.preventDefault()
     setIssued(null)
     issue.reset()
+    setChanged([])
     const checked = validateReport(draft)
     if (!checked.ok) {
-      setErrors(checked.errors)
+      setClientIssues(checked.issues)
       return
     }
-    setErrors({})
+    setClientIssues([])
     issue.mutate({ ...checked.input, commandId: crypto.randomUUID() })
   }
 
@@ -190,7 +319,7 @@ export function LabPortalPage() {
           id={id}
           placeholder={placeholder}
           value={String(draft[key])}
-          onChange={(event) => set(key, event.target.value as never)}
+          onChange={(event) => set(key, event.target.value as never, path)}
           data-testid={testId(path)}
         />
       )}
@@ -198,26 +327,31 @@ export function LabPortalPage() {
   )
 
   const general = unclaimedErrors(errors, CLAIMED_FIELDS)
-  const apiError = issue.error ? describeApiError(issue.error) : null
 
   return (
     <>
       <PageHeader title={t('portal.title')} />
       <form className="card stack" onSubmit={submit} noValidate data-testid="report-form">
-        <h2>{t('portal.newReport')}</h2>
-        {apiError ? (
-          <div className="error-box" role="alert" data-testid="report-error">
-            <strong>
-              {apiError.rule ? t('portal.ruleBroken', { rule: apiError.rule }) : t('common.error')}
-            </strong>
-            <pre>{apiError.message}</pre>
+        <h2>{amending ? t('portal.amendTitle', { reportNo: amending }) : t('portal.newReport')}</h2>
+        {amending ? (
+          <div className="field wide">
+            <label htmlFor="amend-reason">{t('portal.amendReason')}</label>
+            <textarea
+              id="amend-reason"
+              rows={2}
+              value={amendReason}
+              onChange={(event) => setAmendReason(event.target.value)}
+              data-testid="report-amend-reason"
+            />
           </div>
         ) : null}
+        {issue.error ? <ErrorBox error={issue.error} testId="report-error" /> : null}
         {general.length > 0 ? <FieldMessages messages={general} /> : null}
         {issued ? (
-          <p className="success" data-testid="report-issued">
-            {t('portal.issued', { reportNo: issued })}
-          </p>
+          <div className="success" role="status" tabIndex={-1} ref={issuedRef} data-testid="report-issued">
+            {t('portal.issued', { reportNo: issued })}{' '}
+            <Link to={`/lineage?kind=report&id=${encodeURIComponent(issued)}`}>{t('portal.openIssued')}</Link>
+          </div>
         ) : null}
         <fieldset>
           <legend>{t('portal.report')}</legend>
@@ -230,6 +364,30 @@ export function LabPortalPage() {
         </fieldset>
         <fieldset>
           <legend>{t('portal.customerAndSample')}</legend>
+          <div className="picker">
+            <label htmlFor="product-pick">{t('portal.pickProduct')}</label>
+            <input
+              type="search"
+              aria-label={`${t('portal.pickProduct')} · ${t('common.search')}`}
+              placeholder={t('common.search')}
+              value={productSearch}
+              onChange={(event) => setProductSearch(event.target.value)}
+              data-testid="report-product-search"
+            />
+            <select
+              id="product-pick"
+              value={draft.productId}
+              onChange={(event) => pickProduct(event.target.value)}
+              data-testid="report-product-pick"
+            >
+              <option value="">—</option>
+              {productOptions.map((p) => (
+                <option key={p.productId} value={p.productId}>
+                  {p.name} {p.model} · {enterpriseName(p.enterpriseId) || p.enterpriseId}
+                </option>
+              ))}
+            </select>
+          </div>
           <div className="form-grid">
             {text('customer.name', 'portal.customerName', 'customerName')}
             {text('customer.enterpriseId', 'portal.customerEnterpriseId', 'customerEnterpriseId')}
@@ -265,7 +423,7 @@ export function LabPortalPage() {
                     id={id}
                     value={result[field]}
                     placeholder={placeholder}
-                    onChange={(event) => setResult(index, { [field]: event.target.value })}
+                    onChange={(event) => setResult(index, { [field]: event.target.value }, path)}
                     data-testid={testId(`${base}.${path}`)}
                   />
                 )}
@@ -290,6 +448,31 @@ export function LabPortalPage() {
                     </button>
                   ) : null}
                 </div>
+                <div className="picker">
+                  <label htmlFor={`method-pick-${index}`}>{t('portal.pickMethod')}</label>
+                  <select
+                    id={`method-pick-${index}`}
+                    value={
+                      scope.find(
+                        (l) =>
+                          l.method.standardCode === result.standardCode &&
+                          l.method.standardVersion === result.standardVersion &&
+                          l.method.clause === result.clause &&
+                          l.parameter === result.parameter,
+                      )?.lineId ?? ''
+                    }
+                    onChange={(event) => pickMethod(index, event.target.value)}
+                    data-testid={testId(`${base}.method-pick`)}
+                  >
+                    <option value="">—</option>
+                    {scope.map((line) => (
+                      <option key={line.lineId} value={line.lineId}>
+                        {line.method.standardCode}-{line.method.standardVersion} §{line.method.clause} ·{' '}
+                        {line.object} · {line.parameter}
+                      </option>
+                    ))}
+                  </select>
+                </div>
                 <FieldMessages
                   messages={messagesFor(errors, `${base}.method`)}
                   testId={testId(`${base}.method-errors`)}
@@ -309,7 +492,11 @@ export function LabPortalPage() {
                         id={id}
                         value={result.verdict}
                         onChange={(event) =>
-                          setResult(index, { verdict: event.target.value as ResultDraft['verdict'] })
+                          setResult(
+                            index,
+                            { verdict: event.target.value as ResultDraft['verdict'] },
+                            'verdict',
+                          )
                         }
                         data-testid={testId(`${base}.verdict`)}
                       >
@@ -336,6 +523,23 @@ export function LabPortalPage() {
         <fieldset>
           <legend>{t('portal.instruments')}</legend>
           <FieldMessages messages={messagesFor(errors, 'instrumentIds')} />
+          <div className="picker">
+            <label htmlFor="instrument-pick">{t('portal.pickInstrument')}</label>
+            <select
+              id="instrument-pick"
+              value=""
+              onChange={(event) => pickInstrument(event.target.value)}
+              data-testid="report-instrument-pick"
+            >
+              <option value="">—</option>
+              {instruments.data?.items.map((i) => (
+                <option key={i.instrumentId} value={i.instrumentId}>
+                  {i.instrumentId} {i.name} · {term(i.status)}
+                  {i.dueOn ? ` · ${t('home.dueOn', { date: i.dueOn })}` : ''}
+                </option>
+              ))}
+            </select>
+          </div>
           <datalist id="lab-instruments">
             {instruments.data?.items.map((i) => (
               <option key={i.instrumentId} value={i.instrumentId}>
@@ -422,7 +626,7 @@ export function LabPortalPage() {
           </div>
         </fieldset>
         <button type="submit" className="primary" disabled={issue.isPending} data-testid="report-submit">
-          {issue.isPending ? t('common.saving') : t('portal.submit')}
+          {issue.isPending ? t('common.saving') : amending ? t('portal.amendSubmit') : t('portal.submit')}
         </button>
       </form>
       <section className="card">
@@ -430,55 +634,79 @@ export function LabPortalPage() {
         {labId === '' ? (
           <Empty>{t('portal.adminNoLab')}</Empty>
         ) : (
-          <QueryView query={reports} isEmpty={(data) => data.items.length === 0}>
-            {(data) => (
-              <div className="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th>{t('portal.reportNo')}</th>
-                      <th>{t('portal.productName')}</th>
-                      <th>{t('portal.issuedOn')}</th>
-                      <th>{t('portal.conformity')}</th>
-                      <th>{t('common.status')}</th>
-                      <th />
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {data.items.map((r) => (
-                      <tr key={r.reportNo}>
-                        <td>
-                          <Link to={`/lineage?kind=report&id=${encodeURIComponent(r.reportNo)}`}>
-                            {r.reportNo}
-                          </Link>
-                        </td>
-                        <td>
-                          {r.productName} · {r.model}
-                        </td>
-                        <td>{r.issuedOn}</td>
-                        <td>{term(r.conformity)}</td>
-                        <td>
-                          <StatusBadge status={r.status} testId={`report-status-${r.reportNo}`} />
-                        </td>
-                        <td>
-                          {r.status === 'valid' ? (
-                            <button
-                              type="button"
-                              className="link-button"
-                              onClick={() => setRevoking(r.reportNo)}
-                              data-testid={`report-revoke-${r.reportNo}`}
-                            >
-                              {t('portal.revoke')}
-                            </button>
-                          ) : null}
-                        </td>
+          <>
+            <ListTools
+              list={reportList}
+              total={reports.data?.total}
+              csv={() =>
+                (reports.data?.items ?? []).map((r) => ({
+                  report: r.reportNo,
+                  product: r.productName,
+                  model: r.model,
+                  issuedOn: r.issuedOn,
+                  conformity: r.conformity,
+                  status: r.status,
+                }))
+              }
+            />
+            <QueryView query={reports} isEmpty={(data) => data.items.length === 0}>
+              {(data) => (
+                <div className="table-wrap">
+                  <table>
+                    <thead>
+                      <tr>
+                        <th>{t('portal.reportNo')}</th>
+                        <th>{t('portal.productName')}</th>
+                        <th>{t('portal.issuedOn')}</th>
+                        <th>{t('portal.conformity')}</th>
+                        <th>{t('common.status')}</th>
+                        <th />
                       </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            )}
-          </QueryView>
+                    </thead>
+                    <tbody>
+                      {data.items.map((r) => (
+                        <tr key={r.reportNo}>
+                          <td>
+                            <Link to={`/reports/${encodeURIComponent(r.reportNo)}`}>{r.reportNo}</Link>
+                          </td>
+                          <td>
+                            {r.productName} · {r.model}
+                          </td>
+                          <td>{r.issuedOn}</td>
+                          <td>{term(r.conformity)}</td>
+                          <td>
+                            <StatusBadge status={r.status} testId={`report-status-${r.reportNo}`} />
+                          </td>
+                          <td>
+                            {r.status === 'valid' ? (
+                              <Link
+                                to={`/lab-portal?amend=${encodeURIComponent(r.reportNo)}`}
+                                className="link-button"
+                                onClick={() => window.scrollTo({ top: 0 })}
+                                data-testid={`report-amend-${r.reportNo}`}
+                              >
+                                {t('portal.amend')}
+                              </Link>
+                            ) : null}{' '}
+                            {r.status === 'valid' ? (
+                              <button
+                                type="button"
+                                className="link-button"
+                                onClick={() => setRevoking(r.reportNo)}
+                                data-testid={`report-revoke-${r.reportNo}`}
+                              >
+                                {t('portal.revoke')}
+                              </button>
+                            ) : null}
+                          </td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              )}
+            </QueryView>
+          </>
         )}
         {revoking ? (
           <RevokeReportForm key={revoking} reportNo={revoking} onDone={() => setRevoking(null)} />

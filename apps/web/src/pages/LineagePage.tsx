@@ -16,8 +16,9 @@ import { type FormEvent, useEffect, useMemo, useState } from 'react'
 import { Link, useSearchParams } from 'react-router'
 import { AsOfInput, Empty, ErrorBox, Loading, PageHeader, QueryView, StatusBadge } from '../components/ui'
 import { useI18n } from '../i18n/context'
-import { formatDateTime, todayIso } from '../lib/dates'
+import { todayIso } from '../lib/dates'
 import { type LaidOutNode, layoutLineage } from '../lib/lineage-layout'
+import { displayReason } from '../lib/reasons'
 import { useTRPC } from '../trpc'
 
 type RootKind = 'product' | 'certificate' | 'report'
@@ -33,7 +34,7 @@ function LineageNodeView({ data, selected }: NodeProps<LineageFlowNode>) {
       <Handle type="target" position={Position.Left} />
       <div className="flow-node-kind">{term(data.kind)}</div>
       <div className="flow-node-label" title={data.label}>
-        {data.label}
+        {nodeLabel(data.kind, data.label)}
       </div>
       <div className="flow-node-status">{term(data.status)}</div>
       <Handle type="source" position={Position.Right} />
@@ -43,18 +44,48 @@ function LineageNodeView({ data, selected }: NodeProps<LineageFlowNode>) {
 
 const nodeTypes = { lineage: LineageNodeView }
 
+/** Fitting never shrinks below 95 %: node text (13 px) stays ≥ 12 px; a large graph pans instead. */
+const FIT = { minZoom: 0.95, maxZoom: 1.25 }
+
 /** Fits the graph again when it changes or the side panel narrows the canvas. */
 function RefitOn({ signature }: { signature: string }) {
   const { fitView } = useReactFlow()
   useEffect(() => {
-    const frame = requestAnimationFrame(() => void fitView({ duration: 200 }))
+    const frame = requestAnimationFrame(() => void fitView({ duration: 200, ...FIT }))
     return () => cancelAnimationFrame(frame)
   }, [signature, fitView])
   return null
 }
 
+/** A node's data value in words: lists joined, standard refs as code-version, yes/no, terms translated. */
+function plainValue(
+  value: unknown,
+  term: (v: string) => string,
+  t: (key: 'common.yes' | 'common.no') => string,
+): string {
+  if (typeof value === 'boolean') return value ? t('common.yes') : t('common.no')
+  if (Array.isArray(value)) return value.map((v) => plainValue(v, term, t)).join('、')
+  if (typeof value === 'object' && value !== null) {
+    const record = value as Record<string, unknown>
+    if (typeof record.code === 'string' && typeof record.version === 'string')
+      return `${record.code}-${record.version}`
+    if (typeof record.name === 'string') return record.name
+    if (typeof record.productName === 'string')
+      return `${record.productName} ${String(record.model ?? '')}`.trim()
+    return Object.values(record)
+      .filter((v) => typeof v === 'string' || typeof v === 'number')
+      .join(' ')
+  }
+  return term(String(value))
+}
+
+/** Labels the graph stores with an English kind prefix ('report R-1'): the kind is shown above them. */
+export function nodeLabel(kind: string, label: string): string {
+  return label.startsWith(`${kind} `) ? label.slice(kind.length + 1) : label
+}
+
 function NodePanel({ id, asOf, onClose }: { id: string; asOf: string; onClose(): void }) {
-  const { t, term } = useI18n()
+  const { t, term, moment, lang } = useI18n()
   const trpc = useTRPC()
   const detail = useQuery(trpc.lineage.node.queryOptions({ id, asOf: asOf || undefined }))
   return (
@@ -69,12 +100,19 @@ function NodePanel({ id, asOf, onClose }: { id: string; asOf: string; onClose():
         {(d) => (
           <>
             <p>
-              {term(d.node.kind)} · {d.node.label} <StatusBadge status={d.node.status?.status} />
+              {term(d.node.kind)} · {nodeLabel(d.node.kind, d.node.label)}{' '}
+              <StatusBadge status={d.node.status?.status} />
             </p>
-            <details>
-              <summary>{t('lineage.data')}</summary>
-              <pre className="json">{JSON.stringify(d.node.data, null, 2)}</pre>
-            </details>
+            <dl className="facts" data-testid="node-facts">
+              {Object.entries(d.node.data as Record<string, unknown>)
+                .filter(([, value]) => value !== null && value !== undefined && value !== '')
+                .map(([key, value]) => (
+                  <div key={key} className="fact-row">
+                    <dt>{term(`field.${key}`) === `field.${key}` ? key : term(`field.${key}`)}</dt>
+                    <dd>{plainValue(value, term, t)}</dd>
+                  </div>
+                ))}
+            </dl>
             <h3>{t('lineage.history')}</h3>
             {d.history.length === 0 ? (
               <Empty />
@@ -85,8 +123,15 @@ function NodePanel({ id, asOf, onClose }: { id: string; asOf: string; onClose():
                     <div className="timeline-dot" />
                     <div>
                       <StatusBadge status={h.status} /> {h.since}{' '}
+                      {h.since > todayIso() ? (
+                        <span className="badge tone-neutral" data-testid="scheduled">
+                          {t('lineage.scheduled', { date: h.since })}
+                        </span>
+                      ) : null}{' '}
                       <span className="muted small">#{String(h.position)}</span>
-                      {h.reason ? <div className="small">{h.reason}</div> : null}
+                      {displayReason(h.reason, lang) ? (
+                        <div className="small">{displayReason(h.reason, lang)}</div>
+                      ) : null}
                       {h.cause ? (
                         <div className="muted small">
                           {t('certs.cause')}: {term(h.cause.kind)} {h.cause.ref ?? ''}
@@ -98,7 +143,7 @@ function NodePanel({ id, asOf, onClose }: { id: string; asOf: string; onClose():
                           <ol>
                             {h.causeChain.map((link) => (
                               <li key={link.eventId}>
-                                <code>{link.type}</code> · {link.nodeId} · {formatDateTime(link.occurredAt)}{' '}
+                                {term(link.type)} · {link.nodeId} · {moment(link.occurredAt)}{' '}
                                 <span className="muted">#{String(link.position)}</span>
                               </li>
                             ))}
@@ -137,7 +182,7 @@ function useLineage(kind: RootKind, id: string, asOf: string) {
 }
 
 export function LineagePage() {
-  const { t, term } = useI18n()
+  const { t, term, lang } = useI18n()
   const [params, setParams] = useSearchParams()
   const kind = (ROOT_KINDS as string[]).includes(params.get('kind') ?? '')
     ? (params.get('kind') as RootKind)
@@ -238,9 +283,9 @@ export function LineagePage() {
                 {lineage.data.problems.map((p) => (
                   <li key={p.id}>
                     <button type="button" className="link-button" onClick={() => setSelected(p.id)}>
-                      {term(p.kind)} {p.label}
+                      {term(p.kind)} {nodeLabel(p.kind, p.label)}
                     </button>{' '}
-                    <StatusBadge status={p.status} /> {p.reason ?? ''}
+                    <StatusBadge status={p.status} /> {displayReason(p.reason, lang)}
                   </li>
                 ))}
               </ul>
@@ -254,7 +299,10 @@ export function LineagePage() {
                 nodeTypes={nodeTypes}
                 onNodeClick={(_event, node) => setSelected(node.id)}
                 nodesConnectable={false}
+                nodesFocusable={false}
+                edgesFocusable={false}
                 fitView
+                fitViewOptions={FIT}
                 minZoom={0.1}
               >
                 <Background />
@@ -266,9 +314,48 @@ export function LineagePage() {
             </div>
             {selected ? <NodePanel id={selected} asOf={asOf} onClose={() => setSelected(null)} /> : null}
           </div>
+          <div className="lineage-legend" data-testid="lineage-legend">
+            <span className="badge tone-good">{t('lineage.legendGood')}</span>
+            <span className="badge tone-warn">{t('lineage.legendWarn')}</span>
+            <span className="badge tone-bad">{t('lineage.legendBad')}</span>
+            <span className="badge tone-neutral">{t('lineage.legendNeutral')}</span>
+          </div>
           <p className="muted small">
             {t('lineage.legend')} <Link to="/impact">{t('nav.impact')} →</Link>
           </p>
+          <section className="card" aria-labelledby="lineage-list-title">
+            <h2 id="lineage-list-title">{t('lineage.asList')}</h2>
+            <p className="muted small">{t('lineage.asListHelp')}</p>
+            <ul className="lineage-list" data-testid="lineage-list">
+              {flow.nodes.map((node) => (
+                <li key={node.id}>
+                  <button
+                    type="button"
+                    className="link-button"
+                    aria-pressed={selected === node.id}
+                    onClick={() => setSelected(node.id)}
+                    onKeyDown={(event) => {
+                      const items = [...(event.currentTarget.closest('ul')?.querySelectorAll('button') ?? [])]
+                      const at = items.indexOf(event.currentTarget)
+                      const next =
+                        event.key === 'ArrowDown'
+                          ? items[at + 1]
+                          : event.key === 'ArrowUp'
+                            ? items[at - 1]
+                            : null
+                      if (next) {
+                        event.preventDefault()
+                        next.focus()
+                      }
+                    }}
+                  >
+                    {term(node.data.kind)} {nodeLabel(node.data.kind, node.data.label)}
+                  </button>{' '}
+                  <StatusBadge status={node.data.status} />
+                </li>
+              ))}
+            </ul>
+          </section>
         </>
       ) : null}
     </>

@@ -1,9 +1,11 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
 import { Link, useSearchParams } from 'react-router'
+import { useAuth } from '../auth'
 import { PageHeader, QueryView, StatusBadge } from '../components/ui'
 import { useI18n } from '../i18n/context'
 import { type RouterInputs, useTRPC } from '../trpc'
+import { StandardsManage } from './StandardsManage'
 
 type Status = NonNullable<RouterInputs['standards']['list']['status']>
 const STATUSES: Status[] = ['draft', 'published', 'effective', 'superseded', 'withdrawn']
@@ -15,6 +17,7 @@ export function standardPath(code: string, version: string) {
 
 export function StandardsPage() {
   const { t, term } = useI18n()
+  const { role } = useAuth()
   const trpc = useTRPC()
   const [params, setParams] = useSearchParams()
   const search = params.get('q') ?? ''
@@ -44,6 +47,16 @@ export function StandardsPage() {
   return (
     <>
       <PageHeader title={t('standards.title')} />
+      {role === 'standards_institute' || role === 'admin' ? (
+        <details
+          className="card manage"
+          open={params.get('new') === '1'}
+          data-testid="standards-manage-toggle"
+        >
+          <summary>{t('stdm.manage')}</summary>
+          <StandardsManage />
+        </details>
+      ) : null}
       <section className="card">
         <div className="filters">
           <label className="field">

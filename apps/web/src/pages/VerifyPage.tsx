@@ -5,11 +5,12 @@ import { DateField, ErrorBox, Loading, PageHeader, StatusBadge } from '../compon
 import { useI18n } from '../i18n/context'
 import { describeApiError } from '../lib/api-error'
 import { todayIso } from '../lib/dates'
+import { displayReason } from '../lib/reasons'
 import { useTRPC } from '../trpc'
 
 /** Public: a certificate's or a test report's status on a date, by number (the QR code lands here). */
 export function VerifyPage() {
-  const { t, term } = useI18n()
+  const { t, term, lang } = useI18n()
   const trpc = useTRPC()
   const navigate = useNavigate()
   const { number = '' } = useParams()
@@ -22,9 +23,12 @@ export function VerifyPage() {
     enabled,
     retry: false,
   })
+  // A number is looked up as a report only once it is known not to be a certificate (the QR case),
+  // so verifying a certificate never fires a failing report lookup.
+  const notCertificate = certificate.isError && describeApiError(certificate.error).code === 'NOT_FOUND'
   const report = useQuery({
     ...trpc.testing.verifyReport.queryOptions({ reportNo: number, on }),
-    enabled,
+    enabled: enabled && notCertificate,
     retry: false,
   })
   const submit = (event: FormEvent) => {
@@ -46,7 +50,9 @@ export function VerifyPage() {
               {c.statusSince ? ` · ${t('verify.since', { date: c.statusSince })}` : ''}
             </span>
           </div>
-          {c.reason ? <p className="warn-text">{c.reason}</p> : null}
+          {displayReason(c.reason, lang) ? (
+            <p className="warn-text">{displayReason(c.reason, lang)}</p>
+          ) : null}
           <dl className="facts">
             <dt>{t('certs.holder')}</dt>
             <dd>{c.holder}</dd>
@@ -84,7 +90,9 @@ export function VerifyPage() {
               {r.statusSince ? ` · ${t('verify.since', { date: r.statusSince })}` : ''}
             </span>
           </div>
-          {r.reason ? <p className="warn-text">{r.reason}</p> : null}
+          {displayReason(r.reason, lang) ? (
+            <p className="warn-text">{displayReason(r.reason, lang)}</p>
+          ) : null}
           {r.replacedBy ? <p>{t('verify.replacedBy', { number: r.replacedBy })}</p> : null}
           <dl className="facts">
             <dt>{t('labs.lab')}</dt>
@@ -109,7 +117,7 @@ export function VerifyPage() {
           </dl>
         </section>
       )
-    } else if (certificate.isPending || report.isPending) {
+    } else if (certificate.isPending || report.isLoading) {
       result = <Loading />
     } else if (
       certificate.isError &&

@@ -136,7 +136,13 @@ export const certificationRouter = router({
         holderId: z.string().optional(),
         productId: z.string().optional(),
         status: z.enum(['valid', 'under_review', 'suspended', 'withdrawn', 'expired']).optional(),
-        search: z.string().trim().max(100).optional(),
+        /** Trimmed and NFKC-folded (full-width ＣＣＣ finds CCC); LIKE is case-insensitive. */
+        search: z
+          .string()
+          .max(100)
+          .transform((text) => text.normalize('NFKC').trim())
+          .optional(),
+        sort: z.enum(['issued_desc', 'issued_asc', 'number', 'expires']).default('issued_desc'),
         limit: z.number().int().min(1).max(200).default(50),
         offset: z.number().int().min(0).default(0),
         minPosition: z.bigint().optional(),
@@ -144,6 +150,12 @@ export const certificationRouter = router({
     )
     .query(async ({ ctx, input }) => {
       const db = await readModel(ctx.deps, CERTIFICATION_CERTIFICATES, input.minPosition)
+      const order = {
+        issued_desc: 'issued_on DESC, certificate_no',
+        issued_asc: 'issued_on, certificate_no',
+        number: 'certificate_no',
+        expires: 'expires_on, certificate_no',
+      }[input.sort]
       const where: string[] = []
       const params: string[] = []
       const filters: Array<[string, string | undefined]> = [
@@ -167,9 +179,7 @@ export const certificationRouter = router({
         db.prepare(`SELECT COUNT(*) AS n FROM certificates ${clause}`).get(...params) as { n: number }
       ).n
       const rows = db
-        .prepare(
-          `SELECT * FROM certificates ${clause} ORDER BY issued_on DESC, certificate_no LIMIT ? OFFSET ?`,
-        )
+        .prepare(`SELECT * FROM certificates ${clause} ORDER BY ${order} LIMIT ? OFFSET ?`)
         .all(...params, input.limit, input.offset) as CertificateRow[]
       return { total, items: rows.map(summary) }
     }),
@@ -183,15 +193,15 @@ export const certificationRouter = router({
       return {
         ...summary(row),
         certificate: JSON.parse(row.content) as CertificateContent,
-        history: certificateHistory(db, input.certificateNo).map((h) => ({
+        history: certificateHistory(db, row.certificate_no).map((h) => ({
           status: h.status,
           validFrom: h.valid_from,
           validTo: h.valid_to,
           reason: h.reason,
           cause: h.cause_kind ? { kind: h.cause_kind, ref: h.cause_ref } : null,
         })),
-        scopeChanges: scopeChanges(db, input.certificateNo),
-        transitionDeadlines: transitionDeadlines(db, input.certificateNo).map((d) => ({
+        scopeChanges: scopeChanges(db, row.certificate_no),
+        transitionDeadlines: transitionDeadlines(db, row.certificate_no).map((d) => ({
           standard: d.standard,
           replacedBy: d.replaced_by,
           deadline: d.deadline,
@@ -214,7 +224,7 @@ export const certificationRouter = router({
       if (!row) throw new NotFoundError('certificate', input.certificateNo)
       const content = JSON.parse(row.content) as CertificateContent
       const on = input.on ?? today(ctx.deps.now())
-      const status = certificateStatusOn(db, input.certificateNo, on)
+      const status = certificateStatusOn(db, row.certificate_no, on)
       // A certificate still recorded as valid past its expiry date has lapsed even before an
       // ExpireCertificate command records it.
       const lapsed = status?.status === 'valid' && on > row.expires_on

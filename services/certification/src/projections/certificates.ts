@@ -163,10 +163,20 @@ export interface CertificateStatusRow {
   cause_ref: string | null
 }
 
+/**
+ * A certificate by number as people type it: exact first, then trimmed, full-width folded (NFKC) and
+ * case-insensitive (`ccc-2023-0107001 ` finds CCC-2023-0107001).
+ */
 export function findCertificate(db: Database.Database, certificateNo: string): CertificateRow | undefined {
-  return db.prepare('SELECT * FROM certificates WHERE certificate_no = ?').get(certificateNo) as
+  const exact = db.prepare('SELECT * FROM certificates WHERE certificate_no = ?').get(certificateNo) as
     | CertificateRow
     | undefined
+  if (exact) return exact
+  return db
+    .prepare(
+      'SELECT * FROM certificates WHERE certificate_no = ? COLLATE NOCASE ORDER BY certificate_no LIMIT 1',
+    )
+    .get(certificateNo.normalize('NFKC').trim()) as CertificateRow | undefined
 }
 
 export function certificateHistory(db: Database.Database, certificateNo: string): CertificateStatusRow[] {

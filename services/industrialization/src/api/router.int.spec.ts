@@ -311,6 +311,33 @@ describe('licences (一企一证)', () => {
     ])
   })
 
+  it('lists licences by text and those in force expiring before a date, soonest first', async () => {
+    await registerWuhanAutoWithProductAndLines()
+    await as(regulator).grantProductionLicence(licenceGranted({ expiresOn: '2025-08-01' }).data)
+    await as(regulator).grantProductionLicence(
+      licenceGranted({
+        licenceNo: 'XK06-002-00001',
+        productCategory: 'automotive lamps',
+        expiresOn: '2025-07-01',
+      }).data,
+    )
+    const last = await as(regulator).grantProductionLicence(
+      licenceGranted({
+        licenceNo: 'XK06-003-00001',
+        productCategory: 'automotive seats',
+        expiresOn: '2029-01-01',
+      }).data,
+    )
+    const minPosition = last.position!
+    const expiring = await as(regulator).listLicences({ expiresBefore: '2025-09-15', minPosition })
+    expect(expiring.items.map((l) => l.licenceNo)).toEqual(['XK06-002-00001', 'XK06-001-00001'])
+    expect(expiring.total).toBe(2)
+    // Full-width and any case: ＬＡＭＰＳ finds "automotive lamps".
+    const found = await as(lab).listLicences({ search: ' ＬＡＭＰＳ ', minPosition })
+    expect(found.items.map((l) => l.licenceNo)).toEqual(['XK06-002-00001'])
+    expect((await as(lab).listLicences({ limit: 1, offset: 2, minPosition })).items).toHaveLength(1)
+  })
+
   it('refuses revoking twice, unknown licences and non-regulators', async () => {
     await registerWuhanAutoWithProductAndLines()
     await as(regulator).grantProductionLicence(licenceGranted().data)

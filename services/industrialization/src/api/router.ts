@@ -1,4 +1,4 @@
-import { industrialization as contract, Industry } from '@qi/contracts'
+import { industrialization as contract, Industry, IsoDate } from '@qi/contracts'
 import { ForbiddenError, NotFoundError } from '@qi/decider'
 import {
   type Actor,
@@ -255,6 +255,12 @@ export const router = trpcRouter({
       z.object({
         enterpriseId: z.string().trim().min(1).optional(),
         industry: Industry.optional(),
+        /** Id, name or model; trimmed and NFKC-folded, case-insensitive. */
+        search: z
+          .string()
+          .max(100)
+          .transform((text) => text.normalize('NFKC').trim())
+          .optional(),
         ...page,
         minPosition,
       }),
@@ -271,6 +277,26 @@ export const router = trpcRouter({
       const product = registry.getProduct(db, input.productId)
       if (!product) throw new NotFoundError('product', input.productId)
       return product
+    }),
+
+  /** Licences, paged; `expiresBefore` gives those in force that expire before that date. */
+  listLicences: authedProcedure
+    .input(
+      z.object({
+        enterpriseId: z.string().trim().min(1).optional(),
+        search: z
+          .string()
+          .max(100)
+          .transform((text) => text.normalize('NFKC').trim())
+          .optional(),
+        expiresBefore: IsoDate.optional(),
+        ...page,
+        minPosition,
+      }),
+    )
+    .query(async ({ ctx, input }) => {
+      const db = await readModel(ctx.deps, REGISTRY_PROJECTION, input.minPosition)
+      return registry.listLicences(db, { ...input, today: ctx.deps.now().toISOString().slice(0, 10) })
     }),
 
   listRecalls: authedProcedure

@@ -256,11 +256,18 @@ export function getEnterprise(db: Database.Database, enterpriseId: string, today
 
 export function listProducts(
   db: Database.Database,
-  filter: { enterpriseId?: string; industry?: string } & Page,
+  filter: { enterpriseId?: string; industry?: string; search?: string } & Page,
 ) {
+  const pattern = filter.search === undefined || filter.search === '' ? undefined : likePattern(filter.search)
   const { sql, params } = where([
     equals('enterprise_id', filter.enterpriseId),
     equals('industry', filter.industry),
+    pattern === undefined
+      ? null
+      : {
+          sql: "(product_id LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\' OR model LIKE ? ESCAPE '\\')",
+          params: [pattern, pattern, pattern],
+        },
   ])
   const total = (db.prepare(`SELECT count(*) AS n FROM products ${sql}`).get(...params) as { n: number }).n
   const rows = db
@@ -292,6 +299,43 @@ export function getProduct(db: Database.Database, productId: string) {
     latestDomestic.lineId === latestExport.lineId &&
     sameStandardSet(latestDomestic.standards, latestExport.standards)
   return { ...product, markets, sameLineSameStandard }
+}
+
+/**
+ * Licences, paged: by enterprise, by text (number, category, enterprise), and those still in force
+ * that expire before a date (the regulator's renewals queue), soonest first.
+ */
+export function listLicences(
+  db: Database.Database,
+  filter: { enterpriseId?: string; search?: string; expiresBefore?: string; today: string } & Page,
+) {
+  const pattern = filter.search === undefined || filter.search === '' ? undefined : likePattern(filter.search)
+  const { sql, params } = where([
+    equals('l.enterprise_id', filter.enterpriseId),
+    pattern === undefined
+      ? null
+      : {
+          sql: "(l.licence_no LIKE ? ESCAPE '\\' OR l.product_category LIKE ? ESCAPE '\\' OR e.name LIKE ? ESCAPE '\\')",
+          params: [pattern, pattern, pattern],
+        },
+    filter.expiresBefore === undefined
+      ? null
+      : {
+          sql: 'l.revoked_on IS NULL AND l.expires_on >= ? AND l.expires_on < ?',
+          params: [filter.today, filter.expiresBefore],
+        },
+  ])
+  const from = 'FROM licences l LEFT JOIN enterprises e ON e.enterprise_id = l.enterprise_id'
+  const total = (db.prepare(`SELECT count(*) AS n ${from} ${sql}`).get(...params) as { n: number }).n
+  const rows = db
+    .prepare(
+      `SELECT l.*, e.name AS enterprise_name ${from} ${sql} ORDER BY l.expires_on, l.licence_no LIMIT ? OFFSET ?`,
+    )
+    .all(...params, filter.limit, filter.offset) as Array<LicenceRow & { enterprise_name: string | null }>
+  return {
+    total,
+    items: rows.map((row) => ({ ...toLicence(row, filter.today), enterpriseName: row.enterprise_name })),
+  }
 }
 
 export function listRecalls(

@@ -26,6 +26,21 @@ async function reader(ctx: QiContext, input: TimeInput) {
   return new GraphReader(db, { asOf, atPosition: input.atPosition })
 }
 
+/**
+ * The graph's id for a thing as people type it: exact when it exists, else trimmed, NFKC-folded and
+ * case-insensitive (`mj-30` traces MJ-30).
+ */
+async function forgivingId(ctx: QiContext, input: TimeInput, kind: string, typed: string): Promise<string> {
+  const exact = nodeId(kind as Parameters<typeof nodeId>[0], typed)
+  const db = await readModel(ctx.deps, LINEAGE_GRAPH, input.minPosition)
+  if (db.prepare('SELECT 1 FROM nodes WHERE id = ?').get(exact)) return exact
+  const folded = nodeId(kind as Parameters<typeof nodeId>[0], typed.normalize('NFKC').trim())
+  const row = db
+    .prepare('SELECT id FROM nodes WHERE id = ? COLLATE NOCASE ORDER BY id LIMIT 1')
+    .get(folded) as { id: string } | undefined
+  return row?.id ?? exact
+}
+
 function found<T>(value: T | null, entity: string, id: string): T {
   if (value === null) throw new NotFoundError(entity, id)
   return value
@@ -38,7 +53,7 @@ export const lineageRouter = router({
     .input(TimeInput.extend({ productId: z.string().min(1) }))
     .query(async ({ ctx, input }) =>
       found(
-        lineageOf(await reader(ctx, input), nodeId('product', input.productId)),
+        lineageOf(await reader(ctx, input), await forgivingId(ctx, input, 'product', input.productId)),
         'product',
         input.productId,
       ),
@@ -47,7 +62,10 @@ export const lineageRouter = router({
     .input(TimeInput.extend({ certificateNo: z.string().min(1) }))
     .query(async ({ ctx, input }) =>
       found(
-        lineageOf(await reader(ctx, input), nodeId('certificate', input.certificateNo)),
+        lineageOf(
+          await reader(ctx, input),
+          await forgivingId(ctx, input, 'certificate', input.certificateNo),
+        ),
         'certificate',
         input.certificateNo,
       ),
@@ -55,7 +73,11 @@ export const lineageRouter = router({
   ofReport: authedProcedure
     .input(TimeInput.extend({ reportNo: z.string().min(1) }))
     .query(async ({ ctx, input }) =>
-      found(lineageOf(await reader(ctx, input), nodeId('report', input.reportNo)), 'report', input.reportNo),
+      found(
+        lineageOf(await reader(ctx, input), await forgivingId(ctx, input, 'report', input.reportNo)),
+        'report',
+        input.reportNo,
+      ),
     ),
   node: authedProcedure
     .input(TimeInput.extend({ id: z.string().min(3) }))

@@ -5,8 +5,8 @@ import { z } from 'zod'
 import { oneSuccessor, reportDecider } from '../domain/report'
 import { labName, loadReportFacts, TESTING_REFS } from '../projections/refs'
 import {
-  findReport,
   loadPreviousReport,
+  lookupReport,
   type ReportContent,
   type ReportRow,
   reportFlags,
@@ -110,7 +110,13 @@ export const testingRouter = router({
         labId: z.string().optional(),
         productId: z.string().optional(),
         status: ReportStatusFilter.optional(),
-        search: z.string().trim().max(100).optional(),
+        /** Trimmed and NFKC-folded (full-width letters find their ASCII); LIKE is case-insensitive. */
+        search: z
+          .string()
+          .max(100)
+          .transform((text) => text.normalize('NFKC').trim())
+          .optional(),
+        sort: z.enum(['issued_desc', 'issued_asc', 'number']).default('issued_desc'),
         limit: z.number().int().min(1).max(200).default(50),
         offset: z.number().int().min(0).default(0),
         minPosition: z.bigint().optional(),
@@ -118,6 +124,11 @@ export const testingRouter = router({
     )
     .query(async ({ ctx, input }) => {
       const db = await readModel(ctx.deps, TESTING_REPORTS, input.minPosition)
+      const order = {
+        issued_desc: 'issued_on DESC, report_no',
+        issued_asc: 'issued_on, report_no',
+        number: 'report_no',
+      }[input.sort]
       const where: string[] = []
       const params: string[] = []
       if (input.labId) {
@@ -142,7 +153,7 @@ export const testingRouter = router({
         db.prepare(`SELECT COUNT(*) AS n FROM reports ${clause}`).get(...params) as { n: number }
       ).n
       const rows = db
-        .prepare(`SELECT * FROM reports ${clause} ORDER BY issued_on DESC, report_no LIMIT ? OFFSET ?`)
+        .prepare(`SELECT * FROM reports ${clause} ORDER BY ${order} LIMIT ? OFFSET ?`)
         .all(...params, input.limit, input.offset) as ReportRow[]
       return { total, items: rows.map(summary) }
     }),
@@ -151,20 +162,20 @@ export const testingRouter = router({
     .input(z.object({ reportNo: z.string().min(1), minPosition: z.bigint().optional() }))
     .query(async ({ ctx, input }) => {
       const db = await readModel(ctx.deps, TESTING_REPORTS, input.minPosition)
-      const row = findReport(db, input.reportNo)
+      const row = lookupReport(db, input.reportNo)
       if (!row) throw new NotFoundError('test report', input.reportNo)
       const content = JSON.parse(row.content) as ReportContent
       return {
         ...summary(row),
         report: content,
-        history: statusHistory(db, input.reportNo).map((h) => ({
+        history: statusHistory(db, row.report_no).map((h) => ({
           status: h.status,
           validFrom: h.valid_from,
           validTo: h.valid_to,
           reason: h.reason,
           replacedBy: h.replaced_by,
         })),
-        flags: reportFlags(db, input.reportNo).map((f) => ({
+        flags: reportFlags(db, row.report_no).map((f) => ({
           on: f.on_date,
           reason: f.reason,
           labId: f.cause_ref,
@@ -179,11 +190,11 @@ export const testingRouter = router({
     )
     .query(async ({ ctx, input }) => {
       const db = await readModel(ctx.deps, TESTING_REPORTS, input.minPosition)
-      const row = findReport(db, input.reportNo)
+      const row = lookupReport(db, input.reportNo)
       if (!row) throw new NotFoundError('test report', input.reportNo)
       const content = JSON.parse(row.content) as ReportContent
       const on = input.on ?? today(ctx.deps.now())
-      const status = statusOn(db, input.reportNo, on)
+      const status = statusOn(db, row.report_no, on)
       const standards = [
         ...new Map(
           content.results.map((r) => [

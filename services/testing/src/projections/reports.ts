@@ -149,6 +149,18 @@ export function findReport(db: Database.Database, reportNo: string): ReportRow |
   return db.prepare('SELECT * FROM reports WHERE report_no = ?').get(reportNo) as ReportRow | undefined
 }
 
+/**
+ * A report by number as people type it (reads only; commands stay exact): exact first, then
+ * trimmed, NFKC-folded and case-insensitive.
+ */
+export function lookupReport(db: Database.Database, reportNo: string): ReportRow | undefined {
+  const exact = findReport(db, reportNo)
+  if (exact) return exact
+  return db
+    .prepare('SELECT * FROM reports WHERE report_no = ? COLLATE NOCASE ORDER BY report_no LIMIT 1')
+    .get(reportNo.normalize('NFKC').trim()) as ReportRow | undefined
+}
+
 export function statusHistory(db: Database.Database, reportNo: string): StatusRow[] {
   return db
     .prepare(
