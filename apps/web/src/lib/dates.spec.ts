@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatDateTime, isIsoDate, isoDay } from './dates'
+import { formatDateTime, isIsoDate, isoDay, todayIso } from './dates'
 
 describe('ISO dates', () => {
   it('formats days and date-times as ISO', () => {
@@ -8,6 +8,11 @@ describe('ISO dates', () => {
     expect(formatDateTime(new Date('2020-12-31T00:00:00Z'))).toBe('2020-12-31 00:00')
     expect(formatDateTime('2024-03-01')).toBe('2024-03-01')
     expect(formatDateTime(null)).toBe('—')
+  })
+
+  it("defaults forms to the server's business day (UTC), not the browser's local one", () => {
+    // 00:30 in Wuhan on 28 November is still 27 November on the platform's calendar
+    expect(todayIso(new Date('2026-11-27T16:30:00Z'))).toBe('2026-11-27')
   })
 
   it('recognises ISO dates', () => {

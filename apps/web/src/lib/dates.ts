@@ -4,10 +4,13 @@ export function isoDay(date: Date): string {
   return date.toISOString().slice(0, 10)
 }
 
+/**
+ * "Today" as the platform's business calendar counts it: the server decides with the UTC day
+ * (`deps.now()`), so a form's default date must be that day too. The browser's local day would be
+ * "tomorrow" for a user in China from 00:00 to 08:00 and have today's date refused as future.
+ */
 export function todayIso(now: Date = new Date()): string {
-  // The local calendar day, not UTC's (a user east of UTC just after midnight is on "tomorrow").
-  const local = new Date(now.getTime() - now.getTimezoneOffset() * 60_000)
-  return isoDay(local)
+  return isoDay(now)
 }
 
 /** `2024-03-01T08:05:00.000Z` or a Date → `2024-03-01 08:05` (UTC); a plain date stays as it is. */
