@@ -4,10 +4,11 @@ import { join } from 'node:path'
 import type { PlopTypes } from '@turbo/gen'
 
 /**
- * `pnpm turbo gen service <name> <entity> <role>`: scaffolds a bounded-context service that passes
+ * `pnpm turbo gen service <name> <entity> <role> <nameZh>`: scaffolds a bounded-context service that passes
  * typecheck, lint and tests as generated — contracts (one event, one command), a decider with
  * given/when/then specs, a projection, a router with an integration test, registered in apps/api,
- * and its rows in ARCHITECTURE.md and the generated event catalogue. docs/ADD-A-SERVICE.md walks
+ * a list page in the web app (lazy, in the navigation, text in zh-CN and English), and its rows in
+ * ARCHITECTURE.md and the generated event catalogue. docs/ADD-A-SERVICE.md walks
  * through growing it into a real context.
  */
 
@@ -50,7 +51,7 @@ export default function generator(plop: PlopTypes.NodePlopAPI): void {
     run('npx -y pnpm@12.4.2 --filter @qi/api api-doc')
     // Sort the imports the modify actions added and format the generated files the project's way.
     run(
-      `npx biome check --write services/${name} packages/contracts/src apps/api/src/services.ts apps/api/src/root.ts apps/api/src/authorization-matrix.int.spec.ts apps/api/package.json`,
+      `npx biome check --write services/${name} packages/contracts/src apps/api/src/services.ts apps/api/src/root.ts apps/api/src/authorization-matrix.int.spec.ts apps/api/package.json apps/web/src`,
     )
     return 'installed, and regenerated docs/EVENT-CATALOGUE.md, docs/contracts/*, docs/HTTP-API.md'
   })
@@ -75,6 +76,12 @@ export default function generator(plop: PlopTypes.NodePlopAPI): void {
         name: 'role',
         message: 'Which role records it?',
         choices: ROLES,
+      },
+      {
+        type: 'input',
+        name: 'nameZh',
+        message: 'Its name in Chinese, for the navigation and page title (e.g. 现场检查):',
+        validate: (value: string) => /\p{Script=Han}/u.test(value) || 'give the Chinese name users will see',
       },
     ],
     actions: [
@@ -158,6 +165,56 @@ export default function generator(plop: PlopTypes.NodePlopAPI): void {
         pattern: /(const OWNERSHIP: Record<string, Sample \| \{ none: string \}> = \{\n)/,
         template:
           "$1  '{{camelCase name}}.record': { none: 'any {{role}} records {{lowerCase (sentenceCase entity)}}s (generated; no ownership rule yet)' },\n",
+      },
+      // The web app: a list page, lazy-loaded, in the navigation, with its text in both languages.
+      {
+        type: 'add',
+        path: 'apps/web/src/pages/{{pascalCase name}}Page.tsx',
+        templateFile: 'templates/web/page.tsx.hbs',
+      },
+      {
+        type: 'add',
+        path: 'apps/web/src/i18n/{{kebabCase name}}-messages.ts',
+        templateFile: 'templates/web/messages.ts.hbs',
+      },
+      {
+        type: 'modify',
+        path: 'apps/web/src/i18n/messages.ts',
+        pattern: /(\nconst en = \{\n)/,
+        template: '$1  ...{{camelCase name}}En,\n',
+      },
+      {
+        type: 'modify',
+        path: 'apps/web/src/i18n/messages.ts',
+        pattern: /(\nconst zh: Record<MessageKey, string> = \{\n)/,
+        template: '$1  ...{{camelCase name}}Zh,\n',
+      },
+      {
+        type: 'modify',
+        path: 'apps/web/src/i18n/messages.ts',
+        pattern: /(\nexport const LANGUAGES)/,
+        template:
+          "\nimport { {{camelCase name}}En, {{camelCase name}}Zh } from './{{kebabCase name}}-messages'$1",
+      },
+      {
+        type: 'modify',
+        path: 'apps/web/src/App.tsx',
+        pattern: /(\nconst LineagePage = lazy\()/,
+        template:
+          "\nconst {{pascalCase name}}Page = lazy(() => import('./pages/{{pascalCase name}}Page').then((m) => ({ default: m.{{pascalCase name}}Page })))$1",
+      },
+      {
+        type: 'modify',
+        path: 'apps/web/src/App.tsx',
+        pattern: /(\n {2}\{ to: '\/lineage', label: 'nav.lineage')/,
+        template:
+          "\n  { to: '/{{kebabCase name}}', label: 'nav.{{camelCase name}}', testId: 'nav-{{kebabCase name}}' },$1",
+      },
+      {
+        type: 'modify',
+        path: 'apps/web/src/App.tsx',
+        pattern: /(\n\s*<Route path="\/lineage")/,
+        template: '\n      <Route path="/{{kebabCase name}}" element={<{{pascalCase name}}Page />} />$1',
       },
       {
         type: 'modify',
