@@ -196,6 +196,20 @@ export default function generator(plop: PlopTypes.NodePlopAPI): void {
         template:
           "\nimport { {{camelCase name}}En, {{camelCase name}}Zh } from './{{kebabCase name}}-messages'$1",
       },
+      // The decider's rule, worded in both languages (the web app's errors.spec.ts checks every rule id).
+      {
+        type: 'modify',
+        path: 'apps/web/src/i18n/errors.ts',
+        pattern: /(\nconst en = \{\n)/,
+        template:
+          "$1  'rule.{{kebabCase entity}}.unique': '{{sentenceCase entity}} {item} was already recorded.',\n",
+      },
+      {
+        type: 'modify',
+        path: 'apps/web/src/i18n/errors.ts',
+        pattern: /(\nconst zh: Record<ErrorKey, string> = \{\n)/,
+        template: "$1  'rule.{{kebabCase entity}}.unique': '{{nameZh}} {item} 已记录。',\n",
+      },
       {
         type: 'modify',
         path: 'apps/web/src/App.tsx',

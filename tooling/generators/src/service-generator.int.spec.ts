@@ -62,9 +62,11 @@ describe('pnpm turbo gen service', () => {
     const lint = run(copy, 'npx', [
       'biome',
       'check',
+      '--error-on-warnings',
       'services/site-visits',
       'packages/contracts',
       'apps/api',
+      'apps/web',
       'turbo',
     ])
     expect(lint.code, lint.output).toBe(0)
@@ -78,6 +80,8 @@ describe('pnpm turbo gen service', () => {
       '@qi/site-visits',
       '--filter',
       '@qi/api',
+      '--filter',
+      '@qi/web',
     ])
     expect(typecheck.code, typecheck.output).toBe(0)
 
@@ -91,6 +95,20 @@ describe('pnpm turbo gen service', () => {
       '--project',
       'packages/contracts',
     ])
+    expect(tests.code, tests.output).toBe(0)
+
+    // the page's text in both languages, and the rule's message
+    const web = run(copy, 'npx', [
+      'vitest',
+      'run',
+      '-c',
+      'vitest.projects.ts',
+      '--project',
+      'apps/web',
+      'src/i18n',
+    ])
+    expect(web.code, web.output).toBe(0)
+    expect(readFileSync(join(copy, 'apps', 'web', 'src', 'App.tsx'), 'utf8')).toContain("to: '/site-visits'")
     expect(tests.code, tests.output).toBe(0)
     expect(tests.output).toMatch(/Tests\s+\d+ passed/)
 
