@@ -88,6 +88,82 @@ const en = {
   'rule.licence.revoked_after_grant': 'Licence {item} cannot be revoked before it was granted.',
   'rule.market.line_of_same_enterprise': 'Production line {item} belongs to another enterprise.',
   'rule.recall.product_of_enterprise': 'Product {item} is not made by this enterprise.',
+  // licensing: 先证后核 (licence first, on-site verification after)
+  'rule.licence.application_exists': 'Application {item} was already received; use a new application id.',
+  'rule.licence.applied_in_future': 'An application cannot be dated after today.',
+  'rule.licence.category_in_scope':
+    'The licence already covers category {item}; extend it with other categories.',
+  'rule.licence.expires_after_issue': 'Licence {item} must expire after the day it is issued.',
+  'rule.licence.one_per_enterprise':
+    'The enterprise already holds licence {item} (one enterprise, one licence); apply for a scope extension instead.',
+  'rule.licence.renewal_extends': 'The renewal of licence {item} must expire after its current expiry date.',
+  'rule.licence.verification_not_overdue':
+    'The on-site verification of application {item} is not yet due; it cannot be marked missed.',
+  'rule.licence.verification_recorded': 'The on-site verification of application {item} is already recorded.',
+  'rule.licence.verified_after_issue':
+    'The verification of application {item} cannot be dated before the licence was issued.',
+  // licensing: 告知承诺制 (approval on commitment)
+  'rule.commitment.approval_exists': 'Approval {item} already exists; use a new approval id.',
+  'rule.commitment.signed_in_future': 'The commitment cannot be signed after today.',
+  'rule.commitment.inspected': 'The commitment of approval {item} has already been inspected.',
+  'rule.commitment.inspected_after_approval':
+    'The inspection of approval {item} cannot be dated before the approval.',
+  'rule.commitment.already_overdue': 'The inspection of approval {item} is already marked overdue.',
+  'rule.commitment.not_overdue':
+    'The inspection of approval {item} is not yet due; it cannot be marked overdue.',
+  // licensing: C-mark self-declaration
+  'rule.cmark.right_withdrawn':
+    'Enterprise {item} lost the right to use the C mark after a failed check; it cannot declare again or be checked.',
+  'rule.cmark.already_declared': 'Enterprise {item} has already declared its C-mark conformity.',
+  'rule.cmark.signed_in_future': 'The commitment cannot be signed after today.',
+  'rule.cmark.check_exists': 'Check {item} is already scheduled; use a new check id.',
+  'rule.cmark.check_open': 'Check {item} is still open; record its result first.',
+  'rule.cmark.check_recorded': 'The result of check {item} is already recorded.',
+  'rule.cmark.checked_after_sampling': 'Check {item} cannot be dated before its sampling date.',
+  'rule.cmark.already_overdue': 'Check {item} is already marked overdue.',
+  'rule.cmark.not_overdue': 'Check {item} is not yet due; it cannot be marked overdue.',
+  // licensing: 并联审批 (parallel approval)
+  'rule.parallel.application_exists': 'Application {item} was already filed; use a new application id.',
+  'rule.parallel.refusal_reason': 'Give the reason for refusing application {item}.',
+  'rule.parallel.branch_decided': 'This review branch of application {item} is already decided.',
+  'rule.parallel.completed': 'Application {item} is already concluded; its open branches were stopped.',
+  'rule.parallel.already_overdue': 'This review branch of application {item} is already marked overdue.',
+  'rule.parallel.not_overdue':
+    'This review branch of application {item} is not yet due; it cannot be marked overdue.',
+  // licensing: special equipment
+  'rule.special_equipment.body_approved': 'Examination body {item} is already approved.',
+  'rule.special_equipment.category_not_approved': 'The examination body is not approved to examine {item}.',
+  'rule.special_equipment.exam_recorded': 'Exam {item} is already recorded.',
+  'rule.special_equipment.exam_date':
+    'The date of exam {item} must lie between the body’s approval and today.',
+  'rule.special_equipment.qualification_exists': 'Qualification {item} is already recorded.',
+  'rule.special_equipment.expires_after_grant': 'Qualification {item} must expire after it is granted.',
+  'rule.special_equipment.needs_manufacturing':
+    'The enterprise holds no manufacturing qualification {item}; a derived qualification rests on one.',
+  'rule.special_equipment.manufacturing_expired':
+    'Manufacturing qualification {item} has expired; no qualification can be derived from it.',
+  'rule.special_equipment.derived_held':
+    'The {item} qualification derived from this manufacturing qualification is already held.',
+  // metrology: who may calibrate
+  'rule.metrology.calibrator-not-owner':
+    '{item} owns this instrument and cannot calibrate it itself; name the accredited calibration lab or metrology institute that did.',
+  'rule.metrology.calibrator-accreditation-active':
+    'The accreditation of {item} was suspended, withdrawn or expired on the calibration date; it could not calibrate.',
+  'rule.metrology.calibrator-accredited':
+    '{item} was not accredited to calibrate this kind of instrument on that date; only an accredited calibration lab or the metrology institute may.',
+  // standards: dates, replacements, supplements, corrections
+  'rule.standards.replacement-published': 'The replacement {item} is not published yet; publish it first.',
+  'rule.standards.superseded-after-replacement-published':
+    'Standard {item} would be superseded before its replacement is published; correct one of the dates.',
+  'rule.standards.replacement-unique': 'The standard is already recorded as replaced by {item}.',
+  'rule.standards.retraction-of-recorded':
+    'Standard {item} is not recorded as replaced by that standard; there is nothing to retract.',
+  'rule.standards.supplement-unique': 'Standard {item} already has this amendment or corrigendum.',
+  'rule.standards.supplement-after-publication':
+    'An amendment or corrigendum to {item} cannot be published before the standard itself.',
+  'rule.standards.correction-of-recorded': 'Standard {item} has no recorded date at this stage to correct.',
+  'rule.standards.correction-changes-date':
+    'Standard {item} already has that date; there is nothing to correct.',
   'rule.unknown': 'Refused by a business rule ({item}).',
   // input validation (zod issue codes)
   'zod.required': 'Required.',
@@ -195,6 +271,61 @@ const zh: Record<ErrorKey, string> = {
   'rule.licence.revoked_after_grant': '许可证 {item} 的吊销日期不能早于发证日期。',
   'rule.market.line_of_same_enterprise': '生产线 {item} 属于另一家企业。',
   'rule.recall.product_of_enterprise': '产品 {item} 不是该企业生产的。',
+  'rule.licence.application_exists': '申请 {item} 已受理，请换一个申请编号。',
+  'rule.licence.applied_in_future': '申请日期不能晚于今天。',
+  'rule.licence.category_in_scope': '许可证已涵盖产品类别 {item}，请扩项其他类别。',
+  'rule.licence.expires_after_issue': '许可证 {item} 的有效期须晚于发证日期。',
+  'rule.licence.one_per_enterprise': '该企业已持有许可证 {item}（一企一证），请改为申请扩项。',
+  'rule.licence.renewal_extends': '许可证 {item} 换证后的有效期须晚于现有有效期。',
+  'rule.licence.verification_not_overdue': '申请 {item} 的现场核查尚未到期，不能记为逾期未核查。',
+  'rule.licence.verification_recorded': '申请 {item} 的现场核查结果已登记。',
+  'rule.licence.verified_after_issue': '申请 {item} 的核查日期不能早于发证日期。',
+  'rule.commitment.approval_exists': '审批 {item} 已存在，请换一个编号。',
+  'rule.commitment.signed_in_future': '承诺书的签署日期不能晚于今天。',
+  'rule.commitment.inspected': '审批 {item} 的承诺已经核查。',
+  'rule.commitment.inspected_after_approval': '审批 {item} 的核查日期不能早于批准日期。',
+  'rule.commitment.already_overdue': '审批 {item} 的承诺核查已标记为逾期。',
+  'rule.commitment.not_overdue': '审批 {item} 的承诺核查尚未到期，不能标记为逾期。',
+  'rule.cmark.right_withdrawn': '企业 {item} 因检查不合格已失去 C 标志使用权，不能再次声明或安排检查。',
+  'rule.cmark.already_declared': '企业 {item} 已作出 C 标志自我声明。',
+  'rule.cmark.signed_in_future': '承诺书的签署日期不能晚于今天。',
+  'rule.cmark.check_exists': '检查 {item} 已安排，请换一个编号。',
+  'rule.cmark.check_open': '检查 {item} 尚未完成，请先登记其结果。',
+  'rule.cmark.check_recorded': '检查 {item} 的结果已登记。',
+  'rule.cmark.checked_after_sampling': '检查 {item} 的日期不能早于抽取日期。',
+  'rule.cmark.already_overdue': '检查 {item} 已标记为逾期。',
+  'rule.cmark.not_overdue': '检查 {item} 尚未到期，不能标记为逾期。',
+  'rule.parallel.application_exists': '申请 {item} 已提交，请换一个申请编号。',
+  'rule.parallel.refusal_reason': '对申请 {item} 不予批准，须说明理由。',
+  'rule.parallel.branch_decided': '申请 {item} 的该审查环节已作出决定。',
+  'rule.parallel.completed': '申请 {item} 已办结，未完成的环节已终止。',
+  'rule.parallel.already_overdue': '申请 {item} 的该审查环节已标记为逾期。',
+  'rule.parallel.not_overdue': '申请 {item} 的该审查环节尚未到期，不能标记为逾期。',
+  'rule.special_equipment.body_approved': '考试机构 {item} 已获批准。',
+  'rule.special_equipment.category_not_approved': '该考试机构未获准考核作业项目 {item}。',
+  'rule.special_equipment.exam_recorded': '考试 {item} 已登记。',
+  'rule.special_equipment.exam_date': '考试 {item} 的日期须在考试机构获批之日与今天之间。',
+  'rule.special_equipment.qualification_exists': '资质 {item} 已登记。',
+  'rule.special_equipment.expires_after_grant': '资质 {item} 的有效期须晚于批准日期。',
+  'rule.special_equipment.needs_manufacturing':
+    '该企业未持有制造资质 {item}；安装改造修理资质须依据制造资质申领。',
+  'rule.special_equipment.manufacturing_expired': '制造资质 {item} 已过期，不能据此申领安装改造修理资质。',
+  'rule.special_equipment.derived_held': '已持有依据该制造资质申领的 {item} 资质。',
+  'rule.metrology.calibrator-not-owner':
+    '仪器属于 {item}，所有者不能自行校准；请填写实际校准的认可校准机构或计量院。',
+  'rule.metrology.calibrator-accreditation-active':
+    '{item} 的认可在校准日期已暂停、撤销或过期，当时不能校准。',
+  'rule.metrology.calibrator-accredited':
+    '{item} 在该日期未获认可校准此类仪器；只有经认可的校准机构或计量院才能校准。',
+  'rule.standards.replacement-published': '代替标准 {item} 尚未发布，请先发布。',
+  'rule.standards.superseded-after-replacement-published':
+    '标准 {item} 的被代替日期早于代替标准的发布日期，请更正其中一个日期。',
+  'rule.standards.replacement-unique': '该标准已记录为被 {item} 代替。',
+  'rule.standards.retraction-of-recorded': '标准 {item} 并未记录为被该标准代替，无需撤回。',
+  'rule.standards.supplement-unique': '标准 {item} 已有这份修改单或勘误。',
+  'rule.standards.supplement-after-publication': '标准 {item} 的修改单或勘误不能早于标准本身发布。',
+  'rule.standards.correction-of-recorded': '标准 {item} 没有这一阶段的日期记录，无法更正。',
+  'rule.standards.correction-changes-date': '标准 {item} 已记录为该日期，无需更正。',
   'rule.unknown': '不符合业务规则（{item}）。',
   'zod.required': '必填。',
   'zod.tooShort': '至少 {n} 个字符。',
