@@ -12,7 +12,7 @@ import {
   standards,
 } from '@qi/contracts'
 import { NotFoundError } from '@qi/decider'
-import { authedProcedure, readModel, rolesProcedure, router, runCommand } from '@qi/trpc'
+import { authedProcedure, commandProcedure, readModel, rolesProcedure, router } from '@qi/trpc'
 import type Database from 'better-sqlite3'
 import { z } from 'zod'
 import {
@@ -236,137 +236,93 @@ function editionsInForce(db: Database.Database, codes: string[], asOf: AsOf) {
 /** Business date of a fact without its own date (drafting, adoption): today. */
 const today = (ctx: { deps: { now(): Date } }) => isoDay(ctx.deps.now())
 
+/** Every edition command: the standards institute, on the edition's stream. */
+const onStandard = {
+  roles: ['standards_institute'],
+  decider: standardDecider,
+  stream: (input: { code: string; version: string }) => standardStream(input),
+} as const
+
 export const standardsRouter = router({
-  draft: rolesProcedure('standards_institute')
-    .input(acceptingIdentifier(standards.DraftStandard))
-    .mutation(({ ctx, input }) =>
-      runCommand({
-        deps: ctx.deps,
-        actor: ctx.actor,
-        decider: standardDecider,
-        streamName: standardStream(input),
-        command: { type: 'DraftStandard', input },
-        commandId: input.commandId,
-        occurredAt: today(ctx),
-      }),
-    ),
-  publish: rolesProcedure('standards_institute')
-    .input(acceptingIdentifier(standards.PublishStandard))
-    .mutation(({ ctx, input }) =>
-      runCommand({
-        deps: ctx.deps,
-        actor: ctx.actor,
-        decider: standardDecider,
-        streamName: standardStream(input),
-        command: { type: 'PublishStandard', input },
-        commandId: input.commandId,
-        occurredAt: expandPartialDate(input.publishedOn).date,
-      }),
-    ),
-  amend: rolesProcedure('standards_institute')
-    .input(acceptingIdentifier(standards.AmendStandard))
-    .mutation(({ ctx, input }) =>
-      runCommand({
-        deps: ctx.deps,
-        actor: ctx.actor,
-        decider: standardDecider,
-        streamName: standardStream(input),
-        command: { type: 'AmendStandard', input },
-        commandId: input.commandId,
-        occurredAt: input.effectiveFrom,
-      }),
-    ),
-  supersede: rolesProcedure('standards_institute')
-    .input(acceptingIdentifier(standards.SupersedeStandard.extend(MinPosition)))
-    .mutation(({ ctx, input: { minPosition, ...input } }) =>
-      runCommand({
-        deps: ctx.deps,
-        actor: ctx.actor,
-        decider: standardDecider,
-        streamName: standardStream(input),
-        command: { type: 'SupersedeStandard', input, facts: { replacement: null } } as StandardCommand,
-        commandId: input.commandId,
-        occurredAt: expandPartialDate(input.supersededOn).date,
-        readModels: [CATALOGUE_PROJECTION],
-        minPosition,
-        enrich: (command) => {
-          const replacement = replacementFact(ctx.deps.runner(CATALOGUE_PROJECTION).db, input.replacedBy)
-          return command.type === 'SupersedeStandard' ? { ...command, facts: { replacement } } : command
-        },
-      }),
-    ),
+  draft: commandProcedure({
+    ...onStandard,
+    input: acceptingIdentifier(standards.DraftStandard),
+    command: (input) => ({ type: 'DraftStandard', input }),
+    occurredAt: (_input, call) => today(call),
+  }),
+  publish: commandProcedure({
+    ...onStandard,
+    input: acceptingIdentifier(standards.PublishStandard),
+    command: (input) => ({ type: 'PublishStandard', input }),
+    occurredAt: (input) => expandPartialDate(input.publishedOn).date,
+  }),
+  amend: commandProcedure({
+    ...onStandard,
+    input: acceptingIdentifier(standards.AmendStandard),
+    command: (input) => ({ type: 'AmendStandard', input }),
+    occurredAt: (input) => input.effectiveFrom,
+  }),
+  supersede: commandProcedure({
+    ...onStandard,
+    input: acceptingIdentifier(standards.SupersedeStandard.extend(MinPosition)),
+    command: ({ minPosition: _, ...input }) =>
+      ({ type: 'SupersedeStandard', input, facts: { replacement: null } }) as StandardCommand,
+    occurredAt: (input) => expandPartialDate(input.supersededOn).date,
+    readModels: [CATALOGUE_PROJECTION],
+    minPosition: (input) => input.minPosition,
+    enrich: (command, input, { deps }) => {
+      const replacement = replacementFact(deps.runner(CATALOGUE_PROJECTION).db, input.replacedBy)
+      return command.type === 'SupersedeStandard' ? { ...command, facts: { replacement } } : command
+    },
+  }),
   /** Corrects a recorded business date (a new event; what was believed stays readable at earlier positions). */
-  correctDate: rolesProcedure('standards_institute')
-    .input(acceptingIdentifier(standards.CorrectStandardDate.extend(MinPosition)))
-    .mutation(({ ctx, input: { minPosition, ...input } }) =>
-      runCommand({
-        deps: ctx.deps,
-        actor: ctx.actor,
-        decider: standardDecider,
-        streamName: standardStream(input),
-        command: {
-          type: 'CorrectStandardDate',
-          input,
-          facts: { replaced: [], replacement: null },
-        } as StandardCommand,
-        commandId: input.commandId,
-        occurredAt: today(ctx),
-        readModels: [CATALOGUE_PROJECTION],
-        minPosition,
-        enrich: (command) => {
-          if (command.type !== 'CorrectStandardDate') return command
-          const db = ctx.deps.runner(CATALOGUE_PROJECTION).db
-          const row = db
-            .prepare(
-              'SELECT replaced_by_code, replaced_by_version FROM standards WHERE code = ? AND version = ?',
-            )
-            .get(input.code, input.version) as
-            | { replaced_by_code: string | null; replaced_by_version: string | null }
-            | undefined
-          const replacement =
-            row?.replaced_by_code && row.replaced_by_version
-              ? replacementFact(db, { code: row.replaced_by_code, version: row.replaced_by_version })
-              : null
-          const replaced = db
-            .prepare(
-              `SELECT code, version, superseded_on AS supersededOn FROM standards
-               WHERE replaced_by_code = ? AND replaced_by_version = ? AND superseded_on IS NOT NULL`,
-            )
-            .all(input.code, input.version) as ReplacedFact[]
-          return { ...command, facts: { replaced, replacement } }
-        },
-      }),
-    ),
-  withdraw: rolesProcedure('standards_institute')
-    .input(acceptingIdentifier(standards.WithdrawStandard))
-    .mutation(({ ctx, input }) =>
-      runCommand({
-        deps: ctx.deps,
-        actor: ctx.actor,
-        decider: standardDecider,
-        streamName: standardStream(input),
-        command: { type: 'WithdrawStandard', input, recordedOn: today(ctx) },
-        commandId: input.commandId,
-        occurredAt: input.withdrawnOn ? expandPartialDate(input.withdrawnOn).date : today(ctx),
-      }),
-    ),
+  correctDate: commandProcedure({
+    ...onStandard,
+    input: acceptingIdentifier(standards.CorrectStandardDate.extend(MinPosition)),
+    command: ({ minPosition: _, ...input }) =>
+      ({ type: 'CorrectStandardDate', input, facts: { replaced: [], replacement: null } }) as StandardCommand,
+    occurredAt: (_input, call) => today(call),
+    readModels: [CATALOGUE_PROJECTION],
+    minPosition: (input) => input.minPosition,
+    enrich: (command, input, { deps }) => {
+      if (command.type !== 'CorrectStandardDate') return command
+      const db = deps.runner(CATALOGUE_PROJECTION).db
+      const row = db
+        .prepare('SELECT replaced_by_code, replaced_by_version FROM standards WHERE code = ? AND version = ?')
+        .get(input.code, input.version) as
+        | { replaced_by_code: string | null; replaced_by_version: string | null }
+        | undefined
+      const replacement =
+        row?.replaced_by_code && row.replaced_by_version
+          ? replacementFact(db, { code: row.replaced_by_code, version: row.replaced_by_version })
+          : null
+      const replaced = db
+        .prepare(
+          `SELECT code, version, superseded_on AS supersededOn FROM standards
+           WHERE replaced_by_code = ? AND replaced_by_version = ? AND superseded_on IS NOT NULL`,
+        )
+        .all(input.code, input.version) as ReplacedFact[]
+      return { ...command, facts: { replaced, replacement } }
+    },
+  }),
+  withdraw: commandProcedure({
+    ...onStandard,
+    input: acceptingIdentifier(standards.WithdrawStandard),
+    command: (input, call) => ({ type: 'WithdrawStandard', input, recordedOn: today(call) }),
+    occurredAt: (input, call) =>
+      input.withdrawnOn ? expandPartialDate(input.withdrawnOn).date : today(call),
+  }),
   /** An amendment or corrigendum with its own number and date, in any order (back-filled). */
-  publishSupplement: rolesProcedure('standards_institute')
-    .input(acceptingIdentifier(standards.PublishSupplement))
-    .mutation(({ ctx, input }) =>
-      runCommand({
-        deps: ctx.deps,
-        actor: ctx.actor,
-        decider: standardDecider,
-        streamName: standardStream(input),
-        command: { type: 'PublishSupplement', input },
-        commandId: input.commandId,
-        occurredAt: expandPartialDate(input.publishedOn).date,
-      }),
-    ),
+  publishSupplement: commandProcedure({
+    ...onStandard,
+    input: acceptingIdentifier(standards.PublishSupplement),
+    command: (input) => ({ type: 'PublishSupplement', input }),
+    occurredAt: (input) => expandPartialDate(input.publishedOn).date,
+  }),
   /**
    * Bulk import of catalogue lines (docs/STANDARDS-IMPORT.md): idempotent, out of order; links whose
-   * other end is not yet published come back in `pendingEdges` to resend with a later batch.
+   * other end is not yet published come back in `pendingEdges` to resend with a later batch. Many
+   * commands on many streams, so not one command declaration.
    */
   importBatch: rolesProcedure('standards_institute')
     .input(
@@ -387,59 +343,33 @@ export const standardsRouter = router({
       ),
     ),
   /** Retracts a replacement link recorded in error (a new event; the link stays visible at earlier positions). */
-  retractReplacement: rolesProcedure('standards_institute')
-    .input(acceptingIdentifier(standards.RetractReplacement))
-    .mutation(({ ctx, input }) =>
-      runCommand({
-        deps: ctx.deps,
-        actor: ctx.actor,
-        decider: standardDecider,
-        streamName: standardStream(input),
-        command: { type: 'RetractReplacement', input },
-        commandId: input.commandId,
-        occurredAt: today(ctx),
-      }),
-    ),
+  retractReplacement: commandProcedure({
+    ...onStandard,
+    input: acceptingIdentifier(standards.RetractReplacement),
+    command: (input) => ({ type: 'RetractReplacement', input }),
+    occurredAt: (_input, call) => today(call),
+  }),
   /** A review or confirmation stage (harmonized stage code, e.g. 90.93 confirmed). */
-  recordStage: rolesProcedure('standards_institute')
-    .input(acceptingIdentifier(standards.RecordStandardStage))
-    .mutation(({ ctx, input }) =>
-      runCommand({
-        deps: ctx.deps,
-        actor: ctx.actor,
-        decider: standardDecider,
-        streamName: standardStream(input),
-        command: { type: 'RecordStandardStage', input },
-        commandId: input.commandId,
-        occurredAt: expandPartialDate(input.on).date,
-      }),
-    ),
-  adoptInternational: rolesProcedure('standards_institute')
-    .input(acceptingIdentifier(standards.AdoptInternationalStandard))
-    .mutation(({ ctx, input }) =>
-      runCommand({
-        deps: ctx.deps,
-        actor: ctx.actor,
-        decider: standardDecider,
-        streamName: standardStream(input),
-        command: { type: 'AdoptInternationalStandard', input },
-        commandId: input.commandId,
-        occurredAt: today(ctx),
-      }),
-    ),
-  establishTc: rolesProcedure('standards_institute')
-    .input(standards.EstablishTechnicalCommittee)
-    .mutation(({ ctx, input }) =>
-      runCommand({
-        deps: ctx.deps,
-        actor: ctx.actor,
-        decider: technicalCommitteeDecider,
-        streamName: tcStream(input.tcId),
-        command: { type: 'EstablishTechnicalCommittee', input },
-        commandId: input.commandId,
-        occurredAt: input.establishedOn,
-      }),
-    ),
+  recordStage: commandProcedure({
+    ...onStandard,
+    input: acceptingIdentifier(standards.RecordStandardStage),
+    command: (input) => ({ type: 'RecordStandardStage', input }),
+    occurredAt: (input) => expandPartialDate(input.on).date,
+  }),
+  adoptInternational: commandProcedure({
+    ...onStandard,
+    input: acceptingIdentifier(standards.AdoptInternationalStandard),
+    command: (input) => ({ type: 'AdoptInternationalStandard', input }),
+    occurredAt: (_input, call) => today(call),
+  }),
+  establishTc: commandProcedure({
+    roles: ['standards_institute'],
+    input: standards.EstablishTechnicalCommittee,
+    decider: technicalCommitteeDecider,
+    stream: (input) => tcStream(input.tcId),
+    command: (input) => ({ type: 'EstablishTechnicalCommittee', input }),
+    occurredAt: (input) => input.establishedOn,
+  }),
 
   list: authedProcedure
     .input(
