@@ -44,8 +44,9 @@ export default function generator(plop: PlopTypes.NodePlopAPI): void {
     const root = plopApi.getDestBasePath()
     const name = (answers as { name: string }).name
     const run = (command: string) => execSync(command, { cwd: root, stdio: 'pipe', env: process.env })
-    // Links the new workspace package (offline: every dependency is already in the store).
-    run('npx -y pnpm@12.4.2 install --offline')
+    // Links the new workspace package (offline: every dependency is already in the store; the
+    // lockfile gains the new package, so not frozen even where CI=true makes that the default).
+    run('npx -y pnpm@12.4.2 install --offline --no-frozen-lockfile')
     // The event catalogue, JSON Schema, AsyncAPI and HTTP API documents are generated from code.
     run('npx -y pnpm@12.4.2 --filter @qi/contracts catalogue')
     run('npx -y pnpm@12.4.2 --filter @qi/api api-doc')

@@ -58,6 +58,9 @@ describe('pnpm turbo gen service', () => {
       'regulator',
     ])
     expect(generated.code, generated.output).toBe(0)
+    // turbo gen exits 0 even when an action failed: read what it said
+    expect(generated.output, generated.output).not.toMatch(/Failed to run|>>> Error/)
+    expect(generated.output).toMatch(/Success/)
 
     const lint = run(copy, 'npx', [
       'biome',
