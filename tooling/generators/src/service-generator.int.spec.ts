@@ -56,6 +56,7 @@ describe('pnpm turbo gen service', () => {
       'site-visits',
       'site-visit',
       'regulator',
+      '现场检查',
     ])
     expect(generated.code, generated.output).toBe(0)
     // turbo gen exits 0 even when an action failed: read what it said
