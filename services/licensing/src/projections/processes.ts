@@ -78,8 +78,22 @@ export const processesProjection: Projection = {
     if (!OWN_EVENT_TYPES.has(recorded.type)) return
     const event = domainCatalogue.decode(recorded)
     const run = (sql: string, ...params: unknown[]) => db.prepare(sql).run(...params)
-    const closeWork = (workId: string, doneOn: string) =>
-      run('UPDATE due_work SET done_on = ? WHERE work_id = ? AND done_on IS NULL', doneOn, workId)
+    // Due work: one row per deadline, its id `<kind>:<ref>[:<branch>]` (the timer's commandIds use it).
+    const workId = (kind: string, ref: string, branch?: string) =>
+      branch ? `${kind}:${ref}:${branch}` : `${kind}:${ref}`
+    const openWork = (work: { kind: string; ref: string; branch?: string; party: string; dueOn: string }) =>
+      run(
+        'INSERT INTO due_work (work_id, kind, ref, branch, party, due_on) VALUES (?, ?, ?, ?, ?, ?)',
+        workId(work.kind, work.ref, work.branch),
+        work.kind,
+        work.ref,
+        work.branch ?? null,
+        work.party,
+        work.dueOn,
+      )
+    const markOverdue = (id: string) => run('UPDATE due_work SET overdue = 1 WHERE work_id = ?', id)
+    const closeWork = (id: string, doneOn: string) =>
+      run('UPDATE due_work SET done_on = ? WHERE work_id = ? AND done_on IS NULL', doneOn, id)
     switch (event.type) {
       case 'LicenceIssuedBeforeVerification': {
         const d = contract.LicenceIssuedBeforeVerification.schema.parse(event.data)
@@ -134,13 +148,12 @@ export const processesProjection: Projection = {
           d.verificationDueOn,
           recorded.position,
         )
-        run(
-          `INSERT INTO due_work (work_id, kind, ref, party, due_on) VALUES (?, 'verification', ?, ?, ?)`,
-          `verification:${d.applicationId}`,
-          d.applicationId,
-          d.enterpriseId,
-          d.verificationDueOn,
-        )
+        openWork({
+          kind: 'verification',
+          ref: d.applicationId,
+          party: d.enterpriseId,
+          dueOn: d.verificationDueOn,
+        })
         return
       }
       case 'OnSiteVerificationPassed':
@@ -153,7 +166,7 @@ export const processesProjection: Projection = {
           d.findings ?? null,
           d.applicationId,
         )
-        closeWork(`verification:${d.applicationId}`, d.verifiedOn)
+        closeWork(workId('verification', d.applicationId), d.verifiedOn)
         return
       }
       case 'OnSiteVerificationMissed': {
@@ -162,8 +175,8 @@ export const processesProjection: Projection = {
           "UPDATE applications SET status = 'verification_missed' WHERE application_id = ?",
           d.applicationId,
         )
-        run('UPDATE due_work SET overdue = 1 WHERE work_id = ?', `verification:${d.applicationId}`)
-        closeWork(`verification:${d.applicationId}`, d.dueOn)
+        markOverdue(workId('verification', d.applicationId))
+        closeWork(workId('verification', d.applicationId), d.dueOn)
         return
       }
       case 'EnterpriseLicenceSuspended':
@@ -242,13 +255,7 @@ export const processesProjection: Projection = {
           d.approvedOn,
           d.inspectionDueOn,
         )
-        run(
-          `INSERT INTO due_work (work_id, kind, ref, party, due_on) VALUES (?, 'inspection', ?, ?, ?)`,
-          `inspection:${d.approvalId}`,
-          d.approvalId,
-          d.holderId,
-          d.inspectionDueOn,
-        )
+        openWork({ kind: 'inspection', ref: d.approvalId, party: d.holderId, dueOn: d.inspectionDueOn })
         return
       }
       case 'CommitmentVerified': {
@@ -258,7 +265,7 @@ export const processesProjection: Projection = {
           d.inspectedOn,
           d.approvalId,
         )
-        closeWork(`inspection:${d.approvalId}`, d.inspectedOn)
+        closeWork(workId('inspection', d.approvalId), d.inspectedOn)
         return
       }
       case 'ApprovalRevokedForFalseCommitment': {
@@ -270,13 +277,13 @@ export const processesProjection: Projection = {
           JSON.stringify(d.doneUnder),
           d.approvalId,
         )
-        closeWork(`inspection:${d.approvalId}`, d.inspectedOn)
+        closeWork(workId('inspection', d.approvalId), d.inspectedOn)
         return
       }
       case 'CommitmentInspectionOverdue': {
         const d = contract.CommitmentInspectionOverdue.schema.parse(event.data)
         run('UPDATE approvals SET overdue = 1 WHERE approval_id = ?', d.approvalId)
-        run('UPDATE due_work SET overdue = 1 WHERE work_id = ?', `inspection:${d.approvalId}`)
+        markOverdue(workId('inspection', d.approvalId))
         return
       }
       case 'CMarkDeclared': {
@@ -299,13 +306,7 @@ export const processesProjection: Projection = {
           d.sampledOn,
           d.dueOn,
         )
-        run(
-          `INSERT INTO due_work (work_id, kind, ref, party, due_on) VALUES (?, 'cmark_check', ?, ?, ?)`,
-          `cmark_check:${d.checkId}`,
-          d.checkId,
-          d.enterpriseId,
-          d.dueOn,
-        )
+        openWork({ kind: 'cmark_check', ref: d.checkId, party: d.enterpriseId, dueOn: d.dueOn })
         return
       }
       case 'CMarkCheckPassed':
@@ -325,12 +326,12 @@ export const processesProjection: Projection = {
           d.checkId,
         )
         if (failed) run("UPDATE cmark SET status = 'withdrawn' WHERE enterprise_id = ?", d.enterpriseId)
-        closeWork(`cmark_check:${d.checkId}`, d.checkedOn)
+        closeWork(workId('cmark_check', d.checkId), d.checkedOn)
         return
       }
       case 'CMarkCheckOverdue': {
         const d = contract.CMarkCheckOverdue.schema.parse(event.data)
-        run('UPDATE due_work SET overdue = 1 WHERE work_id = ?', `cmark_check:${d.checkId}`)
+        markOverdue(workId('cmark_check', d.checkId))
         return
       }
       case 'ParallelApplicationFiled': {
@@ -350,14 +351,13 @@ export const processesProjection: Projection = {
             b.department,
             b.dueOn,
           )
-          run(
-            `INSERT INTO due_work (work_id, kind, ref, branch, party, due_on) VALUES (?, 'branch', ?, ?, ?, ?)`,
-            `branch:${d.applicationId}:${b.branch}`,
-            d.applicationId,
-            b.branch,
-            d.enterpriseId,
-            b.dueOn,
-          )
+          openWork({
+            kind: 'branch',
+            ref: d.applicationId,
+            branch: b.branch,
+            party: d.enterpriseId,
+            dueOn: b.dueOn,
+          })
         }
         return
       }
@@ -372,7 +372,7 @@ export const processesProjection: Projection = {
           d.applicationId,
           d.branch,
         )
-        closeWork(`branch:${d.applicationId}:${d.branch}`, d.decidedOn)
+        closeWork(workId('branch', d.applicationId, d.branch), d.decidedOn)
         return
       }
       case 'ParallelBranchOverdue': {
@@ -382,7 +382,7 @@ export const processesProjection: Projection = {
           d.applicationId,
           d.branch,
         )
-        run('UPDATE due_work SET overdue = 1 WHERE work_id = ?', `branch:${d.applicationId}:${d.branch}`)
+        markOverdue(workId('branch', d.applicationId, d.branch))
         return
       }
       case 'ParallelApplicationCompleted': {
@@ -400,7 +400,7 @@ export const processesProjection: Projection = {
             d.applicationId,
             branch,
           )
-          closeWork(`branch:${d.applicationId}:${branch}`, d.completedOn)
+          closeWork(workId('branch', d.applicationId, branch), d.completedOn)
         }
         return
       }
