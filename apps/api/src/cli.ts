@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { SqliteEventStore } from '@qi/eventstore/sqlite'
-import { type Projection, ProjectionRunner } from '@qi/projections'
+import { type Projection, ProjectionRunner, storedProjectionState } from '@qi/projections'
 import { importCatalogueFile } from '@qi/standards'
 import { Role } from '@qi/trpc'
 import { createTRPCClient, httpLink } from '@trpc/client'
@@ -78,13 +78,20 @@ async function apiAnswers(url: string) {
   }
 }
 
+/** The running API's address: QI_API_URL, else this machine's PORT. */
+const apiUrl = () => process.env.QI_API_URL ?? `http://127.0.0.1:${process.env.PORT ?? DEFAULT_PORT}`
+
+/** A typed client of the running API, signed in with the key given. */
+const apiClient = (url: string, key: string) =>
+  createTRPCClient<AppRouter>({
+    links: [httpLink({ url: `${url}/trpc`, transformer: superjson, headers: { 'x-api-key': key } })],
+  })
+
 async function rebuildThroughApi(url: string, names: string[]) {
   const key = process.env.QI_API_KEY
   if (!key)
     throw new UsageError(`the API at ${url} is running: set QI_API_KEY to an admin key to rebuild through it`)
-  const client = createTRPCClient<AppRouter>({
-    links: [httpLink({ url: `${url}/trpc`, transformer: superjson, headers: { 'x-api-key': key } })],
-  })
+  const client = apiClient(url, key)
   for (const name of names) {
     const before = (await client.system.store.stats.query()).projections.find((p) => p.name === name)
     const started = await client.system.projections.rebuild.mutate({ name })
@@ -172,7 +179,7 @@ async function main(args: string[]) {
   }
   if (group === 'projections' && command === 'rebuild') {
     const projections = matching(rest[0])
-    const url = process.env.QI_API_URL ?? `http://127.0.0.1:${process.env.PORT ?? DEFAULT_PORT}`
+    const url = apiUrl()
     if (await apiAnswers(url)) {
       await rebuildThroughApi(
         url,
@@ -208,16 +215,14 @@ async function main(args: string[]) {
     return
   }
   if (group === 'dead-letters') {
-    const url = process.env.QI_API_URL ?? `http://127.0.0.1:${process.env.PORT ?? DEFAULT_PORT}`
+    const url = apiUrl()
     const key = process.env.QI_API_KEY
     if (!(await apiAnswers(url)) || !key) {
       throw new UsageError(
         `dead letters live in the running API: start it and set QI_API_KEY to an admin key (${url})`,
       )
     }
-    const client = createTRPCClient<AppRouter>({
-      links: [httpLink({ url: `${url}/trpc`, transformer: superjson, headers: { 'x-api-key': key } })],
-    })
+    const client = apiClient(url, key)
     if (command === 'list') {
       const letters = await client.operations.deadLetters.list.query()
       if (letters.length === 0) console.log('no parked events')
@@ -346,18 +351,10 @@ async function main(args: string[]) {
 
 /** Reads each read model's checkpoint from its files (no runner is started, nothing is written). */
 async function projectionsStatus(dataDir: string) {
-  const url = process.env.QI_API_URL ?? `http://127.0.0.1:${process.env.PORT ?? DEFAULT_PORT}`
-  if ((await apiAnswers(url)) && process.env.QI_API_KEY) {
-    const client = createTRPCClient<AppRouter>({
-      links: [
-        httpLink({
-          url: `${url}/trpc`,
-          transformer: superjson,
-          headers: { 'x-api-key': process.env.QI_API_KEY },
-        }),
-      ],
-    })
-    const stats = await client.system.store.stats.query()
+  const url = apiUrl()
+  const key = process.env.QI_API_KEY
+  if ((await apiAnswers(url)) && key) {
+    const stats = await apiClient(url, key).system.store.stats.query()
     for (const p of stats.projections) {
       console.log(
         `${p.name.padEnd(32)} g${p.generation}  at ${String(p.checkpoint ?? '-').padStart(9)}${p.rebuilding ? '  rebuilding' : ''}${p.lastError ? `  STOPPED: ${p.lastError}` : ''}`,
@@ -373,26 +370,11 @@ async function projectionsStatus(dataDir: string) {
   events.close()
   console.log(`store head ${head ?? 'empty'} (${dataDir})`)
   for (const projection of allProjections()) {
-    const pointer = join(dataDir, 'readmodels', `${projection.name}.current.json`)
-    const generation = existsSync(pointer)
-      ? (JSON.parse(readFileSync(pointer, 'utf8')) as { generation: number }).generation
-      : null
-    const file =
-      generation === null ? null : join(dataDir, 'readmodels', `${projection.name}.g${generation}.db`)
-    let checkpoint: string | null = null
-    if (file && existsSync(file)) {
-      const db = new Database(file, { readonly: true, fileMustExist: true })
-      checkpoint =
-        (
-          db.prepare('SELECT checkpoint FROM projection_meta WHERE id = 1').get() as
-            | { checkpoint: string | null }
-            | undefined
-        )?.checkpoint ?? null
-      db.close()
-    }
+    const state = storedProjectionState(join(dataDir, 'readmodels'), projection.name)
+    const checkpoint = state?.checkpoint ?? null
     const lag = head === null ? 0 : head - Number(checkpoint ?? 0)
     console.log(
-      `${projection.name.padEnd(32)} ${generation === null ? 'not built' : `g${generation}`}  at ${String(checkpoint ?? '-').padStart(9)}  lag ${lag}`,
+      `${projection.name.padEnd(32)} ${state ? `g${state.generation}` : 'not built'}  at ${String(checkpoint ?? '-').padStart(9)}  lag ${lag}`,
     )
   }
 }

@@ -140,6 +140,37 @@ function storedVersion(file: string): number | null {
   }
 }
 
+/** The file naming the generation that serves queries. */
+const pointerPath = (directory: string, name: string) => join(directory, `${name}.current.json`)
+/** One generation's database. */
+const generationPath = (directory: string, name: string, generation: number) =>
+  join(directory, `${name}.g${generation}.db`)
+
+/**
+ * What a read model's files say, without starting a runner or writing anything (for `qi
+ * projections status` while no server runs): the serving generation and its checkpoint, or null
+ * when it was never built.
+ */
+export function storedProjectionState(
+  directory: string,
+  name: string,
+): { generation: number; checkpoint: bigint | null } | null {
+  const pointer = pointerPath(directory, name)
+  if (!existsSync(pointer)) return null
+  const { generation } = JSON.parse(readFileSync(pointer, 'utf8')) as { generation: number }
+  const file = generationPath(directory, name, generation)
+  if (!existsSync(file)) return { generation, checkpoint: null }
+  const db = new Database(file, { readonly: true, fileMustExist: true })
+  try {
+    const row = db.prepare('SELECT checkpoint FROM projection_meta WHERE id = 1').get() as
+      | { checkpoint: string | null }
+      | undefined
+    return { generation, checkpoint: row?.checkpoint ? BigInt(row.checkpoint) : null }
+  } finally {
+    db.close()
+  }
+}
+
 /**
  * Feeds one projection from `$all`: catches up by paging (one transaction per batch, checkpoint in
  * the same transaction), then follows a live subscription. Queries read `runner.db`; `waitFor`
@@ -235,11 +266,11 @@ export class ProjectionRunner {
   }
 
   private pointerFile() {
-    return join(this.directory!, `${this.projection.name}.current.json`)
+    return pointerPath(this.directory!, this.projection.name)
   }
 
   private fileFor(generation: number) {
-    return join(this.directory!, `${this.projection.name}.g${generation}.db`)
+    return generationPath(this.directory!, this.projection.name, generation)
   }
 
   private openActive(): Generation {
