@@ -1,9 +1,9 @@
 import type { RecordedEvent } from '@qi/eventstore'
-import { mayCall, type ProcedureAccess, type Role } from '@qi/trpc'
+import { mayCall, type Role } from '@qi/trpc'
 import superjson from 'superjson'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { demoOrganisations } from './demo/organisations'
-import { appRouter } from './root'
+import { listProcedures } from './http-api'
 import { startTestServer, type TestServer } from './testing'
 
 /**
@@ -11,12 +11,7 @@ import { startTestServer, type TestServer } from './testing'
  * (`publicProcedure`, `authedProcedure`, `rolesProcedure(...)`, kept in its tRPC meta), and every
  * procedure is tried over HTTP as every role, as the public and with a key that is not valid.
  */
-interface ProcedureDef {
-  _def: { type: 'query' | 'mutation' | 'subscription'; meta?: { access?: ProcedureAccess } }
-}
-const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, ProcedureDef>).map(
-  ([path, procedure]) => ({ path, type: procedure._def.type, access: procedure._def.meta?.access }),
-)
+const procedures = listProcedures().map(({ path, kind, access }) => ({ path, type: kind, access }))
 const mutations = procedures.filter((p) => p.type === 'mutation').map((p) => p.path)
 
 /** One demo organisation per role (admin: the bootstrap admin). */

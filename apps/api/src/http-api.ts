@@ -1,3 +1,4 @@
+import { toJsonSchema } from '@qi/contracts'
 import type { QiMeta } from '@qi/trpc'
 import { z } from 'zod'
 import { appRouter } from './root'
@@ -25,12 +26,7 @@ export interface ProcedureDescription {
 function inputSchema(inputs: unknown[]): Record<string, unknown> | null {
   const zodInputs = inputs.filter((input): input is z.ZodType => input instanceof z.ZodType)
   if (zodInputs.length === 0) return null
-  const merged = zodInputs.length === 1 ? zodInputs[0]! : z.intersection(zodInputs[0]!, zodInputs[1]!)
-  const { $schema: _ignored, ...schema } = z.toJSONSchema(merged, {
-    io: 'input',
-    unrepresentable: 'any',
-  }) as Record<string, unknown>
-  return schema
+  return toJsonSchema(zodInputs.length === 1 ? zodInputs[0]! : z.intersection(zodInputs[0]!, zodInputs[1]!))
 }
 
 function rolesOf(meta: ProcedureDef['meta']): string {
@@ -41,7 +37,8 @@ function rolesOf(meta: ProcedureDef['meta']): string {
   return [...access.roles, ...(access.roles.includes('admin') ? [] : ['admin'])].join(', ')
 }
 
-export function describeProcedures(): ProcedureDescription[] {
+/** Every procedure of the API with its kind and declared access (its tRPC meta), from the router. */
+export function listProcedures() {
   const procedures = (
     appRouter as unknown as { _def: { procedures: Record<string, { _def: ProcedureDef }> } }
   )._def.procedures
@@ -49,10 +46,20 @@ export function describeProcedures(): ProcedureDescription[] {
     .map(([path, procedure]) => ({
       path,
       kind: procedure._def.type,
-      roles: rolesOf(procedure._def.meta),
-      input: inputSchema(procedure._def.inputs),
+      access: procedure._def.meta?.access,
+      meta: procedure._def.meta,
+      inputs: procedure._def.inputs,
     }))
     .sort((a, b) => a.path.localeCompare(b.path))
+}
+
+export function describeProcedures(): ProcedureDescription[] {
+  return listProcedures().map((procedure) => ({
+    path: procedure.path,
+    kind: procedure.kind,
+    roles: rolesOf(procedure.meta),
+    input: inputSchema(procedure.inputs),
+  }))
 }
 
 /** The documented example calls (run by the test suite as the demo regulator). */

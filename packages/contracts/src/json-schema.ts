@@ -2,11 +2,10 @@ import { z } from 'zod'
 import { type EventDefinition, EventMetadataSchema } from './envelope'
 
 /**
- * The event catalogue for clients in other languages: one JSON Schema (draft 2020-12) per event's
- * data, generated from the same zod schemas the platform validates with. `io: 'input'` describes
- * what a writer must send (before defaults and normalisation are applied).
+ * A zod schema as JSON Schema (draft 2020-12, without its `$schema` line), for clients in other
+ * languages. `io: 'input'` describes what a writer must send (before defaults and normalisation).
  */
-function toJsonSchema(schema: z.ZodType): Record<string, unknown> {
+export function toJsonSchema(schema: z.ZodType): Record<string, unknown> {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
     io: 'input',
     unrepresentable: 'any',
