@@ -798,6 +798,37 @@ function ExamForm({ bodyId, categories }: { bodyId: string; categories: string[]
   )
 }
 
+/** A process table: its rows, or the empty state when there are none. */
+function RowsTable<T>({
+  rows,
+  testId,
+  headers,
+  row,
+}: {
+  rows: readonly T[]
+  testId: string
+  headers?: string[]
+  row: (item: T) => ReactNode
+}) {
+  if (rows.length === 0) return <Empty />
+  return (
+    <div className="table-wrap">
+      <table data-testid={testId}>
+        {headers ? (
+          <thead>
+            <tr>
+              {headers.map((header) => (
+                <th key={header}>{header}</th>
+              ))}
+            </tr>
+          </thead>
+        ) : null}
+        <tbody>{rows.map(row)}</tbody>
+      </table>
+    </div>
+  )
+}
+
 export function LicensingPage() {
   const { t, term } = useI18n()
   const { actor, role } = useAuth()
@@ -855,283 +886,232 @@ export function LicensingPage() {
 
             <section className="card">
               <h2>{t('licensing.licences')}</h2>
-              {p.licences.length === 0 ? (
-                <Empty />
-              ) : (
-                <div className="table-wrap">
-                  <table data-testid="licences-table">
-                    <thead>
-                      <tr>
-                        <th>{t('licensing.licenceNo')}</th>
-                        <th>{t('licensing.enterprise')}</th>
-                        <th>{t('licensing.categories')}</th>
-                        <th>{t('licensing.expiresOn')}</th>
-                        <th>{t('common.status')}</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {p.licences.map((l) => (
-                        <tr key={l.enterpriseId}>
-                          <td>
-                            {l.licenceNo}
-                            {l.legacy.length > 0 ? (
-                              <div className="muted small">
-                                {t('licensing.legacy', { n: l.legacy.length })}
-                              </div>
-                            ) : null}
-                          </td>
-                          <td>{l.enterpriseId}</td>
-                          <td>{l.categories.join('、')}</td>
-                          <td>{l.expiresOn}</td>
-                          <td>
-                            <Badge status={l.status} testId={`licence-status-${l.enterpriseId}`} />
-                            {l.cause ? (
-                              <div className="muted small">
-                                {t('licensing.cause')}: {term(l.cause.kind)} ({l.cause.applicationId})
-                              </div>
-                            ) : null}
-                          </td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
-              )}
+              <RowsTable
+                testId="licences-table"
+                headers={[
+                  t('licensing.licenceNo'),
+                  t('licensing.enterprise'),
+                  t('licensing.categories'),
+                  t('licensing.expiresOn'),
+                  t('common.status'),
+                ]}
+                rows={p.licences}
+                row={(l) => (
+                  <tr key={l.enterpriseId}>
+                    <td>
+                      {l.licenceNo}
+                      {l.legacy.length > 0 ? (
+                        <div className="muted small">{t('licensing.legacy', { n: l.legacy.length })}</div>
+                      ) : null}
+                    </td>
+                    <td>{l.enterpriseId}</td>
+                    <td>{l.categories.join('、')}</td>
+                    <td>{l.expiresOn}</td>
+                    <td>
+                      <Badge status={l.status} testId={`licence-status-${l.enterpriseId}`} />
+                      {l.cause ? (
+                        <div className="muted small">
+                          {t('licensing.cause')}: {term(l.cause.kind)} ({l.cause.applicationId})
+                        </div>
+                      ) : null}
+                    </td>
+                  </tr>
+                )}
+              />
             </section>
 
             <section className="card">
               <h2>{t('licensing.applications')}</h2>
-              {p.applications.length === 0 ? (
-                <Empty />
-              ) : (
-                <div className="table-wrap">
-                  <table data-testid="applications-table">
-                    <thead>
-                      <tr>
-                        <th>{t('licensing.application')}</th>
-                        <th>{t('licensing.kind')}</th>
-                        <th>{t('licensing.issuedOn')}</th>
-                        <th>{t('licensing.verification')}</th>
-                        <th>{t('common.status')}</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {p.applications.map((a) => (
-                        <tr key={a.applicationId} data-testid={`application-${a.applicationId}`}>
-                          <td>
-                            {a.applicationId}
-                            <div className="muted small">
-                              {a.enterpriseId} · {a.categories.join('、')}
-                            </div>
-                          </td>
-                          <td>{term(a.kind)}</td>
-                          <td>{a.issuedOn}</td>
-                          <td>
-                            {a.verifiedOn ?? (
-                              <Due
-                                dueOn={a.dueOn}
-                                overdue={a.overdue}
-                                testId={`application-due-${a.applicationId}`}
-                              />
-                            )}
-                            {a.findings ? <div className="muted small">{a.findings}</div> : null}
-                          </td>
-                          <td>
-                            <Badge status={a.status} testId={`application-status-${a.applicationId}`} />
-                            {isRegulator && a.status === 'awaiting_verification' ? (
-                              <VerificationDecision
-                                enterpriseId={a.enterpriseId}
-                                applicationId={a.applicationId}
-                              />
-                            ) : null}
-                          </td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
-              )}
+              <RowsTable
+                testId="applications-table"
+                headers={[
+                  t('licensing.application'),
+                  t('licensing.kind'),
+                  t('licensing.issuedOn'),
+                  t('licensing.verification'),
+                  t('common.status'),
+                ]}
+                rows={p.applications}
+                row={(a) => (
+                  <tr key={a.applicationId} data-testid={`application-${a.applicationId}`}>
+                    <td>
+                      {a.applicationId}
+                      <div className="muted small">
+                        {a.enterpriseId} · {a.categories.join('、')}
+                      </div>
+                    </td>
+                    <td>{term(a.kind)}</td>
+                    <td>{a.issuedOn}</td>
+                    <td>
+                      {a.verifiedOn ?? (
+                        <Due
+                          dueOn={a.dueOn}
+                          overdue={a.overdue}
+                          testId={`application-due-${a.applicationId}`}
+                        />
+                      )}
+                      {a.findings ? <div className="muted small">{a.findings}</div> : null}
+                    </td>
+                    <td>
+                      <Badge status={a.status} testId={`application-status-${a.applicationId}`} />
+                      {isRegulator && a.status === 'awaiting_verification' ? (
+                        <VerificationDecision enterpriseId={a.enterpriseId} applicationId={a.applicationId} />
+                      ) : null}
+                    </td>
+                  </tr>
+                )}
+              />
             </section>
 
             <section className="card">
               <h2>{t('licensing.approvals')}</h2>
-              {p.approvals.length === 0 ? (
-                <Empty />
-              ) : (
-                <div className="table-wrap">
-                  <table data-testid="approvals-table">
-                    <thead>
-                      <tr>
-                        <th>{t('licensing.approval')}</th>
-                        <th>{t('licensing.matter')}</th>
-                        <th>{t('licensing.approvedOn')}</th>
-                        <th>{t('licensing.verification')}</th>
-                        <th>{t('common.status')}</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {p.approvals.map((a) => (
-                        <tr key={a.approvalId} data-testid={`approval-${a.approvalId}`}>
-                          <td>
-                            {a.approvalId}
-                            <div className="muted small">
-                              {a.holderId} · {a.scope.join('、')}
-                            </div>
-                            {a.commitment ? (
-                              <div className="muted small">
-                                {t('licensing.signedBy', {
-                                  signer: a.commitment.signer,
-                                  date: a.commitment.signedOn,
-                                })}
-                              </div>
-                            ) : null}
-                          </td>
-                          <td>{term(a.matter)}</td>
-                          <td>{a.approvedOn}</td>
-                          <td>
-                            {a.inspectedOn ?? <Due dueOn={a.dueOn} overdue={a.overdue} />}
-                            {a.findings ? <div className="muted small">{a.findings}</div> : null}
-                            {a.doneUnder ? (
-                              <div className="warn-text small">
-                                {t('licensing.doneUnder', { from: a.doneUnder.from, to: a.doneUnder.to })}
-                              </div>
-                            ) : null}
-                          </td>
-                          <td>
-                            <Badge status={a.status} testId={`approval-status-${a.approvalId}`} />
-                            {isRegulator && a.status === 'approved' ? (
-                              <InspectionDecision approvalId={a.approvalId} />
-                            ) : null}
-                          </td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
-              )}
+              <RowsTable
+                testId="approvals-table"
+                headers={[
+                  t('licensing.approval'),
+                  t('licensing.matter'),
+                  t('licensing.approvedOn'),
+                  t('licensing.verification'),
+                  t('common.status'),
+                ]}
+                rows={p.approvals}
+                row={(a) => (
+                  <tr key={a.approvalId} data-testid={`approval-${a.approvalId}`}>
+                    <td>
+                      {a.approvalId}
+                      <div className="muted small">
+                        {a.holderId} · {a.scope.join('、')}
+                      </div>
+                      {a.commitment ? (
+                        <div className="muted small">
+                          {t('licensing.signedBy', {
+                            signer: a.commitment.signer,
+                            date: a.commitment.signedOn,
+                          })}
+                        </div>
+                      ) : null}
+                    </td>
+                    <td>{term(a.matter)}</td>
+                    <td>{a.approvedOn}</td>
+                    <td>
+                      {a.inspectedOn ?? <Due dueOn={a.dueOn} overdue={a.overdue} />}
+                      {a.findings ? <div className="muted small">{a.findings}</div> : null}
+                      {a.doneUnder ? (
+                        <div className="warn-text small">
+                          {t('licensing.doneUnder', { from: a.doneUnder.from, to: a.doneUnder.to })}
+                        </div>
+                      ) : null}
+                    </td>
+                    <td>
+                      <Badge status={a.status} testId={`approval-status-${a.approvalId}`} />
+                      {isRegulator && a.status === 'approved' ? (
+                        <InspectionDecision approvalId={a.approvalId} />
+                      ) : null}
+                    </td>
+                  </tr>
+                )}
+              />
             </section>
 
             <section className="card">
               <h2>{t('licensing.cmark')}</h2>
-              {p.cmark.declarations.length === 0 ? (
-                <Empty />
-              ) : (
-                <div className="table-wrap">
-                  <table data-testid="cmark-table">
-                    <thead>
-                      <tr>
-                        <th>{t('licensing.enterprise')}</th>
-                        <th>{t('licensing.products')}</th>
-                        <th>{t('licensing.declaredOn')}</th>
-                        <th>{t('common.status')}</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {p.cmark.declarations.map((d) => (
-                        <tr key={d.enterpriseId}>
-                          <td>{d.enterpriseId}</td>
-                          <td>{d.products.join('、')}</td>
-                          <td>{d.declaredOn}</td>
-                          <td>
-                            <Badge status={d.status} testId={`cmark-status-${d.enterpriseId}`} />
-                          </td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
-              )}
+              <RowsTable
+                testId="cmark-table"
+                headers={[
+                  t('licensing.enterprise'),
+                  t('licensing.products'),
+                  t('licensing.declaredOn'),
+                  t('common.status'),
+                ]}
+                rows={p.cmark.declarations}
+                row={(d) => (
+                  <tr key={d.enterpriseId}>
+                    <td>{d.enterpriseId}</td>
+                    <td>{d.products.join('、')}</td>
+                    <td>{d.declaredOn}</td>
+                    <td>
+                      <Badge status={d.status} testId={`cmark-status-${d.enterpriseId}`} />
+                    </td>
+                  </tr>
+                )}
+              />
               <h3>{t('licensing.checks')}</h3>
               {isRegulator ? <SampleForm /> : null}
-              {p.cmark.checks.length === 0 ? (
-                <Empty />
-              ) : (
-                <div className="table-wrap">
-                  <table data-testid="checks-table">
-                    <tbody>
-                      {p.cmark.checks.map((c) => (
-                        <tr key={c.checkId} data-testid={`check-${c.checkId}`}>
-                          <td>{c.checkId}</td>
-                          <td>{c.enterpriseId}</td>
-                          <td>
-                            {c.checkedOn ?? <Due dueOn={c.dueOn} overdue={c.overdue} />}
-                            {c.findings ? <div className="muted small">{c.findings}</div> : null}
-                          </td>
-                          <td>
-                            <Badge status={c.status} />
-                            {isRegulator && c.status === 'scheduled' ? (
-                              <CheckDecision enterpriseId={c.enterpriseId} checkId={c.checkId} />
-                            ) : null}
-                          </td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
-              )}
+              <RowsTable
+                testId="checks-table"
+                rows={p.cmark.checks}
+                row={(c) => (
+                  <tr key={c.checkId} data-testid={`check-${c.checkId}`}>
+                    <td>{c.checkId}</td>
+                    <td>{c.enterpriseId}</td>
+                    <td>
+                      {c.checkedOn ?? <Due dueOn={c.dueOn} overdue={c.overdue} />}
+                      {c.findings ? <div className="muted small">{c.findings}</div> : null}
+                    </td>
+                    <td>
+                      <Badge status={c.status} />
+                      {isRegulator && c.status === 'scheduled' ? (
+                        <CheckDecision enterpriseId={c.enterpriseId} checkId={c.checkId} />
+                      ) : null}
+                    </td>
+                  </tr>
+                )}
+              />
             </section>
 
             <section className="card">
               <h2>{t('licensing.parallel')}</h2>
-              {p.parallel.length === 0 ? (
-                <Empty />
-              ) : (
-                <div className="table-wrap">
-                  <table data-testid="parallel-table">
-                    <thead>
-                      <tr>
-                        <th>{t('licensing.application')}</th>
-                        <th>{t('licensing.branches')}</th>
-                        <th>{t('licensing.waitingOn')}</th>
-                        <th>{t('common.status')}</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {p.parallel.map((a) => (
-                        <tr key={a.applicationId} data-testid={`parallel-${a.applicationId}`}>
-                          <td>
-                            {a.applicationId}
-                            <div className="muted small">
-                              {a.enterpriseId} · {a.instrument} · {t('licensing.filedOn')} {a.filedOn}
-                            </div>
-                          </td>
-                          <td>
-                            {a.branches.map((b) => (
-                              <div
-                                key={b.branch}
-                                className="stack"
-                                data-testid={`branch-${a.applicationId}-${b.branch}`}
-                              >
-                                <span>
-                                  {term(b.branch)} <Badge status={b.status} />{' '}
-                                  {b.status === 'pending' ? (
-                                    <Due dueOn={b.dueOn} overdue={b.overdue} />
-                                  ) : (
-                                    b.decidedOn
-                                  )}
-                                </span>
-                                {b.reason ? <span className="muted small">{b.reason}</span> : null}
-                                {b.status === 'pending' && a.status === 'open' && mayDecide(b.branch) ? (
-                                  <BranchDecision
-                                    applicationId={a.applicationId}
-                                    branch={b.branch as 'type_approval' | 'manufacturing_licence'}
-                                  />
-                                ) : null}
-                              </div>
-                            ))}
-                          </td>
-                          <td data-testid={`parallel-waiting-${a.applicationId}`}>
-                            {a.waitingOn.map((b) => term(b)).join('、') || '—'}
-                          </td>
-                          <td>
-                            <Badge status={a.status} testId={`parallel-status-${a.applicationId}`} />
-                          </td>
-                        </tr>
+              <RowsTable
+                testId="parallel-table"
+                headers={[
+                  t('licensing.application'),
+                  t('licensing.branches'),
+                  t('licensing.waitingOn'),
+                  t('common.status'),
+                ]}
+                rows={p.parallel}
+                row={(a) => (
+                  <tr key={a.applicationId} data-testid={`parallel-${a.applicationId}`}>
+                    <td>
+                      {a.applicationId}
+                      <div className="muted small">
+                        {a.enterpriseId} · {a.instrument} · {t('licensing.filedOn')} {a.filedOn}
+                      </div>
+                    </td>
+                    <td>
+                      {a.branches.map((b) => (
+                        <div
+                          key={b.branch}
+                          className="stack"
+                          data-testid={`branch-${a.applicationId}-${b.branch}`}
+                        >
+                          <span>
+                            {term(b.branch)} <Badge status={b.status} />{' '}
+                            {b.status === 'pending' ? (
+                              <Due dueOn={b.dueOn} overdue={b.overdue} />
+                            ) : (
+                              b.decidedOn
+                            )}
+                          </span>
+                          {b.reason ? <span className="muted small">{b.reason}</span> : null}
+                          {b.status === 'pending' && a.status === 'open' && mayDecide(b.branch) ? (
+                            <BranchDecision
+                              applicationId={a.applicationId}
+                              branch={b.branch as 'type_approval' | 'manufacturing_licence'}
+                            />
+                          ) : null}
+                        </div>
                       ))}
-                    </tbody>
-                  </table>
-                </div>
-              )}
+                    </td>
+                    <td data-testid={`parallel-waiting-${a.applicationId}`}>
+                      {a.waitingOn.map((b) => term(b)).join('、') || '—'}
+                    </td>
+                    <td>
+                      <Badge status={a.status} testId={`parallel-status-${a.applicationId}`} />
+                    </td>
+                  </tr>
+                )}
+              />
             </section>
             <section className="card" data-testid="special-equipment">
               <h2>{t('licensing.specialEquipment')}</h2>
@@ -1152,87 +1132,71 @@ export function LicensingPage() {
                 ))
               )}
               <h3>{t('licensing.exams')}</h3>
-              {p.specialEquipment.exams.length === 0 ? (
-                <Empty />
-              ) : (
-                <div className="table-wrap">
-                  <table data-testid="exams-table">
-                    <thead>
-                      <tr>
-                        <th>{t('licensing.examId')}</th>
-                        <th>{t('licensing.candidate')}</th>
-                        <th>{t('licensing.category')}</th>
-                        <th>{t('licensing.examinedOn')}</th>
-                        <th>{t('licensing.certificate')}</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {p.specialEquipment.exams.map((e) => (
-                        <tr key={e.examId} data-testid={`exam-${e.examId}`}>
-                          <td>{e.examId}</td>
-                          <td>{e.candidate}</td>
-                          <td>{e.category}</td>
-                          <td>{e.examinedOn}</td>
-                          <td>
-                            {e.certificateNo ? (
-                              <span data-testid={`exam-certificate-${e.examId}`}>
-                                {e.certificateNo} · {t('licensing.expiresOn')} {e.certificateExpiresOn}
-                              </span>
-                            ) : (
-                              <Badge status="failed" />
-                            )}
-                          </td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
-              )}
+              <RowsTable
+                testId="exams-table"
+                headers={[
+                  t('licensing.examId'),
+                  t('licensing.candidate'),
+                  t('licensing.category'),
+                  t('licensing.examinedOn'),
+                  t('licensing.certificate'),
+                ]}
+                rows={p.specialEquipment.exams}
+                row={(e) => (
+                  <tr key={e.examId} data-testid={`exam-${e.examId}`}>
+                    <td>{e.examId}</td>
+                    <td>{e.candidate}</td>
+                    <td>{e.category}</td>
+                    <td>{e.examinedOn}</td>
+                    <td>
+                      {e.certificateNo ? (
+                        <span data-testid={`exam-certificate-${e.examId}`}>
+                          {e.certificateNo} · {t('licensing.expiresOn')} {e.certificateExpiresOn}
+                        </span>
+                      ) : (
+                        <Badge status="failed" />
+                      )}
+                    </td>
+                  </tr>
+                )}
+              />
               <h3>{t('licensing.qualifications')}</h3>
-              {p.specialEquipment.qualifications.length === 0 ? (
-                <Empty />
-              ) : (
-                <div className="table-wrap">
-                  <table data-testid="qualifications-table">
-                    <thead>
-                      <tr>
-                        <th>{t('licensing.qualificationNo')}</th>
-                        <th>{t('licensing.enterprise')}</th>
-                        <th>{t('licensing.equipmentCategory')}</th>
-                        <th>{t('licensing.activities')}</th>
-                        <th>{t('licensing.expiresOn')}</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {p.specialEquipment.qualifications.map((q) => (
-                        <tr key={q.qualificationNo} data-testid={`qualification-${q.qualificationNo}`}>
-                          <td>
-                            {q.qualificationNo}
-                            <div className="muted small">
-                              {term(q.kind)}
-                              {q.derivedFrom ? ` · ${t('licensing.derivedFrom', { no: q.derivedFrom })}` : ''}
-                            </div>
-                          </td>
-                          <td>{q.enterpriseId}</td>
-                          <td>{q.equipmentCategory}</td>
-                          <td>{q.activities.map((a) => term(a)).join('、')}</td>
-                          <td>
-                            {q.expiresOn}
-                            {role === 'enterprise' &&
-                            actor?.org === q.enterpriseId &&
-                            q.kind === 'manufacturing' ? (
-                              <DeriveQualification
-                                enterpriseId={q.enterpriseId}
-                                qualificationNo={q.qualificationNo}
-                              />
-                            ) : null}
-                          </td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
-              )}
+              <RowsTable
+                testId="qualifications-table"
+                headers={[
+                  t('licensing.qualificationNo'),
+                  t('licensing.enterprise'),
+                  t('licensing.equipmentCategory'),
+                  t('licensing.activities'),
+                  t('licensing.expiresOn'),
+                ]}
+                rows={p.specialEquipment.qualifications}
+                row={(q) => (
+                  <tr key={q.qualificationNo} data-testid={`qualification-${q.qualificationNo}`}>
+                    <td>
+                      {q.qualificationNo}
+                      <div className="muted small">
+                        {term(q.kind)}
+                        {q.derivedFrom ? ` · ${t('licensing.derivedFrom', { no: q.derivedFrom })}` : ''}
+                      </div>
+                    </td>
+                    <td>{q.enterpriseId}</td>
+                    <td>{q.equipmentCategory}</td>
+                    <td>{q.activities.map((a) => term(a)).join('、')}</td>
+                    <td>
+                      {q.expiresOn}
+                      {role === 'enterprise' &&
+                      actor?.org === q.enterpriseId &&
+                      q.kind === 'manufacturing' ? (
+                        <DeriveQualification
+                          enterpriseId={q.enterpriseId}
+                          qualificationNo={q.qualificationNo}
+                        />
+                      ) : null}
+                    </td>
+                  </tr>
+                )}
+              />
             </section>
           </>
         )}
