@@ -154,6 +154,44 @@ describe('policies (process managers) on the demo history', () => {
     today = '2026-06-01'
   })
 
+  it('lifts the transition deadline when the replacement link is retracted, and nothing expires at the old deadline', async () => {
+    const institute = as('standards_institute')
+    const newer = { code: 'GB 18401', version: '2025' }
+    await institute.standards.draft({
+      ...newer,
+      titleZh: '国家纺织产品基本安全技术规范',
+      ics: ['59.080.01'],
+      ledByProvince: false,
+    })
+    await institute.standards.publish({ ...newer, publishedOn: '2025-03-01', effectiveFrom: '2025-09-01' })
+    const link = { code: 'GB 18401', version: '2010', replacedBy: newer }
+    await institute.standards.supersede({
+      ...link,
+      supersededOn: '2025-03-01',
+      transitionEndsOn: '2027-03-01',
+    })
+    await platform.settle()
+    const cb = as('certification_body', 'HBCC')
+    const certificateNo = 'HBCC-P-2024-0533'
+    const { status } = await cb.certification.get({ certificateNo })
+    expect((await cb.certification.get({ certificateNo })).transitionDeadlines).toEqual([
+      { standard: 'GB 18401-2010', replacedBy: 'GB 18401-2025', deadline: '2027-03-01' },
+    ])
+    await institute.standards.retractReplacement({ ...link, reason: '误录的代替关系' })
+    await platform.settle()
+    expect((await cb.certification.get({ certificateNo })).transitionDeadlines).toEqual([])
+    expect(await eventsOfType(platform, 'CertificateTransitionDeadlineLifted')).toHaveLength(1)
+    today = '2027-03-02'
+    try {
+      expect(await expireAfterTransition(platform)).toBe(0)
+    } finally {
+      today = '2026-06-01'
+    }
+    // Still in the state the demo left it in (a live one): not expired at the retracted deadline.
+    expect((await cb.certification.get({ certificateNo })).status).toBe(status)
+    expect(status).not.toBe('expired')
+  })
+
   it('issues no duplicate follow-up after a crash that lost the policies’ checkpoints', async () => {
     const follow = [
       'CertificateSuspended',

@@ -4,6 +4,7 @@ import {
   loadStandardLifecycle,
   recordStandardDateCorrected,
   recordStandardPublished,
+  recordStandardReplacementRetracted,
   recordStandardSuperseded,
   STANDARD_LIFECYCLE_SQL,
 } from './standards'
@@ -51,6 +52,37 @@ describe('standard lifecycle refs', () => {
     expect(loadStandardLifecycle(db, 'ISO/IEC 27001-2005')).toMatchObject({
       effectiveFrom: '2005-11-01',
       withdrawnOn: null,
+    })
+  })
+  it('falls back to the earliest remaining replacement when a link is retracted, and to in force when none remains', () => {
+    const db = setUp()
+    const by = (code: string) => ({ code, version: '2013' })
+    recordStandardSuperseded(db, {
+      ...key,
+      replacedBy: by('ISO/IEC 27001'),
+      supersededOn: '2013-10-01',
+      transitionEndsOn: '2014-10-01',
+    })
+    recordStandardSuperseded(db, {
+      ...key,
+      replacedBy: by('ISO/IEC 27002'),
+      supersededOn: '2013-12-01',
+      transitionEndsOn: '2013-12-01',
+    })
+    recordStandardReplacementRetracted(db, { ...key, replacedBy: by('ISO/IEC 27001') })
+    expect(loadStandardLifecycle(db, 'ISO/IEC 27001-2005')).toMatchObject({
+      supersededOn: '2013-12-01',
+      replacedBy: 'ISO/IEC 27002-2013',
+      transitionEndsOn: '2013-12-01',
+    })
+    // Retracting a link that was never recorded changes nothing.
+    recordStandardReplacementRetracted(db, { ...key, replacedBy: by('ISO/IEC 27005') })
+    expect(loadStandardLifecycle(db, 'ISO/IEC 27001-2005')?.supersededOn).toBe('2013-12-01')
+    recordStandardReplacementRetracted(db, { ...key, replacedBy: by('ISO/IEC 27002') })
+    expect(loadStandardLifecycle(db, 'ISO/IEC 27001-2005')).toMatchObject({
+      supersededOn: null,
+      replacedBy: null,
+      transitionEndsOn: null,
     })
   })
 })

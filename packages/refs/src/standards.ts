@@ -9,6 +9,11 @@ export const STANDARD_LIFECYCLE_SQL = `
     published_on TEXT, effective_from TEXT, superseded_on TEXT, replaced_by TEXT,
     transition_ends_on TEXT, withdrawn_on TEXT
   );
+  CREATE TABLE standard_replacements (
+    standard_key TEXT NOT NULL, replaced_by TEXT NOT NULL, replaced_by_code TEXT NOT NULL,
+    replaced_by_version TEXT NOT NULL, superseded_on TEXT NOT NULL, transition_ends_on TEXT NOT NULL,
+    PRIMARY KEY (standard_key, replaced_by)
+  );
 `
 
 type Ref = { code: string; version: string }
@@ -54,6 +59,18 @@ export function recordStandardSuperseded(
   // A partial replacement leaves the version in force; of several (a split), the earliest counts.
   if (data.partial) return
   db.prepare(
+    `INSERT OR REPLACE INTO standard_replacements
+       (standard_key, replaced_by, replaced_by_code, replaced_by_version, superseded_on, transition_ends_on)
+     VALUES (?, ?, ?, ?, ?, ?)`,
+  ).run(
+    standardKey(data),
+    standardKey(data.replacedBy),
+    data.replacedBy.code,
+    data.replacedBy.version,
+    data.supersededOn,
+    data.transitionEndsOn,
+  )
+  db.prepare(
     `UPDATE standards SET superseded_on = ?, replaced_by = ?, transition_ends_on = ?
      WHERE standard_key = ? AND (superseded_on IS NULL OR superseded_on > ?)`,
   ).run(
@@ -63,6 +80,54 @@ export function recordStandardSuperseded(
     standardKey(data),
     data.supersededOn,
   )
+}
+
+/**
+ * StandardReplacementRetracted: the link is gone; the edition counts as superseded from its earliest
+ * remaining full replacement (its recorded date), or not superseded when none remains — as the
+ * standards catalogue's as-of oracle reads it.
+ */
+export function recordStandardReplacementRetracted(db: Database.Database, data: Ref & { replacedBy: Ref }) {
+  const key = standardKey(data)
+  const removed = db
+    .prepare('DELETE FROM standard_replacements WHERE standard_key = ? AND replaced_by = ?')
+    .run(key, standardKey(data.replacedBy))
+  if (removed.changes === 0) return
+  const earliest = earliestReplacement(db, key)
+  db.prepare(
+    'UPDATE standards SET superseded_on = ?, replaced_by = ?, transition_ends_on = ? WHERE standard_key = ?',
+  ).run(
+    earliest?.supersededOn ?? null,
+    earliest ? standardKey(earliest.replacedBy) : null,
+    earliest?.transitionEndsOn ?? null,
+    key,
+  )
+}
+
+/** The earliest full replacement still recorded for a standard version (`code-version` key), if any. */
+export function earliestReplacement(
+  db: Database.Database,
+  key: string,
+): { replacedBy: Ref; supersededOn: string; transitionEndsOn: string } | undefined {
+  const row = db
+    .prepare(
+      `SELECT replaced_by_code, replaced_by_version, superseded_on, transition_ends_on FROM standard_replacements
+       WHERE standard_key = ? ORDER BY superseded_on, replaced_by LIMIT 1`,
+    )
+    .get(key) as
+    | {
+        replaced_by_code: string
+        replaced_by_version: string
+        superseded_on: string
+        transition_ends_on: string
+      }
+    | undefined
+  if (!row) return undefined
+  return {
+    replacedBy: { code: row.replaced_by_code, version: row.replaced_by_version },
+    supersededOn: row.superseded_on,
+    transitionEndsOn: row.transition_ends_on,
+  }
 }
 
 const CORRECTED_COLUMN: Record<string, string> = {
@@ -122,11 +187,12 @@ export function loadStandardLifecycle(db: Database.Database, key: string): Stand
   }
 }
 
-/** The handlers of standards' lifecycle events: drafted, published, superseded, withdrawn. */
+/** The handlers of standards' lifecycle events: drafted, published, superseded (and retracted), withdrawn. */
 export const standardLifecycleHandlers = [
   on(standards.StandardDrafted, (data, db) => recordStandard(db, data)),
   on(standards.StandardPublished, (data, db) => recordStandardPublished(db, data)),
   on(standards.StandardSuperseded, (data, db) => recordStandardSuperseded(db, data)),
   on(standards.StandardWithdrawn, (data, db) => recordStandardWithdrawn(db, data)),
   on(standards.StandardDateCorrected, (data, db) => recordStandardDateCorrected(db, data)),
+  on(standards.StandardReplacementRetracted, (data, db) => recordStandardReplacementRetracted(db, data)),
 ]

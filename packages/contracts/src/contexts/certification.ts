@@ -94,6 +94,14 @@ export const CertificateTransitionDeadlineSet = defineEvent({
   schema: z.object({ certificateNo: Id, standard: StandardRef, replacedBy: StandardRef, deadline: IsoDate }),
 })
 
+export const CertificateTransitionDeadlineLifted = defineEvent({
+  type: 'CertificateTransitionDeadlineLifted',
+  context,
+  description:
+    'The replacement link that set a transition deadline was retracted (StandardReplacementRetracted): that deadline no longer applies. When the standard stays superseded by another edition, a new CertificateTransitionDeadlineSet follows.',
+  schema: z.object({ certificateNo: Id, standard: StandardRef, replacedBy: StandardRef, reason: Text }),
+})
+
 export const CertificateScopeChanged = defineEvent({
   type: 'CertificateScopeChanged',
   context,
@@ -117,6 +125,7 @@ export const certificationEvents = [
   CertificateScopeChanged,
   CertificateReviewOpened,
   CertificateTransitionDeadlineSet,
+  CertificateTransitionDeadlineLifted,
 ] as const
 
 const base = { commandId: CommandId.optional() }

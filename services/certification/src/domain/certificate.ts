@@ -20,6 +20,7 @@ export type CertificateEvent =
   | EventOf<typeof certification.CertificateScopeChanged>
   | EventOf<typeof certification.CertificateReviewOpened>
   | EventOf<typeof certification.CertificateTransitionDeadlineSet>
+  | EventOf<typeof certification.CertificateTransitionDeadlineLifted>
 
 /** Who asks: a certification body may only act on its own certificates (admin, regulator exempt). */
 export interface Requester {
@@ -66,6 +67,10 @@ export type CertificateCommand =
   | {
       type: 'SetTransitionDeadline'
       data: z.infer<typeof certification.CertificateTransitionDeadlineSet.schema>
+    }
+  | {
+      type: 'LiftTransitionDeadline'
+      data: z.infer<typeof certification.CertificateTransitionDeadlineLifted.schema>
     }
   | {
       type: 'ExpireAtTransitionDeadline'
@@ -235,6 +240,13 @@ function decide(command: CertificateCommand, state: CertificateState): Certifica
       if (!LIVE.includes(state.status) || !state.standards.includes(key) || state.deadlines[key]) return []
       return [{ type: 'CertificateTransitionDeadlineSet', data }]
     }
+    case 'LiftTransitionDeadline': {
+      const { data } = command
+      if (state.status === 'none') throw new NotFoundError('certificate', data.certificateNo)
+      // Nothing to lift: no deadline on that standard (never set, or already lifted).
+      if (!state.deadlines[standardKeyOf(data.standard)]) return []
+      return [{ type: 'CertificateTransitionDeadlineLifted', data }]
+    }
     case 'ExpireAtTransitionDeadline': {
       const { data } = command
       if (state.status === 'none') throw new NotFoundError('certificate', data.certificateNo)
@@ -297,6 +309,10 @@ function evolve(state: CertificateState, event: CertificateEvent): CertificateSt
         ...state,
         deadlines: { ...state.deadlines, [standardKeyOf(event.data.standard)]: event.data.deadline },
       }
+    case 'CertificateTransitionDeadlineLifted': {
+      const { [standardKeyOf(event.data.standard)]: _lifted, ...deadlines } = state.deadlines
+      return { ...state, deadlines }
+    }
   }
 }
 

@@ -120,6 +120,32 @@ describe('certificate commands issued by policies', () => {
       .thenNothing()
   })
 
+  it('lifts a transition deadline whose replacement link was retracted, once, and no expiry follows', () => {
+    const lifted: CertificateEvent = {
+      type: 'CertificateTransitionDeadlineLifted',
+      data: { certificateNo: 'C-1', standard: old, replacedBy: newer, reason: 'recorded in error' },
+    }
+    spec(certificateDecider)
+      .given([issued, deadlineSet])
+      .when({ type: 'LiftTransitionDeadline', data: lifted.data as never })
+      .then([lifted])
+    spec(certificateDecider)
+      .given([issued, deadlineSet, lifted])
+      .when({ type: 'LiftTransitionDeadline', data: lifted.data as never })
+      .thenNothing()
+    spec(certificateDecider)
+      .given([issued])
+      .when({ type: 'LiftTransitionDeadline', data: lifted.data as never })
+      .thenNothing()
+    spec(certificateDecider)
+      .given([issued, deadlineSet, lifted])
+      .when({
+        type: 'ExpireAtTransitionDeadline',
+        data: { certificateNo: 'C-1', standard: old, on: '2027-07-01' },
+      })
+      .thenNothing()
+  })
+
   it('expires a certificate still on the old version once the deadline has passed', () => {
     const when = (on: string) => ({
       type: 'ExpireAtTransitionDeadline' as const,

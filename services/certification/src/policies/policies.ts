@@ -1,6 +1,7 @@
 import { certification, domainCatalogue, type EventMetadata, standardKey } from '@qi/contracts'
 import type { RecordedEvent } from '@qi/eventstore'
 import type { Policy } from '@qi/projections'
+import { earliestReplacement } from '@qi/refs'
 import { policyActor, runCommand, type ServiceDeps } from '@qi/trpc'
 import type Database from 'better-sqlite3'
 import { type CertificateCommand, certificateDecider } from '../domain/certificate'
@@ -206,6 +207,57 @@ export function standardSupersededPolicy(deps: ServiceDeps): Policy {
   }
 }
 
+/**
+ * A replacement link retracted → certificates whose transition deadline came from that link lose
+ * it; when the standard stays superseded by another edition (a split), they get that one's deadline.
+ */
+export function standardReplacementRetractedPolicy(deps: ServiceDeps): Policy {
+  const name = 'certification.standard-replacement-retracted'
+  return {
+    name,
+    handles: ['StandardReplacementRetracted'],
+    async react(event) {
+      const data = domainCatalogue.decode(event).data as {
+        code: string
+        version: string
+        replacedBy: { code: string; version: string }
+        reason: string
+      }
+      const standard = { code: data.code, version: data.version }
+      const { certificates, refs } = await readModels(deps, event)
+      const rows = certificates
+        .prepare(
+          `SELECT d.certificate_no FROM transition_deadlines d
+           JOIN certificates c ON c.certificate_no = d.certificate_no
+           WHERE d.standard = ? AND d.replaced_by = ? AND c.${LIVE} ORDER BY d.certificate_no`,
+        )
+        .all(standardKey(standard), standardKey(data.replacedBy)) as Array<{ certificate_no: string }>
+      const remaining = earliestReplacement(refs, standardKey(standard))
+      for (const row of rows) {
+        await follow(deps, name, event, row.certificate_no, {
+          type: 'LiftTransitionDeadline',
+          data: {
+            certificateNo: row.certificate_no,
+            standard,
+            replacedBy: data.replacedBy,
+            reason: data.reason,
+          },
+        })
+        if (!remaining) continue
+        await follow(deps, `${name}:reset`, event, row.certificate_no, {
+          type: 'SetTransitionDeadline',
+          data: {
+            certificateNo: row.certificate_no,
+            standard,
+            replacedBy: remaining.replacedBy,
+            deadline: remaining.transitionEndsOn,
+          },
+        })
+      }
+    },
+  }
+}
+
 /** Product recalled → the product's certificates are put under review. */
 export function recallPolicy(deps: ServiceDeps): Policy {
   const name = 'certification.recall'
@@ -282,6 +334,7 @@ export function certificationPolicies(deps: ServiceDeps): Policy[] {
     reportRevokedPolicy(deps),
     accreditationChangedPolicy(deps),
     standardSupersededPolicy(deps),
+    standardReplacementRetractedPolicy(deps),
     recallPolicy(deps),
   ]
 }

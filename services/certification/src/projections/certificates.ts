@@ -114,6 +114,12 @@ export const certificatesProjection: Projection = {
         data.deadline,
       )
     }),
+    on(certification.CertificateTransitionDeadlineLifted, (data, db) => {
+      db.prepare('DELETE FROM transition_deadlines WHERE certificate_no = ? AND standard = ?').run(
+        data.certificateNo,
+        `${data.standard.code}-${data.standard.version}`,
+      )
+    }),
     on(certification.CertificateScopeChanged, (data, db) => {
       const row = db
         .prepare('SELECT content FROM certificates WHERE certificate_no = ?')

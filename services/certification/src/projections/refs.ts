@@ -40,7 +40,7 @@ function insertReport(
 
 export const certificationRefsProjection: Projection = {
   name: CERTIFICATION_REFS,
-  version: 2,
+  version: 3,
   setup(db) {
     db.exec(`
       CREATE TABLE reports (

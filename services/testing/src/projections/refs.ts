@@ -51,7 +51,7 @@ function upsertScopeLine(
 
 export const testingRefsProjection: Projection = {
   name: TESTING_REFS,
-  version: 2,
+  version: 3,
   setup(db) {
     db.exec(`
       ${STANDARD_LIFECYCLE_SQL}
