@@ -71,6 +71,13 @@ interface PendingAppend {
   reject: (error: unknown) => void
 }
 
+interface WriteCursor {
+  /** The position of the last event written so far in this transaction. */
+  head: number
+  /** True while an append is writing its rows. */
+  writing: boolean
+}
+
 type Outcome = { ok: AppendResult } | { error: unknown }
 
 const PAGE = 1000
@@ -165,11 +172,33 @@ export class SqliteEventStore implements EventStore {
         'SELECT event_id, position FROM events WHERE stream_name = ? AND revision >= ? ORDER BY revision LIMIT ?',
       ),
     }
-    const single = this.db.transaction((request: PendingAppend) => this.applyAppend(request))
+    const single = this.db.transaction((request: PendingAppend) =>
+      this.applyAppend(request, this.writeCursor()),
+    )
     this.writeOne = (request) => single.immediate(request)
-    // A nested db.transaction runs inside a SAVEPOINT: a failing append rolls back only itself.
-    const savepointed = this.db.transaction((request: PendingAppend) => this.applyAppend(request))
-    const batch = this.db.transaction((requests: PendingAppend[]): Outcome[] =>
+    // The fast path of group commit: one transaction, no savepoints. An append that is refused
+    // (wrong expected revision, deleted stream) is refused by its checks, before it writes a row, so
+    // it leaves the transaction as it found it and the others go on. The head position is read once
+    // per transaction and counted on in memory.
+    const batch = this.db.transaction((requests: PendingAppend[]): Outcome[] => {
+      const cursor = this.writeCursor()
+      return requests.map((request) => {
+        try {
+          return { ok: this.applyAppend(request, cursor) }
+        } catch (error) {
+          // Failing half-way through its writes (a SQLite error, not a refusal) would leave rows
+          // behind: abort the whole transaction and let the isolated path below redo the batch.
+          if (cursor.writing) throw error
+          return { error }
+        }
+      })
+    })
+    // The isolated path: a nested db.transaction runs inside a SAVEPOINT, so an append that fails
+    // anywhere rolls back only itself.
+    const savepointed = this.db.transaction((request: PendingAppend) =>
+      this.applyAppend(request, this.writeCursor()),
+    )
+    const isolated = this.db.transaction((requests: PendingAppend[]): Outcome[] =>
       requests.map((request) => {
         try {
           return { ok: savepointed(request) }
@@ -178,7 +207,13 @@ export class SqliteEventStore implements EventStore {
         }
       }),
     )
-    this.writeBatch = (requests) => batch.immediate(requests)
+    this.writeBatch = (requests) => {
+      try {
+        return batch.immediate(requests)
+      } catch {
+        return isolated.immediate(requests)
+      }
+    }
   }
 
   appendToStream(
@@ -248,8 +283,19 @@ export class SqliteEventStore implements EventStore {
     })
   }
 
-  /** Runs inside a write transaction. Throws to roll back this append alone. */
-  private applyAppend({ streamName, events, expectedRevision }: PendingAppend): AppendResult {
+  /** Where the next event goes; read inside the write transaction, which holds the write lock. */
+  private writeCursor(): WriteCursor {
+    return { head: this.stmt.head.get()?.head ?? 0, writing: false }
+  }
+
+  /**
+   * Runs inside a write transaction. Refusals are thrown before the first write; `cursor.writing`
+   * tells a caller whether a thrown error may have left rows behind.
+   */
+  private applyAppend(
+    { streamName, events, expectedRevision }: PendingAppend,
+    cursor: WriteCursor,
+  ): AppendResult {
     const stream = this.stmt.getStream.get(streamName)
     if (stream?.state === STREAM_TOMBSTONED) throw new StreamDeletedError(streamName)
 
@@ -276,8 +322,9 @@ export class SqliteEventStore implements EventStore {
     }
 
     let revision = stream ? stream.last_revision : -1
-    let position = this.stmt.head.get()?.head ?? 0
+    let position = cursor.head
     const now = Date.now()
+    cursor.writing = true
     for (const event of events) {
       revision += 1
       position += 1
@@ -294,6 +341,8 @@ export class SqliteEventStore implements EventStore {
     }
     if (stream) this.stmt.updateStream.run(revision, streamName)
     else this.stmt.insertStream.run(streamName, revision)
+    cursor.head = position
+    cursor.writing = false
     return { nextExpectedRevision: BigInt(revision), position: BigInt(position) }
   }
 
