@@ -74,7 +74,7 @@ async function main() {
   }
   const esdbEvents = numberFromEnvironment('BENCH_ESDB_EVENTS', quick ? 5_000 : 20_000)
   const latencyProbes = numberFromEnvironment('BENCH_LATENCY_PROBES', quick ? 20 : 60)
-  const peerTimeoutMs = numberFromEnvironment('BENCH_PEER_TIMEOUT_MS', quick ? 20_000 : 180_000)
+  const peerTimeoutMs = numberFromEnvironment('BENCH_PEER_TIMEOUT_MS', quick ? 20_000 : 240_000)
   const metadata = benchMetadata(
     repositoryRoot,
     {
