@@ -19,7 +19,10 @@ export interface MachineInfo {
 export interface GitInfo {
   commit: string | null
   branch: string | null
-  /** True when tracked files differ from the commit (untracked files are not counted). */
+  /**
+   * True when tracked files differ from the commit. Untracked files and bench-results/ (which the
+   * benches themselves rewrite) are not counted.
+   */
   dirty: boolean | null
 }
 
@@ -67,7 +70,11 @@ function git(cwd: string, args: string[]): string | null {
 export function gitInfo(cwd: string): GitInfo {
   const commit = git(cwd, ['rev-parse', 'HEAD'])
   if (commit === null) return { commit: null, branch: null, dirty: null }
-  const status = git(cwd, ['status', '--porcelain', '--untracked-files=no'])
+  const root = git(cwd, ['rev-parse', '--show-toplevel'])
+  const status =
+    root === null
+      ? null
+      : git(root, ['status', '--porcelain', '--untracked-files=no', '--', '.', ':(exclude)bench-results'])
   return {
     commit,
     branch: git(cwd, ['rev-parse', '--abbrev-ref', 'HEAD']),
