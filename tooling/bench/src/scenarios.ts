@@ -32,10 +32,21 @@ export interface Scenario {
   durability: Durability | null
   baselineDescription: string
   target: Target | null
+  /** Set for a peer (another event store) measured against ours: `store` is the peer's side. */
+  peer?: 'emmett-sqlite'
+  /** A peer's scenario is given up after this long and reported as a timeout. */
+  timeoutMs?: number
   measure: () => Promise<PairedResult>
 }
 
-interface BenchEvent {
+/** Our store's runs, for peers to be measured against on the same workloads. */
+export interface OurRuns {
+  append: (durability: Durability, appenders: number, events: BenchEvent[]) => Promise<RunSample>
+  readAll: () => Promise<RunSample>
+  prepareReadLog: () => Promise<void>
+}
+
+export interface BenchEvent {
   type: string
   data: BenchEventData
   metadata: { actor: string }
@@ -49,9 +60,9 @@ function benchEvent(i: number): BenchEvent {
   }
 }
 
-const ONE_EVENT = [benchEvent(1)]
-const HUNDRED_EVENTS = Array.from({ length: 100 }, (_, i) => benchEvent(i))
-const CONCURRENT_APPENDERS = 8
+export const ONE_EVENT = [benchEvent(1)]
+export const HUNDRED_EVENTS = Array.from({ length: 100 }, (_, i) => benchEvent(i))
+export const CONCURRENT_APPENDERS = 8
 
 function removeDatabase(path: string) {
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true })
@@ -60,6 +71,7 @@ function removeDatabase(path: string) {
 export function buildScenarios(settings: BenchSettings): {
   scenarios: Scenario[]
   prepareReadLog: () => Promise<void>
+  ours: OurRuns
   cleanUp: () => Promise<void>
 } {
   let fileCounter = 0
@@ -120,6 +132,7 @@ export function buildScenarios(settings: BenchSettings): {
   let readStore: SqliteEventStore | null = null
 
   async function prepareReadLog() {
+    if (readStore) return
     const store = new SqliteEventStore({ path: readLogPath })
     const appends = settings.readEvents / HUNDRED_EVENTS.length
     for (let i = 0; i < appends; i++) await store.appendToStream(`bench-read-${i % 1000}`, HUNDRED_EVENTS)
@@ -293,5 +306,6 @@ export function buildScenarios(settings: BenchSettings): {
   }
 
   mkdirSync(settings.workDirectory, { recursive: true })
-  return { scenarios, prepareReadLog, cleanUp }
+  const ours: OurRuns = { append: storeAppendRun, readAll: storeReadAllRun, prepareReadLog }
+  return { scenarios, prepareReadLog, ours, cleanUp }
 }

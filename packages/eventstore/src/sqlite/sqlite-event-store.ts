@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import { mkdirSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { type FSWatcher, mkdirSync, watch } from 'node:fs'
+import { basename, dirname, resolve } from 'node:path'
 import Database from 'better-sqlite3'
 import {
   InvalidEventError,
@@ -28,7 +28,7 @@ import type {
 import { MAX_APPEND_BYTES } from '../types'
 import { assertExpectedRevision, assertStreamName, type PreparedEvent, prepareAppend } from '../validation'
 import { migrate, STREAM_LIVE, STREAM_SOFT_DELETED, STREAM_TOMBSTONED } from './schema'
-import { CommitSignal, PagedSubscription } from './subscription'
+import { CommitSignal, PagedSubscription, type PollIntervals } from './subscription'
 
 export interface SqliteEventStoreOptions {
   /** A file path, or ':memory:' (the default) for tests. */
@@ -40,8 +40,16 @@ export interface SqliteEventStoreOptions {
    */
   durability?: 'normal' | 'full'
   maxAppendBytes?: number
-  /** How often a live subscription looks for commits made by another process (ms). */
+  /**
+   * Commits made by another process on the same file: a live subscription learns of them from a
+   * watcher on the database's directory (the WAL file changes), and, as a fallback where file
+   * watching does not work, by polling: first every `minPollIntervalMs` (default 5), doubling while
+   * nothing comes, up to `pollIntervalMs` (default 250).
+   */
   pollIntervalMs?: number
+  minPollIntervalMs?: number
+  /** Watch the database file for other processes' commits (default true for a file database). */
+  watchFile?: boolean
   /** Told after each write transaction: how many appends group commit put in it (for metrics). */
   onCommit?: (commit: { appends: number; events: number; durationMs: number }) => void
 }
@@ -69,6 +77,13 @@ interface PendingAppend {
   expectedRevision: ExpectedRevision
   resolve: (result: AppendResult) => void
   reject: (error: unknown) => void
+}
+
+interface WriteCursor {
+  /** The position of the last event written so far in this transaction. */
+  head: number
+  /** True while an append is writing its rows. */
+  writing: boolean
 }
 
 type Outcome = { ok: AppendResult } | { error: unknown }
@@ -120,7 +135,9 @@ export class SqliteEventStore implements EventStore {
   private closing: Promise<void> = Promise.resolve()
   private readonly deletions = new Set<Promise<DeleteResult>>()
   private readonly subscriptions = new Set<PagedSubscription>()
-  private readonly pollIntervalMs: number
+  private readonly poll: PollIntervals
+  private readonly watchedFile: string | null
+  private watcher: FSWatcher | null = null
   private readonly onCommit: SqliteEventStoreOptions['onCommit']
 
   private readonly stmt: {
@@ -145,7 +162,9 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma('busy_timeout = 5000')
     migrate(this.db)
     this.maxAppendBytes = options.maxAppendBytes ?? MAX_APPEND_BYTES
-    this.pollIntervalMs = options.pollIntervalMs ?? 250
+    const maxPollMs = options.pollIntervalMs ?? 250
+    this.poll = { minMs: Math.min(options.minPollIntervalMs ?? 5, maxPollMs), maxMs: maxPollMs }
+    this.watchedFile = path !== ':memory:' && (options.watchFile ?? true) ? resolve(path) : null
     this.onCommit = options.onCommit
     this.stmt = {
       head: this.db.prepare('SELECT max(position) AS head FROM events'),
@@ -165,11 +184,33 @@ export class SqliteEventStore implements EventStore {
         'SELECT event_id, position FROM events WHERE stream_name = ? AND revision >= ? ORDER BY revision LIMIT ?',
       ),
     }
-    const single = this.db.transaction((request: PendingAppend) => this.applyAppend(request))
+    const single = this.db.transaction((request: PendingAppend) =>
+      this.applyAppend(request, this.writeCursor()),
+    )
     this.writeOne = (request) => single.immediate(request)
-    // A nested db.transaction runs inside a SAVEPOINT: a failing append rolls back only itself.
-    const savepointed = this.db.transaction((request: PendingAppend) => this.applyAppend(request))
-    const batch = this.db.transaction((requests: PendingAppend[]): Outcome[] =>
+    // The fast path of group commit: one transaction, no savepoints. An append that is refused
+    // (wrong expected revision, deleted stream) is refused by its checks, before it writes a row, so
+    // it leaves the transaction as it found it and the others go on. The head position is read once
+    // per transaction and counted on in memory.
+    const batch = this.db.transaction((requests: PendingAppend[]): Outcome[] => {
+      const cursor = this.writeCursor()
+      return requests.map((request) => {
+        try {
+          return { ok: this.applyAppend(request, cursor) }
+        } catch (error) {
+          // Failing half-way through its writes (a SQLite error, not a refusal) would leave rows
+          // behind: abort the whole transaction and let the isolated path below redo the batch.
+          if (cursor.writing) throw error
+          return { error }
+        }
+      })
+    })
+    // The isolated path: a nested db.transaction runs inside a SAVEPOINT, so an append that fails
+    // anywhere rolls back only itself.
+    const savepointed = this.db.transaction((request: PendingAppend) =>
+      this.applyAppend(request, this.writeCursor()),
+    )
+    const isolated = this.db.transaction((requests: PendingAppend[]): Outcome[] =>
       requests.map((request) => {
         try {
           return { ok: savepointed(request) }
@@ -178,7 +219,13 @@ export class SqliteEventStore implements EventStore {
         }
       }),
     )
-    this.writeBatch = (requests) => batch.immediate(requests)
+    this.writeBatch = (requests) => {
+      try {
+        return batch.immediate(requests)
+      } catch {
+        return isolated.immediate(requests)
+      }
+    }
   }
 
   appendToStream(
@@ -248,8 +295,19 @@ export class SqliteEventStore implements EventStore {
     })
   }
 
-  /** Runs inside a write transaction. Throws to roll back this append alone. */
-  private applyAppend({ streamName, events, expectedRevision }: PendingAppend): AppendResult {
+  /** Where the next event goes; read inside the write transaction, which holds the write lock. */
+  private writeCursor(): WriteCursor {
+    return { head: this.stmt.head.get()?.head ?? 0, writing: false }
+  }
+
+  /**
+   * Runs inside a write transaction. Refusals are thrown before the first write; `cursor.writing`
+   * tells a caller whether a thrown error may have left rows behind.
+   */
+  private applyAppend(
+    { streamName, events, expectedRevision }: PendingAppend,
+    cursor: WriteCursor,
+  ): AppendResult {
     const stream = this.stmt.getStream.get(streamName)
     if (stream?.state === STREAM_TOMBSTONED) throw new StreamDeletedError(streamName)
 
@@ -276,8 +334,9 @@ export class SqliteEventStore implements EventStore {
     }
 
     let revision = stream ? stream.last_revision : -1
-    let position = this.stmt.head.get()?.head ?? 0
+    let position = cursor.head
     const now = Date.now()
+    cursor.writing = true
     for (const event of events) {
       revision += 1
       position += 1
@@ -294,6 +353,8 @@ export class SqliteEventStore implements EventStore {
     }
     if (stream) this.stmt.updateStream.run(revision, streamName)
     else this.stmt.insertStream.run(streamName, revision)
+    cursor.head = position
+    cursor.writing = false
     return { nextExpectedRevision: BigInt(revision), position: BigInt(position) }
   }
 
@@ -382,7 +443,7 @@ export class SqliteEventStore implements EventStore {
     )
     const start = options.fromPosition ?? 'start'
     let after = start === 'start' ? 0 : start === 'end' ? (this.stmt.head.get()?.head ?? 0) : Number(start)
-    const subscription = new PagedSubscription(this.signal, this.pollIntervalMs, () => {
+    const subscription = new PagedSubscription(this.signal, this.poll, () => {
       if (this.closed) return null
       const head = this.stmt.head.get()?.head ?? 0
       if (head <= after) return []
@@ -411,7 +472,7 @@ export class SqliteEventStore implements EventStore {
         : start === 'end'
           ? (this.stmt.getStream.get(streamName)?.last_revision ?? -1)
           : Number(start)
-    const subscription = new PagedSubscription(this.signal, this.pollIntervalMs, () => {
+    const subscription = new PagedSubscription(this.signal, this.poll, () => {
       if (this.closed) return null
       const stream = this.stmt.getStream.get(streamName)
       if (stream?.state === STREAM_TOMBSTONED) throw new StreamDeletedError(streamName)
@@ -425,8 +486,36 @@ export class SqliteEventStore implements EventStore {
 
   private track(subscription: PagedSubscription) {
     this.subscriptions.add(subscription)
-    subscription.onClose(() => this.subscriptions.delete(subscription))
+    this.startWatching()
+    subscription.onClose(() => {
+      this.subscriptions.delete(subscription)
+      if (this.subscriptions.size === 0) this.stopWatching()
+    })
     return subscription
+  }
+
+  /**
+   * While there are live subscriptions, a change to the database or its WAL (another process
+   * committing, or this one) wakes them to look. Watching the directory rather than the files
+   * survives the WAL being removed and created again. Where watching fails, polling remains.
+   */
+  private startWatching() {
+    if (this.watcher || !this.watchedFile) return
+    const name = basename(this.watchedFile)
+    const names = new Set([name, `${name}-wal`])
+    try {
+      this.watcher = watch(dirname(this.watchedFile), { persistent: false }, (_event, changed) => {
+        if (changed === null || names.has(changed.toString())) this.signal.notify()
+      })
+      this.watcher.on('error', () => this.stopWatching())
+    } catch {
+      this.watcher = null
+    }
+  }
+
+  private stopWatching() {
+    this.watcher?.close()
+    this.watcher = null
   }
 
   deleteStream(streamName: string, options?: AppendOptions): Promise<DeleteResult> {
@@ -508,6 +597,7 @@ export class SqliteEventStore implements EventStore {
       if (this.queue.length > 0) this.flush()
       await Promise.allSettled([...this.deletions])
       for (const subscription of [...this.subscriptions]) await subscription.close()
+      this.stopWatching()
       this.db.close()
     })()
     return this.closing

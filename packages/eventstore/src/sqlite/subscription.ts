@@ -15,19 +15,32 @@ export class CommitSignal {
     for (const wake of waiters) wake()
   }
 
-  /** Resolves after the next commit (or at once if one happened since `seen`), or after `timeoutMs`. */
-  wait(seen: number, timeoutMs: number, abort: Promise<void>): Promise<void> {
-    if (this.sequence !== seen) return Promise.resolve()
-    return new Promise<void>((resolve) => {
-      const timer = setTimeout(done, timeoutMs)
+  /**
+   * Resolves after the next commit (or at once if one happened since `seen`) with true, or after
+   * `timeoutMs` with false.
+   */
+  wait(seen: number, timeoutMs: number, abort: Promise<void>): Promise<boolean> {
+    if (this.sequence !== seen) return Promise.resolve(true)
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs)
       function done() {
         clearTimeout(timer)
-        resolve()
+        resolve(true)
       }
       this.waiters.push(done)
       abort.then(done)
     })
   }
+}
+
+/**
+ * How long a live subscription waits for news before it looks at the log itself (commits by another
+ * process are not signalled in this one, unless a file watcher does). The wait starts at `minMs`
+ * and doubles while polls find nothing, up to `maxMs`; news (a page, a signal) resets it.
+ */
+export interface PollIntervals {
+  minMs: number
+  maxMs: number
 }
 
 /**
@@ -44,7 +57,7 @@ export class PagedSubscription implements Subscription {
 
   constructor(
     private readonly signal: CommitSignal,
-    private readonly pollIntervalMs: number,
+    private readonly poll: PollIntervals,
     private readonly nextPage: () => RecordedEvent[] | null,
   ) {
     this.aborted = new Promise<void>((resolve) => {
@@ -65,14 +78,17 @@ export class PagedSubscription implements Subscription {
 
   async *[Symbol.asyncIterator](): AsyncIterator<RecordedEvent> {
     try {
+      let intervalMs = this.poll.minMs
       while (!this.closed) {
         const seen = this.signal.sequence
         const page = this.nextPage()
         if (page === null) return
         if (page.length === 0) {
-          await this.signal.wait(seen, this.pollIntervalMs, this.aborted)
+          const signalled = await this.signal.wait(seen, intervalMs, this.aborted)
+          intervalMs = signalled ? this.poll.minMs : Math.min(intervalMs * 2, this.poll.maxMs)
           continue
         }
+        intervalMs = this.poll.minMs
         for (const event of page) {
           if (this.closed) return
           yield event
