@@ -83,6 +83,12 @@ console.log(
     ? '  policies and timers: run here (QI_POLICIES=owner)'
     : '  policies and timers: off here (QI_POLICIES=off); another replica owns them',
 )
+if (config.QI_POLICIES === 'off' && !connectionString) {
+  // The embedded store has one process (the folder's lock): no other replica can own them.
+  console.warn(
+    '  warning: QI_POLICIES=off on the embedded store: no process runs the policies and timers (follow-ups wait)',
+  )
+}
 if (adminKey) {
   console.log(
     `  first start: created organisation 'admin' with API key ${adminKey}\n` +
