@@ -10,6 +10,7 @@ describe('configuration', () => {
       QI_DURABILITY: 'normal',
       QI_LOG_LEVEL: 'info',
       QI_DEMO: '1',
+      QI_POLICIES: 'owner',
     })
     expect(config.EVENTSTORE_CONNECTION_STRING).toBeUndefined()
     expect(config.QI_DATA_DIR).toMatch(/data$/)
@@ -22,6 +23,7 @@ describe('configuration', () => {
       QI_PUBLIC_URL: 'https://qi.example.org/',
       EVENTSTORE_CONNECTION_STRING: 'esdb://localhost:2113?tls=false',
       QI_DURABILITY: 'full',
+      QI_POLICIES: 'off',
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
     })
     expect(config).toMatchObject({
@@ -29,6 +31,7 @@ describe('configuration', () => {
       QI_DATA_DIR: '/tmp/qi',
       QI_PUBLIC_URL: 'https://qi.example.org',
       QI_DURABILITY: 'full',
+      QI_POLICIES: 'off',
     })
   })
 
@@ -41,6 +44,7 @@ describe('configuration', () => {
         QI_PUBLIC_URL: 'qi.example.org',
         QI_LOG_LEVEL: 'loud',
         EVENTSTORE_CONNECTION_STRING: 'localhost:2113',
+        QI_POLICIES: 'leader',
       })
     } catch (e) {
       error = e
@@ -53,6 +57,7 @@ describe('configuration', () => {
       'EVENTSTORE_CONNECTION_STRING="localhost:2113": expected esdb://host:port?tls=… (or kurrentdb://)',
       'QI_PUBLIC_URL="qi.example.org": expected the public base URL, e.g. https://qi.example.org',
       'QI_LOG_LEVEL="loud": expected fatal, error, warn, info, debug, trace or silent',
+      `QI_POLICIES="leader": expected 'owner' (this process runs the policies and timers) or 'off'`,
     ])
     expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT="70000": expected a port from 0 to 65535/)
   })

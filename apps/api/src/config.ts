@@ -44,6 +44,11 @@ const ConfigSchema = z.object({
     })
     .default('info'),
   QI_DEMO: flag.default('1'),
+  QI_POLICIES: z
+    .enum(['owner', 'off'], {
+      error: "expected 'owner' (this process runs the policies and timers) or 'off'",
+    })
+    .default('owner'),
   QI_METRICS_PUBLIC: flag.default('0'),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ error: 'expected the OTLP/HTTP collector URL' }).optional(),
   OTEL_SERVICE_NAME: z.string().min(1).default('qi-ledger'),

@@ -38,11 +38,14 @@ const lock = (() => {
 process.env.QI_PUBLIC_URL = config.QI_PUBLIC_URL ?? `http://${host}:${port}`
 
 // With a connection string the events live in EventStoreDB/KurrentDB; read models stay in dataDir.
+// Several replicas may share that store, each with its own dataDir; exactly one of them runs the
+// policies and timers (QI_POLICIES=owner), the others set QI_POLICIES=off.
 const connectionString = config.EVENTSTORE_CONNECTION_STRING
 const platform = await Platform.start({
   dataDir,
   store: connectionString ? new EsdbEventStore({ connectionString }) : undefined,
   durability: config.QI_DURABILITY,
+  policies: config.QI_POLICIES === 'owner',
 })
 const access = AccessRegistry.open(dataDir)
 const adminKey = bootstrapAdminKey(access)
@@ -75,6 +78,17 @@ console.log(
   `QI Ledger API on http://${host}:${listening} (store: ${platform.store.adapter}, data: ${dataDir}, pid ${process.pid}, ${mode})`,
 )
 console.log(`  health: http://${host}:${listening}/trpc/system.health`)
+console.log(
+  config.QI_POLICIES === 'owner'
+    ? '  policies and timers: run here (QI_POLICIES=owner)'
+    : '  policies and timers: off here (QI_POLICIES=off); another replica owns them',
+)
+if (config.QI_POLICIES === 'off' && !connectionString) {
+  // The embedded store has one process (the folder's lock): no other replica can own them.
+  console.warn(
+    '  warning: QI_POLICIES=off on the embedded store: no process runs the policies and timers (follow-ups wait)',
+  )
+}
 if (adminKey) {
   console.log(
     `  first start: created organisation 'admin' with API key ${adminKey}\n` +

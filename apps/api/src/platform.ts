@@ -17,6 +17,12 @@ export interface PlatformOptions {
   now?: () => Date
   /** Start the services' clock-driven work (deadline sweeps). Default true; tests run it by hand. */
   timers?: boolean
+  /**
+   * Run the policies and the timers in this process (default true). With several API replicas on
+   * one EventStoreDB exactly one is the owner (`QI_POLICIES=owner`); the others serve reads and
+   * commands only (`off`): no policy runner, no timer.
+   */
+  policies?: boolean
 }
 
 /**
@@ -35,6 +41,8 @@ export class Platform implements ServiceDeps {
     private readonly clock: () => Date,
     /** Prometheus metrics (served at /metrics) and the store's append instrumentation. */
     readonly telemetry: Telemetry,
+    /** Whether this process runs the policies and timers (the policy owner among replicas). */
+    readonly runsPolicies: boolean,
   ) {}
 
   static async start(options: PlatformOptions = {}): Promise<Platform> {
@@ -51,12 +59,19 @@ export class Platform implements ServiceDeps {
           },
         }),
     )
-    platform = new Platform(store, options.dataDir, options.now ?? (() => new Date()), telemetry)
+    const runsPolicies = options.policies !== false
+    platform = new Platform(
+      store,
+      options.dataDir,
+      options.now ?? (() => new Date()),
+      telemetry,
+      runsPolicies,
+    )
     const projections = [storeStatsProjection, ...serviceModules.flatMap((m) => m.projections)]
     for (const projection of projections) platform.register(projection)
     await Promise.all(platform.runners().map((runner) => runner.start()))
     for (const module of serviceModules) {
-      for (const policy of module.policies?.(platform) ?? []) {
+      for (const policy of runsPolicies ? (module.policies?.(platform) ?? []) : []) {
         const runner = new PolicyRunner({
           store,
           policy,
@@ -67,13 +82,20 @@ export class Platform implements ServiceDeps {
       }
       platform.timers.push(...(module.timers?.(platform) ?? []))
     }
-    if (options.timers !== false) platform.startTimers()
+    if (runsPolicies && options.timers !== false) platform.startTimers()
     return platform
   }
 
   private startTimers() {
     for (const timer of this.timers) {
-      const run = () => timer.run().catch((error: unknown) => console.error(`[timer ${timer.name}]`, error))
+      const run = () =>
+        timer.run().then(
+          () => this.telemetry.timerRuns.inc({ timer: timer.name, outcome: 'ok' }),
+          (error: unknown) => {
+            this.telemetry.timerRuns.inc({ timer: timer.name, outcome: 'error' })
+            console.error(`[timer ${timer.name}]`, error)
+          },
+        )
       void run()
       const interval = setInterval(run, timer.everyMs)
       interval.unref()

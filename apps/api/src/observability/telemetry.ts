@@ -8,6 +8,8 @@ export interface ObservedPlatform {
   store: EventStore
   runners(): ProjectionRunner[]
   policies(): PolicyRunner[]
+  /** Whether this process runs the policies and timers (QI_POLICIES=owner). */
+  readonly runsPolicies: boolean
 }
 
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
@@ -24,6 +26,7 @@ export class Telemetry {
   readonly groupCommitSeconds: Histogram
   readonly httpSeconds: Histogram<'procedure' | 'method' | 'status'>
   readonly commands: Counter<'procedure' | 'outcome'>
+  readonly timerRuns: Counter<'timer' | 'outcome'>
 
   constructor(platform: () => ObservedPlatform | null) {
     const registers = [this.registry]
@@ -58,6 +61,21 @@ export class Telemetry {
       help: 'HTTP requests by tRPC procedure and outcome (ok, client_error, server_error).',
       labelNames: ['procedure', 'outcome'],
       registers,
+    })
+    this.timerRuns = new Counter({
+      name: 'qi_timer_runs_total',
+      help: 'Runs of a clock-driven service timer (deadline sweeps) in this process, by outcome.',
+      labelNames: ['timer', 'outcome'],
+      registers,
+    })
+    new Gauge({
+      name: 'qi_policies_owner',
+      help: '1 when this process runs the policies and timers (QI_POLICIES=owner); across replicas the sum must be 1.',
+      registers,
+      collect() {
+        const p = platform()
+        if (p) this.set(p.runsPolicies ? 1 : 0)
+      },
     })
     new Gauge({
       name: 'qi_store_head_position',
