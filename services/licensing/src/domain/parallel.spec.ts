@@ -175,7 +175,7 @@ describe('DecideParallelBranch', () => {
   it('refuses a decision by an organisation other than the branch’s reviewing department', () => {
     spec(parallelDecider)
       .given(assignedBoth)
-      .when({ ...decide('type_approval', true), reviewerOrg: 'WHMI' })
+      .when({ ...decide('type_approval', true), reviewerOrg: 'WHMI' } as ParallelCommand)
       .thenThrows(RuleViolationError, 'is reviewed by HBMI, not by WHMI')
   })
 

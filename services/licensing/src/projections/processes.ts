@@ -16,7 +16,7 @@ const LEGACY_EVENT_TYPES = new Set(['ProductionLicenceGranted', 'ProductionLicen
  */
 export const processesProjection: Projection = {
   name: LICENSING_PROCESSES,
-  version: 1,
+  version: 2,
   setup(db) {
     db.exec(`
       CREATE TABLE licences (
@@ -91,6 +91,16 @@ export const processesProjection: Projection = {
         work.party,
         work.dueOn,
       )
+    /** The licence's validity end: one row per licence, moved by a renewal, reopened by a new licence. */
+    const expiryWork = (licenceNo: string, enterpriseId: string, expiresOn: string) =>
+      run(
+        `INSERT INTO due_work (work_id, kind, ref, party, due_on) VALUES (?, 'expiry', ?, ?, ?)
+         ON CONFLICT (work_id) DO UPDATE SET due_on = excluded.due_on, overdue = 0, done_on = NULL`,
+        workId('expiry', licenceNo),
+        licenceNo,
+        enterpriseId,
+        expiresOn,
+      )
     const markOverdue = (id: string) => run('UPDATE due_work SET overdue = 1 WHERE work_id = ?', id)
     const closeWork = (id: string, doneOn: string) =>
       run('UPDATE due_work SET done_on = ? WHERE work_id = ? AND done_on IS NULL', doneOn, id)
@@ -154,6 +164,7 @@ export const processesProjection: Projection = {
           party: d.enterpriseId,
           dueOn: d.verificationDueOn,
         })
+        expiryWork(d.licenceNo, d.enterpriseId, d.expiresOn)
         return
       }
       case 'OnSiteVerificationPassed':
@@ -181,13 +192,40 @@ export const processesProjection: Projection = {
       }
       case 'EnterpriseLicenceSuspended':
       case 'EnterpriseLicenceRevoked': {
-        const d = event.data as { enterpriseId: string; cause: unknown }
+        const d = event.data as { enterpriseId: string; licenceNo: string; cause: unknown; on?: string }
         run(
           'UPDATE licences SET status = ?, status_cause = ? WHERE enterprise_id = ?',
           event.type === 'EnterpriseLicenceSuspended' ? 'suspended' : 'revoked',
           JSON.stringify(d.cause),
           d.enterpriseId,
         )
+        // A revoked licence does not expire any more.
+        if (d.on) closeWork(workId('expiry', d.licenceNo), d.on)
+        return
+      }
+      case 'EnterpriseLicenceRestored': {
+        const d = contract.EnterpriseLicenceRestored.schema.parse(event.data)
+        run(
+          "UPDATE licences SET status = 'valid', status_cause = ? WHERE enterprise_id = ?",
+          JSON.stringify({
+            kind: 'restored',
+            on: d.on,
+            reason: d.reason,
+            ...(d.applicationId ? { applicationId: d.applicationId } : {}),
+          }),
+          d.enterpriseId,
+        )
+        return
+      }
+      case 'EnterpriseLicenceExpired': {
+        const d = contract.EnterpriseLicenceExpired.schema.parse(event.data)
+        run(
+          "UPDATE licences SET status = 'expired', status_cause = ? WHERE enterprise_id = ?",
+          JSON.stringify({ kind: 'expired', on: d.on }),
+          d.enterpriseId,
+        )
+        markOverdue(workId('expiry', d.licenceNo))
+        closeWork(workId('expiry', d.licenceNo), d.on)
         return
       }
       case 'LegacyLicenceMigrated': {
@@ -210,6 +248,11 @@ export const processesProjection: Projection = {
             [d.expiresOn, existing.expires_on].sort().at(-1),
             d.enterpriseId,
           )
+          expiryWork(
+            d.licenceNo,
+            d.enterpriseId,
+            [d.expiresOn, existing.expires_on].sort().at(-1) ?? d.expiresOn,
+          )
         } else {
           run(
             `INSERT INTO licences (enterprise_id, licence_no, status, expires_on, site, categories, legacy)
@@ -220,6 +263,7 @@ export const processesProjection: Projection = {
             JSON.stringify([d.productCategory]),
             JSON.stringify([line]),
           )
+          expiryWork(d.licenceNo, d.enterpriseId, d.expiresOn)
         }
         return
       }
@@ -359,6 +403,16 @@ export const processesProjection: Projection = {
             dueOn: b.dueOn,
           })
         }
+        return
+      }
+      case 'ParallelBranchAssigned': {
+        const d = contract.ParallelBranchAssigned.schema.parse(event.data)
+        run(
+          'UPDATE parallel_branches SET reviewer_org = ? WHERE application_id = ? AND branch = ?',
+          d.reviewerOrg,
+          d.applicationId,
+          d.branch,
+        )
         return
       }
       case 'ParallelBranchDecided': {

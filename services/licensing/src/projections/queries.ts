@@ -29,7 +29,7 @@ export function licences(db: Database.Database, party?: string) {
     categories: json<string[]>(r.categories) ?? [],
     legacy:
       json<Array<{ legacyLicenceNo: string; productCategory: string; expiresOn: string }>>(r.legacy) ?? [],
-    cause: json<{ kind: string; applicationId: string }>(r.status_cause),
+    cause: json<{ kind: string; applicationId?: string; on?: string; reason?: string }>(r.status_cause),
   }))
 }
 
@@ -188,7 +188,7 @@ export function parallelApplications(db: Database.Database, today: string, party
 
 export interface DueWork {
   workId: string
-  kind: 'verification' | 'inspection' | 'branch' | 'cmark_check'
+  kind: 'verification' | 'inspection' | 'branch' | 'cmark_check' | 'expiry'
   ref: string
   branch: string | null
   party: string
