@@ -289,6 +289,14 @@ describe('先证后核 on one licence per enterprise', () => {
       expiresOn: '2030-12-31',
     })
     expect(fresh.events).toEqual(['LicenceIssuedBeforeVerification'])
+    view = await as(valves).processes({ minPosition: fresh.position! })
+    expect(view.licences[0]).toMatchObject({
+      licenceNo: 'XK42-001-0002',
+      status: 'valid',
+      previous: [
+        { licenceNo: 'XK42-001-0001', status: 'expired', cause: { kind: 'expired', on: '2026-01-01' } },
+      ],
+    })
   })
 
   it('migrates legacy per-category licences into the one licence, idempotently', async () => {
@@ -594,6 +602,19 @@ describe('并联审批', () => {
     expect(late.message).toContain('its open branches were stopped')
   })
 
+  it('refuses a decision in a branch not assigned yet', async () => {
+    await as(scales).fileParallelApplication({
+      applicationId: 'PA-1',
+      enterpriseId: WUHAN_SCALES,
+      instrument: 'electronic price-computing scale',
+    })
+    const unassigned = await failure(
+      as(institute).decideParallelBranch({ applicationId: 'PA-1', branch: 'type_approval', approved: true }),
+    )
+    expect(unassigned.code).toBe('PRECONDITION_FAILED')
+    expect(unassigned.message).toContain('has no reviewing department yet')
+  })
+
   it('lets each branch be decided only by its own reviewer', async () => {
     await file()
     const wrong = await failure(
@@ -613,7 +634,7 @@ describe('并联审批', () => {
         approved: true,
       }),
     )
-    expect(wrong.code).toBe('PRECONDITION_FAILED')
+    expect(wrong.code).toBe('FORBIDDEN')
     expect(wrong.message).toContain('is reviewed by HBMI, not by WHMI')
     const decided = await as(institute).decideParallelBranch({
       applicationId: 'PA-1',

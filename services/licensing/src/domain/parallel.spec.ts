@@ -1,4 +1,4 @@
-import { NotFoundError, RuleViolationError } from '@qi/decider'
+import { ForbiddenError, NotFoundError, RuleViolationError } from '@qi/decider'
 import { spec } from '@qi/decider/testing'
 import { describe, it } from 'vitest'
 import { TODAY, WUHAN_SCALES } from './fixtures'
@@ -176,7 +176,7 @@ describe('DecideParallelBranch', () => {
     spec(parallelDecider)
       .given(assignedBoth)
       .when({ ...decide('type_approval', true), reviewerOrg: 'WHMI' } as ParallelCommand)
-      .thenThrows(RuleViolationError, 'is reviewed by HBMI, not by WHMI')
+      .thenThrows(ForbiddenError, 'is reviewed by HBMI, not by WHMI')
   })
 
   it('refuses a decision in a branch not assigned to a department yet', () => {

@@ -1,5 +1,5 @@
 import { licensing as contract, type EventOf } from '@qi/contracts'
-import { type Decider, NotFoundError, RuleViolationError } from '@qi/decider'
+import { type Decider, ForbiddenError, NotFoundError, RuleViolationError } from '@qi/decider'
 import { addDays } from './dates'
 
 type Filed = EventOf<typeof contract.ParallelApplicationFiled>
@@ -128,12 +128,10 @@ export const parallelDecider: Decider<ParallelCommand, ParallelEvent, ParallelSt
             'branch',
           )
         }
+        // Another organisation's branch: an ownership refusal (403), like any other org's entity.
         if (branch.reviewerOrg !== command.reviewerOrg) {
-          throw new RuleViolationError(
-            'parallel.not_the_reviewer',
+          throw new ForbiddenError(
             `branch ${data.branch} of application ${data.applicationId} is reviewed by ${branch.reviewerOrg}, not by ${command.reviewerOrg}`,
-            data.applicationId,
-            'branch',
           )
         }
         if (!data.approved && !data.reason) {

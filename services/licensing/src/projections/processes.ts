@@ -21,7 +21,9 @@ export const processesProjection: Projection = {
     db.exec(`
       CREATE TABLE licences (
         enterprise_id TEXT PRIMARY KEY, licence_no TEXT NOT NULL, status TEXT NOT NULL, expires_on TEXT NOT NULL,
-        site TEXT, categories TEXT NOT NULL, legacy TEXT NOT NULL, status_cause TEXT
+        site TEXT, categories TEXT NOT NULL, legacy TEXT NOT NULL, status_cause TEXT,
+        -- Licences the enterprise held before (revoked or expired, then replaced by a new one).
+        previous TEXT NOT NULL DEFAULT '[]'
       );
       CREATE TABLE applications (
         application_id TEXT PRIMARY KEY, enterprise_id TEXT NOT NULL, kind TEXT NOT NULL,
@@ -108,8 +110,18 @@ export const processesProjection: Projection = {
       case 'LicenceIssuedBeforeVerification': {
         const d = contract.LicenceIssuedBeforeVerification.schema.parse(event.data)
         const existing = db
-          .prepare('SELECT categories FROM licences WHERE enterprise_id = ?')
-          .get(d.enterpriseId) as { categories: string } | undefined
+          .prepare(
+            'SELECT licence_no, status, status_cause, categories, previous FROM licences WHERE enterprise_id = ?',
+          )
+          .get(d.enterpriseId) as
+          | {
+              licence_no: string
+              status: string
+              status_cause: string | null
+              categories: string
+              previous: string
+            }
+          | undefined
         const categories = [
           ...new Set([
             ...(existing ? (JSON.parse(existing.categories) as string[]) : []),
@@ -118,13 +130,22 @@ export const processesProjection: Projection = {
         ]
         if (existing && d.kind === 'new') {
           // A new licence in place of a revoked one starts afresh.
+          const previous = [
+            ...(JSON.parse(existing.previous) as unknown[]),
+            {
+              licenceNo: existing.licence_no,
+              status: existing.status,
+              cause: existing.status_cause === null ? null : JSON.parse(existing.status_cause),
+            },
+          ]
           run(
             `UPDATE licences SET licence_no = ?, status = 'valid', expires_on = ?, site = ?, categories = ?, legacy = '[]',
-             status_cause = NULL WHERE enterprise_id = ?`,
+             status_cause = NULL, previous = ? WHERE enterprise_id = ?`,
             d.licenceNo,
             d.expiresOn,
             d.site,
             JSON.stringify(d.productCategories),
+            JSON.stringify(previous),
             d.enterpriseId,
           )
         } else if (existing) {

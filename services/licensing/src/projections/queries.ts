@@ -19,6 +19,7 @@ export function licences(db: Database.Database, party?: string) {
     categories: string
     legacy: string
     status_cause: string | null
+    previous: string
   }>
   return rows.map((r) => ({
     enterpriseId: r.enterprise_id,
@@ -30,6 +31,11 @@ export function licences(db: Database.Database, party?: string) {
     legacy:
       json<Array<{ legacyLicenceNo: string; productCategory: string; expiresOn: string }>>(r.legacy) ?? [],
     cause: json<{ kind: string; applicationId?: string; on?: string; reason?: string }>(r.status_cause),
+    /** Licences held before this one (revoked or expired), oldest first. */
+    previous:
+      json<Array<{ licenceNo: string; status: string; cause: { kind: string; on?: string } | null }>>(
+        r.previous,
+      ) ?? [],
   }))
 }
 
