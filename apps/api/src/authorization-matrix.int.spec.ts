@@ -47,6 +47,8 @@ const hbqiInstrument: Parameters<Events>[1] = (e) => data(e).ownerLabId === HBQI
  */
 const OWNERSHIP: Record<string, Sample | { none: string }> = {
   'licensing.recordOnSiteVerification': { none: 'the regulator verifies for the region' },
+  'licensing.restoreLicence': { none: 'the regulator restores licences for the region' },
+  'licensing.assignParallelBranch': { none: 'the regulator (approvals office) assigns for the region' },
   'licensing.migrateLegacyLicences': { none: 'admin only' },
   'licensing.recordCommitmentInspection': { none: 'the regulator inspects for the region' },
   'licensing.sampleCMarkDeclarations': { none: 'the regulator samples for the region' },
@@ -93,9 +95,20 @@ const OWNERSHIP: Record<string, Sample | { none: string }> = {
     }),
   },
   'licensing.decideParallelBranch': {
-    // each branch has its own reviewer: the metrology institute may not decide the licence branch
+    // each branch is decided by the organisation it was assigned to: the demo's fuel dispenser type
+    // approval went to WHMI, so HBMI (a metrology institute too) may not decide it
     as: demoOrganisations.metrology.orgId,
-    input: () => ({ applicationId: 'AUTHZ-PA-1', branch: 'manufacturing_licence', approved: true }),
+    input: (e) => ({
+      applicationId: data(
+        e(
+          'ParallelBranchAssigned',
+          (x) =>
+            data(x).reviewerOrg !== demoOrganisations.metrology.orgId && data(x).branch === 'type_approval',
+        ),
+      ).applicationId,
+      branch: 'type_approval',
+      approved: true,
+    }),
   },
   'licensing.recordOperatorExam': {
     as: STEEL,

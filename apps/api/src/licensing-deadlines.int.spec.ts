@@ -21,7 +21,7 @@ describe('licensing deadlines across a restart', () => {
   })
   afterEach(() => rmSync(dir, { recursive: true, force: true }))
 
-  it('keeps the due work in its read model, so the timer acts on a deadline set before the restart, once', async () => {
+  it('keeps the due work in its read model, so the timer acts on a deadline set before the restart (a missed verification, the validity end), once', async () => {
     let platform = await start()
     await createCaller({
       actor: enterprise,
@@ -56,6 +56,17 @@ describe('licensing deadlines across a restart', () => {
       'OnSiteVerificationMissed',
       'EnterpriseLicenceSuspended',
     ])
+    await platform.close()
+
+    clock = '2030-06-15' // the day after the licence's last valid day: the validity end is due work too
+    platform = await start()
+    expect(await platform.timers.find((t) => t.name === 'licensing.deadlines')!.run()).toBe(1)
+    await platform.close()
+    platform = await start()
+    expect(await platform.timers.find((t) => t.name === 'licensing.deadlines')!.run()).toBe(0)
+    const after = await platform.store.readStream(`one-licence-${ENTERPRISE}`)
+    expect(after.map((e) => e.type).slice(3)).toEqual(['EnterpriseLicenceExpired'])
+    expect(after[3]?.data).toMatchObject({ expiresOn: '2030-06-14', on: '2030-06-15' })
     await platform.close()
   })
 })

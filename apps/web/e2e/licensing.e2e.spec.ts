@@ -2,7 +2,9 @@
  * The licensing reforms in the browser: the regulator's queue over the demo data (deadlines "due
  * on …", a verification recorded, KPIs) in both languages; an enterprise filing a parallel
  * application that waits on one branch after the metrology institute decides; special-equipment
- * exams and derived qualifications; a lab approved on a commitment the regulator then finds false.
+ * exams and derived qualifications; a lab approved on a commitment the regulator then finds false;
+ * a suspended licence re-verified and restored, with the products resting on it (lineage impact) and
+ * the reform KPIs on the dashboard.
  */
 import type { TestServer } from '@qi/api/testing'
 import { startTestServer } from '@qi/api/testing'
@@ -74,7 +76,7 @@ describe('licensing reforms in the browser', () => {
       await page.getByTestId('due-verification:XKSQ-2025-0105').waitFor({ state: 'detached' })
       await expect
         .poll(() => page.getByTestId('kpi-in-time').textContent(), { timeout: UI_TIMEOUT })
-        .toMatch(/\(3\/4\)/)
+        .toMatch(/\(5\/6\)/)
 
       await setLanguage(page, 'zh-CN')
       await expect.poll(() => page.locator('h1').textContent(), { timeout: UI_TIMEOUT }).toBe('行政审批改革')
@@ -107,6 +109,23 @@ describe('licensing reforms in the browser', () => {
       await expect
         .poll(() => page.getByTestId('parallel-waiting-BLSP-E2E-01').textContent(), { timeout: UI_TIMEOUT })
         .toBe('type approval、manufacturing licence')
+      await signOut(page)
+
+      // The approvals office binds each branch to the organisation that reviews it.
+      await signIn(page, server.keyFor(REGULATOR.id), REGULATOR.name)
+      await openLicensing()
+      for (const [branch, org] of [
+        ['type_approval', INSTITUTE.id],
+        ['manufacturing_licence', REGULATOR.id],
+      ] as const) {
+        await page.getByTestId(`assign-BLSP-E2E-01-${branch}-org`).fill(org)
+        await page.getByTestId(`assign-BLSP-E2E-01-${branch}-submit`).click()
+        await expect
+          .poll(() => page.getByTestId(`reviewer-BLSP-E2E-01-${branch}`).textContent(), {
+            timeout: UI_TIMEOUT,
+          })
+          .toBe(`reviewed by ${org}`)
+      }
       await signOut(page)
 
       await signIn(page, server.keyFor(INSTITUTE.id), INSTITUTE.name)
@@ -189,6 +208,61 @@ describe('licensing reforms in the browser', () => {
       await expect
         .poll(() => page.getByTestId('approval-CMA-E2E-01').textContent(), { timeout: UI_TIMEOUT })
         .toContain('Done under it:')
+      await signOut(page)
+    },
+  )
+
+  it(
+    'the regulator re-verifies a suspended licence and restores it; the products resting on it show, and the reform KPIs are on the dashboard',
+    TEST,
+    async () => {
+      await signIn(page, server.keyFor(REGULATOR.id), REGULATOR.name)
+      await openLicensing()
+      // The appliance maker's licence was suspended when its verification was missed.
+      await status(`licence-status-${APPLIANCE.id}`, 'suspended')
+      // Lineage impact of the licence: the kettle MJ-17 rests on it (its scope line).
+      await page.getByTestId('licence-impact-XK42-010-00103').locator('summary').click()
+      await page.getByTestId('licence-impact-item-product:MJ-17').waitFor({ timeout: UI_TIMEOUT })
+      // The late verification is a re-verification; the licence stays suspended until restored.
+      await page.getByTestId('verify-XKSQ-2025-0103-yes').click()
+      await status('application-status-XKSQ-2025-0103', 'verified')
+      await status(`licence-status-${APPLIANCE.id}`, 'suspended')
+      await page.getByTestId(`restore-${APPLIANCE.id}-text`).fill('整改完成，复核通过')
+      await expect
+        .poll(() => page.getByTestId(`restore-${APPLIANCE.id}-submit`).textContent(), { timeout: UI_TIMEOUT })
+        .toBe('Restore on the re-verification of XKSQ-2025-0103')
+      await page.getByTestId(`restore-${APPLIANCE.id}-submit`).click()
+      await status(`licence-status-${APPLIANCE.id}`, 'valid')
+      await expect
+        .poll(() => page.getByTestId(`licence-restored-${APPLIANCE.id}`).textContent(), {
+          timeout: UI_TIMEOUT,
+        })
+        .toMatch(/^Restored on \d{4}-\d{2}-\d{2}: 整改完成，复核通过$/)
+      // The textile maker's first licence expired (deadline timer) before its new one.
+      await page.getByTestId('former-licence-XK42-020-00090').waitFor()
+      await screenshot(page, 'licensing-restored')
+
+      await setLanguage(page, 'zh-CN')
+      await expect
+        .poll(() => page.getByTestId(`licence-restored-${APPLIANCE.id}`).textContent(), {
+          timeout: UI_TIMEOUT,
+        })
+        .toMatch(/恢复：整改完成，复核通过$/)
+      await expect
+        .poll(() => page.getByTestId('former-licence-XK42-020-00090').textContent(), { timeout: UI_TIMEOUT })
+        .toBe('原许可证 XK42-020-00090（过期）')
+      // The reforms' KPIs on the dashboard, in Chinese and English.
+      await page.getByTestId('nav-dashboard').click()
+      await expect
+        .poll(() => page.getByTestId('licensing-kpi-card').textContent(), { timeout: UI_TIMEOUT })
+        .toContain('从申请到发证的天数（中位数）')
+      await setLanguage(page, 'en')
+      await expect
+        .poll(() => page.getByTestId('licensing-kpi-card').textContent(), { timeout: UI_TIMEOUT })
+        .toContain('Parallel applications waiting on')
+      await expect
+        .poll(() => page.getByTestId('kpi-in-time').textContent(), { timeout: UI_TIMEOUT })
+        .toMatch(/\(5\/6\)/)
       await signOut(page)
     },
   )

@@ -39,6 +39,17 @@ describe('the licensing reforms in the demo', () => {
       'verified',
     ])
     expect(view.licences.find((l) => l.legacy.length > 0)).toBeDefined()
+    // Restored after a passed re-verification; expired by the timer and replaced by a new licence.
+    expect(view.licences.find((l) => l.cause?.kind === 'restored')).toMatchObject({
+      licenceNo: 'XK42-006-00101',
+      status: 'valid',
+      cause: { applicationId: 'XKSQ-2025-0107' },
+    })
+    expect(view.licences.flatMap((l) => l.previous)).toEqual([
+      expect.objectContaining({ licenceNo: 'XK42-020-00090', status: 'expired' }),
+    ])
+    expect(view.dueWork.some((w) => w.kind === 'expiry')).toBe(true)
+    expect(view.parallel.flatMap((p) => p.branches).every((b) => b.reviewerOrg !== null)).toBe(true)
     expect(statuses(view.approvals)).toEqual(['approved', 'revoked', 'verified'])
     expect(view.approvals.some((a) => a.overdue)).toBe(true)
     expect(statuses(view.cmark.declarations)).toEqual(['declared', 'withdrawn'])

@@ -23,7 +23,8 @@ const commitmentText =
 
 /**
  * The licensing reforms in every state (seed items 十九–二十一), relative to `today`: licences
- * verified, awaiting verification, failed (revoked) and missed (suspended, by the deadline timer);
+ * verified, awaiting verification, failed (revoked), missed (suspended, by the deadline timer),
+ * suspended and restored after a re-verification, and expired (by the timer) then replaced;
  * legacy licences migrated into one licence per enterprise; approvals on commitment verified,
  * pending, found false and overdue; C-mark declarations confirmed, withdrawn, under check and
  * unsampled; parallel applications approved, refused, waiting on one branch and overdue; an
@@ -68,6 +69,7 @@ export async function loadLicensingDemo(platform: Platform, today: string) {
     site: '武汉经济技术开发区车城北路 18 号',
     appliedOn: day(101),
     expiresOn: addDays(today, 5 * 365),
+    products: ['DF-BR-200', 'DF-WH-100'],
   })
   await as(regulator, 80).recordOnSiteVerification({
     commandId: id(),
@@ -75,6 +77,40 @@ export async function loadLicensingDemo(platform: Platform, today: string) {
     applicationId: 'XKSQ-2025-0101',
     verifiedOn: day(80),
     passed: true,
+  })
+  // Restored: a relocation failed its verification (suspended), passed the re-verification, and
+  // the regulator lifted the suspension.
+  await as(actorOf('dongfeng'), 70).applyForLicence({
+    commandId: id(),
+    enterpriseId: o.dongfeng.orgId,
+    applicationId: 'XKSQ-2025-0107',
+    kind: 'relocation',
+    productCategories: ['机动车制动器'],
+    site: '武汉经济技术开发区军山街 6 号',
+    appliedOn: day(71),
+  })
+  await as(regulator, 60).recordOnSiteVerification({
+    commandId: id(),
+    enterpriseId: o.dongfeng.orgId,
+    applicationId: 'XKSQ-2025-0107',
+    verifiedOn: day(60),
+    passed: false,
+    findings: '新址制动器总成耐久试验台尚未完成安装调试',
+    consequence: 'suspended',
+  })
+  await as(regulator, 50).recordOnSiteVerification({
+    commandId: id(),
+    enterpriseId: o.dongfeng.orgId,
+    applicationId: 'XKSQ-2025-0107',
+    verifiedOn: day(50),
+    passed: true,
+  })
+  await as(regulator, 49).restoreLicence({
+    commandId: id(),
+    enterpriseId: o.dongfeng.orgId,
+    on: day(49),
+    reason: '整改完成，复核通过，恢复许可',
+    applicationId: 'XKSQ-2025-0107',
   })
   await as(actorOf('dongfeng'), 10).applyForLicence({
     commandId: id(),
@@ -105,6 +141,7 @@ export async function loadLicensingDemo(platform: Platform, today: string) {
     site: '武汉市东西湖区走马岭',
     appliedOn: day(46),
     expiresOn: addDays(today, 5 * 365),
+    products: ['MJ-17'],
   })
   await as(actorOf('petro'), 20).applyForLicence({
     commandId: id(),
@@ -115,6 +152,7 @@ export async function loadLicensingDemo(platform: Platform, today: string) {
     site: '武汉化学工业区',
     appliedOn: day(22),
     expiresOn: '2033-01-31',
+    products: ['SH-LNG'],
   })
   await as(regulator, 5).recordOnSiteVerification({
     commandId: id(),
@@ -125,6 +163,28 @@ export async function loadLicensingDemo(platform: Platform, today: string) {
     findings: '现场核查发现储罐区安全距离不符合要求，申请材料中的安全评价报告系伪造',
     consequence: 'revoked',
   })
+  // Expired: a licence whose validity ended without a renewal; the deadline timer expired it, and
+  // the enterprise's licence slot was free for the new licence below.
+  await as(actorOf('textile'), 400).applyForLicence({
+    commandId: id(),
+    enterpriseId: o.textile.orgId,
+    applicationId: 'XKSQ-2024-0090',
+    kind: 'new',
+    licenceNo: 'XK42-020-00090',
+    productCategories: ['防护服装'],
+    site: '襄阳市樊城区',
+    appliedOn: day(401),
+    expiresOn: day(35),
+  })
+  await as(regulator, 390).recordOnSiteVerification({
+    commandId: id(),
+    enterpriseId: o.textile.orgId,
+    applicationId: 'XKSQ-2024-0090',
+    verifiedOn: day(390),
+    passed: true,
+  })
+  await platform.runner('licensing.processes').waitFor(await platform.store.headPosition(), 60_000)
+  await actOnDeadlines(depsAt(30))
   await as(actorOf('textile'), 3).applyForLicence({
     commandId: id(),
     enterpriseId: o.textile.orgId,
@@ -135,6 +195,7 @@ export async function loadLicensingDemo(platform: Platform, today: string) {
     site: '襄阳市高新区',
     appliedOn: day(3),
     expiresOn: addDays(today, 5 * 365),
+    products: ['JH-T01'],
   })
 
   // ---- 告知承诺制 ----
@@ -238,12 +299,24 @@ export async function loadLicensingDemo(platform: Platform, today: string) {
     instrument: string,
     daysAgo: number,
   ) =>
-    as(actorOf(key), daysAgo).fileParallelApplication({
-      commandId: id(),
-      applicationId,
-      enterpriseId: o[key].orgId,
-      instrument,
-    })
+    as(actorOf(key), daysAgo)
+      .fileParallelApplication({ commandId: id(), applicationId, enterpriseId: o[key].orgId, instrument })
+      .then(async () => {
+        // The approvals office binds each branch to its reviewing department on the day it is filed;
+        // the fuel dispenser's type approval went to the Wuhan institute (WHMI, not a demo login).
+        const reviewers = {
+          type_approval: applicationId === 'BLSP-2025-0303' ? 'WHMI' : institute.org,
+          manufacturing_licence: regulator.org,
+        } as const
+        for (const branch of ['type_approval', 'manufacturing_licence'] as const) {
+          await as(regulator, daysAgo).assignParallelBranch({
+            commandId: id(),
+            applicationId,
+            branch,
+            reviewerOrg: reviewers[branch],
+          })
+        }
+      })
   await file('dongfeng', 'BLSP-2025-0301', '轮胎气压表', 30)
   await as(institute, 18).decideParallelBranch({
     commandId: id(),

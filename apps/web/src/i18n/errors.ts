@@ -102,6 +102,14 @@ const en = {
   'rule.licence.verification_recorded': 'The on-site verification of application {item} is already recorded.',
   'rule.licence.verified_after_issue':
     'The verification of application {item} cannot be dated before the licence was issued.',
+  'rule.licence.not_suspended': 'Licence {item} is not suspended; only a suspended licence can be restored.',
+  'rule.licence.restored_in_future': 'A restoration of licence {item} cannot be dated after today.',
+  'rule.licence.restored_before_suspension':
+    'Licence {item} cannot be restored on a date before its suspension began.',
+  'rule.licence.reverification_not_passed':
+    'The verification of application {item} has not passed; a restoration rests on a passed re-verification.',
+  'rule.licence.not_in_force': 'Licence {item} is revoked or has already expired.',
+  'rule.licence.not_expired': 'Licence {item} is still within its validity period.',
   // licensing: 告知承诺制 (approval on commitment)
   'rule.commitment.approval_exists': 'Approval {item} already exists; use a new approval id.',
   'rule.commitment.signed_in_future': 'The commitment cannot be signed after today.',
@@ -124,6 +132,8 @@ const en = {
   'rule.cmark.not_overdue': 'Check {item} is not yet due; it cannot be marked overdue.',
   // licensing: 并联审批 (parallel approval)
   'rule.parallel.application_exists': 'Application {item} was already filed; use a new application id.',
+  'rule.parallel.branch_unassigned':
+    'This review branch of application {item} has no reviewing department yet; the approvals office assigns it first.',
   'rule.parallel.refusal_reason': 'Give the reason for refusing application {item}.',
   'rule.parallel.branch_decided': 'This review branch of application {item} is already decided.',
   'rule.parallel.completed': 'Application {item} is already concluded; its open branches were stopped.',
@@ -280,6 +290,12 @@ const zh: Record<ErrorKey, string> = {
   'rule.licence.verification_not_overdue': '申请 {item} 的现场核查尚未到期，不能记为逾期未核查。',
   'rule.licence.verification_recorded': '申请 {item} 的现场核查结果已登记。',
   'rule.licence.verified_after_issue': '申请 {item} 的核查日期不能早于发证日期。',
+  'rule.licence.not_suspended': '许可证 {item} 未被暂停，只有暂停的许可证才能恢复。',
+  'rule.licence.restored_in_future': '许可证 {item} 的恢复日期不能晚于今天。',
+  'rule.licence.restored_before_suspension': '许可证 {item} 的恢复日期不能早于暂停开始日期。',
+  'rule.licence.reverification_not_passed': '申请 {item} 的核查未通过，恢复许可须以复核通过为依据。',
+  'rule.licence.not_in_force': '许可证 {item} 已吊销或已过期。',
+  'rule.licence.not_expired': '许可证 {item} 仍在有效期内。',
   'rule.commitment.approval_exists': '审批 {item} 已存在，请换一个编号。',
   'rule.commitment.signed_in_future': '承诺书的签署日期不能晚于今天。',
   'rule.commitment.inspected': '审批 {item} 的承诺已经核查。',
@@ -296,6 +312,7 @@ const zh: Record<ErrorKey, string> = {
   'rule.cmark.already_overdue': '检查 {item} 已标记为逾期。',
   'rule.cmark.not_overdue': '检查 {item} 尚未到期，不能标记为逾期。',
   'rule.parallel.application_exists': '申请 {item} 已提交，请换一个申请编号。',
+  'rule.parallel.branch_unassigned': '申请 {item} 的该审查环节尚未指定审查部门，请先由审批办指派。',
   'rule.parallel.refusal_reason': '对申请 {item} 不予批准，须说明理由。',
   'rule.parallel.branch_decided': '申请 {item} 的该审查环节已作出决定。',
   'rule.parallel.completed': '申请 {item} 已办结，未完成的环节已终止。',

@@ -7,6 +7,7 @@ import { useI18n } from '../i18n/context'
 import { todayIso } from '../lib/dates'
 import { kpiProgress } from '../lib/kpi'
 import { useTRPC } from '../trpc'
+import { LicensingKpiCard } from './LicensingPage'
 
 const DIGITS: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 }
 
@@ -185,6 +186,8 @@ export function DashboardPage() {
           </QueryView>
         </section>
       </div>
+      {/* The licensing reforms' indicators (licensing.kpis), the same card as on the licensing page. */}
+      <LicensingKpiCard />
       {showEvents ? (
         <section className="card">
           <h2>{t('dashboard.recentEvents')}</h2>

@@ -19,6 +19,9 @@ const TONES: Record<string, 'good' | 'warn' | 'bad'> = {
   pending: 'warn',
   suspended: 'warn',
   stopped: 'warn',
+  active: 'good',
+  expired: 'bad',
+  missed: 'bad',
   revoked: 'bad',
   withdrawn: 'bad',
   refused: 'bad',
@@ -246,12 +249,125 @@ function BranchDecision({
   )
 }
 
-function KpiCard() {
+/** The approvals office binds a pending branch to the organisation that reviews it (only that one decides). */
+function BranchAssign({
+  applicationId,
+  branch,
+  current,
+}: {
+  applicationId: string
+  branch: 'type_approval' | 'manufacturing_licence'
+  current: string | null
+}) {
+  const { t } = useI18n()
+  const trpc = useTRPC()
+  const refresh = useRefresh()
+  const [org, setOrg] = useState(current ?? '')
+  const assign = useMutation(trpc.licensing.assignParallelBranch.mutationOptions({ onSuccess: refresh }))
+  const testId = `assign-${applicationId}-${branch}`
+  return (
+    <div className="stack">
+      <div className="button-row">
+        <input
+          placeholder={t('licensing.reviewerOrg')}
+          aria-label={t('licensing.reviewerOrg')}
+          value={org}
+          onChange={(event) => setOrg(event.target.value)}
+          data-testid={`${testId}-org`}
+        />
+        <button
+          type="button"
+          disabled={assign.isPending || org.trim() === ''}
+          onClick={() =>
+            assign.mutate({ commandId: crypto.randomUUID(), applicationId, branch, reviewerOrg: org.trim() })
+          }
+          data-testid={`${testId}-submit`}
+        >
+          {t('licensing.assign')}
+        </button>
+      </div>
+      {assign.error ? <ErrorBox error={assign.error} /> : null}
+    </div>
+  )
+}
+
+/** The regulator lifts a suspension; it rests on the re-verification when the cause's application has passed it. */
+function RestoreLicence({ enterpriseId, applicationId }: { enterpriseId: string; applicationId?: string }) {
+  const { t } = useI18n()
+  const trpc = useTRPC()
+  const refresh = useRefresh()
+  const [reason, setReason] = useState('')
+  const restore = useMutation(trpc.licensing.restoreLicence.mutationOptions({ onSuccess: refresh }))
+  const testId = `restore-${enterpriseId}`
+  return (
+    <div className="stack">
+      <input
+        placeholder={t('licensing.restoreReason')}
+        aria-label={t('licensing.restoreReason')}
+        value={reason}
+        onChange={(event) => setReason(event.target.value)}
+        data-testid={`${testId}-text`}
+      />
+      <button
+        type="button"
+        disabled={restore.isPending || reason.trim() === ''}
+        onClick={() =>
+          restore.mutate({
+            commandId: crypto.randomUUID(),
+            enterpriseId,
+            on: todayIso(),
+            reason: reason.trim(),
+            ...(applicationId ? { applicationId } : {}),
+          })
+        }
+        data-testid={`${testId}-submit`}
+      >
+        {applicationId ? t('licensing.restoreOn', { application: applicationId }) : t('licensing.restore')}
+      </button>
+      {restore.error ? <ErrorBox error={restore.error} /> : null}
+    </div>
+  )
+}
+
+/** What rests on a licence (lineage impact): the products its scope covers, their certificates and makers. */
+function LicenceImpact({ licenceNo }: { licenceNo: string }) {
+  const { t, term } = useI18n()
+  const trpc = useTRPC()
+  const [open, setOpen] = useState(false)
+  const impact = useQuery({ ...trpc.lineage.impact.ofLicence.queryOptions({ licenceNo }), enabled: open })
+  return (
+    <details
+      className="small"
+      onToggle={(event) => setOpen((event.target as HTMLDetailsElement).open)}
+      data-testid={`licence-impact-${licenceNo}`}
+    >
+      <summary>{t('licensing.impact')}</summary>
+      {open ? (
+        <QueryView query={impact}>
+          {(i) => (
+            <ul data-testid={`licence-impact-items-${licenceNo}`}>
+              {[...i.products.items, ...i.certificates.items].map((item) => (
+                <li key={item.id} data-testid={`licence-impact-item-${item.id}`}>
+                  {item.label}
+                  {item.status ? ` · ${term(item.status.status)}` : ''}
+                </li>
+              ))}
+              {i.products.total === 0 ? <li className="muted">{t('licensing.impactNone')}</li> : null}
+            </ul>
+          )}
+        </QueryView>
+      ) : null}
+    </details>
+  )
+}
+
+/** The reforms' indicators (seed items 十九–二十一), on the licensing page and the dashboard. */
+export function LicensingKpiCard() {
   const { t, term } = useI18n()
   const trpc = useTRPC()
   const kpis = useQuery(trpc.licensing.kpis.queryOptions({}))
   return (
-    <section className="card">
+    <section className="card" data-testid="licensing-kpi-card">
       <h2>{t('licensing.kpis')}</h2>
       <QueryView query={kpis}>
         {(k) => (
@@ -836,15 +952,18 @@ export function LicensingPage() {
   const processes = useQuery(trpc.licensing.processes.queryOptions({}))
   const isRegulator = role === 'regulator' || role === 'admin'
   const isReviewer = isRegulator || role === 'metrology_institute'
-  const mayDecide = (branch: string) =>
-    role === 'admin' || (branch === 'type_approval' ? role === 'metrology_institute' : role === 'regulator')
+  // A branch is decided by the organisation it was assigned to (which holds the branch's reviewer role).
+  const mayDecide = (branch: string, reviewerOrg: string | null) =>
+    reviewerOrg !== null &&
+    reviewerOrg === actor?.org &&
+    (role === 'admin' || (branch === 'type_approval' ? role === 'metrology_institute' : role === 'regulator'))
   return (
     <>
       <PageHeader title={t('licensing.title')} />
       <p className="muted" data-testid="licensing-view">
         {isReviewer ? t('licensing.regulatorQueue') : t('licensing.applicantView')}
       </p>
-      {isReviewer ? <KpiCard /> : null}
+      {isReviewer ? <LicensingKpiCard /> : null}
       {role === 'enterprise' && actor ? (
         <div className="grid-2">
           <ApplyForm enterpriseId={actor.org} />
@@ -903,16 +1022,47 @@ export function LicensingPage() {
                       {l.legacy.length > 0 ? (
                         <div className="muted small">{t('licensing.legacy', { n: l.legacy.length })}</div>
                       ) : null}
+                      {l.previous.map((former) => (
+                        <div
+                          key={former.licenceNo}
+                          className="muted small"
+                          data-testid={`former-licence-${former.licenceNo}`}
+                        >
+                          {t('licensing.former', { no: former.licenceNo, status: term(former.status) })}
+                        </div>
+                      ))}
+                      <LicenceImpact licenceNo={l.licenceNo} />
                     </td>
                     <td>{l.enterpriseId}</td>
                     <td>{l.categories.join('、')}</td>
                     <td>{l.expiresOn}</td>
                     <td>
                       <Badge status={l.status} testId={`licence-status-${l.enterpriseId}`} />
-                      {l.cause ? (
+                      {l.cause?.kind === 'restored' ? (
+                        <div className="muted small" data-testid={`licence-restored-${l.enterpriseId}`}>
+                          {t('licensing.restoredOn', {
+                            date: l.cause.on ?? '',
+                            reason: l.cause.reason ?? '',
+                          })}
+                        </div>
+                      ) : l.cause?.kind === 'expired' ? (
+                        <div className="muted small">
+                          {t('licensing.expiredOn', { date: l.cause.on ?? '' })}
+                        </div>
+                      ) : l.cause ? (
                         <div className="muted small">
                           {t('licensing.cause')}: {term(l.cause.kind)} ({l.cause.applicationId})
                         </div>
+                      ) : null}
+                      {isRegulator && l.status === 'suspended' ? (
+                        <RestoreLicence
+                          enterpriseId={l.enterpriseId}
+                          applicationId={
+                            p.applications.find(
+                              (a) => a.applicationId === l.cause?.applicationId && a.status === 'verified',
+                            )?.applicationId
+                          }
+                        />
                       ) : null}
                     </td>
                   </tr>
@@ -954,7 +1104,13 @@ export function LicensingPage() {
                     </td>
                     <td>
                       <Badge status={a.status} testId={`application-status-${a.applicationId}`} />
-                      {isRegulator && a.status === 'awaiting_verification' ? (
+                      {isRegulator &&
+                      (a.status === 'awaiting_verification' ||
+                        // a re-verification of the application whose failure or miss suspended the licence
+                        ((a.status === 'verification_failed' || a.status === 'verification_missed') &&
+                          p.licences.some(
+                            (l) => l.enterpriseId === a.enterpriseId && l.status === 'suspended',
+                          ))) ? (
                         <VerificationDecision enterpriseId={a.enterpriseId} applicationId={a.applicationId} />
                       ) : null}
                     </td>
@@ -1094,7 +1250,24 @@ export function LicensingPage() {
                             )}
                           </span>
                           {b.reason ? <span className="muted small">{b.reason}</span> : null}
-                          {b.status === 'pending' && a.status === 'open' && mayDecide(b.branch) ? (
+                          <span
+                            className="muted small"
+                            data-testid={`reviewer-${a.applicationId}-${b.branch}`}
+                          >
+                            {b.reviewerOrg
+                              ? t('licensing.reviewedBy', { org: b.reviewerOrg })
+                              : t('licensing.unassigned')}
+                          </span>
+                          {b.status === 'pending' && a.status === 'open' && isRegulator ? (
+                            <BranchAssign
+                              applicationId={a.applicationId}
+                              branch={b.branch as 'type_approval' | 'manufacturing_licence'}
+                              current={b.reviewerOrg}
+                            />
+                          ) : null}
+                          {b.status === 'pending' &&
+                          a.status === 'open' &&
+                          mayDecide(b.branch, b.reviewerOrg) ? (
                             <BranchDecision
                               applicationId={a.applicationId}
                               branch={b.branch as 'type_approval' | 'manufacturing_licence'}

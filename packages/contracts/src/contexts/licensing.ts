@@ -86,6 +86,8 @@ export const LicenceIssuedBeforeVerification = defineEvent({
     issuedOn: IsoDate,
     expiresOn: IsoDate,
     verificationDueOn: IsoDate,
+    /** The enterprise's products the applied scope lines cover (they rest on the licence in lineage). */
+    products: z.array(Id).default([]),
   }),
 })
 
@@ -136,6 +138,29 @@ export const EnterpriseLicenceRevoked = defineEvent({
   context,
   description: 'The enterprise licence was revoked, with its cause (a failed verification).',
   schema: z.object({ enterpriseId: CreditCode, licenceNo: Id, on: IsoDate, cause: LicenceCause }),
+})
+
+export const EnterpriseLicenceRestored = defineEvent({
+  type: 'EnterpriseLicenceRestored',
+  context,
+  description:
+    'The regulator restored a suspended enterprise licence (e.g. after a passed re-verification), from the business date `on`.',
+  schema: z.object({
+    enterpriseId: CreditCode,
+    licenceNo: Id,
+    on: IsoDate,
+    reason: Text,
+    /** The re-verification (an application verified on site) the restoration rests on, if any. */
+    applicationId: Id.optional(),
+  }),
+})
+
+export const EnterpriseLicenceExpired = defineEvent({
+  type: 'EnterpriseLicenceExpired',
+  context,
+  description:
+    'The enterprise licence reached the end of its validity without a renewal (found by the deadline timer); it no longer holds from `on`, the day after expiresOn.',
+  schema: z.object({ enterpriseId: CreditCode, licenceNo: Id, expiresOn: IsoDate, on: IsoDate }),
 })
 
 export const LegacyLicenceMigrated = defineEvent({
@@ -283,6 +308,19 @@ export const ParallelApplicationFiled = defineEvent({
   }),
 })
 
+export const ParallelBranchAssigned = defineEvent({
+  type: 'ParallelBranchAssigned',
+  context,
+  description:
+    'A branch of a parallel application was assigned to its reviewing department (an organisation id); only that organisation may decide it.',
+  schema: z.object({
+    applicationId: Id,
+    branch: ParallelBranch,
+    reviewerOrg: Id,
+    assignedOn: IsoDate,
+  }),
+})
+
 export const ParallelBranchDecided = defineEvent({
   type: 'ParallelBranchDecided',
   context,
@@ -398,6 +436,8 @@ export const licensingEvents = [
   OnSiteVerificationMissed,
   EnterpriseLicenceSuspended,
   EnterpriseLicenceRevoked,
+  EnterpriseLicenceRestored,
+  EnterpriseLicenceExpired,
   LegacyLicenceMigrated,
   LegacyScopeLineWithdrawn,
   ApprovedOnCommitment,
@@ -410,6 +450,7 @@ export const licensingEvents = [
   CMarkCheckFailed,
   CMarkCheckOverdue,
   ParallelApplicationFiled,
+  ParallelBranchAssigned,
   ParallelBranchDecided,
   ParallelBranchOverdue,
   ParallelApplicationCompleted,
@@ -434,6 +475,16 @@ export const ApplyForLicence = z.object({
   appliedOn: IsoDate,
   /** For a new licence or a renewal. */
   expiresOn: IsoDate.optional(),
+  /** The enterprise's products the applied scope lines cover. */
+  products: z.array(Id).max(200).optional(),
+})
+
+export const RestoreLicence = z.object({
+  ...base,
+  enterpriseId: CreditCode,
+  on: IsoDate,
+  reason: Text,
+  applicationId: Id.optional(),
 })
 
 export const RecordOnSiteVerification = z.object({
@@ -493,6 +544,13 @@ export const FileParallelApplication = z.object({
   applicationId: Id,
   enterpriseId: CreditCode,
   instrument: Text,
+})
+
+export const AssignParallelBranch = z.object({
+  ...base,
+  applicationId: Id,
+  branch: ParallelBranch,
+  reviewerOrg: Id,
 })
 
 export const DecideParallelBranch = z.object({

@@ -70,6 +70,8 @@ describe('先证后核 on one licence per enterprise', () => {
     ])
     expect(view.dueWork).toEqual([
       expect.objectContaining({ kind: 'verification', ref: 'APP-1', dueOn: '2025-07-15', overdue: false }),
+      // The validity end is a deadline too: the timer expires the licence after it.
+      expect.objectContaining({ kind: 'expiry', ref: 'XK42-001-0001', dueOn: '2030-06-14', overdue: false }),
     ])
     const verified = await as(regulator).recordOnSiteVerification({
       enterpriseId: HUBEI_VALVES,
@@ -81,7 +83,7 @@ describe('先证后核 on one licence per enterprise', () => {
     expect(view.applications).toMatchObject([
       { applicationId: 'APP-1', status: 'verified', verifiedOn: '2025-07-01' },
     ])
-    expect(view.dueWork).toEqual([])
+    expect(view.dueWork.map((w) => w.kind)).toEqual(['expiry'])
     const kpis = await as(regulator).kpis({ minPosition: verified.position! })
     expect(kpis.verifications).toEqual({ due: 1, inTime: 1, missed: 0, shareInTime: 1 })
     expect(kpis.medianDaysToLicence).toBe(0)
@@ -103,7 +105,7 @@ describe('先证后核 on one licence per enterprise', () => {
     })
     const view = await as(valves).processes({ minPosition: extended.position! })
     expect(view.licences[0]?.categories).toEqual(['pressure valves', 'safety valves'])
-    expect(view.dueWork.map((w) => w.ref)).toEqual(['APP-1', 'APP-2'])
+    expect(view.dueWork.map((w) => w.ref)).toEqual(['APP-1', 'APP-2', 'XK42-001-0001'])
   })
 
   it('lets an enterprise apply only for itself, and only the regulator verify', async () => {
@@ -149,7 +151,8 @@ describe('先证后核 on one licence per enterprise', () => {
     })
     const after = await as(valves).processes({ minPosition: replaced.position! })
     expect(after.licences).toMatchObject([{ licenceNo: 'XK42-001-0009', status: 'valid', cause: null }])
-    expect(after.dueWork.map((w) => w.ref)).toEqual(['APP-2'])
+    // The revoked licence's validity end closed with it; the new licence has its own.
+    expect(after.dueWork.map((w) => w.ref)).toEqual(['APP-2', 'XK42-001-0009'])
   })
 
   it('suspends the licence once the verification deadline has passed, exactly once, whatever the timer runs', async () => {
@@ -173,17 +176,127 @@ describe('先证后核 on one licence per enterprise', () => {
     ])
     // Business date of the suspension is the day after the deadline, not the day the timer ran.
     expect(events[2]?.data).toMatchObject({ from: '2025-07-16' })
-    const late = await failure(
-      as(regulator).recordOnSiteVerification({
-        enterpriseId: HUBEI_VALVES,
-        applicationId: 'APP-1',
-        verifiedOn: '2025-07-20',
-        passed: true,
-      }),
-    )
-    expect(late.message).toContain('already recorded (missed)')
     const kpis = await as(regulator).kpis({})
     expect(kpis.verifications).toMatchObject({ missed: 1, shareInTime: 0 })
+  })
+
+  it('restores a suspended licence after a passed re-verification, by the regulator only', async () => {
+    await as(valves).applyForLicence(newLicence)
+    clock = '2025-07-16'
+    expect(await actOnDeadlines(platform.deps)).toBe(1)
+    clock = '2025-07-25'
+    const early = await failure(
+      as(regulator).restoreLicence({
+        enterpriseId: HUBEI_VALVES,
+        on: '2025-07-25',
+        reason: 'verified late',
+        applicationId: 'APP-1',
+      }),
+    )
+    expect(early.message).toContain('a restoration rests on a passed one')
+    // The late verification is a re-verification: the licence stays suspended until restored.
+    const reverified = await as(regulator).recordOnSiteVerification({
+      enterpriseId: HUBEI_VALVES,
+      applicationId: 'APP-1',
+      verifiedOn: '2025-07-20',
+      passed: true,
+    })
+    let view = await as(regulator).processes({ minPosition: reverified.position! })
+    expect(view.licences[0]).toMatchObject({ status: 'suspended' })
+    const forbidden = await failure(
+      as(valves).restoreLicence({ enterpriseId: HUBEI_VALVES, on: '2025-07-25', reason: 'self-restored' }),
+    )
+    expect(forbidden.code).toBe('FORBIDDEN')
+    const restored = await as(regulator).restoreLicence({
+      enterpriseId: HUBEI_VALVES,
+      on: '2025-07-21',
+      reason: 'rectified; re-verified on site',
+      applicationId: 'APP-1',
+    })
+    expect(restored.events).toEqual(['EnterpriseLicenceRestored'])
+    view = await as(valves).processes({ minPosition: restored.position! })
+    expect(view.licences[0]).toMatchObject({
+      status: 'valid',
+      cause: { kind: 'restored', on: '2025-07-21', applicationId: 'APP-1' },
+    })
+    const again = await failure(
+      as(regulator).restoreLicence({ enterpriseId: HUBEI_VALVES, on: '2025-07-25', reason: 'again' }),
+    )
+    expect(again.message).toContain('only a suspended licence can be restored')
+  })
+
+  it('expires the licence after its validity end, exactly once; a renewal before it moves the deadline', async () => {
+    await as(valves).applyForLicence({ ...newLicence, expiresOn: '2025-09-30' })
+    await as(regulator).recordOnSiteVerification({
+      enterpriseId: HUBEI_VALVES,
+      applicationId: 'APP-1',
+      verifiedOn: '2025-07-01',
+      passed: true,
+    })
+    clock = '2025-09-01'
+    const renewed = await as(valves).applyForLicence({
+      ...newLicence,
+      applicationId: 'APP-2',
+      kind: 'renewal',
+      licenceNo: undefined,
+      appliedOn: '2025-09-01',
+      expiresOn: '2025-12-31',
+    })
+    let view = await as(valves).processes({ minPosition: renewed.position! })
+    expect(view.dueWork).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'expiry', ref: 'XK42-001-0001', dueOn: '2025-12-31' }),
+      ]),
+    )
+    await as(regulator).recordOnSiteVerification({
+      enterpriseId: HUBEI_VALVES,
+      applicationId: 'APP-2',
+      verifiedOn: '2025-09-10',
+      passed: true,
+    })
+    clock = '2025-10-01' // the first validity end has passed, but the renewal extended it
+    expect(await actOnDeadlines(platform.deps)).toBe(0)
+    clock = '2025-12-31'
+    expect(await actOnDeadlines(platform.deps)).toBe(0)
+    clock = '2026-01-05'
+    expect(await actOnDeadlines(platform.deps)).toBe(1)
+    expect(await actOnDeadlines(platform.deps)).toBe(0)
+    const events = await platform.store.readStream(`one-licence-${HUBEI_VALVES}`)
+    expect(events.at(-1)).toMatchObject({
+      type: 'EnterpriseLicenceExpired',
+      data: { expiresOn: '2025-12-31', on: '2026-01-01' },
+    })
+    view = await as(valves).processes({ minPosition: (await platform.store.headPosition())! })
+    expect(view.licences[0]).toMatchObject({ status: 'expired' })
+    expect(view.dueWork).toEqual([])
+    // The enterprise's licence slot is free again: a new licence, not a renewal.
+    const renewal = await failure(
+      as(valves).applyForLicence({
+        ...newLicence,
+        applicationId: 'APP-3',
+        kind: 'renewal',
+        licenceNo: undefined,
+        appliedOn: '2026-01-05',
+        expiresOn: '2030-12-31',
+      }),
+    )
+    expect(renewal.message).toContain('is expired')
+    const fresh = await as(valves).applyForLicence({
+      ...newLicence,
+      applicationId: 'APP-3',
+      licenceNo: 'XK42-001-0002',
+      appliedOn: '2026-01-05',
+      expiresOn: '2030-12-31',
+    })
+    expect(fresh.events).toEqual(['LicenceIssuedBeforeVerification'])
+    view = await as(valves).processes({ minPosition: fresh.position! })
+    expect(view.licences[0]).toMatchObject({
+      licenceNo: 'XK42-001-0002',
+      status: 'valid',
+      previous: [
+        { licenceNo: 'XK42-001-0001', status: 'expired', cause: { kind: 'expired', on: '2026-01-01' } },
+      ],
+    })
   })
 
   it('migrates legacy per-category licences into the one licence, idempotently', async () => {
@@ -423,12 +536,25 @@ describe('C-mark check deadline', () => {
 })
 
 describe('并联审批', () => {
-  const file = () =>
-    as(scales).fileParallelApplication({
+  /** Filed by the enterprise; the approvals office assigns each branch to its reviewing department. */
+  const file = async () => {
+    const filed = await as(scales).fileParallelApplication({
       applicationId: 'PA-1',
       enterpriseId: WUHAN_SCALES,
       instrument: 'electronic price-computing scale',
     })
+    await as(regulator).assignParallelBranch({
+      applicationId: 'PA-1',
+      branch: 'type_approval',
+      reviewerOrg: institute.org,
+    })
+    await as(regulator).assignParallelBranch({
+      applicationId: 'PA-1',
+      branch: 'manufacturing_licence',
+      reviewerOrg: regulator.org,
+    })
+    return filed
+  }
 
   it('completes when both branches approved, showing where it waits meanwhile', async () => {
     await file()
@@ -476,6 +602,19 @@ describe('并联审批', () => {
     expect(late.message).toContain('its open branches were stopped')
   })
 
+  it('refuses a decision in a branch not assigned yet', async () => {
+    await as(scales).fileParallelApplication({
+      applicationId: 'PA-1',
+      enterpriseId: WUHAN_SCALES,
+      instrument: 'electronic price-computing scale',
+    })
+    const unassigned = await failure(
+      as(institute).decideParallelBranch({ applicationId: 'PA-1', branch: 'type_approval', approved: true }),
+    )
+    expect(unassigned.code).toBe('PRECONDITION_FAILED')
+    expect(unassigned.message).toContain('has no reviewing department yet')
+  })
+
   it('lets each branch be decided only by its own reviewer', async () => {
     await file()
     const wrong = await failure(
@@ -483,6 +622,39 @@ describe('并联审批', () => {
     )
     expect(wrong.code).toBe('FORBIDDEN')
     expect(wrong.message).toContain('decided by the metrology_institute')
+  })
+
+  it('lets a branch be decided only by the organisation it was assigned to, not any org of the reviewer role', async () => {
+    await file()
+    const otherInstitute: Actor = { ...institute, userId: 'whmi-reviewer', org: 'WHMI', orgName: 'Wuhan MI' }
+    const wrong = await failure(
+      as(otherInstitute).decideParallelBranch({
+        applicationId: 'PA-1',
+        branch: 'type_approval',
+        approved: true,
+      }),
+    )
+    expect(wrong.code).toBe('FORBIDDEN')
+    expect(wrong.message).toContain('is reviewed by HBMI, not by WHMI')
+    const decided = await as(institute).decideParallelBranch({
+      applicationId: 'PA-1',
+      branch: 'type_approval',
+      approved: true,
+    })
+    const view = await as(regulator).processes({ minPosition: decided.position! })
+    expect(view.parallel[0]?.branches).toMatchObject([
+      { branch: 'type_approval', status: 'approved', reviewerOrg: 'HBMI' },
+      { branch: 'manufacturing_licence', status: 'pending', reviewerOrg: 'HBAMR' },
+    ])
+    // Only the regulator assigns branches.
+    const assign = await failure(
+      as(institute).assignParallelBranch({
+        applicationId: 'PA-1',
+        branch: 'type_approval',
+        reviewerOrg: 'HBMI',
+      }),
+    )
+    expect(assign.code).toBe('FORBIDDEN')
   })
 
   it('marks a branch overdue after its own deadline', async () => {

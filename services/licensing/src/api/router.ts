@@ -72,6 +72,16 @@ export const router = trpcRouter({
     occurredAt: (input) => input.verifiedOn,
   }),
 
+  /** Lifts a suspension (e.g. after a passed re-verification): the licence holds again from `on`. */
+  restoreLicence: commandProcedure({
+    roles: ['regulator'],
+    input: contract.RestoreLicence,
+    decider: enterpriseLicenceDecider,
+    stream: (input) => contract.enterpriseLicenceStream(input.enterpriseId),
+    command: (input, { deps }) => ({ type: 'RestoreLicence', data: commandData(input), today: today(deps) }),
+    occurredAt: (input) => input.on,
+  }),
+
   /** 一企一证: folds the per-category licences of industrialization into each enterprise's one licence. */
   migrateLegacyLicences: rolesProcedure('admin')
     .input(contract.MigrateLegacyLicences)
@@ -197,7 +207,24 @@ export const router = trpcRouter({
     occurredAt: (_, { deps }) => today(deps),
   }),
 
-  /** Each branch is decided by its own reviewer: type approval by the metrology institute, the licence by the regulator. */
+  /** The approvals office binds a branch to the reviewing department (organisation) that alone may decide it. */
+  assignParallelBranch: commandProcedure({
+    roles: ['regulator'],
+    input: contract.AssignParallelBranch,
+    decider: parallelDecider,
+    stream: (input) => contract.parallelStream(input.applicationId),
+    command: (input, { deps }) => ({
+      type: 'AssignParallelBranch',
+      data: commandData(input),
+      today: today(deps),
+    }),
+    occurredAt: (_, { deps }) => today(deps),
+  }),
+
+  /**
+   * Each branch is decided only by the organisation it was assigned to (parallel.not_the_reviewer), which
+   * must hold the branch's reviewer role: type approval a metrology institute, the licence a regulator.
+   */
   decideParallelBranch: commandProcedure({
     roles: ['regulator', 'metrology_institute'],
     input: contract.DecideParallelBranch,

@@ -25,6 +25,7 @@ const issued = (
     issuedOn: TODAY,
     expiresOn: '2030-06-14',
     verificationDueOn: '2025-07-15',
+    products: [],
     ...overrides,
   },
 })
@@ -483,5 +484,204 @@ describe('WithdrawLegacyScopeLine (policy on a revoked legacy licence)', () => {
   it('does nothing for a legacy licence never migrated, or a line already withdrawn', () => {
     spec(enterpriseLicenceDecider).given([]).when(withdraw).thenNothing()
     spec(enterpriseLicenceDecider).given([migrated, withdrawn]).when(withdraw).thenNothing()
+  })
+})
+
+describe('RestoreLicence (the regulator lifts a suspension)', () => {
+  const restore = (
+    data: Partial<Extract<EnterpriseLicenceCommand, { type: 'RestoreLicence' }>['data']> = {},
+    today = '2025-08-20',
+  ): EnterpriseLicenceCommand => ({
+    type: 'RestoreLicence',
+    data: { enterpriseId: HUBEI_VALVES, on: '2025-08-20', reason: 'rectified, re-verified on site', ...data },
+    today,
+  })
+  const failed: EnterpriseLicenceEvent = {
+    type: 'OnSiteVerificationFailed',
+    data: {
+      enterpriseId: HUBEI_VALVES,
+      applicationId: 'APP-1',
+      verifiedOn: '2025-07-01',
+      inspector: 'inspector-li',
+      findings: 'no pressure test bench',
+      consequence: 'suspended',
+    },
+  }
+  const reverified: EnterpriseLicenceEvent = {
+    type: 'OnSiteVerificationPassed',
+    data: {
+      enterpriseId: HUBEI_VALVES,
+      applicationId: 'APP-1',
+      verifiedOn: '2025-08-18',
+      inspector: 'inspector-li',
+    },
+  }
+  const restored = (extra: Record<string, string> = {}): EnterpriseLicenceEvent => ({
+    type: 'EnterpriseLicenceRestored',
+    data: {
+      enterpriseId: HUBEI_VALVES,
+      licenceNo: 'XK42-001-0001',
+      on: '2025-08-20',
+      reason: 'rectified, re-verified on site',
+      ...extra,
+    },
+  })
+
+  it('re-verifies the application whose failure suspended the licence', () => {
+    spec(enterpriseLicenceDecider)
+      .given([issued(), failed, suspended('verification_failed', '2025-07-01')])
+      .when(verify({ verifiedOn: '2025-08-18' }))
+      .then([reverified])
+  })
+  it('restores a suspended licence on a passed re-verification', () => {
+    spec(enterpriseLicenceDecider)
+      .given([issued(), failed, suspended('verification_failed', '2025-07-01'), reverified])
+      .when(restore({ applicationId: 'APP-1' }))
+      .then([restored({ applicationId: 'APP-1' })])
+  })
+  it('restores a suspended licence on the regulator’s decision alone', () => {
+    spec(enterpriseLicenceDecider)
+      .given([issued(), suspended('verification_missed', '2025-07-16')])
+      .when(restore())
+      .then([restored()])
+  })
+  it('lets changes be granted on the licence again once restored', () => {
+    spec(enterpriseLicenceDecider)
+      .given([issued(), suspended('verification_missed', '2025-07-16'), restored()])
+      .when(apply({ kind: 'relocation', applicationId: 'APP-2', licenceNo: undefined }, '2025-08-21'))
+      .then([
+        issued({
+          applicationId: 'APP-2',
+          kind: 'relocation',
+          appliedOn: '2025-06-14',
+          issuedOn: '2025-08-21',
+          verificationDueOn: '2025-09-20',
+        }),
+      ])
+  })
+  it('refuses to restore a licence that is not suspended', () => {
+    spec(enterpriseLicenceDecider)
+      .given([issued()])
+      .when(restore())
+      .thenThrows(RuleViolationError, /only a suspended licence/)
+    spec(enterpriseLicenceDecider)
+      .given([issued(), suspended('verification_missed', '2025-07-16'), restored()])
+      .when(restore())
+      .thenThrows(RuleViolationError, /is valid/)
+  })
+  it('refuses to restore a revoked or expired licence', () => {
+    const revoked: EnterpriseLicenceEvent = {
+      type: 'EnterpriseLicenceRevoked',
+      data: {
+        enterpriseId: HUBEI_VALVES,
+        licenceNo: 'XK42-001-0001',
+        on: '2025-07-01',
+        cause: { kind: 'verification_failed', applicationId: 'APP-1' },
+      },
+    }
+    spec(enterpriseLicenceDecider)
+      .given([issued(), revoked])
+      .when(restore())
+      .thenThrows(RuleViolationError, /is revoked/)
+  })
+  it('refuses a licence the enterprise does not hold', () => {
+    spec(enterpriseLicenceDecider).given([]).when(restore()).thenThrows(NotFoundError)
+  })
+  it('refuses a restoration dated after today', () => {
+    spec(enterpriseLicenceDecider)
+      .given([issued(), suspended('verification_missed', '2025-07-16')])
+      .when(restore({ on: '2025-08-21' }))
+      .thenThrows(RuleViolationError, /after today/)
+  })
+  it('refuses a restoration dated before the suspension', () => {
+    spec(enterpriseLicenceDecider)
+      .given([issued(), suspended('verification_missed', '2025-07-16')])
+      .when(restore({ on: '2025-07-15' }))
+      .thenThrows(RuleViolationError, /suspended from 2025-07-16/)
+  })
+  it('refuses a restoration resting on a verification that did not pass', () => {
+    spec(enterpriseLicenceDecider)
+      .given([issued(), failed, suspended('verification_failed', '2025-07-01')])
+      .when(restore({ applicationId: 'APP-1' }))
+      .thenThrows(RuleViolationError, /is failed/)
+    spec(enterpriseLicenceDecider)
+      .given([issued(), suspended('verification_missed', '2025-07-16')])
+      .when(restore({ applicationId: 'APP-9' }))
+      .thenThrows(NotFoundError)
+  })
+})
+
+describe('ExpireLicence (deadline timer on the validity end)', () => {
+  const expire = (today: string): EnterpriseLicenceCommand => ({
+    type: 'ExpireLicence',
+    data: { enterpriseId: HUBEI_VALVES },
+    today,
+  })
+  const expired: EnterpriseLicenceEvent = {
+    type: 'EnterpriseLicenceExpired',
+    data: {
+      enterpriseId: HUBEI_VALVES,
+      licenceNo: 'XK42-001-0001',
+      expiresOn: '2030-06-14',
+      on: '2030-06-15',
+    },
+  }
+
+  it('expires the licence the day after its last valid day', () => {
+    spec(enterpriseLicenceDecider).given([issued()]).when(expire('2030-06-15')).then([expired])
+  })
+  it('expires a suspended licence too', () => {
+    spec(enterpriseLicenceDecider)
+      .given([issued(), suspended('verification_missed', '2025-07-16')])
+      .when(expire('2030-07-01'))
+      .then([expired])
+  })
+  it('refuses while the licence is still valid, and after a renewal extended it', () => {
+    spec(enterpriseLicenceDecider)
+      .given([issued()])
+      .when(expire('2030-06-14'))
+      .thenThrows(RuleViolationError, /has not expired/)
+    spec(enterpriseLicenceDecider)
+      .given([issued(), issued({ applicationId: 'APP-2', kind: 'renewal', expiresOn: '2035-06-14' })])
+      .when(expire('2030-06-15'))
+      .thenThrows(RuleViolationError, /valid until 2035-06-14/)
+  })
+  it('is idempotent: an expired licence does not expire again', () => {
+    spec(enterpriseLicenceDecider)
+      .given([issued(), expired])
+      .when(expire('2030-07-01'))
+      .thenThrows(RuleViolationError, /cannot expire again/)
+  })
+  it('refuses a licence the enterprise does not hold', () => {
+    spec(enterpriseLicenceDecider).given([]).when(expire('2030-07-01')).thenThrows(NotFoundError)
+  })
+  it('frees the enterprise’s licence slot: a new licence may be issued, a renewal may not', () => {
+    spec(enterpriseLicenceDecider)
+      .given([issued(), expired])
+      .when(
+        apply(
+          {
+            applicationId: 'APP-3',
+            licenceNo: 'XK42-001-0002',
+            appliedOn: '2030-06-20',
+            expiresOn: '2035-06-20',
+          },
+          '2030-06-20',
+        ),
+      )
+      .then([
+        issued({
+          applicationId: 'APP-3',
+          licenceNo: 'XK42-001-0002',
+          appliedOn: '2030-06-20',
+          issuedOn: '2030-06-20',
+          expiresOn: '2035-06-20',
+          verificationDueOn: '2030-07-20',
+        }),
+      ])
+    spec(enterpriseLicenceDecider)
+      .given([issued(), expired])
+      .when(apply({ applicationId: 'APP-3', kind: 'renewal', expiresOn: '2035-06-20' }, '2030-06-20'))
+      .thenThrows(RuleViolationError, /is expired/)
   })
 })

@@ -8,6 +8,8 @@ type Failed = EventOf<typeof contract.OnSiteVerificationFailed>
 type Missed = EventOf<typeof contract.OnSiteVerificationMissed>
 type Suspended = EventOf<typeof contract.EnterpriseLicenceSuspended>
 type Revoked = EventOf<typeof contract.EnterpriseLicenceRevoked>
+type Restored = EventOf<typeof contract.EnterpriseLicenceRestored>
+type Expired = EventOf<typeof contract.EnterpriseLicenceExpired>
 type Migrated = EventOf<typeof contract.LegacyLicenceMigrated>
 type LineWithdrawn = EventOf<typeof contract.LegacyScopeLineWithdrawn>
 export type EnterpriseLicenceEvent =
@@ -17,15 +19,21 @@ export type EnterpriseLicenceEvent =
   | Missed
   | Suspended
   | Revoked
+  | Restored
+  | Expired
   | Migrated
   | LineWithdrawn
 
 export type EnterpriseLicenceCommand =
   | {
       type: 'ApplyForLicence'
-      data: Omit<Issued['data'], 'licenceNo' | 'issuedOn' | 'verificationDueOn' | 'expiresOn'> & {
+      data: Omit<
+        Issued['data'],
+        'licenceNo' | 'issuedOn' | 'verificationDueOn' | 'expiresOn' | 'products'
+      > & {
         licenceNo?: string
         expiresOn?: string
+        products?: string[]
       }
       /** The business date the licence is issued on (the day the application is received). */
       today: string
@@ -43,6 +51,13 @@ export type EnterpriseLicenceCommand =
       inspector: string
     }
   | { type: 'MissVerification'; data: { enterpriseId: string; applicationId: string }; today: string }
+  | {
+      /** The regulator lifts a suspension (e.g. after a passed re-verification). */
+      type: 'RestoreLicence'
+      data: { enterpriseId: string; on: string; reason: string; applicationId?: string }
+      today: string
+    }
+  | { type: 'ExpireLicence'; data: { enterpriseId: string }; today: string }
   | { type: 'MigrateLegacyLicence'; data: Omit<Migrated['data'], 'licenceNo'> }
   | {
       type: 'WithdrawLegacyScopeLine'
@@ -53,7 +68,9 @@ type ApplicationStatus = 'pending' | 'passed' | 'failed' | 'missed'
 
 export interface EnterpriseLicenceState {
   licenceNo: string | null
-  status: 'none' | 'valid' | 'suspended' | 'revoked'
+  status: 'none' | 'valid' | 'suspended' | 'revoked' | 'expired'
+  /** The business date the current suspension began (null when not suspended). */
+  suspendedFrom: string | null
   expiresOn: string | null
   categories: string[]
   applications: Record<string, { issuedOn: string; dueOn: string; status: ApplicationStatus }>
@@ -75,6 +92,7 @@ export const enterpriseLicenceDecider: Decider<
   initialState: () => ({
     licenceNo: null,
     status: 'none',
+    suspendedFrom: null,
     expiresOn: null,
     categories: [],
     applications: {},
@@ -90,6 +108,7 @@ export const enterpriseLicenceDecider: Decider<
           ...state,
           licenceNo: data.licenceNo,
           status: fresh ? 'valid' : state.status,
+          suspendedFrom: fresh ? null : state.suspendedFrom,
           expiresOn: data.expiresOn,
           categories: [...new Set([...(fresh ? [] : state.categories), ...data.productCategories])],
           applications: {
@@ -119,9 +138,13 @@ export const enterpriseLicenceDecider: Decider<
         }
       }
       case 'EnterpriseLicenceSuspended':
-        return { ...state, status: 'suspended' }
+        return { ...state, status: 'suspended', suspendedFrom: event.data.from }
       case 'EnterpriseLicenceRevoked':
-        return { ...state, status: 'revoked' }
+        return { ...state, status: 'revoked', suspendedFrom: null }
+      case 'EnterpriseLicenceRestored':
+        return { ...state, status: 'valid', suspendedFrom: null }
+      case 'EnterpriseLicenceExpired':
+        return { ...state, status: 'expired', suspendedFrom: null }
       case 'LegacyLicenceMigrated':
         return {
           ...state,
@@ -193,6 +216,39 @@ export const enterpriseLicenceDecider: Decider<
           ...consequenceEvents(state, data.enterpriseId, 'suspended', addDays(application.dueOn, 1), cause),
         ]
       }
+      case 'RestoreLicence':
+        return restore(command, state)
+      case 'ExpireLicence': {
+        const { data, today } = command
+        if (state.licenceNo === null || state.expiresOn === null) {
+          throw new NotFoundError('enterprise licence', data.enterpriseId)
+        }
+        if (state.status === 'revoked' || state.status === 'expired') {
+          throw new RuleViolationError(
+            'licence.not_in_force',
+            `licence ${state.licenceNo} is ${state.status}; it cannot expire again`,
+            state.licenceNo,
+          )
+        }
+        if (state.expiresOn >= today) {
+          throw new RuleViolationError(
+            'licence.not_expired',
+            `licence ${state.licenceNo} is valid until ${state.expiresOn}; it has not expired on ${today}`,
+            state.licenceNo,
+          )
+        }
+        return [
+          {
+            type: 'EnterpriseLicenceExpired',
+            data: {
+              enterpriseId: data.enterpriseId,
+              licenceNo: state.licenceNo,
+              expiresOn: state.expiresOn,
+              on: addDays(state.expiresOn, 1),
+            },
+          },
+        ]
+      }
       case 'MigrateLegacyLicence': {
         // Replaying the migration finds the line already there: nothing to do.
         if (state.legacy.includes(command.data.legacyLicenceNo)) return []
@@ -243,8 +299,9 @@ function apply(
   let licenceNo: string
   let expiresOn: string
   if (data.kind === 'new') {
-    // A revoked licence may be replaced by a new one; any other licence is the enterprise's one.
-    if (state.licenceNo !== null && state.status !== 'revoked') {
+    // A revoked or expired licence may be replaced by a new one (the enterprise's licence slot is
+    // free again); any other licence is the enterprise's one.
+    if (state.licenceNo !== null && state.status !== 'revoked' && state.status !== 'expired') {
       throw new RuleViolationError(
         'licence.one_per_enterprise',
         `enterprise ${data.enterpriseId} already holds licence ${state.licenceNo} (一企一证); apply for a scope extension instead`,
@@ -315,6 +372,62 @@ function apply(
         issuedOn: today,
         expiresOn,
         verificationDueOn: addDays(today, contract.VERIFICATION_DEADLINE_DAYS[data.kind]),
+        products: data.products ?? [],
+      },
+    },
+  ]
+}
+
+function restore(
+  command: Extract<EnterpriseLicenceCommand, { type: 'RestoreLicence' }>,
+  state: EnterpriseLicenceState,
+): EnterpriseLicenceEvent[] {
+  const { data, today } = command
+  if (state.licenceNo === null) throw new NotFoundError('enterprise licence', data.enterpriseId)
+  if (state.status !== 'suspended' || state.suspendedFrom === null) {
+    throw new RuleViolationError(
+      'licence.not_suspended',
+      `licence ${state.licenceNo} is ${state.status}; only a suspended licence can be restored`,
+      state.licenceNo,
+    )
+  }
+  if (data.on > today) {
+    throw new RuleViolationError(
+      'licence.restored_in_future',
+      `a restoration cannot be dated ${data.on}, after today (${today})`,
+      state.licenceNo,
+      'on',
+    )
+  }
+  if (data.on < state.suspendedFrom) {
+    throw new RuleViolationError(
+      'licence.restored_before_suspension',
+      `licence ${state.licenceNo} was suspended from ${state.suspendedFrom}; it cannot be restored on ${data.on}`,
+      state.licenceNo,
+      'on',
+    )
+  }
+  if (data.applicationId !== undefined) {
+    const application = state.applications[data.applicationId]
+    if (!application) throw new NotFoundError('licence application', data.applicationId)
+    if (application.status !== 'passed') {
+      throw new RuleViolationError(
+        'licence.reverification_not_passed',
+        `the verification of application ${data.applicationId} is ${application.status}; a restoration rests on a passed one`,
+        data.applicationId,
+        'applicationId',
+      )
+    }
+  }
+  return [
+    {
+      type: 'EnterpriseLicenceRestored',
+      data: {
+        enterpriseId: data.enterpriseId,
+        licenceNo: state.licenceNo,
+        on: data.on,
+        reason: data.reason,
+        ...(data.applicationId === undefined ? {} : { applicationId: data.applicationId }),
       },
     },
   ]
@@ -323,7 +436,11 @@ function apply(
 function pendingApplication(state: EnterpriseLicenceState, applicationId: string) {
   const application = state.applications[applicationId]
   if (!application) throw new NotFoundError('licence application', applicationId)
-  if (application.status !== 'pending') {
+  // A re-verification: an application whose failed or missed verification suspended the licence
+  // may be verified again while the licence stays suspended (a pass lets the regulator restore it).
+  const reverifiable =
+    state.status === 'suspended' && (application.status === 'failed' || application.status === 'missed')
+  if (application.status !== 'pending' && !reverifiable) {
     throw new RuleViolationError(
       'licence.verification_recorded',
       `the verification of application ${applicationId} was already recorded (${application.status})`,

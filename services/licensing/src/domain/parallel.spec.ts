@@ -1,4 +1,4 @@
-import { NotFoundError, RuleViolationError } from '@qi/decider'
+import { ForbiddenError, NotFoundError, RuleViolationError } from '@qi/decider'
 import { spec } from '@qi/decider/testing'
 import { describe, it } from 'vitest'
 import { TODAY, WUHAN_SCALES } from './fixtures'
@@ -43,6 +43,21 @@ const decided = (
   },
 })
 
+const assigned = (
+  branch: 'type_approval' | 'manufacturing_licence',
+  reviewerOrg?: string,
+): ParallelEvent => ({
+  type: 'ParallelBranchAssigned',
+  data: {
+    applicationId: 'PA-1',
+    branch,
+    reviewerOrg: reviewerOrg ?? (branch === 'type_approval' ? 'HBMI' : 'HBAMR'),
+    assignedOn: TODAY,
+  },
+})
+/** Filed, each branch assigned to its reviewing department (HBMI: type approval, HBAMR: the licence). */
+const assignedBoth = [filed, assigned('type_approval'), assigned('manufacturing_licence')]
+
 describe('FileParallelApplication (并联审批)', () => {
   it('opens both branches at once, each with its department and deadline', () => {
     spec(parallelDecider)
@@ -74,14 +89,14 @@ describe('FileParallelApplication (并联审批)', () => {
 describe('DecideParallelBranch', () => {
   it('waits for the other branch after one approval', () => {
     spec(parallelDecider)
-      .given([filed])
+      .given([...assignedBoth])
       .when(decide('type_approval', true))
       .then([decided('type_approval', true)])
   })
 
   it('completes as approved when the last branch approves', () => {
     spec(parallelDecider)
-      .given([filed, decided('type_approval', true)])
+      .given([...assignedBoth, decided('type_approval', true)])
       .when(decide('manufacturing_licence', true))
       .then([
         decided('manufacturing_licence', true),
@@ -100,7 +115,7 @@ describe('DecideParallelBranch', () => {
 
   it('completes as refused on a refusal and stops the branches still open', () => {
     spec(parallelDecider)
-      .given([filed])
+      .given([...assignedBoth])
       .when(decide('type_approval', false, 'accuracy class not met'))
       .then([
         decided('type_approval', false, 'accuracy class not met'),
@@ -139,14 +154,14 @@ describe('DecideParallelBranch', () => {
 
   it('refuses a second decision in one branch', () => {
     spec(parallelDecider)
-      .given([filed, decided('type_approval', true)])
+      .given([...assignedBoth, decided('type_approval', true)])
       .when(decide('type_approval', true))
       .thenThrows(RuleViolationError, 'was already decided')
   })
 
   it('refuses a refusal without its reason', () => {
     spec(parallelDecider)
-      .given([filed])
+      .given([...assignedBoth])
       .when(decide('type_approval', false))
       .thenThrows(RuleViolationError, 'a refusal needs its reason')
   })
@@ -156,6 +171,67 @@ describe('DecideParallelBranch', () => {
       .given([])
       .when(decide('type_approval', true))
       .thenThrows(NotFoundError, "parallel application 'PA-1' was not found")
+  })
+  it('refuses a decision by an organisation other than the branch’s reviewing department', () => {
+    spec(parallelDecider)
+      .given(assignedBoth)
+      .when({ ...decide('type_approval', true), reviewerOrg: 'WHMI' } as ParallelCommand)
+      .thenThrows(ForbiddenError, 'is reviewed by HBMI, not by WHMI')
+  })
+
+  it('refuses a decision in a branch not assigned to a department yet', () => {
+    spec(parallelDecider)
+      .given([filed])
+      .when(decide('type_approval', true))
+      .thenThrows(RuleViolationError, 'has no reviewing department yet')
+  })
+})
+
+describe('AssignParallelBranch', () => {
+  const assign = (reviewerOrg: string): ParallelCommand => ({
+    type: 'AssignParallelBranch',
+    data: { applicationId: 'PA-1', branch: 'type_approval', reviewerOrg },
+    today: TODAY,
+  })
+
+  it('binds the branch to its reviewing department', () => {
+    spec(parallelDecider)
+      .given([filed])
+      .when(assign('HBMI'))
+      .then([assigned('type_approval')])
+  })
+
+  it('re-assigns an undecided branch to another department, and a repeated assignment changes nothing', () => {
+    spec(parallelDecider)
+      .given(assignedBoth)
+      .when(assign('WHMI'))
+      .then([assigned('type_approval', 'WHMI')])
+    spec(parallelDecider).given(assignedBoth).when(assign('HBMI')).then([])
+  })
+
+  it('refuses to assign a decided branch, a completed application or an unknown one', () => {
+    spec(parallelDecider)
+      .given([...assignedBoth, decided('type_approval', true)])
+      .when(assign('WHMI'))
+      .thenThrows(RuleViolationError, 'was already decided')
+    spec(parallelDecider)
+      .given([
+        ...assignedBoth,
+        decided('manufacturing_licence', false, 'x'),
+        {
+          type: 'ParallelApplicationCompleted',
+          data: {
+            applicationId: 'PA-1',
+            enterpriseId: WUHAN_SCALES,
+            outcome: 'refused',
+            completedOn: '2025-06-25',
+            stoppedBranches: ['type_approval'],
+          },
+        },
+      ])
+      .when(assign('WHMI'))
+      .thenThrows(RuleViolationError, 'was already completed')
+    spec(parallelDecider).given([]).when(assign('HBMI')).thenThrows(NotFoundError)
   })
 })
 

@@ -1,16 +1,23 @@
 import { licensing as contract, type EventOf } from '@qi/contracts'
-import { type Decider, NotFoundError, RuleViolationError } from '@qi/decider'
+import { type Decider, ForbiddenError, NotFoundError, RuleViolationError } from '@qi/decider'
 import { addDays } from './dates'
 
 type Filed = EventOf<typeof contract.ParallelApplicationFiled>
+type Assigned = EventOf<typeof contract.ParallelBranchAssigned>
 type Decided = EventOf<typeof contract.ParallelBranchDecided>
 type Overdue = EventOf<typeof contract.ParallelBranchOverdue>
 type Completed = EventOf<typeof contract.ParallelApplicationCompleted>
-export type ParallelEvent = Filed | Decided | Overdue | Completed
+export type ParallelEvent = Filed | Assigned | Decided | Overdue | Completed
 type Branch = contract.ParallelBranch
 
 export type ParallelCommand =
   | { type: 'FileParallelApplication'; data: Omit<Filed['data'], 'filedOn' | 'branches'>; today: string }
+  | {
+      /** The approvals office assigns a branch to the department (organisation) that reviews it. */
+      type: 'AssignParallelBranch'
+      data: { applicationId: string; branch: Branch; reviewerOrg: string }
+      today: string
+    }
   | {
       type: 'DecideParallelBranch'
       data: { applicationId: string; branch: Branch; approved: boolean; reason?: string }
@@ -21,7 +28,12 @@ export type ParallelCommand =
 
 export interface ParallelState {
   enterpriseId: string | null
-  branches: Partial<Record<Branch, { dueOn: string; decided: boolean; approved: boolean; overdue: boolean }>>
+  branches: Partial<
+    Record<
+      Branch,
+      { dueOn: string; decided: boolean; approved: boolean; overdue: boolean; reviewerOrg: string | null }
+    >
+  >
   completed: 'approved' | 'refused' | null
 }
 
@@ -40,11 +52,22 @@ export const parallelDecider: Decider<ParallelCommand, ParallelEvent, ParallelSt
           branches: Object.fromEntries(
             event.data.branches.map((b) => [
               b.branch,
-              { dueOn: b.dueOn, decided: false, approved: false, overdue: false },
+              { dueOn: b.dueOn, decided: false, approved: false, overdue: false, reviewerOrg: null },
             ]),
           ),
           completed: null,
         }
+      case 'ParallelBranchAssigned': {
+        const branch = state.branches[event.data.branch]
+        if (!branch) return state
+        return {
+          ...state,
+          branches: {
+            ...state.branches,
+            [event.data.branch]: { ...branch, reviewerOrg: event.data.reviewerOrg },
+          },
+        }
+      }
       case 'ParallelBranchDecided': {
         const branch = state.branches[event.data.branch]
         if (!branch) return state
@@ -87,9 +110,30 @@ export const parallelDecider: Decider<ParallelCommand, ParallelEvent, ParallelSt
         }))
         return [{ type: 'ParallelApplicationFiled', data: { ...data, filedOn: today, branches } }]
       }
+      case 'AssignParallelBranch': {
+        const { data, today } = command
+        const branch = openBranch(state, data.applicationId, data.branch)
+        // Assigning the same department again changes nothing (a retried assignment).
+        if (branch.reviewerOrg === data.reviewerOrg) return []
+        return [{ type: 'ParallelBranchAssigned', data: { ...data, assignedOn: today } }]
+      }
       case 'DecideParallelBranch': {
         const { data, today } = command
-        openBranch(state, data.applicationId, data.branch)
+        const branch = openBranch(state, data.applicationId, data.branch)
+        if (branch.reviewerOrg === null) {
+          throw new RuleViolationError(
+            'parallel.branch_unassigned',
+            `branch ${data.branch} of application ${data.applicationId} has no reviewing department yet; assign it first`,
+            data.applicationId,
+            'branch',
+          )
+        }
+        // Another organisation's branch: an ownership refusal (403), like any other org's entity.
+        if (branch.reviewerOrg !== command.reviewerOrg) {
+          throw new ForbiddenError(
+            `branch ${data.branch} of application ${data.applicationId} is reviewed by ${branch.reviewerOrg}, not by ${command.reviewerOrg}`,
+          )
+        }
         if (!data.approved && !data.reason) {
           throw new RuleViolationError(
             'parallel.refusal_reason',

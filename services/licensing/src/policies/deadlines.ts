@@ -13,8 +13,8 @@ export const DEADLINES_TIMER = 'licensing.deadlines'
 
 /**
  * The deadline timer: every open deadline whose business date has passed gets its follow-up command
- * (a missed verification suspends the licence; an inspection, branch decision or C-mark check not
- * made is marked overdue). The due work comes from a projection, so it survives restarts; each command's id is
+ * (a missed verification suspends the licence; a licence past its validity end expires; an
+ * inspection, branch decision or C-mark check not made is marked overdue). The due work comes from a projection, so it survives restarts; each command's id is
  * derived from the deadline, so running the timer twice (or on two nodes) has one effect. Returns
  * how many deadlines it acted on.
  */
@@ -51,27 +51,34 @@ export async function actOnDeadlines(deps: ServiceDeps): Promise<number> {
                 streamName: contract.commitmentStream(row.ref),
                 command: { type: 'MarkInspectionOverdue', data: { approvalId: row.ref }, today },
               })
-            : row.kind === 'cmark_check'
+            : row.kind === 'expiry'
               ? await runCommand({
                   ...common,
-                  decider: cmarkDecider,
-                  streamName: contract.cmarkStream(row.party),
-                  command: {
-                    type: 'MarkCheckOverdue',
-                    data: { enterpriseId: row.party, checkId: row.ref },
-                    today,
-                  },
+                  decider: enterpriseLicenceDecider,
+                  streamName: contract.enterpriseLicenceStream(row.party),
+                  command: { type: 'ExpireLicence', data: { enterpriseId: row.party }, today },
                 })
-              : await runCommand({
-                  ...common,
-                  decider: parallelDecider,
-                  streamName: contract.parallelStream(row.ref),
-                  command: {
-                    type: 'MarkBranchOverdue',
-                    data: { applicationId: row.ref, branch: row.branch as contract.ParallelBranch },
-                    today,
-                  },
-                })
+              : row.kind === 'cmark_check'
+                ? await runCommand({
+                    ...common,
+                    decider: cmarkDecider,
+                    streamName: contract.cmarkStream(row.party),
+                    command: {
+                      type: 'MarkCheckOverdue',
+                      data: { enterpriseId: row.party, checkId: row.ref },
+                      today,
+                    },
+                  })
+                : await runCommand({
+                    ...common,
+                    decider: parallelDecider,
+                    streamName: contract.parallelStream(row.ref),
+                    command: {
+                      type: 'MarkBranchOverdue',
+                      data: { applicationId: row.ref, branch: row.branch as contract.ParallelBranch },
+                      today,
+                    },
+                  })
       if (!result.duplicate && result.events.length > 0) acted += 1
     } catch (error) {
       // The work was done between the read and the command (e.g. the verification was recorded):

@@ -16,12 +16,14 @@ const LEGACY_EVENT_TYPES = new Set(['ProductionLicenceGranted', 'ProductionLicen
  */
 export const processesProjection: Projection = {
   name: LICENSING_PROCESSES,
-  version: 1,
+  version: 2,
   setup(db) {
     db.exec(`
       CREATE TABLE licences (
         enterprise_id TEXT PRIMARY KEY, licence_no TEXT NOT NULL, status TEXT NOT NULL, expires_on TEXT NOT NULL,
-        site TEXT, categories TEXT NOT NULL, legacy TEXT NOT NULL, status_cause TEXT
+        site TEXT, categories TEXT NOT NULL, legacy TEXT NOT NULL, status_cause TEXT,
+        -- Licences the enterprise held before (revoked or expired, then replaced by a new one).
+        previous TEXT NOT NULL DEFAULT '[]'
       );
       CREATE TABLE applications (
         application_id TEXT PRIMARY KEY, enterprise_id TEXT NOT NULL, kind TEXT NOT NULL,
@@ -91,6 +93,16 @@ export const processesProjection: Projection = {
         work.party,
         work.dueOn,
       )
+    /** The licence's validity end: one row per licence, moved by a renewal, reopened by a new licence. */
+    const expiryWork = (licenceNo: string, enterpriseId: string, expiresOn: string) =>
+      run(
+        `INSERT INTO due_work (work_id, kind, ref, party, due_on) VALUES (?, 'expiry', ?, ?, ?)
+         ON CONFLICT (work_id) DO UPDATE SET due_on = excluded.due_on, overdue = 0, done_on = NULL`,
+        workId('expiry', licenceNo),
+        licenceNo,
+        enterpriseId,
+        expiresOn,
+      )
     const markOverdue = (id: string) => run('UPDATE due_work SET overdue = 1 WHERE work_id = ?', id)
     const closeWork = (id: string, doneOn: string) =>
       run('UPDATE due_work SET done_on = ? WHERE work_id = ? AND done_on IS NULL', doneOn, id)
@@ -98,8 +110,18 @@ export const processesProjection: Projection = {
       case 'LicenceIssuedBeforeVerification': {
         const d = contract.LicenceIssuedBeforeVerification.schema.parse(event.data)
         const existing = db
-          .prepare('SELECT categories FROM licences WHERE enterprise_id = ?')
-          .get(d.enterpriseId) as { categories: string } | undefined
+          .prepare(
+            'SELECT licence_no, status, status_cause, categories, previous FROM licences WHERE enterprise_id = ?',
+          )
+          .get(d.enterpriseId) as
+          | {
+              licence_no: string
+              status: string
+              status_cause: string | null
+              categories: string
+              previous: string
+            }
+          | undefined
         const categories = [
           ...new Set([
             ...(existing ? (JSON.parse(existing.categories) as string[]) : []),
@@ -108,13 +130,22 @@ export const processesProjection: Projection = {
         ]
         if (existing && d.kind === 'new') {
           // A new licence in place of a revoked one starts afresh.
+          const previous = [
+            ...(JSON.parse(existing.previous) as unknown[]),
+            {
+              licenceNo: existing.licence_no,
+              status: existing.status,
+              cause: existing.status_cause === null ? null : JSON.parse(existing.status_cause),
+            },
+          ]
           run(
             `UPDATE licences SET licence_no = ?, status = 'valid', expires_on = ?, site = ?, categories = ?, legacy = '[]',
-             status_cause = NULL WHERE enterprise_id = ?`,
+             status_cause = NULL, previous = ? WHERE enterprise_id = ?`,
             d.licenceNo,
             d.expiresOn,
             d.site,
             JSON.stringify(d.productCategories),
+            JSON.stringify(previous),
             d.enterpriseId,
           )
         } else if (existing) {
@@ -154,6 +185,7 @@ export const processesProjection: Projection = {
           party: d.enterpriseId,
           dueOn: d.verificationDueOn,
         })
+        expiryWork(d.licenceNo, d.enterpriseId, d.expiresOn)
         return
       }
       case 'OnSiteVerificationPassed':
@@ -181,13 +213,40 @@ export const processesProjection: Projection = {
       }
       case 'EnterpriseLicenceSuspended':
       case 'EnterpriseLicenceRevoked': {
-        const d = event.data as { enterpriseId: string; cause: unknown }
+        const d = event.data as { enterpriseId: string; licenceNo: string; cause: unknown; on?: string }
         run(
           'UPDATE licences SET status = ?, status_cause = ? WHERE enterprise_id = ?',
           event.type === 'EnterpriseLicenceSuspended' ? 'suspended' : 'revoked',
           JSON.stringify(d.cause),
           d.enterpriseId,
         )
+        // A revoked licence does not expire any more.
+        if (d.on) closeWork(workId('expiry', d.licenceNo), d.on)
+        return
+      }
+      case 'EnterpriseLicenceRestored': {
+        const d = contract.EnterpriseLicenceRestored.schema.parse(event.data)
+        run(
+          "UPDATE licences SET status = 'valid', status_cause = ? WHERE enterprise_id = ?",
+          JSON.stringify({
+            kind: 'restored',
+            on: d.on,
+            reason: d.reason,
+            ...(d.applicationId ? { applicationId: d.applicationId } : {}),
+          }),
+          d.enterpriseId,
+        )
+        return
+      }
+      case 'EnterpriseLicenceExpired': {
+        const d = contract.EnterpriseLicenceExpired.schema.parse(event.data)
+        run(
+          "UPDATE licences SET status = 'expired', status_cause = ? WHERE enterprise_id = ?",
+          JSON.stringify({ kind: 'expired', on: d.on }),
+          d.enterpriseId,
+        )
+        markOverdue(workId('expiry', d.licenceNo))
+        closeWork(workId('expiry', d.licenceNo), d.on)
         return
       }
       case 'LegacyLicenceMigrated': {
@@ -210,6 +269,11 @@ export const processesProjection: Projection = {
             [d.expiresOn, existing.expires_on].sort().at(-1),
             d.enterpriseId,
           )
+          expiryWork(
+            d.licenceNo,
+            d.enterpriseId,
+            [d.expiresOn, existing.expires_on].sort().at(-1) ?? d.expiresOn,
+          )
         } else {
           run(
             `INSERT INTO licences (enterprise_id, licence_no, status, expires_on, site, categories, legacy)
@@ -220,6 +284,7 @@ export const processesProjection: Projection = {
             JSON.stringify([d.productCategory]),
             JSON.stringify([line]),
           )
+          expiryWork(d.licenceNo, d.enterpriseId, d.expiresOn)
         }
         return
       }
@@ -359,6 +424,16 @@ export const processesProjection: Projection = {
             dueOn: b.dueOn,
           })
         }
+        return
+      }
+      case 'ParallelBranchAssigned': {
+        const d = contract.ParallelBranchAssigned.schema.parse(event.data)
+        run(
+          'UPDATE parallel_branches SET reviewer_org = ? WHERE application_id = ? AND branch = ?',
+          d.reviewerOrg,
+          d.applicationId,
+          d.branch,
+        )
         return
       }
       case 'ParallelBranchDecided': {

@@ -19,6 +19,7 @@ export function licences(db: Database.Database, party?: string) {
     categories: string
     legacy: string
     status_cause: string | null
+    previous: string
   }>
   return rows.map((r) => ({
     enterpriseId: r.enterprise_id,
@@ -29,7 +30,12 @@ export function licences(db: Database.Database, party?: string) {
     categories: json<string[]>(r.categories) ?? [],
     legacy:
       json<Array<{ legacyLicenceNo: string; productCategory: string; expiresOn: string }>>(r.legacy) ?? [],
-    cause: json<{ kind: string; applicationId: string }>(r.status_cause),
+    cause: json<{ kind: string; applicationId?: string; on?: string; reason?: string }>(r.status_cause),
+    /** Licences held before this one (revoked or expired), oldest first. */
+    previous:
+      json<Array<{ licenceNo: string; status: string; cause: { kind: string; on?: string } | null }>>(
+        r.previous,
+      ) ?? [],
   }))
 }
 
@@ -188,7 +194,7 @@ export function parallelApplications(db: Database.Database, today: string, party
 
 export interface DueWork {
   workId: string
-  kind: 'verification' | 'inspection' | 'branch' | 'cmark_check'
+  kind: 'verification' | 'inspection' | 'branch' | 'cmark_check' | 'expiry'
   ref: string
   branch: string | null
   party: string

@@ -107,6 +107,16 @@ export const lineageRouter = router({
       .query(async ({ ctx, input }) =>
         found(impactOf(await reader(ctx, input), nodeId('report', input.reportNo)), 'report', input.reportNo),
       ),
+    /** Products (and their certificates and makers) resting on an enterprise licence (先证后核). */
+    ofLicence: authedProcedure
+      .input(TimeInput.extend({ licenceNo: z.string().min(1) }))
+      .query(async ({ ctx, input }) =>
+        found(
+          impactOf(await reader(ctx, input), await forgivingId(ctx, input, 'licence', input.licenceNo)),
+          'licence',
+          input.licenceNo,
+        ),
+      ),
   }),
   whatIf: router({
     /** Certificates that would have to be re-certified by the transition deadline. Emits nothing. */

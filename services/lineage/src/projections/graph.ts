@@ -12,6 +12,7 @@ import {
 import type { RecordedEvent } from '@qi/eventstore'
 import type { Projection } from '@qi/projections'
 import type Database from 'better-sqlite3'
+import { licensingHandlers } from './graph-licensing'
 import { type NodeKind, nodeId, type Relation, standardNode } from './ids'
 import { REGISTRATION_RANK, type StageOf, stageOf } from './stages'
 import {
@@ -37,7 +38,7 @@ export const LINEAGE_GRAPH = 'lineage.graph'
  */
 export const lineageGraphProjection: Projection = {
   name: LINEAGE_GRAPH,
-  version: 4,
+  version: 5,
   setup(db) {
     db.exec(`
       CREATE TABLE nodes (
@@ -396,6 +397,8 @@ const dayAfter = (date: string) => {
 }
 
 const handlers: Record<string, Handler> = {
+  // ---- licensing (./graph-licensing) ----
+  ...licensingHandlers,
   // ---- standards ----
   StandardDrafted: (w, d: Data<typeof standards.StandardDrafted>) => {
     // Foreign standards may have no Chinese title: the first title present.

@@ -11,6 +11,8 @@ export type NodeKind =
   | 'enterprise'
   | 'line'
   | 'recall'
+  | 'licence'
+  | 'verification'
 
 export const nodeId = (kind: NodeKind, key: string) => `${kind}:${key}`
 export const standardNode = (ref: { code: string; version: string }) =>
@@ -40,3 +42,5 @@ export type Relation =
   | 'declares' // product → standard
   | 'recalled_in' // product → recall
   | 'tested_in' // product → report (the product was the sample)
+  | 'licensed_under' // product → enterprise licence (its scope lines cover the product)
+  | 'verified_by' // licence → on-site verification of an application (先证后核)

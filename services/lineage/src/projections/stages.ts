@@ -62,6 +62,20 @@ export const LIFECYCLES = {
   enterprise: [{ stage: 'registered', status: 'registered', registration: true }],
   line: [{ stage: 'registered', status: 'registered', registration: true }],
   recall: [{ stage: 'announced', status: 'announced' }],
+  licence: [
+    { stage: 'issued', status: 'active' },
+    { stage: 'suspended', status: 'suspended' },
+    { stage: 'restored', status: 'active' },
+    { stage: 'expired', status: 'expired' },
+    { stage: 'revoked', status: 'revoked' },
+  ],
+  // A re-verification that passes on the day of a failure wins: passed is last.
+  verification: [
+    { stage: 'due', status: 'pending' },
+    { stage: 'failed', status: 'failed' },
+    { stage: 'missed', status: 'missed' },
+    { stage: 'passed', status: 'passed' },
+  ],
 } as const satisfies Record<
   NodeKind,
   ReadonlyArray<{ stage: string; status: string; registration?: boolean }>

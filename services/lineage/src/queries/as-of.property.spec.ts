@@ -43,30 +43,35 @@ function answers(view: GraphView) {
     }),
   )
   const impact = Object.fromEntries(
-    ['standard:GB/T 100-2015', 'standard:GB/T 100-2020', 'lab:L1', 'instrument:I1', 'report:R1'].map(
-      (source) => {
-        const found = impactOf(view, source)
-        const group = (g: {
-          total: number
-          active: number
-          items: Array<{ id: string; status: unknown }>
-        }) => ({
-          total: g.total,
-          active: g.active,
-          items: g.items.map((i) => `${i.id} ${status(i.status as never)}`),
-        })
-        return [
-          source,
-          found && {
-            source: status(found.source.status),
-            reports: group(found.reports),
-            certificates: group(found.certificates),
-            products: group(found.products),
-            enterprises: group(found.enterprises),
-          },
-        ]
-      },
-    ),
+    [
+      'standard:GB/T 100-2015',
+      'standard:GB/T 100-2020',
+      'lab:L1',
+      'instrument:I1',
+      'report:R1',
+      'licence:LIC1',
+    ].map((source) => {
+      const found = impactOf(view, source)
+      const group = (g: {
+        total: number
+        active: number
+        items: Array<{ id: string; status: unknown }>
+      }) => ({
+        total: g.total,
+        active: g.active,
+        items: g.items.map((i) => `${i.id} ${status(i.status as never)}`),
+      })
+      return [
+        source,
+        found && {
+          source: status(found.source.status),
+          reports: group(found.reports),
+          certificates: group(found.certificates),
+          products: group(found.products),
+          enterprises: group(found.enterprises),
+        },
+      ]
+    }),
   )
   const items = (list: Array<{ id: string; status: unknown }>) =>
     list.map((i) => `${i.id} ${status(i.status as never)}`)

@@ -23,7 +23,16 @@ const UPWARD: Partial<Record<NodeKind, Array<{ rel: Relation; from: NodeKind }>>
     { rel: 'tested_in', from: 'product' },
   ],
   certificate: [{ rel: 'certified_by', from: 'product' }],
+  licence: [{ rel: 'licensed_under', from: 'product' }],
+  verification: [{ rel: 'verified_by', from: 'licence' }],
 }
+
+/**
+ * Sources whose products' certificates rest on them too: a product made under a suspended or
+ * revoked licence takes its certificates with it (the certificates point at the product, not at
+ * the licence, so they are found from the products forwards).
+ */
+const CERTIFICATES_OF_PRODUCTS = new Set<NodeKind>(['licence', 'verification'])
 
 export interface ImpactItem {
   id: string
@@ -102,6 +111,9 @@ export function impactOf(reader: GraphView, sourceId: string, options: ImpactOpt
     }
     frontier = next
   }
+  if (CERTIFICATES_OF_PRODUCTS.has(source.kind))
+    for (const id of reader.targetsOf([...found.product], 'certified_by'))
+      if (id.startsWith('certificate:')) found.certificate.add(id)
   const enterprises = new Set<string>(reader.targetsOf([...found.product], 'made_by'))
   const group = (ids: Set<string>): ImpactGroup => {
     const statuses = reader.statusesOf([...ids])

@@ -3,7 +3,8 @@ import type { GraphEdge, GraphNode, GraphView } from './graph-reader'
 
 /** Which relations lineage follows from each kind of node (towards what it rests on). */
 const DOWNWARD: Partial<Record<NodeKind, Relation[]>> = {
-  product: ['certified_by', 'tested_in', 'made_by', 'made_on', 'recalled_in', 'declares'],
+  product: ['certified_by', 'tested_in', 'made_by', 'made_on', 'recalled_in', 'declares', 'licensed_under'],
+  licence: ['verified_by'],
   certificate: ['based_on', 'certifies_to', 'issued_by', 'under'],
   report: ['issued_by', 'under', 'tested_to', 'used', 'amends'],
   instrument: ['calibrated_by'],
@@ -19,6 +20,7 @@ export const PROBLEM_STATUSES = new Set([
   'revoked',
   'amended',
   'failed',
+  'missed',
   'retired',
   'transition_ended',
   'recalled',

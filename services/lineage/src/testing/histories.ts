@@ -41,6 +41,9 @@ export const NODES = [
   'report:R1',
   'report:R2',
   'certificate:C1',
+  'licence:LIC1',
+  'verification:A1',
+  'verification:A2',
 ]
 
 type Draft = Omit<OracleEvent, 'position' | 'id'>
@@ -546,6 +549,112 @@ const certificateStream = fc
     ...r.changes,
   ])
 
+/**
+ * The enterprise licence LIC1 (先证后核): issued on application A1 (covering P1 or not), then in any
+ * order verifications passed / failed / missed, suspension, restoration, expiry, revocation, and a
+ * scope extension A2 covering P1 with its own verification.
+ */
+const licenceChange = fc
+  .tuple(fc.integer({ min: 0, max: 8 }), dateArb, fc.boolean())
+  .map(([which, on, flag]): Draft => {
+    const at = day(on)
+    const base = { enterpriseId: ENTERPRISE, licenceNo: 'LIC1' }
+    const cause = { kind: flag ? 'verification_failed' : 'verification_missed', applicationId: 'A1' }
+    switch (which) {
+      case 0:
+      case 8: {
+        const applicationId = which === 0 ? 'A1' : 'A2'
+        return {
+          type: 'OnSiteVerificationPassed',
+          on: at,
+          data: { enterpriseId: ENTERPRISE, applicationId, verifiedOn: at, inspector: '李工' },
+        }
+      }
+      case 1:
+        return {
+          type: 'OnSiteVerificationFailed',
+          on: at,
+          data: {
+            enterpriseId: ENTERPRISE,
+            applicationId: 'A1',
+            verifiedOn: at,
+            inspector: '李工',
+            findings: '不符合',
+            consequence: 'suspended',
+          },
+        }
+      case 2:
+        return {
+          type: 'OnSiteVerificationMissed',
+          on: day(on + 1),
+          data: { enterpriseId: ENTERPRISE, applicationId: 'A1', dueOn: at },
+        }
+      case 3:
+        return { type: 'EnterpriseLicenceSuspended', on: at, data: { ...base, from: at, cause } }
+      case 4:
+        return {
+          type: 'EnterpriseLicenceRestored',
+          on: at,
+          data: { ...base, on: at, reason: '复核通过', ...(flag ? { applicationId: 'A1' } : {}) },
+        }
+      case 5:
+        return { type: 'EnterpriseLicenceExpired', on: at, data: { ...base, expiresOn: day(on - 1), on: at } }
+      case 6:
+        return { type: 'EnterpriseLicenceRevoked', on: at, data: { ...base, on: at, cause } }
+      default:
+        return {
+          type: 'LicenceIssuedBeforeVerification',
+          on: at,
+          data: {
+            ...base,
+            applicationId: 'A2',
+            kind: 'scope_extension',
+            productCategories: ['电热水壶'],
+            site: '武汉',
+            appliedOn: at,
+            issuedOn: at,
+            expiresOn: day(SPAN + 10),
+            verificationDueOn: day(on + 3),
+            products: flag ? ['P1'] : [],
+          },
+        }
+    }
+  })
+
+const licenceStream = fc
+  .option(
+    fc.record({
+      issued: dateArb,
+      covers: fc.boolean(),
+      changes: fc.array(licenceChange, { maxLength: 4 }),
+    }),
+    { freq: 4 },
+  )
+  .map((r): Draft[] =>
+    r === null
+      ? []
+      : [
+          {
+            type: 'LicenceIssuedBeforeVerification',
+            on: day(r.issued),
+            data: {
+              enterpriseId: ENTERPRISE,
+              licenceNo: 'LIC1',
+              applicationId: 'A1',
+              kind: 'new',
+              productCategories: ['电热水壶'],
+              site: '武汉',
+              appliedOn: day(r.issued),
+              issuedOn: day(r.issued),
+              expiresOn: day(r.issued + 8),
+              verificationDueOn: day(r.issued + 3),
+              products: r.covers ? ['P1'] : [],
+            },
+          },
+          ...r.changes,
+        ],
+  )
+
 /** A history in record order, each event with its store position (1, 2, …). */
 export const historyArb = fc
   .tuple(
@@ -561,9 +670,10 @@ export const historyArb = fc
     fc.tuple(labStream, bodyStream, instrumentStream, productStream),
     fc.tuple(reportStream, amendmentStream, certificateStream),
     fc.array(fc.nat(), { minLength: 80, maxLength: 80 }),
+    licenceStream,
   )
-  .map(([a, b, c, picks]) => {
-    const streams = [...a, ...b, ...c].filter((s) => s.length > 0).map((s) => [...s])
+  .map(([a, b, c, picks, licence]) => {
+    const streams = [...a, ...b, ...c, licence].filter((s) => s.length > 0).map((s) => [...s])
     const events: OracleEvent[] = []
     let i = 0
     while (streams.some((s) => s.length > 0)) {

@@ -438,6 +438,50 @@ class Record_ {
         this.change(e, 'recall', d.recallId, 'announced', d.announcedOn)
         this.change(e, 'product', d.productId, 'recalled', d.announcedOn)
         return
+      // ---- licensing (先证后核): product → licence → verification ----
+      case 'LicenceIssuedBeforeVerification': {
+        const licence = this.touch('licence', d.licenceNo)
+        const verification = nodeId('verification', d.applicationId)
+        if (d.kind === 'new') this.change(e, 'licence', d.licenceNo, 'issued', d.issuedOn)
+        this.change(e, 'verification', d.applicationId, 'due', d.issuedOn)
+        this.edge(e, licence, 'verified_by', verification, d.issuedOn, { kind: d.kind })
+        for (const p of d.products ?? [])
+          this.edge(e, nodeId('product', p), 'licensed_under', licence, d.issuedOn, {
+            applicationId: d.applicationId,
+            categories: d.productCategories,
+          })
+        return
+      }
+      case 'OnSiteVerificationPassed':
+        this.change(e, 'verification', d.applicationId, 'passed', d.verifiedOn)
+        return
+      case 'OnSiteVerificationFailed':
+        this.change(e, 'verification', d.applicationId, 'failed', d.verifiedOn)
+        return
+      case 'OnSiteVerificationMissed':
+        this.change(e, 'verification', d.applicationId, 'missed', dayAfter(d.dueOn))
+        return
+      case 'EnterpriseLicenceSuspended':
+        this.change(e, 'licence', d.licenceNo, 'suspended', d.from, {
+          cause: { kind: d.cause.kind, ref: d.cause.applicationId },
+        })
+        return
+      case 'EnterpriseLicenceRevoked':
+        this.change(e, 'licence', d.licenceNo, 'revoked', d.on, {
+          cause: { kind: d.cause.kind, ref: d.cause.applicationId },
+        })
+        return
+      case 'EnterpriseLicenceRestored':
+        this.change(e, 'licence', d.licenceNo, 'restored', d.on, {
+          cause: d.applicationId ? { kind: 'reverification', ref: d.applicationId } : null,
+        })
+        return
+      case 'EnterpriseLicenceExpired':
+        this.change(e, 'licence', d.licenceNo, 'expired', d.on)
+        return
+      case 'LegacyLicenceMigrated':
+        this.change(e, 'licence', d.licenceNo, 'issued', d.grantedOn)
+        return
       default:
         throw new Error(`oracle: no model of ${e.type}`)
     }
