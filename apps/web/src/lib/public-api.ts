@@ -43,20 +43,29 @@ function decodeLeaf(value: unknown, annotation: Annotation): unknown {
   return value
 }
 
+/** superjson's path keys: segments joined by `.`, a literal dot escaped as `\.`. */
+function pathSegments(path: string): string[] {
+  return path.split(/(?<!\\)\./).map((segment) => segment.replaceAll('\\.', '.'))
+}
+
 function decodeTree(value: unknown, tree: MetaTree): unknown {
   if (Array.isArray(tree)) {
     const [annotation, children] = tree as [Annotation, MetaBranches | undefined]
     const inner = children ? decodeTree(value, children) : value
     return decodeLeaf(inner, annotation)
   }
+  let result = value
+  for (const [path, child] of Object.entries(tree)) result = decodeAt(result, pathSegments(path), child)
+  return result
+}
+
+/** `value` with the part at `segments` decoded (copied along the path, the input left as it was). */
+function decodeAt(value: unknown, segments: string[], tree: MetaTree): unknown {
+  if (segments.length === 0) return decodeTree(value, tree)
   if (typeof value !== 'object' || value === null) return value
-  const copy: Record<string, unknown> | unknown[] = Array.isArray(value) ? [...value] : { ...value }
-  for (const [key, child] of Object.entries(tree)) {
-    const record = copy as Record<string, unknown>
-    const decoded = decodeTree(record[key], child)
-    if (decoded === undefined) delete record[key]
-    else record[key] = decoded
-  }
+  const [head = '', ...rest] = segments
+  const copy = (Array.isArray(value) ? [...value] : { ...value }) as Record<string, unknown>
+  copy[head] = decodeAt(copy[head], rest, tree)
   return copy
 }
 
