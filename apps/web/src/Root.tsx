@@ -4,6 +4,7 @@ import { BrowserRouter } from 'react-router'
 import { App } from './App'
 import { AuthProvider, readStoredKey } from './auth'
 import { I18nProvider } from './i18n/context'
+import { RoutePreload } from './route-preload'
 import { createApiClient, TRPCProvider } from './trpc'
 
 /** The signed-in app: API client, query cache, auth, every page (loaded by main.tsx off the public path). */
@@ -28,6 +29,7 @@ export function Root() {
   return (
     <QueryClientProvider client={queryClient}>
       <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
+        {readStoredKey() ? <RoutePreload pathname={window.location.pathname} /> : null}
         <I18nProvider>
           <BrowserRouter>
             <AuthProvider>

@@ -30,7 +30,14 @@ if (container) {
   }
 }
 
-// The CJK font shipped with the app (Noto Sans SC, regular; bold is synthesised): its @font-face
-// rules load after the first paint so they never block it, and the browser then fetches only the
-// unicode-range subsets the page's characters need.
-void import('@fontsource/noto-sans-sc/400.css')
+// The CJK font shipped with the app (Noto Sans SC, regular; bold is synthesised). Its stylesheet (120
+// @font-face rules) and the subsets a page needs cost a throttled phone CPU half a second of style
+// and layout work, so they load once the page is idle after its load event: text shows first in
+// the system font and swaps to Noto Sans SC (font-display: swap) a moment later.
+const loadFont = () => void import('@fontsource/noto-sans-sc/400.css')
+const whenIdle = () =>
+  'requestIdleCallback' in window
+    ? requestIdleCallback(loadFont, { timeout: 2000 })
+    : setTimeout(loadFont, 500)
+if (document.readyState === 'complete') whenIdle()
+else window.addEventListener('load', whenIdle, { once: true })
