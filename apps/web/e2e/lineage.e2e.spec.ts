@@ -109,6 +109,10 @@ describe('lineage graph', () => {
     await page.getByTestId('lineage-list').getByText('HBQI-E2E-GROUP-1').waitFor()
     expect(await page.getByTestId('lineage-graph').getByText('HBQI-E2E-GROUP-1').count()).toBe(0)
     await page.getByTestId('lineage-legend').waitFor()
+    // Reasons in Chinese, from codes: no English wording left (identifiers are upper case).
+    const problems = await page.getByTestId('lineage-problems').textContent()
+    expect(problems).toMatch(/[\u4e00-\u9fff]/)
+    expect(problems).not.toMatch(/\b[a-z]{3,}\b/)
   })
 
   it(
@@ -149,6 +153,9 @@ describe('lineage graph', () => {
       await panel.getByTestId('node-facts').waitFor()
       expect(await panel.locator('strong').first().textContent()).toBe(certificate)
       expect(await panel.textContent()).not.toContain('{')
+    const reasons = await panel.getByTestId('history-reason').allTextContents()
+    expect(reasons.length).toBeGreaterThan(0)
+    for (const reason of reasons) expect(reason).not.toMatch(/\b[a-z]{3,}\b/)
       const violations = await seriousAxeViolations(page)
       expect(violations.map((v) => `${v.id}: ${v.targets.join(' | ')}`)).toEqual([])
       // Collapsing again brings the group back.

@@ -33,7 +33,7 @@ import {
   layoutLineage,
   neighbourNode,
 } from '../lib/lineage-layout'
-import { displayReason } from '../lib/reasons'
+import { localReason } from '../lib/reasons'
 import { useTRPC } from '../trpc'
 
 type RootKind = 'product' | 'certificate' | 'report'
@@ -199,8 +199,10 @@ function NodePanel({ id, asOf, onClose }: { id: string; asOf: string; onClose():
                         </span>
                       ) : null}{' '}
                       <span className="muted small">#{String(h.position)}</span>
-                      {displayReason(h.reason, lang) ? (
-                        <div className="small">{displayReason(h.reason, lang)}</div>
+                      {localReason(h.reason, h.reasonPhrases, lang) ? (
+                        <div className="small" data-testid="history-reason">
+                          {localReason(h.reason, h.reasonPhrases, lang)}
+                        </div>
                       ) : null}
                       {h.cause ? (
                         <div className="muted small">
@@ -376,7 +378,7 @@ export function LineagePage() {
                     <button type="button" className="link-button" onClick={() => setSelected(p.id)}>
                       {term(p.kind)} {nodeLabel(p.kind, p.label)}
                     </button>{' '}
-                    <StatusBadge status={p.status} /> {displayReason(p.reason, lang)}
+                    <StatusBadge status={p.status} /> {localReason(p.reason, p.reasonPhrases, lang)}
                   </li>
                 ))}
               </ul>
