@@ -3,6 +3,7 @@
  * the lineage queries return them (services/lineage/src/queries/reasons.ts). A code missing here
  * fails reasons.spec.ts, which reads the codes from the server's parser.
  */
+import { displayReason } from '../lib/reasons'
 import type { Language } from './messages'
 
 const en = {
@@ -124,4 +125,17 @@ export function reasonText(phrases: ReadonlyArray<ReasonPhrase>, lang: Language)
     else text += lang === 'zh-CN' ? `：${part}` : `: ${part}`
   }
   return text
+}
+
+/**
+ * A reason in the user's language: from its phrases (codes + the person's words, as the lineage
+ * queries return them) when there are any, else from the stored text (lib/reasons: displayReason).
+ * Kept apart from displayReason so the public verify page does not load this catalogue.
+ */
+export function localReason(
+  reason: string | null | undefined,
+  phrases: ReadonlyArray<ReasonPhrase> | null | undefined,
+  lang: Language,
+): string {
+  return (phrases && phrases.length > 0 ? reasonText(phrases, lang) : null) ?? displayReason(reason, lang)
 }

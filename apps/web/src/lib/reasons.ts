@@ -1,5 +1,3 @@
-import { type ReasonPhrase, reasonText } from '../i18n/reasons'
-
 /**
  * Status reasons as stored carry the system's English wording before the person's own words
  * (`suspended 2026-11-27 because report R was revoked: basis report R revoked: 复核发现样品与委托不符`).
@@ -12,16 +10,4 @@ export function displayReason(reason: string | null | undefined, lang: string): 
   const parts = reason.split(/:\s+/)
   const firstHuman = parts.findIndex((part) => /[^\x20-\x7e]/.test(part))
   return firstHuman === -1 ? '' : parts.slice(firstHuman).join('：')
-}
-
-/**
- * A reason in the user's language: from its phrases (codes + the person's words, as the lineage
- * queries return them) when there are any, else from the stored text as above.
- */
-export function localReason(
-  reason: string | null | undefined,
-  phrases: ReadonlyArray<ReasonPhrase> | null | undefined,
-  lang: 'zh-CN' | 'en',
-): string {
-  return (phrases && phrases.length > 0 ? reasonText(phrases, lang) : null) ?? displayReason(reason, lang)
 }

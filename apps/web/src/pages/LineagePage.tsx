@@ -25,6 +25,7 @@ import {
 import { Link, useSearchParams } from 'react-router'
 import { AsOfInput, Empty, ErrorBox, Loading, PageHeader, QueryView, StatusBadge } from '../components/ui'
 import { useI18n } from '../i18n/context'
+import { localReason } from '../i18n/reasons'
 import { todayIso } from '../lib/dates'
 import {
   type ArrowKey,
@@ -33,7 +34,6 @@ import {
   layoutLineage,
   neighbourNode,
 } from '../lib/lineage-layout'
-import { localReason } from '../lib/reasons'
 import { useTRPC } from '../trpc'
 
 type RootKind = 'product' | 'certificate' | 'report'
