@@ -44,6 +44,8 @@ if (process.env.QI_BENCH_SKIP_BUILD !== '1') {
 }
 /** @type {Record<string, {file: string, imports?: string[], dynamicImports?: string[], isEntry?: boolean, src?: string}>} */
 const manifest = JSON.parse(readFileSync(join(web, 'dist', '.vite', 'manifest.json'), 'utf8'))
+// The manifest is the bench's, not the app's: the server does not need to serve it.
+rmSync(join(web, 'dist', '.vite'), { recursive: true, force: true })
 const gzipBytes = (/** @type {string} */ file) => gzipSync(readFileSync(join(web, 'dist', file))).length
 const rawBytes = (/** @type {string} */ file) => readFileSync(join(web, 'dist', file)).length
 
@@ -235,6 +237,8 @@ const result = {
     platform: `${os.platform()} ${os.release()}`,
     totalMemoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
     chromium: chromiumVersion,
+    /** The machine is shared: its load when the run ended (1, 5, 15 min) says how noisy the times are. */
+    loadAverage: os.loadavg().map((n) => Math.round(n * 10) / 10),
   },
   git: { commit, dirty },
   settings: {
