@@ -1,7 +1,7 @@
 /**
  * The public verification queries over plain `fetch`, in tRPC's HTTP wire format, so that the page
- * a QR code opens loads neither the tRPC client, TanStack Query nor superjson (see ARCHITECTURE.md,
- * "Bundles"). The server speaks superjson: inputs go as `{ json }`, outputs come back as
+ * a QR code opens loads neither the tRPC client, TanStack Query nor superjson (ARCHITECTURE.md,
+ * `apps/web` row). The server speaks superjson: inputs go as `{ json }`, outputs come back as
  * `{ json, meta }`, and the few annotations a value can carry here (undefined, bigint, Date) are
  * decoded by `decodeSuperjson`. Errors become an `Error` with tRPC's `data` (code, rule, …) so
  * `describeApiError` reads them as it reads the tRPC client's.
