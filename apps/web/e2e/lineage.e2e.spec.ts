@@ -153,9 +153,9 @@ describe('lineage graph', () => {
       await panel.getByTestId('node-facts').waitFor()
       expect(await panel.locator('strong').first().textContent()).toBe(certificate)
       expect(await panel.textContent()).not.toContain('{')
-    const reasons = await panel.getByTestId('history-reason').allTextContents()
-    expect(reasons.length).toBeGreaterThan(0)
-    for (const reason of reasons) expect(reason).not.toMatch(/\b[a-z]{3,}\b/)
+      const reasons = await panel.getByTestId('history-reason').allTextContents()
+      expect(reasons.length).toBeGreaterThan(0)
+      for (const reason of reasons) expect(reason).not.toMatch(/\b[a-z]{3,}\b/)
       const violations = await seriousAxeViolations(page)
       expect(violations.map((v) => `${v.id}: ${v.targets.join(' | ')}`)).toEqual([])
       // Collapsing again brings the group back.
