@@ -1,10 +1,11 @@
-import { lazy, type ReactNode, Suspense, useEffect, useState } from 'react'
-import { NavLink, Route, Routes, useLocation } from 'react-router'
+import { lazy, type ReactNode, Suspense } from 'react'
+import { Route, Routes, useLocation } from 'react-router'
 import { useAuth } from './auth'
+import { Shell, type ShellNavItem } from './components/Shell'
 import { Loading } from './components/ui'
 import { useI18n } from './i18n/context'
-import { LANGUAGES, type MessageKey } from './i18n/messages'
 import { can } from './lib/permissions'
+import { isPublicPath } from './lib/stored-key'
 import { SignInPage } from './pages/SignInPage'
 import { VerifyPage } from './pages/VerifyPage'
 
@@ -36,10 +37,7 @@ const RegistryPage = lazy(() => import('./pages/RegistryPage').then((m) => ({ de
 const StandardPage = lazy(() => import('./pages/StandardPage').then((m) => ({ default: m.StandardPage })))
 const StandardsPage = lazy(() => import('./pages/StandardsPage').then((m) => ({ default: m.StandardsPage })))
 
-interface NavItem {
-  to: string
-  label: MessageKey
-  testId: string
+interface NavItem extends ShellNavItem {
   show?: (role: ReturnType<typeof useAuth>['role']) => boolean
 }
 
@@ -74,69 +72,19 @@ const NAV: NavItem[] = [
   { to: '/verify', label: 'nav.verify', testId: 'nav-verify' },
 ]
 
-function LanguageSwitch() {
-  const { lang, setLang } = useI18n()
-  return (
-    <select
-      className="lang-switch"
-      value={lang}
-      onChange={(event) => setLang(event.target.value as (typeof LANGUAGES)[number])}
-      aria-label="Language / 语言"
-      data-testid="lang-switch"
-    >
-      {LANGUAGES.map((code) => (
-        <option key={code} value={code}>
-          {code === 'zh-CN' ? '中文' : 'English'}
-        </option>
-      ))}
-    </select>
-  )
-}
-
-function TopBar() {
+function TopBarWho() {
   const { t, term } = useI18n()
   const auth = useAuth()
-  const [menuOpen, setMenuOpen] = useState(false)
-  const { pathname } = useLocation()
-  // On a phone the menu closes once a page is chosen.
-  useEffect(() => setMenuOpen(false), [pathname])
+  if (!auth.actor) return null
   return (
-    <header className="topbar">
-      <div className="brand">
-        <span className="brand-mark">QI</span> {t('app.title')}
-      </div>
-      <button
-        type="button"
-        className="menu-toggle"
-        aria-expanded={menuOpen}
-        onClick={() => setMenuOpen((open) => !open)}
-        data-testid="menu-toggle"
-      >
-        ☰
+    <>
+      <span className="actor" data-testid="actor" title={auth.actor.userId}>
+        {auth.actor.orgName} · {term(auth.actor.role)}
+      </span>
+      <button type="button" className="link-button" onClick={auth.signOut} data-testid="signout">
+        {t('auth.signOut')}
       </button>
-      <nav className={menuOpen ? 'nav open' : 'nav'}>
-        {NAV.filter((item) => (auth.actor ? (item.show?.(auth.role) ?? true) : item.to === '/verify')).map(
-          (item) => (
-            <NavLink key={item.to} to={item.to} end={item.to === '/'} data-testid={item.testId}>
-              {t(item.label)}
-            </NavLink>
-          ),
-        )}
-      </nav>
-      <div className="who">
-        <LanguageSwitch />
-        {auth.actor ? (
-          <>
-            <span className="actor" data-testid="actor" title={auth.actor.userId}>
-              {auth.actor.orgName} · {term(auth.actor.role)}
-            </span>
-            <button type="button" className="link-button" onClick={auth.signOut} data-testid="signout">
-              {t('auth.signOut')}
-            </button>
-          </>
-        ) : null}
-      </div>
-    </header>
+    </>
   )
 }
 
@@ -169,7 +117,7 @@ function SignedInRoutes() {
 export function App() {
   const auth = useAuth()
   const location = useLocation()
-  const isPublic = location.pathname === '/verify' || location.pathname.startsWith('/verify/')
+  const isPublic = isPublicPath(location.pathname)
   let content: ReactNode
   if (isPublic && !auth.actor) {
     content = (
@@ -189,10 +137,10 @@ export function App() {
       </Suspense>
     )
   }
+  const nav = NAV.filter((item) => (auth.actor ? (item.show?.(auth.role) ?? true) : item.to === '/verify'))
   return (
-    <div className="app">
-      <TopBar />
-      <main className="main">{content}</main>
-    </div>
+    <Shell nav={nav} who={<TopBarWho />}>
+      {content}
+    </Shell>
   )
 }

@@ -1,17 +1,10 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react'
 import type { Role } from './lib/permissions'
+import { readStoredKey, API_KEY_STORAGE as STORAGE_KEY } from './lib/stored-key'
 import { type RouterOutputs, useTRPC } from './trpc'
 
-const STORAGE_KEY = 'qi.apiKey'
-
-export function readStoredKey(): string | null {
-  try {
-    return localStorage.getItem(STORAGE_KEY)
-  } catch {
-    return null
-  }
-}
+export { readStoredKey }
 
 export type Actor = RouterOutputs['system']['whoami']
 

@@ -6,6 +6,7 @@
  */
 import { type ErrorKey, errorText, isErrorKey, REFINE_KEYS } from '../i18n/errors'
 import type { Language } from '../i18n/messages'
+import { localizeRuleItem } from '../i18n/rule-items'
 
 export type FieldErrors = Record<string, string[]>
 
@@ -126,7 +127,7 @@ export function describeApiError(error: unknown, lang: Language = 'en'): ApiErro
   if (rule) {
     const key = `rule.${rule}`
     message = isErrorKey(key)
-      ? errorText(lang, key, { item: item ?? '' })
+      ? errorText(lang, key, { item: localizeRuleItem(rule, item ?? '', lang) })
       : errorText(lang, 'rule.unknown', { item: rule })
     if (field) addFieldError(fieldErrors, field, message)
   } else if (code) {

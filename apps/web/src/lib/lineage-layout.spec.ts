@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { effectiveNodeStatus, layoutLineage, statusTone } from './lineage-layout'
+import {
+  effectiveNodeStatus,
+  groupId,
+  groupLineage,
+  layoutLineage,
+  neighbourNode,
+  statusTone,
+} from './lineage-layout'
 
 const node = (
   id: string,
@@ -72,5 +79,67 @@ describe('lineage graph layout', () => {
 
   it('keeps each edge once and drops edges to nodes not in the graph', () => {
     expect(edges.map((e) => e.label)).toEqual(['certified_by', 'based_on', 'tested_to'])
+  })
+})
+
+describe('collapsed groups', () => {
+  const reports = Array.from({ length: 6 }, (_, i) => node(`report:R${i + 1}`, 'report', 'valid'))
+  const graph = {
+    root: 'certificate:C1',
+    nodes: [
+      node('certificate:C1', 'certificate', 'valid'),
+      ...reports,
+      node('report:R9', 'report', 'revoked'),
+      node('lab:L1', 'lab', 'active'),
+    ],
+    edges: [
+      ...reports.map((r) => ({ from: 'certificate:C1', to: r.id, rel: 'based_on' })),
+      { from: 'certificate:C1', to: 'report:R9', rel: 'based_on' },
+      ...reports.map((r) => ({ from: r.id, to: 'lab:L1', rel: 'tested_by' })),
+    ],
+  }
+
+  it('shows the many nodes of one kind as one group, keeping the root and the problems in view', () => {
+    const grouped = groupLineage(graph, { threshold: 5 })
+    const ids = grouped.nodes.map((n) => n.id)
+    expect(ids).toContain(groupId('report'))
+    expect(ids).toContain('report:R9')
+    expect(ids).toContain('certificate:C1')
+    expect(ids.filter((id) => id.startsWith('report:R') && id !== 'report:R9')).toEqual([])
+    expect(grouped.nodes.find((n) => n.id === groupId('report'))?.group?.members).toHaveLength(6)
+    const laidOut = layoutLineage(grouped)
+    expect(laidOut.nodes.find((n) => n.id === groupId('report'))?.data.groupSize).toBe(6)
+    // The members' edges now run to and from the group, once each.
+    expect(laidOut.edges.map((e) => e.id).sort()).toEqual(
+      [
+        `certificate:C1→based_on→${groupId('report')}`,
+        'certificate:C1→based_on→report:R9',
+        `${groupId('report')}→tested_by→lab:L1`,
+      ].sort(),
+    )
+  })
+
+  it('leaves a small kind, and an expanded one, as it is', () => {
+    expect(groupLineage(graph, { threshold: 7 })).toBe(graph)
+    expect(groupLineage(graph, { threshold: 5, expanded: new Set(['report']) })).toBe(graph)
+  })
+})
+
+describe('arrow keys between nodes', () => {
+  const at = (id: string, x: number, y: number) => ({ id, position: { x, y } })
+  const nodes = [at('a', 0, 90), at('b', 260, 0), at('c', 260, 90), at('d', 260, 180), at('e', 520, 170)]
+
+  it('moves within a column and to the nearest node of the next column', () => {
+    expect(neighbourNode(nodes, 'c', 'ArrowDown')).toBe('d')
+    expect(neighbourNode(nodes, 'c', 'ArrowUp')).toBe('b')
+    expect(neighbourNode(nodes, 'a', 'ArrowRight')).toBe('c')
+    expect(neighbourNode(nodes, 'b', 'ArrowRight')).toBe('e')
+    expect(neighbourNode(nodes, 'e', 'ArrowLeft')).toBe('d')
+  })
+
+  it('stays put at the edges of the graph', () => {
+    expect(neighbourNode(nodes, 'b', 'ArrowUp')).toBeNull()
+    expect(neighbourNode(nodes, 'a', 'ArrowLeft')).toBeNull()
+    expect(neighbourNode(nodes, 'e', 'ArrowRight')).toBeNull()
   })
 })

@@ -11,6 +11,8 @@ export interface LineageNodeInput {
   label: string
   status: { status: string; since?: string; reason?: string | null } | null
   data?: Record<string, unknown>
+  /** A collapsed group standing for these nodes (see groupLineage). */
+  group?: { members: string[] }
 }
 
 export interface LineageEdgeInput {
@@ -102,6 +104,8 @@ export interface LaidOutNode {
     status: string | null
     tone: StatusTone
     isRoot: boolean
+    /** How many nodes a collapsed group stands for (group nodes only). */
+    groupSize?: number
   }
 }
 
@@ -150,6 +154,7 @@ export function layoutLineage(
           status,
           tone: statusTone(status),
           isRoot: node.id === graph.root,
+          ...(node.group ? { groupSize: node.group.members.length } : {}),
         },
       })
     })
@@ -164,4 +169,93 @@ export function layoutLineage(
     edges.push({ id, source: edge.from, target: edge.to, label: edge.rel })
   }
   return { nodes, edges, columns: columns.size }
+}
+
+/** A collapsed group's node id: one group per kind. */
+export const groupId = (kind: string) => `group:${kind}`
+
+export interface GroupOptions {
+  /** A kind with at least this many nodes that need no attention is shown as one group node. */
+  threshold?: number
+  /** Kinds the user expanded. */
+  expanded?: ReadonlySet<string>
+}
+
+/**
+ * Collapses the many nodes of one kind ("18 reports") into one group node, so a large lineage
+ * stays readable at fit. Only nodes that need no attention are grouped: the root and any node whose
+ * status is a warning or a problem stay in view. Edges to and from the members go to the group.
+ */
+export interface LineageGraphInput {
+  root: string
+  nodes: ReadonlyArray<LineageNodeInput>
+  edges: ReadonlyArray<LineageEdgeInput>
+}
+
+export function groupLineage(graph: LineageGraphInput, options: GroupOptions = {}): LineageGraphInput {
+  const threshold = options.threshold ?? 5
+  const members = new Map<string, string[]>()
+  for (const node of graph.nodes) {
+    if (node.id === graph.root || options.expanded?.has(node.kind)) continue
+    const tone = statusTone(effectiveNodeStatus(node))
+    if (tone === 'bad' || tone === 'warn') continue
+    members.set(node.kind, [...(members.get(node.kind) ?? []), node.id])
+  }
+  const groupOf = new Map<string, string>()
+  const groups: LineageNodeInput[] = []
+  for (const [kind, ids] of members) {
+    if (ids.length < threshold) continue
+    for (const id of ids) groupOf.set(id, groupId(kind))
+    groups.push({
+      id: groupId(kind),
+      kind,
+      key: groupId(kind),
+      label: '',
+      status: null,
+      group: { members: ids },
+    })
+  }
+  if (groups.length === 0) return graph
+  const nodes = [...graph.nodes.filter((node) => !groupOf.has(node.id)), ...groups]
+  const edges = graph.edges
+    .map((edge) => ({
+      ...edge,
+      from: groupOf.get(edge.from) ?? edge.from,
+      to: groupOf.get(edge.to) ?? edge.to,
+    }))
+    .filter((edge) => edge.from !== edge.to)
+  return { ...graph, nodes, edges }
+}
+
+export type ArrowKey = 'ArrowUp' | 'ArrowDown' | 'ArrowLeft' | 'ArrowRight'
+
+/**
+ * The node an arrow key moves to from `fromId`: up and down within the column, left and right to
+ * the nearest column on that side, to its node closest in height. Null at an edge of the graph.
+ */
+export function neighbourNode(
+  nodes: ReadonlyArray<{ id: string; position: { x: number; y: number } }>,
+  fromId: string,
+  key: ArrowKey,
+): string | null {
+  const from = nodes.find((node) => node.id === fromId)
+  if (!from) return nodes[0]?.id ?? null
+  const { x, y } = from.position
+  if (key === 'ArrowUp' || key === 'ArrowDown') {
+    const below = key === 'ArrowDown'
+    const candidates = nodes
+      .filter((node) => node.position.x === x && (below ? node.position.y > y : node.position.y < y))
+      .sort((a, b) => (below ? a.position.y - b.position.y : b.position.y - a.position.y))
+    return candidates[0]?.id ?? null
+  }
+  const right = key === 'ArrowRight'
+  const columns = [...new Set(nodes.map((node) => node.position.x))]
+    .filter((column) => (right ? column > x : column < x))
+    .sort((a, b) => (right ? a - b : b - a))
+  const column = columns[0]
+  if (column === undefined) return null
+  const candidates = nodes
+    .filter((node) => node.position.x === column)
+    .sort((a, b) => Math.abs(a.position.y - y) - Math.abs(b.position.y - y) || a.position.y - b.position.y)
+  return candidates[0]?.id ?? null
 }

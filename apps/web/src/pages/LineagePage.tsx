@@ -12,13 +12,28 @@ import {
   ReactFlow,
   useReactFlow,
 } from '@xyflow/react'
-import { type FormEvent, useEffect, useMemo, useState } from 'react'
+import {
+  createContext,
+  type FormEvent,
+  type KeyboardEvent,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useState,
+} from 'react'
 import { Link, useSearchParams } from 'react-router'
 import { AsOfInput, Empty, ErrorBox, Loading, PageHeader, QueryView, StatusBadge } from '../components/ui'
 import { useI18n } from '../i18n/context'
+import { localReason } from '../i18n/reasons'
 import { todayIso } from '../lib/dates'
-import { type LaidOutNode, layoutLineage } from '../lib/lineage-layout'
-import { displayReason } from '../lib/reasons'
+import {
+  type ArrowKey,
+  groupLineage,
+  type LaidOutNode,
+  layoutLineage,
+  neighbourNode,
+} from '../lib/lineage-layout'
 import { useTRPC } from '../trpc'
 
 type RootKind = 'product' | 'certificate' | 'report'
@@ -27,18 +42,73 @@ const ROOT_KINDS: RootKind[] = ['product', 'certificate', 'report']
 type LineageNodeData = LaidOutNode['data']
 type LineageFlowNode = Node<LineageNodeData, 'lineage'>
 
-function LineageNodeView({ data, selected }: NodeProps<LineageFlowNode>) {
-  const { term } = useI18n()
+/**
+ * Keyboard use of the graph (one Tab stop, roving focus): the node that takes focus, and what the
+ * arrow keys and Enter do. Nodes read it from context since React Flow renders them.
+ */
+interface GraphKeys {
+  active: string | null
+  setActive(id: string): void
+  /** Opens a node's panel, or expands a group. */
+  open(id: string): void
+}
+const GraphKeysContext = createContext<GraphKeys | null>(null)
+
+const ARROWS: ReadonlySet<string> = new Set(['ArrowUp', 'ArrowDown', 'ArrowLeft', 'ArrowRight'])
+const NODE_WIDTH = 210
+
+function LineageNodeView({ id, data, selected }: NodeProps<LineageFlowNode>) {
+  const { t, term } = useI18n()
+  const keys = useContext(GraphKeysContext)
+  const { getNodes, getZoom, setCenter } = useReactFlow<LineageFlowNode>()
+  const isGroup = data.groupSize !== undefined
+  const label = isGroup
+    ? t('lineage.groupCount', { n: data.groupSize ?? 0 })
+    : nodeLabel(data.kind, data.label)
+  const onKeyDown = (event: KeyboardEvent<HTMLButtonElement>) => {
+    if (event.key === 'Enter' || event.key === ' ') {
+      event.preventDefault()
+      keys?.open(id)
+      return
+    }
+    if (!ARROWS.has(event.key)) return
+    event.preventDefault()
+    const nodes = getNodes()
+    const next = neighbourNode(nodes, id, event.key as ArrowKey)
+    const target = next ? nodes.find((node) => node.id === next) : undefined
+    if (!next || !target) return
+    keys?.setActive(next)
+    // Bring the node into view (a large graph pans rather than shrinking its labels), then focus it.
+    void setCenter(target.position.x + NODE_WIDTH / 2, target.position.y + 30, {
+      zoom: getZoom(),
+      duration: 150,
+    })
+    const element = event.currentTarget
+      .closest('.react-flow')
+      ?.querySelector<HTMLElement>(`[data-node-id="${CSS.escape(next)}"]`)
+    element?.focus({ preventScroll: true })
+  }
   return (
-    <div className={`flow-node tone-${data.tone}${data.isRoot ? ' root' : ''}${selected ? ' selected' : ''}`}>
+    <>
       <Handle type="target" position={Position.Left} />
-      <div className="flow-node-kind">{term(data.kind)}</div>
-      <div className="flow-node-label" title={data.label}>
-        {nodeLabel(data.kind, data.label)}
-      </div>
-      <div className="flow-node-status">{term(data.status)}</div>
+      <button
+        type="button"
+        className={`flow-node tone-${data.tone}${data.isRoot ? ' root' : ''}${selected ? ' selected' : ''}${isGroup ? ' group' : ''}`}
+        data-node-id={id}
+        data-testid={isGroup ? `lineage-group-${data.kind}` : undefined}
+        tabIndex={keys?.active === id ? 0 : -1}
+        aria-expanded={isGroup ? false : undefined}
+        onFocus={() => keys?.setActive(id)}
+        onKeyDown={onKeyDown}
+      >
+        <span className="flow-node-kind">{term(data.kind)}</span>
+        <span className="flow-node-label" title={isGroup ? label : data.label}>
+          {label}
+        </span>
+        <span className="flow-node-status">{isGroup ? t('lineage.groupHint') : term(data.status)}</span>
+      </button>
       <Handle type="source" position={Position.Right} />
-    </div>
+    </>
   )
 }
 
@@ -129,8 +199,10 @@ function NodePanel({ id, asOf, onClose }: { id: string; asOf: string; onClose():
                         </span>
                       ) : null}{' '}
                       <span className="muted small">#{String(h.position)}</span>
-                      {displayReason(h.reason, lang) ? (
-                        <div className="small">{displayReason(h.reason, lang)}</div>
+                      {localReason(h.reason, h.reasonPhrases, lang) ? (
+                        <div className="small" data-testid="history-reason">
+                          {localReason(h.reason, h.reasonPhrases, lang)}
+                        </div>
                       ) : null}
                       {h.cause ? (
                         <div className="muted small">
@@ -192,6 +264,8 @@ export function LineagePage() {
   const [draftKind, setDraftKind] = useState<RootKind>(kind)
   const [draftId, setDraftId] = useState(id)
   const [selected, setSelected] = useState<string | null>(null)
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set())
+  const [active, setActive] = useState<string | null>(null)
   const lineage = useLineage(kind, id, asOf)
 
   const update = (patch: Record<string, string>) => {
@@ -205,12 +279,14 @@ export function LineagePage() {
   const submit = (event: FormEvent) => {
     event.preventDefault()
     setSelected(null)
+    setExpanded(new Set())
+    setActive(null)
     update({ kind: draftKind, id: draftId.trim() })
   }
 
   const flow = useMemo(() => {
     if (!lineage.data) return null
-    const laidOut = layoutLineage(lineage.data)
+    const laidOut = layoutLineage(groupLineage(lineage.data, { expanded }))
     const nodes: LineageFlowNode[] = laidOut.nodes.map((n) => ({ ...n, type: 'lineage' }))
     const edges: Edge[] = laidOut.edges.map((e) => ({
       ...e,
@@ -218,8 +294,25 @@ export function LineagePage() {
       markerEnd: { type: MarkerType.ArrowClosed },
       className: 'flow-edge',
     }))
-    return { nodes, edges }
-  }, [lineage.data, term])
+    // The list shows every node, grouped or not.
+    const grouped = nodes.some((n) => n.data.groupSize !== undefined)
+    const listed = grouped ? layoutLineage(lineage.data).nodes : laidOut.nodes
+    return { nodes, edges, listed }
+  }, [lineage.data, term, expanded])
+
+  const open = useCallback(
+    (nodeId: string) => {
+      const group = flow?.nodes.find((node) => node.id === nodeId && node.data.groupSize !== undefined)
+      if (group) {
+        setExpanded((kinds) => new Set([...kinds, group.data.kind]))
+        setActive(null)
+      } else setSelected(nodeId)
+    },
+    [flow],
+  )
+  const rootId = flow?.nodes.find((node) => node.data.isRoot)?.id ?? flow?.nodes[0]?.id ?? null
+  const activeId = active && flow?.nodes.some((node) => node.id === active) ? active : rootId
+  const graphKeys = useMemo<GraphKeys>(() => ({ active: activeId, setActive, open }), [activeId, open])
 
   return (
     <>
@@ -285,33 +378,58 @@ export function LineagePage() {
                     <button type="button" className="link-button" onClick={() => setSelected(p.id)}>
                       {term(p.kind)} {nodeLabel(p.kind, p.label)}
                     </button>{' '}
-                    <StatusBadge status={p.status} /> {displayReason(p.reason, lang)}
+                    <StatusBadge status={p.status} /> {localReason(p.reason, p.reasonPhrases, lang)}
                   </li>
                 ))}
               </ul>
             </div>
           ) : null}
-          <div className={selected ? 'lineage-layout with-panel' : 'lineage-layout'}>
-            <div className="flow-wrap" data-testid="lineage-graph">
-              <ReactFlow
-                nodes={flow.nodes}
-                edges={flow.edges}
-                nodeTypes={nodeTypes}
-                onNodeClick={(_event, node) => setSelected(node.id)}
-                nodesConnectable={false}
-                nodesFocusable={false}
-                edgesFocusable={false}
-                fitView
-                fitViewOptions={FIT}
-                minZoom={0.1}
-              >
-                <Background />
-                <Controls showInteractive={false} />
-                <RefitOn
-                  signature={`${flow.nodes.length}:${flow.edges.length}:${selected ? 'panel' : 'full'}`}
-                />
-              </ReactFlow>
+          <p className="muted small" id="lineage-graph-help">
+            {t('lineage.graphHelp')}
+          </p>
+          {expanded.size > 0 ? (
+            <div className="lineage-summary">
+              {[...expanded].map((k) => (
+                <button
+                  key={k}
+                  type="button"
+                  className="link-button"
+                  onClick={() => setExpanded((kinds) => new Set([...kinds].filter((other) => other !== k)))}
+                  data-testid={`lineage-collapse-${k}`}
+                >
+                  {t('lineage.groupCollapse', { kind: term(k) })}
+                </button>
+              ))}
             </div>
+          ) : null}
+          <div className={selected ? 'lineage-layout with-panel' : 'lineage-layout'}>
+            <section
+              className="flow-wrap"
+              data-testid="lineage-graph"
+              aria-label={t('lineage.title')}
+              aria-describedby="lineage-graph-help"
+            >
+              <GraphKeysContext.Provider value={graphKeys}>
+                <ReactFlow
+                  nodes={flow.nodes}
+                  edges={flow.edges}
+                  nodeTypes={nodeTypes}
+                  onNodeClick={(_event, node) => open(node.id)}
+                  nodesConnectable={false}
+                  nodesFocusable={false}
+                  edgesFocusable={false}
+                  fitView
+                  fitViewOptions={FIT}
+                  minZoom={0.1}
+                >
+                  <Background />
+                  <Controls showInteractive={false} />
+                  <RefitOn
+                    signature={`${flow.nodes.length}:${flow.edges.length}:${selected ? 'panel' : 'full'}`}
+                  />
+                </ReactFlow>
+              </GraphKeysContext.Provider>
+            </section>
             {selected ? <NodePanel id={selected} asOf={asOf} onClose={() => setSelected(null)} /> : null}
           </div>
           <div className="lineage-legend" data-testid="lineage-legend">
@@ -319,6 +437,7 @@ export function LineagePage() {
             <span className="badge tone-warn">{t('lineage.legendWarn')}</span>
             <span className="badge tone-bad">{t('lineage.legendBad')}</span>
             <span className="badge tone-neutral">{t('lineage.legendNeutral')}</span>
+            <span className="badge tone-neutral legend-group">{t('lineage.legendGroup')}</span>
           </div>
           <p className="muted small">
             {t('lineage.legend')} <Link to="/impact">{t('nav.impact')} →</Link>
@@ -327,7 +446,7 @@ export function LineagePage() {
             <h2 id="lineage-list-title">{t('lineage.asList')}</h2>
             <p className="muted small">{t('lineage.asListHelp')}</p>
             <ul className="lineage-list" data-testid="lineage-list">
-              {flow.nodes.map((node) => (
+              {flow.listed.map((node) => (
                 <li key={node.id}>
                   <button
                     type="button"

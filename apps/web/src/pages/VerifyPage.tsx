@@ -1,36 +1,67 @@
-import { useQuery } from '@tanstack/react-query'
-import { type FormEvent, type ReactNode, useState } from 'react'
+import { type FormEvent, type ReactNode, useEffect, useState } from 'react'
 import { useNavigate, useParams, useSearchParams } from 'react-router'
 import { DateField, ErrorBox, Loading, PageHeader, StatusBadge } from '../components/ui'
 import { useI18n } from '../i18n/context'
 import { describeApiError } from '../lib/api-error'
 import { todayIso } from '../lib/dates'
+import { type PublicQueries, publicQuery } from '../lib/public-api'
 import { displayReason } from '../lib/reasons'
-import { useTRPC } from '../trpc'
+
+interface PublicResult<T> {
+  data: T | undefined
+  error: unknown
+  isPending: boolean
+  isError: boolean
+}
+
+/**
+ * A public query's state, fetched once per input while `enabled` (no cache, no retry: a number that
+ * is not found will not be found by asking again). Plain fetch, so this page loads without the tRPC
+ * client and TanStack Query (lib/public-api).
+ */
+function usePublicQuery<P extends keyof PublicQueries>(
+  path: P,
+  input: PublicQueries[P]['input'],
+  enabled: boolean,
+): PublicResult<PublicQueries[P]['output']> {
+  const key = enabled ? `${path}:${JSON.stringify(input)}` : ''
+  const [state, setState] = useState<{ key: string; data?: PublicQueries[P]['output']; error?: unknown }>({
+    key: '',
+  })
+  useEffect(() => {
+    if (!key) return
+    const abort = new AbortController()
+    publicQuery(path, input, abort.signal).then(
+      (data) => setState({ key, data }),
+      (error: unknown) => {
+        if (!abort.signal.aborted) setState({ key, error: error ?? new Error('failed') })
+      },
+    )
+    return () => abort.abort()
+  }, [key])
+  const settled = key !== '' && state.key === key
+  return {
+    data: settled ? state.data : undefined,
+    error: settled ? state.error : undefined,
+    isPending: !settled,
+    isError: settled && state.error !== undefined,
+  }
+}
 
 /** Public: a certificate's or a test report's status on a date, by number (the QR code lands here). */
 export function VerifyPage() {
   const { t, term, lang } = useI18n()
-  const trpc = useTRPC()
   const navigate = useNavigate()
   const { number = '' } = useParams()
   const [params, setParams] = useSearchParams()
   const on = params.get('on') ?? todayIso()
   const [draft, setDraft] = useState(number)
   const enabled = number !== '' && on !== ''
-  const certificate = useQuery({
-    ...trpc.certification.verify.queryOptions({ certificateNo: number, on }),
-    enabled,
-    retry: false,
-  })
+  const certificate = usePublicQuery('certification.verify', { certificateNo: number, on }, enabled)
   // A number is looked up as a report only once it is known not to be a certificate (the QR case),
   // so verifying a certificate never fires a failing report lookup.
   const notCertificate = certificate.isError && describeApiError(certificate.error).code === 'NOT_FOUND'
-  const report = useQuery({
-    ...trpc.testing.verifyReport.queryOptions({ reportNo: number, on }),
-    enabled: enabled && notCertificate,
-    retry: false,
-  })
+  const report = usePublicQuery('testing.verifyReport', { reportNo: number, on }, enabled && notCertificate)
   const submit = (event: FormEvent) => {
     event.preventDefault()
     if (draft.trim()) navigate(`/verify/${encodeURIComponent(draft.trim())}?on=${on}`)
@@ -117,7 +148,7 @@ export function VerifyPage() {
           </dl>
         </section>
       )
-    } else if (certificate.isPending || report.isLoading) {
+    } else if (certificate.isPending || (notCertificate && report.isPending)) {
       result = <Loading />
     } else if (
       certificate.isError &&

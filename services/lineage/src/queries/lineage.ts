@@ -1,5 +1,6 @@
 import type { NodeKind, Relation } from '../projections/ids'
 import type { GraphEdge, GraphNode, GraphView } from './graph-reader'
+import { type ReasonPhrase, reasonPhrases } from './reasons'
 
 /** Which relations lineage follows from each kind of node (towards what it rests on). */
 const DOWNWARD: Partial<Record<NodeKind, Relation[]>> = {
@@ -36,7 +37,15 @@ export interface LineageGraph {
   nodes: GraphNode[]
   edges: GraphEdge[]
   /** Nodes whose status as of the date breaks the chain, with why. */
-  problems: Array<{ id: string; kind: NodeKind; label: string; status: string; reason: string | null }>
+  problems: Array<{
+    id: string
+    kind: NodeKind
+    label: string
+    status: string
+    reason: string | null
+    /** The reason as codes + the person's words (./reasons), for clients to render in their language. */
+    reasonPhrases: ReasonPhrase[] | null
+  }>
   counts: Partial<Record<NodeKind, number>>
 }
 
@@ -107,6 +116,7 @@ export function lineageOf(reader: GraphView, rootId: string, maxNodes = 2000): L
         label: n.label,
         status: n.status!.status,
         reason: n.status!.reason,
+        reasonPhrases: reasonPhrases(n.status!.reason),
       })),
     counts,
   }

@@ -1,6 +1,8 @@
 import type { GraphView } from './graph-reader'
+import { reasonPhrases } from './reasons'
 
 export type { CauseLink } from './graph-reader'
+export type { ReasonPhrase } from './reasons'
 
 /**
  * A node with its status history (business date and store position of each change) and, for
@@ -18,6 +20,8 @@ export function nodeDetail(reader: GraphView, id: string) {
       since: entry.since,
       position: entry.position,
       reason: entry.reason,
+      /** The reason as codes + the person's words (./reasons), for clients to render in their language. */
+      reasonPhrases: reasonPhrases(entry.reason),
       cause: entry.cause,
       causeChain: reader.causeChain(entry.causationId),
     })),
