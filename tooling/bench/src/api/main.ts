@@ -5,7 +5,7 @@
  * process with 1, 16, 64 and 256 concurrent clients. Writes bench-results/api.json.
  *
  * BENCH_QUICK=1 or --quick: fewer requests, 1 and 64 clients. BENCH_SCENARIOS=a,b runs some
- * scenarios only; BENCH_CPU_PROF=<dir> writes the API server's CPU profile there (node --cpu-prof).
+ * scenarios only, BENCH_CLIENTS=1,64 some client counts only; BENCH_CPU_PROF=<dir> writes the API server's CPU profile there (node --cpu-prof).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -29,7 +29,11 @@ const apiDir = join(repositoryRoot, 'apps', 'api')
 const resultFile = join(repositoryRoot, 'bench-results', 'api.json')
 
 const quick = process.env.BENCH_QUICK === '1' || process.argv.includes('--quick')
-const clientLevels = quick ? [1, 64] : [1, 16, 64, 256]
+const clientLevels = process.env.BENCH_CLIENTS
+  ? process.env.BENCH_CLIENTS.split(',').map(Number)
+  : quick
+    ? [1, 64]
+    : [1, 16, 64, 256]
 const requests = quick
   ? { query: 300, mutation: 300, policy: 100, warmUp: 50 }
   : { query: 1500, mutation: 1000, policy: 300, warmUp: 150 }
@@ -290,7 +294,7 @@ async function main() {
         id: 'revoke-report-suspends-certificate',
         name: 'testing.revokeReport until certification.get shows the certificate suspended (policy)',
         procedure:
-          'POST /trpc/testing.revokeReport, then GET /trpc/certification.get every 2 ms until suspended',
+          'POST /trpc/testing.revokeReport, then GET /trpc/certification.get (pauses 1, 2, 4, 8, 16, 16… ms) until suspended',
         baseline: 'POST /append (bare append)',
         baselineDescription: appendDescription,
         count: requests.policy,
@@ -317,13 +321,14 @@ async function main() {
             reason: 'bench: revoked',
           })
           const deadline = Date.now() + 30_000
-          for (;;) {
+          // Polls as a client would, backing off from 1 ms to 16 ms between reads.
+          for (let pause = 1; ; pause = Math.min(16, pause * 2)) {
             const certificate = await body.query<{ status: string }>('certification.get', {
               certificateNo: `BC-${run}-${index}`,
             })
             if (certificate.status === 'suspended') return
             if (Date.now() > deadline) throw new Error(`certificate still ${certificate.status} after 30 s`)
-            await sleep(2)
+            await sleep(pause)
           }
         },
         base: append,
