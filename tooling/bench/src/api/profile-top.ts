@@ -26,7 +26,9 @@ const parent = new Map<number, number>()
 for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id)
 const label = (node: ProfileNode) => {
   const { functionName, url, lineNumber } = node.callFrame
-  const where = url ? `${url.replace(/^.*\/(node_modules\/\.pnpm\/[^/]+\/node_modules\/|apps\/|packages\/|services\/)/, '$1')}:${lineNumber + 1}` : ''
+  const where = url
+    ? `${url.replace(/^.*\/(node_modules\/\.pnpm\/[^/]+\/node_modules\/|apps\/|packages\/|services\/)/, '$1')}:${lineNumber + 1}`
+    : ''
   return `${functionName || '(anonymous)'} ${where}`.trim()
 }
 const self = new Map<string, number>()
@@ -48,7 +50,9 @@ profile.samples.forEach((id, i) => {
 const print = (title: string, table: Map<string, number>) => {
   console.log(`\n${title} (of ${(total / 1e6).toFixed(1)} s sampled)`)
   for (const [name, micros] of [...table].sort((a, b) => b[1] - a[1]).slice(0, count))
-    console.log(`${((100 * micros) / total).toFixed(1).padStart(5)}%  ${(micros / 1000).toFixed(0).padStart(7)} ms  ${name}`)
+    console.log(
+      `${((100 * micros) / total).toFixed(1).padStart(5)}%  ${(micros / 1000).toFixed(0).padStart(7)} ms  ${name}`,
+    )
 }
 print('self time', self)
 print('inclusive time', inclusive)
