@@ -42,7 +42,18 @@ export const hashApiKey = (key: string) => createHash('sha256').update(key, 'utf
  * `resolve` turns a presented key into the actor the tRPC context uses.
  */
 export class AccessRegistry {
-  private constructor(private readonly db: Database.Database) {}
+  /** Runs on every signed-in request (twice: rate limit and context), so it is prepared once. */
+  private readonly resolveStatement: Database.Statement<
+    [string],
+    { user_id: string; org_id: string; name: string; role: string }
+  >
+
+  private constructor(private readonly db: Database.Database) {
+    this.resolveStatement = db.prepare(
+      `SELECT k.user_id, o.org_id, o.name, o.role FROM api_keys k JOIN organisations o ON o.org_id = k.org_id
+       WHERE k.key_hash = ? AND k.revoked_at IS NULL`,
+    )
+  }
 
   static open(dataDir?: string): AccessRegistry {
     if (dataDir) mkdirSync(dataDir, { recursive: true })
@@ -96,12 +107,7 @@ export class AccessRegistry {
 
   /** The actor a key stands for; null when the key is unknown or revoked. */
   readonly resolve: ApiKeyResolver = (key: string): Actor | null => {
-    const row = this.db
-      .prepare(
-        `SELECT k.user_id, o.org_id, o.name, o.role FROM api_keys k JOIN organisations o ON o.org_id = k.org_id
-         WHERE k.key_hash = ? AND k.revoked_at IS NULL`,
-      )
-      .get(hashApiKey(key)) as { user_id: string; org_id: string; name: string; role: string } | undefined
+    const row = this.resolveStatement.get(hashApiKey(key))
     return row
       ? { userId: row.user_id, org: row.org_id, orgName: row.name, role: Role.parse(row.role) }
       : null

@@ -144,4 +144,41 @@ describe('ProjectionRunner', () => {
     })
     await expect(runner.waitFor(good + 1n)).rejects.toThrow(/cannot apply Poison/)
   })
+
+  it('stores no checkpoint for batches that change nothing, then stores it at close; a restart replays them harmlessly', async () => {
+    // Counts only 'Tick' events: the 'Noise' in between changes no row.
+    const ticks: Projection = {
+      ...counter(),
+      apply(event, db) {
+        if (event.type === 'Tick') counter().apply(event, db)
+      },
+    }
+    const storedCheckpoint = (runner: ProjectionRunner) =>
+      (
+        runner.db.prepare('SELECT checkpoint FROM projection_meta WHERE id = 1').get() as {
+          checkpoint: string
+        }
+      ).checkpoint
+    const readModels = join(dir, 'readmodels')
+    const first = track(new ProjectionRunner({ store, projection: ticks, directory: readModels }))
+    await first.start()
+    const tick = await appendMany(store, 'a', 1)
+    await first.waitFor(tick)
+    expect(storedCheckpoint(first)).toBe(String(tick))
+    let noise = 0n
+    for (let i = 0; i < 5; i++)
+      noise = (await store.appendToStream('b', [{ type: 'Noise', data: { i } }])).position
+    await first.waitFor(noise)
+    expect(first.checkpoint).toBe(noise)
+    expect(storedCheckpoint(first)).toBe(String(tick))
+    await first.close()
+
+    const second = track(new ProjectionRunner({ store, projection: ticks, directory: readModels }))
+    expect(second.checkpoint).toBe(noise)
+    await second.start()
+    const last = await appendMany(store, 'a', 2)
+    await second.waitFor(last)
+    expect(counts(second)).toEqual({ a: 3 })
+    expect(storedCheckpoint(second)).toBe(String(last))
+  })
 })

@@ -88,6 +88,8 @@ interface Generation {
   file: string | null
   number: number
   checkpoint: bigint | null
+  /** The checkpoint stored in the database (behind `checkpoint` after batches that changed nothing). */
+  stored: bigint | null
   /** A rebuilt generation starts with none: the rebuild retries every poison event. */
   deadLetters: DeadLetterTable
 }
@@ -95,6 +97,35 @@ interface Generation {
 const META_SQL = `CREATE TABLE IF NOT EXISTS projection_meta (
   id INTEGER PRIMARY KEY CHECK (id = 1), name TEXT NOT NULL, version INTEGER NOT NULL, checkpoint TEXT
 )`
+
+interface MetaStatements {
+  saveCheckpoint: Database.Statement<[string]>
+  totalChanges: Database.Statement<[], number>
+}
+
+const metaStatementsByDatabase = new WeakMap<Database.Database, MetaStatements>()
+
+/** The statements run with every batch, prepared once per generation's database. */
+function metaStatements(db: Database.Database): MetaStatements {
+  let statements = metaStatementsByDatabase.get(db)
+  if (!statements) {
+    statements = {
+      saveCheckpoint: db.prepare('UPDATE projection_meta SET checkpoint = ? WHERE id = 1'),
+      totalChanges: db.prepare<[], number>('SELECT total_changes()').pluck(),
+    }
+    metaStatementsByDatabase.set(db, statements)
+  }
+  return statements
+}
+
+/**
+ * A batch whose events the read model ignores (no row changed) writes nothing, not even its
+ * checkpoint: every projection sees every event, and a commit per read model per event was most of
+ * what a command cost the server. The checkpoint is stored with the next batch that changes rows,
+ * after at most this many events, and at close. Events replayed after a crash from the older
+ * stored checkpoint change nothing again (apply is deterministic and they changed nothing before).
+ */
+const UNSTORED_CHECKPOINT_MAX = 1000n
 
 /** Page cache of a generation being rebuilt, in KiB (SQLite's negative unit). */
 const REBUILD_PAGE_CACHE_KIB = -262_144
@@ -115,13 +146,22 @@ function openGeneration(projection: Projection, file: string | null, number: num
         projection.version,
       )
     })()
-    return { db, file, number, checkpoint: null, deadLetters: new DeadLetterTable(projection.name, db) }
+    return {
+      db,
+      file,
+      number,
+      checkpoint: null,
+      stored: null,
+      deadLetters: new DeadLetterTable(projection.name, db),
+    }
   }
+  const checkpoint = meta.checkpoint === null ? null : BigInt(meta.checkpoint)
   return {
     db,
     file,
     number,
-    checkpoint: meta.checkpoint === null ? null : BigInt(meta.checkpoint),
+    checkpoint,
+    stored: checkpoint,
     deadLetters: new DeadLetterTable(projection.name, db),
   }
 }
@@ -332,8 +372,11 @@ export class ProjectionRunner {
   private applyEvents(generation: Generation, events: RecordedEvent[]) {
     const last = events.at(-1)!.position
     const { db } = generation
+    const statements = metaStatements(db)
+    let stored = generation.stored
     const applyAll = (isolate: boolean) =>
       db.transaction(() => {
+        const changesBefore = statements.totalChanges.get()!
         for (const event of events) {
           try {
             // A nested better-sqlite3 transaction is a savepoint: a poison event's partial writes
@@ -345,7 +388,11 @@ export class ProjectionRunner {
             generation.deadLetters.park(event, error)
           }
         }
-        db.prepare('UPDATE projection_meta SET checkpoint = ? WHERE id = 1').run(last.toString())
+        const changed = statements.totalChanges.get() !== changesBefore
+        if (changed || stored === null || last - stored >= UNSTORED_CHECKPOINT_MAX) {
+          statements.saveCheckpoint.run(last.toString())
+          stored = last
+        }
       })()
     try {
       applyAll(false)
@@ -361,7 +408,15 @@ export class ProjectionRunner {
       applyAll(true)
     }
     generation.checkpoint = last
+    generation.stored = stored
     if (generation === this.current) this.settleWaiters()
+  }
+
+  /** Writes the checkpoint that batches which changed nothing left unstored. */
+  private storeCheckpoint(generation: Generation) {
+    if (generation.checkpoint === null || generation.checkpoint === generation.stored) return
+    metaStatements(generation.db).saveCheckpoint.run(generation.checkpoint.toString())
+    generation.stored = generation.checkpoint
   }
 
   /** Pages `$all` after the generation's checkpoint until the store's head; returns events applied. */
@@ -529,6 +584,7 @@ export class ProjectionRunner {
         if (this.stopping) throw new Error('rebuild interrupted: the runner was stopped')
         if (next.checkpoint === this.nextTarget) break
       }
+      this.storeCheckpoint(next)
       next.db.pragma('synchronous = NORMAL')
       next.db.pragma('wal_checkpoint(TRUNCATE)')
       next.db.pragma(`cache_size = ${defaultPageCache}`)
@@ -566,6 +622,7 @@ export class ProjectionRunner {
   /** Stops and closes the databases. */
   async close(): Promise<void> {
     await this.stop()
+    this.storeCheckpoint(this.current)
     this.current.db.close()
   }
 }

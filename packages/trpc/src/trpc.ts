@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import { initTRPC, TRPCError } from '@trpc/server'
-import superjson from 'superjson'
 import { ZodError, z } from 'zod'
 import type { QiContext } from './context'
 import { toTrpcError, violationDetails } from './errors'
 import { observeCall } from './observe'
 import type { Role } from './roles'
+import { wireTransformer } from './transformer'
 
 /**
  * Who may call a procedure, declared where the procedure is built (`publicProcedure`,
@@ -27,14 +27,15 @@ export const internalErrorMessage = (reference: string) =>
   `internal error; the server log has the details under reference ${reference}`
 
 /**
- * The one initTRPC of the platform. superjson carries bigint positions and revisions and Dates
- * over the wire (DOMAIN.md: "bigint over the wire").
+ * The one initTRPC of the platform. superjson's format carries bigint positions and revisions and
+ * Dates over the wire (DOMAIN.md: "bigint over the wire"); `wireTransformer` writes it without
+ * superjson's walk when an answer is plain JSON.
  */
 const t = initTRPC
   .context<QiContext>()
   .meta<QiMeta>()
   .create({
-    transformer: superjson,
+    transformer: wireTransformer,
     errorFormatter({ shape, error, ctx }) {
       const zodIssues = error.cause instanceof ZodError ? error.cause.issues : null
       // Error bodies go to anyone, the public included: never a stack trace (it names files and

@@ -1,0 +1,432 @@
+/**
+ * `pnpm bench:api`: the API as users feel it. Builds the API's production bundle (the one
+ * `pnpm start` serves), starts it on a temporary data folder with the demo dataset, starts the
+ * baseline server (baseline-server.ts) beside it, and drives both over keep-alive HTTP from this
+ * process with 1, 16, 64 and 256 concurrent clients. Writes bench-results/api.json.
+ *
+ * BENCH_QUICK=1 or --quick: fewer requests, 1 and 64 clients. BENCH_SCENARIOS=a,b runs some
+ * scenarios only, BENCH_CLIENTS=1,64 some client counts only; BENCH_CPU_PROF=<dir> writes the API server's CPU profile there (node --cpu-prof).
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { HttpClient, runLevel, TrpcHttp } from './http'
+import { gitState, machine } from './metadata'
+import {
+  type ApiBenchResult,
+  compareLevel,
+  evaluateTargets,
+  type LevelSummary,
+  resultProblems,
+  type ScenarioResult,
+} from './stats'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const repositoryRoot = resolve(here, '..', '..', '..', '..')
+const apiDir = join(repositoryRoot, 'apps', 'api')
+const resultFile = join(repositoryRoot, 'bench-results', 'api.json')
+
+const quick = process.env.BENCH_QUICK === '1' || process.argv.includes('--quick')
+const clientLevels = process.env.BENCH_CLIENTS
+  ? process.env.BENCH_CLIENTS.split(',').map(Number)
+  : quick
+    ? [1, 64]
+    : [1, 16, 64, 256]
+const requests = quick
+  ? { query: 300, mutation: 300, policy: 100, warmUp: 50 }
+  : { query: 1500, mutation: 1000, policy: 300, warmUp: 150 }
+const only = process.env.BENCH_SCENARIOS?.split(',').filter(Boolean)
+const cpuProfileDir = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined
+
+const log = (message: string) => console.log(`[bench:api] ${message}`)
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms))
+
+/** Starts a Node server whose output goes to a file; resolves with the process and its first line matching. */
+async function startProcess(
+  name: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; logFile: string; ready: RegExp; timeoutMs: number },
+): Promise<{ child: ChildProcess; match: RegExpMatchArray; output: () => string }> {
+  const fd = openSync(options.logFile, 'w')
+  const child = spawn(process.execPath, args, {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: ['ignore', fd, fd],
+  })
+  closeSync(fd)
+  const output = () => readFileSync(options.logFile, 'utf8')
+  const deadline = Date.now() + options.timeoutMs
+  while (Date.now() < deadline) {
+    const match = output().match(options.ready)
+    if (match) return { child, match, output }
+    if (child.exitCode !== null) break
+    await sleep(100)
+  }
+  child.kill('SIGKILL')
+  throw new Error(`${name} did not start:\n${output().slice(-3000)}`)
+}
+
+async function stopProcess(child: ChildProcess) {
+  if (child.exitCode !== null) return
+  const exited = new Promise((done) => child.once('exit', done))
+  child.kill('SIGTERM')
+  await Promise.race([exited, sleep(15_000)])
+  if (child.exitCode === null) child.kill('SIGKILL')
+}
+
+// ---- the demo's facts the scenarios use (apps/api/src/demo/load-demo.ts) ----
+const KETTLE = { productId: 'MJ-17', name: '电热水壶', model: 'MJ-17' }
+const APPLIANCE_MAKER = { enterpriseId: '91420100MA4K0MJ003', name: '武汉美家电器有限公司' }
+const GB4706 = { code: 'GB 4706.1', version: '2005' }
+
+/** A test report of the kettle by HBQI: accredited lab, method in its scope, calibrated instrument. */
+function reportInput(reportNo: string) {
+  return {
+    reportNo,
+    labId: 'HBQI',
+    accreditationNo: 'CNAS L0586',
+    customer: APPLIANCE_MAKER,
+    sample: {
+      productId: KETTLE.productId,
+      productName: KETTLE.name,
+      model: KETTLE.model,
+      batch: '20230310-01',
+      receivedOn: '2023-03-10',
+    },
+    testedFrom: '2023-03-10',
+    testedTo: '2023-03-12',
+    results: [
+      {
+        method: { standardCode: GB4706.code, standardVersion: GB4706.version, clause: '13' },
+        parameter: '泄漏电流',
+        value: '0.12',
+        unit: 'mA',
+        limit: '≤0.75',
+        verdict: 'pass',
+        uncertainty: 'U=2%, k=2',
+      },
+    ],
+    decisionRule: 'simple_acceptance',
+    conformity: 'conforms',
+    instrumentIds: ['HBQI-TH-07'],
+    signatory: '授权签字人 张伟',
+    issuedOn: '2023-03-20',
+  }
+}
+
+/** A certificate of the kettle by CQC-WH based on one report. */
+function certificateInput(certificateNo: string, reportNo: string) {
+  return {
+    certificateNo,
+    bodyId: 'CQC-WH',
+    accreditationNo: 'CNAS C001-M',
+    holder: APPLIANCE_MAKER,
+    manufacturer: APPLIANCE_MAKER,
+    factory: { productionLineId: 'MJ-A1', address: '湖北省' },
+    product: { productId: KETTLE.productId, name: KETTLE.name, models: [KETTLE.model] },
+    scheme: 'voluntary_product',
+    standards: [GB4706],
+    basisReports: [reportNo],
+    issuedOn: '2023-04-01',
+    expiresOn: '2028-03-31',
+  }
+}
+
+interface Scenario {
+  id: string
+  name: string
+  procedure: string
+  baseline: string
+  baselineDescription: string
+  count: number
+  /** Before each level: create what `value` needs for indices [first, first + count). */
+  prepare?: (first: number, count: number) => Promise<void>
+  value: (index: number) => Promise<unknown>
+  base: (index: number) => Promise<unknown>
+  detail?: () => Promise<Record<string, unknown>>
+}
+
+async function main() {
+  const started = Date.now()
+  log(`${quick ? 'quick' : 'full'} mode; clients ${clientLevels.join(', ')}`)
+  log('building the API bundle (apps/api: node build.mjs, as pnpm start does)')
+  execFileSync(process.execPath, ['build.mjs'], { cwd: apiDir, stdio: 'inherit' })
+
+  const work = mkdtempSync(join(os.tmpdir(), 'qi-bench-api-'))
+  const dataDir = join(work, 'data')
+  const baselineDir = join(work, 'baseline')
+  mkdirSync(baselineDir)
+  const processes: ChildProcess[] = []
+  const client = { api: null as HttpClient | null, base: null as HttpClient | null }
+  try {
+    if (cpuProfileDir) mkdirSync(cpuProfileDir, { recursive: true })
+    const api = await startProcess(
+      'API server',
+      [
+        '--enable-source-maps',
+        ...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : []),
+        'dist/main.js',
+        '--demo',
+      ],
+      {
+        cwd: apiDir,
+        env: {
+          ...process.env,
+          NODE_ENV: 'production',
+          PORT: '0',
+          HOST: '127.0.0.1',
+          QI_DATA_DIR: dataDir,
+          OTEL_EXPORTER_OTLP_ENDPOINT: '',
+        },
+        logFile: join(work, 'api.log'),
+        ready: /QI Ledger API on (http:\/\/[^\s]+)/,
+        timeoutMs: 120_000,
+      },
+    )
+    processes.push(api.child)
+    const keys = new Map<string, string>()
+    for (const match of api.output().matchAll(/^ {2}\S+\s+(\S+)\s+(qi_\S+)/gm)) keys.set(match[1]!, match[2]!)
+    const demoEvents = Number(api.output().match(/Demo loaded: (\d+) events/)?.[1] ?? Number.NaN)
+    log(`API server at ${api.match[1]} (demo: ${demoEvents} events, ${keys.size} keys)`)
+    const baseline = await startProcess(
+      'baseline server',
+      ['--import', 'tsx', join(here, 'baseline-server.ts')],
+      {
+        cwd: join(repositoryRoot, 'tooling', 'bench'),
+        env: {
+          ...process.env,
+          NODE_ENV: 'production',
+          PORT: '0',
+          BASELINE_DIR: baselineDir,
+          READMODELS_DIR: join(dataDir, 'readmodels'),
+        },
+        logFile: join(work, 'baseline.log'),
+        ready: /baseline listening on (http:\/\/[^\s]+)/,
+        timeoutMs: 60_000,
+      },
+    )
+    processes.push(baseline.child)
+    log(`baseline server at ${baseline.match[1]}`)
+
+    client.api = new HttpClient(new URL(api.match[1]!))
+    client.base = new HttpClient(new URL(baseline.match[1]!))
+    const key = (org: string) => {
+      const found = keys.get(org)
+      if (!found) throw new Error(`no demo API key for ${org} in the server's output`)
+      return found
+    }
+    const lab = new TrpcHttp(client.api, key('HBQI'))
+    const body = new TrpcHttp(client.api, key('CQC-WH'))
+    const regulator = new TrpcHttp(client.api, key('HBAMR'))
+    const base = client.base
+    const baseGet = async (path: string) => {
+      const response = await base.request('GET', path)
+      if (response.status !== 200) throw new Error(`baseline ${path}: HTTP ${response.status}`)
+      return JSON.parse(response.body) as unknown
+    }
+    const run = Date.now().toString(36)
+    const append = async (index: number) => {
+      const response = await base.request('POST', '/append', {
+        body: { json: reportInput(`BA-${run}-${index}`) },
+      })
+      if (response.status !== 200)
+        throw new Error(`baseline append: HTTP ${response.status} ${response.body}`)
+    }
+    const appendDescription =
+      'bare Fastify route in its own process appending the same TestReportIssued event (the same input) through SqliteEventStore.appendToStream (no_stream), durability normal'
+
+    const allScenarios: Scenario[] = [
+      {
+        id: 'lineage-of-product',
+        name: `lineage.ofProduct (demo product ${KETTLE.productId})`,
+        procedure: 'GET /trpc/lineage.ofProduct',
+        baseline: 'GET /lineage (bare SQL)',
+        baselineDescription:
+          'bare Fastify route: one recursive SQL query over the lineage read model file (read-only) following the same relations, node statuses included, plus the edges among the nodes',
+        count: requests.query,
+        value: () => regulator.query('lineage.ofProduct', { productId: KETTLE.productId }),
+        base: () => baseGet(`/lineage?productId=${KETTLE.productId}`),
+        detail: async () => ({
+          apiNodes: (
+            (await regulator.query('lineage.ofProduct', { productId: KETTLE.productId })) as {
+              nodes: unknown[]
+            }
+          ).nodes.length,
+          baselineNodes: ((await baseGet(`/lineage?productId=${KETTLE.productId}`)) as { nodes: unknown[] })
+            .nodes.length,
+        }),
+      },
+      {
+        id: 'impact-of-standard',
+        name: `lineage.impact.ofStandard (${GB4706.code}-${GB4706.version})`,
+        procedure: 'GET /trpc/lineage.impact.ofStandard',
+        baseline: 'GET /impact (bare SQL)',
+        baselineDescription:
+          'bare Fastify route: one recursive SQL query over the lineage read model following the same relations backwards, with statuses',
+        count: requests.query,
+        value: () => regulator.query('lineage.impact.ofStandard', GB4706),
+        base: () => baseGet(`/impact?code=${encodeURIComponent(GB4706.code)}&version=${GB4706.version}`),
+      },
+      {
+        id: 'list-reports',
+        name: 'testing.listReports (page of 20, newest first)',
+        procedure: 'GET /trpc/testing.listReports',
+        baseline: 'GET /reports (bare SQL)',
+        baselineDescription:
+          'bare Fastify route: the same COUNT and page SELECT on the testing reports read model file (read-only)',
+        count: requests.query,
+        value: () => regulator.query('testing.listReports', { limit: 20, offset: 0 }),
+        base: () => baseGet('/reports?limit=20&offset=0'),
+      },
+      {
+        id: 'issue-report',
+        name: 'testing.issueReport (accredited lab, method in scope, instrument calibrated)',
+        procedure: 'POST /trpc/testing.issueReport',
+        baseline: 'POST /append (bare append)',
+        baselineDescription: appendDescription,
+        count: requests.mutation,
+        value: (index) => lab.mutation('testing.issueReport', reportInput(`BI-${run}-${index}`)),
+        base: append,
+      },
+      {
+        id: 'revoke-report-suspends-certificate',
+        name: 'testing.revokeReport until certification.get shows the certificate suspended (policy)',
+        procedure:
+          'POST /trpc/testing.revokeReport, then GET /trpc/certification.get (pauses 1, 2, 4, 8, 16, 16… ms) until suspended',
+        baseline: 'POST /append (bare append)',
+        baselineDescription: appendDescription,
+        count: requests.policy,
+        prepare: async (first, count) => {
+          const setup = await runLevel(
+            16,
+            count,
+            async (index) => {
+              await lab.mutation('testing.issueReport', reportInput(`BP-${run}-${index}`))
+              await body.mutation(
+                'certification.issueCertificate',
+                certificateInput(`BC-${run}-${index}`, `BP-${run}-${index}`),
+              )
+            },
+            first,
+          )
+          if (setup.errors > 0)
+            throw new Error(`setting up reports and certificates failed: ${setup.firstError}`)
+        },
+        value: async (index) => {
+          await lab.mutation('testing.revokeReport', {
+            reportNo: `BP-${run}-${index}`,
+            revokedOn: '2025-05-20',
+            reason: 'bench: revoked',
+          })
+          const deadline = Date.now() + 30_000
+          // Polls as a client would, backing off from 1 ms to 16 ms between reads.
+          for (let pause = 1; ; pause = Math.min(16, pause * 2)) {
+            const certificate = await body.query<{ status: string }>('certification.get', {
+              certificateNo: `BC-${run}-${index}`,
+            })
+            if (certificate.status === 'suspended') return
+            if (Date.now() > deadline) throw new Error(`certificate still ${certificate.status} after 30 s`)
+            await sleep(pause)
+          }
+        },
+        base: append,
+      },
+    ]
+    const scenarios = allScenarios.filter((s) => !only || only.includes(s.id))
+
+    const results: ScenarioResult[] = []
+    let serial = 0
+    const indices = (count: number) => {
+      const first = serial
+      serial += count
+      return first
+    }
+    const checked = (summary: LevelSummary & { firstError: string | null }, what: string) => {
+      if (summary.errors > 0) log(`  ${what}: ${summary.errors} errors, first: ${summary.firstError}`)
+      const { firstError: _, ...rest } = summary
+      return rest
+    }
+    for (const scenario of scenarios) {
+      log(`${scenario.id}: warming up`)
+      const warm = Math.min(requests.warmUp, scenario.count)
+      const warmFirst = indices(warm)
+      await scenario.prepare?.(warmFirst, warm)
+      checked(await runLevel(8, warm, scenario.value, warmFirst), 'warm-up')
+      checked(await runLevel(8, warm, scenario.base, indices(warm)), 'baseline warm-up')
+      const levels = []
+      for (const clients of clientLevels) {
+        const first = indices(scenario.count)
+        await scenario.prepare?.(first, scenario.count)
+        const value = checked(
+          await runLevel(clients, scenario.count, scenario.value, first),
+          `${scenario.id}@${clients}`,
+        )
+        const baseLevel = checked(
+          await runLevel(clients, scenario.count, scenario.base, indices(scenario.count)),
+          `baseline@${clients}`,
+        )
+        const level = compareLevel(value, baseLevel)
+        levels.push(level)
+        log(
+          `  ${String(clients).padStart(3)} clients: ${value.throughput}/s p50 ${value.p50} p95 ${value.p95} p99 ${value.p99} ms` +
+            ` | baseline ${baseLevel.throughput}/s p50 ${baseLevel.p50} p99 ${baseLevel.p99} ms | ratio ${level.throughputRatio}`,
+        )
+      }
+      results.push({
+        id: scenario.id,
+        name: scenario.name,
+        procedure: scenario.procedure,
+        baseline: scenario.baseline,
+        baselineDescription: scenario.baselineDescription,
+        levels,
+        ...(scenario.detail ? { detail: await scenario.detail() } : {}),
+      })
+    }
+
+    const result: ApiBenchResult = {
+      benchmark: 'api',
+      date: new Date().toISOString(),
+      machine: machine(),
+      git: gitState(repositoryRoot),
+      settings: {
+        quick,
+        clients: clientLevels,
+        requests: { ...requests },
+        dataset: {
+          kind: 'demo (apps/api/src/demo, loaded through the commands at first start)',
+          demoEvents,
+          note: 'read scenarios run first, on the demo data alone; the mutation scenarios then add their reports and certificates',
+        },
+        server: {
+          command: `node --enable-source-maps dist/main.js --demo (apps/api, NODE_ENV=production; the bundle pnpm start serves)${cpuProfileDir ? ' with --cpu-prof' : ''}`,
+          logLevel: process.env.QI_LOG_LEVEL ?? 'info',
+          client:
+            'node:http keep-alive agent in the bench process (separate from both servers), one socket per client',
+        },
+      },
+      scenarios: results,
+      targets: evaluateTargets(results, {
+        mutations: ['issue-report', 'revoke-report-suspends-certificate'],
+        lineage: 'lineage-of-product',
+      }),
+    }
+    const problems = resultProblems(result)
+    if (problems.length > 0) throw new Error(`the result is malformed:\n${problems.join('\n')}`)
+    mkdirSync(dirname(resultFile), { recursive: true })
+    writeFileSync(resultFile, `${JSON.stringify(result, null, 2)}\n`)
+    for (const target of result.targets)
+      log(
+        `target ${target.met === null ? 'n/a' : target.met ? 'MET' : 'NOT MET'}: ${target.description} (${target.actual})`,
+      )
+    log(`wrote ${resultFile} in ${((Date.now() - started) / 1000).toFixed(0)} s`)
+  } finally {
+    client.api?.close()
+    client.base?.close()
+    for (const child of processes) await stopProcess(child)
+    rmSync(work, { recursive: true, force: true })
+  }
+}
+
+await main()
