@@ -54,7 +54,8 @@ function certificatesBasedOn(db: Database.Database, reportNos: string[]): LiveCe
   return db
     .prepare(
       `SELECT certificate_no, status, content FROM certificates
-       WHERE ${LIVE} AND EXISTS (SELECT 1 FROM json_each(certificates.content, '$.basisReports') WHERE value IN (${reportNos.map(() => '?').join(',')}))
+       WHERE ${LIVE} AND certificate_no IN (
+         SELECT certificate_no FROM certificate_basis_reports WHERE report_no IN (${reportNos.map(() => '?').join(',')}))
        ORDER BY certificate_no`,
     )
     .all(...reportNos) as LiveCertificate[]
@@ -187,11 +188,10 @@ export function standardSupersededPolicy(deps: ServiceDeps): Policy {
       const { certificates } = await readModels(deps, event)
       const rows = certificates
         .prepare(
-          `SELECT certificate_no FROM certificates WHERE ${LIVE} AND EXISTS (
-             SELECT 1 FROM json_each(certificates.content, '$.standards')
-             WHERE json_extract(value, '$.code') = ? AND json_extract(value, '$.version') = ?)`,
+          `SELECT certificate_no FROM certificates WHERE ${LIVE} AND certificate_no IN (
+             SELECT certificate_no FROM certificate_standards WHERE standard = ?) ORDER BY certificate_no`,
         )
-        .all(data.code, data.version) as Array<{ certificate_no: string }>
+        .all(standardKey({ code: data.code, version: data.version })) as Array<{ certificate_no: string }>
       for (const row of rows) {
         await follow(deps, name, event, row.certificate_no, {
           type: 'SetTransitionDeadline',
@@ -305,8 +305,7 @@ export async function expireAfterTransition(deps: ServiceDeps): Promise<number> 
       `SELECT d.certificate_no, d.code, d.version, d.deadline FROM transition_deadlines d
        JOIN certificates c ON c.certificate_no = d.certificate_no
        WHERE d.deadline <= ? AND c.${LIVE} AND EXISTS (
-         SELECT 1 FROM json_each(c.content, '$.standards')
-         WHERE json_extract(value, '$.code') = d.code AND json_extract(value, '$.version') = d.version)`,
+         SELECT 1 FROM certificate_standards s WHERE s.standard = d.standard AND s.certificate_no = d.certificate_no)`,
     )
     .all(today) as Array<{ certificate_no: string; code: string; version: string; deadline: string }>
   let expired = 0

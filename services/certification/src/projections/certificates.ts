@@ -39,7 +39,7 @@ function changeStatus(
 
 export const certificatesProjection: Projection = {
   name: CERTIFICATION_CERTIFICATES,
-  version: 2,
+  version: 3,
   setup(db) {
     db.exec(`
       CREATE TABLE certificates (
@@ -62,6 +62,14 @@ export const certificatesProjection: Projection = {
         replaced_by TEXT NOT NULL, deadline TEXT NOT NULL, PRIMARY KEY (certificate_no, standard)
       );
       CREATE INDEX transition_deadlines_by_date ON transition_deadlines (deadline);
+      -- What a certificate rests on, indexed for the policies (a revoked report, a superseded
+      -- standard) instead of a scan of every certificate's JSON.
+      CREATE TABLE certificate_basis_reports (
+        report_no TEXT NOT NULL, certificate_no TEXT NOT NULL, PRIMARY KEY (report_no, certificate_no)
+      ) WITHOUT ROWID;
+      CREATE TABLE certificate_standards (
+        standard TEXT NOT NULL, certificate_no TEXT NOT NULL, PRIMARY KEY (standard, certificate_no)
+      ) WITHOUT ROWID;
     `)
   },
   apply: applyWith([
@@ -84,6 +92,8 @@ export const certificatesProjection: Projection = {
         data.issuedOn,
         JSON.stringify(data),
       )
+      indexBasis(db, data.certificateNo, data.basisReports)
+      indexStandards(db, data.certificateNo, data.standards)
       changeStatus(db, data.certificateNo, 'valid', data.issuedOn, null, null)
     }),
     on(certification.CertificateSuspended, (data, db) =>
@@ -136,12 +146,34 @@ export const certificatesProjection: Projection = {
         JSON.stringify(updated),
         data.certificateNo,
       )
+      if (data.basisReports) indexBasis(db, data.certificateNo, data.basisReports)
+      if (data.standards) indexStandards(db, data.certificateNo, data.standards)
       const { certificateNo, on: onDate, reason, ...changes } = data
       db.prepare(
         'INSERT INTO scope_changes (certificate_no, on_date, reason, changes) VALUES (?, ?, ?, ?)',
       ).run(certificateNo, onDate, reason, JSON.stringify(changes))
     }),
   ]),
+}
+
+function indexBasis(db: Database.Database, certificateNo: string, reportNos: readonly string[]) {
+  db.prepare('DELETE FROM certificate_basis_reports WHERE certificate_no = ?').run(certificateNo)
+  const insert = db.prepare(
+    'INSERT OR IGNORE INTO certificate_basis_reports (report_no, certificate_no) VALUES (?, ?)',
+  )
+  for (const reportNo of reportNos) insert.run(reportNo, certificateNo)
+}
+
+function indexStandards(
+  db: Database.Database,
+  certificateNo: string,
+  standards: ReadonlyArray<{ code: string; version: string }>,
+) {
+  db.prepare('DELETE FROM certificate_standards WHERE certificate_no = ?').run(certificateNo)
+  const insert = db.prepare(
+    'INSERT OR IGNORE INTO certificate_standards (standard, certificate_no) VALUES (?, ?)',
+  )
+  for (const s of standards) insert.run(`${s.code}-${s.version}`, certificateNo)
 }
 
 export interface CertificateRow {
