@@ -130,8 +130,36 @@ const UNSTORED_CHECKPOINT_MAX = 1000n
 /** Page cache of a generation being rebuilt, in KiB (SQLite's negative unit). */
 const REBUILD_PAGE_CACHE_KIB = -262_144
 
+/** Statements kept per read-model connection (least recently used dropped beyond this). */
+const STATEMENT_CACHE_SIZE = 512
+
+/**
+ * Handlers and queries write `db.prepare(sql)` where they use it, per event and per request;
+ * compiling the same SQL again was ~4% of the API's CPU under load. The connection keeps the
+ * statements it compiled, keyed by their SQL (bounded, least recently used dropped). Safe because
+ * statements are only run (`run`/`get`/`all`), never left mid-`iterate`, and none is switched to
+ * `pluck`/`raw` except through its own SQL text.
+ */
+function reusePreparedStatements(db: Database.Database) {
+  const compile = db.prepare.bind(db)
+  const cache = new Map<string, Database.Statement>()
+  db.prepare = ((sql: string) => {
+    const known = cache.get(sql)
+    if (known) {
+      cache.delete(sql)
+      cache.set(sql, known)
+      return known
+    }
+    const statement = compile(sql)
+    cache.set(sql, statement)
+    if (cache.size > STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string)
+    return statement
+  }) as Database.Database['prepare']
+}
+
 function openGeneration(projection: Projection, file: string | null, number: number): Generation {
   const db = new Database(file ?? ':memory:')
+  reusePreparedStatements(db)
   db.pragma('journal_mode = WAL')
   db.pragma('synchronous = NORMAL')
   db.exec(META_SQL)
