@@ -3,6 +3,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { type FormEvent, useEffect, useMemo, useState } from 'react'
 import { Link, useNavigate, useSearchParams } from 'react-router'
 import { useAuth } from '../auth'
+import { DataTable } from '../components/DataTable'
 import { ListTools, useListState } from '../components/ListTools'
 import { ErrorBox, FieldMessages, PageHeader, QueryView, StatusBadge } from '../components/ui'
 import { useI18n } from '../i18n/context'
@@ -20,9 +21,10 @@ import {
 import { todayIso } from '../lib/dates'
 import { can } from '../lib/permissions'
 import { parseStandardRefs, splitList } from '../lib/report-form'
-import { type RouterInputs, useTRPC } from '../trpc'
+import { type RouterInputs, type RouterOutputs, useTRPC } from '../trpc'
 
 type CertificateStatus = NonNullable<RouterInputs['certification']['list']['status']>
+type CertificateItem = RouterOutputs['certification']['list']['items'][number]
 const STATUSES: CertificateStatus[] = ['valid', 'under_review', 'suspended', 'withdrawn', 'expired']
 
 export const certificatePath = (number: string) => `/certificates/${encodeURIComponent(number)}`
@@ -341,40 +343,22 @@ export function CertificatesPage() {
         </label>
         <QueryView query={list} isEmpty={(data) => data.items.length === 0}>
           {(data) => (
-            <>
-              <div className="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th>{t('certs.number')}</th>
-                      <th>{t('certs.holder')}</th>
-                      <th>{t('portal.productName')}</th>
-                      <th>{t('certs.scheme')}</th>
-                      <th>{t('certs.validity')}</th>
-                      <th>{t('common.status')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {data.items.map((c) => (
-                      <tr key={c.certificateNo}>
-                        <td>
-                          <Link to={certificatePath(c.certificateNo)}>{c.certificateNo}</Link>
-                        </td>
-                        <td>{c.holder.name}</td>
-                        <td>{c.product.name}</td>
-                        <td>{term(c.scheme)}</td>
-                        <td>
-                          {c.issuedOn} – {c.expiresOn}
-                        </td>
-                        <td>
-                          <StatusBadge status={c.status} />
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            </>
+            <DataTable<CertificateItem>
+              testId="certs-table"
+              rows={data.items}
+              rowKey={(c) => c.certificateNo}
+              columns={[
+                {
+                  header: t('certs.number'),
+                  cell: (c) => <Link to={certificatePath(c.certificateNo)}>{c.certificateNo}</Link>,
+                },
+                { header: t('certs.holder'), cell: (c) => c.holder.name },
+                { header: t('portal.productName'), cell: (c) => c.product.name },
+                { header: t('certs.scheme'), cell: (c) => term(c.scheme) },
+                { header: t('certs.validity'), cell: (c) => `${c.issuedOn} – ${c.expiresOn}` },
+                { header: t('common.status'), cell: (c) => <StatusBadge status={c.status} /> },
+              ]}
+            />
           )}
         </QueryView>
       </section>

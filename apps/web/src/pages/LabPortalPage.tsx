@@ -157,11 +157,12 @@ export function LabPortalPage() {
   const scopeSource = useScopeSource(labId)
   const productSource = useProductSource()
   const customerSource = useEnterpriseSource()
-  const reportList = useListState('reports', 20)
+  const reportList = useListState('reports', 20, 'issued_desc')
   const reports = useQuery({
     ...trpc.testing.listReports.queryOptions({
       labId: labId || undefined,
       search: reportList.search || undefined,
+      sort: reportList.sort as 'issued_desc' | 'issued_asc' | 'number',
       limit: reportList.limit,
       offset: reportList.offset,
     }),
@@ -624,6 +625,11 @@ export function LabPortalPage() {
             <ListTools
               list={reportList}
               total={reports.data?.total}
+              sorts={[
+                { value: 'issued_desc', label: t('certs.sortNewest') },
+                { value: 'issued_asc', label: t('certs.sortOldest') },
+                { value: 'number', label: t('portal.reportNo') },
+              ]}
               csv={() =>
                 (reports.data?.items ?? []).map((r) => ({
                   report: r.reportNo,

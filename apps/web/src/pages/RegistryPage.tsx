@@ -9,8 +9,15 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import { Link } from 'react-router'
 import { useAuth } from '../auth'
 import { CommandForm, type Option } from '../components/CommandForm'
+import { DataTable } from '../components/DataTable'
 import { ListTools, useListState } from '../components/ListTools'
-import { useEnterpriseSource, useLicenceSource, useProductSource } from '../components/picker-sources'
+import {
+  type EnterpriseItem,
+  type ProductItem,
+  useEnterpriseSource,
+  useLicenceSource,
+  useProductSource,
+} from '../components/picker-sources'
 import { PageHeader, QueryView } from '../components/ui'
 import { useI18n } from '../i18n/context'
 import { useTRPC, useTRPCClient } from '../trpc'
@@ -269,28 +276,17 @@ function EnterpriseList() {
       />
       <QueryView query={query} isEmpty={(data) => data.items.length === 0}>
         {(data) => (
-          <div className="table-wrap">
-            <table data-testid="enterprise-table">
-              <thead>
-                <tr>
-                  <th>{t('registry.creditCode')}</th>
-                  <th>{t('registry.enterpriseName')}</th>
-                  <th>{t('registry.region')}</th>
-                  <th>{t('registry.industry')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.items.map((e) => (
-                  <tr key={e.enterpriseId}>
-                    <td>{e.enterpriseId}</td>
-                    <td>{e.name}</td>
-                    <td>{e.region}</td>
-                    <td>{term(e.industry)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable<EnterpriseItem>
+            testId="enterprise-table"
+            rows={data.items}
+            rowKey={(e) => e.enterpriseId}
+            columns={[
+              { header: t('registry.creditCode'), cell: (e) => e.enterpriseId },
+              { header: t('registry.enterpriseName'), cell: (e) => e.name },
+              { header: t('registry.region'), cell: (e) => e.region },
+              { header: t('registry.industry'), cell: (e) => term(e.industry) },
+            ]}
+          />
         )}
       </QueryView>
     </section>
@@ -329,34 +325,28 @@ function ProductList({ enterpriseId }: { enterpriseId?: string }) {
       />
       <QueryView query={query} isEmpty={(data) => data.items.length === 0}>
         {(data) => (
-          <div className="table-wrap">
-            <table data-testid="product-table">
-              <thead>
-                <tr>
-                  <th>{t('portal.productId')}</th>
-                  <th>{t('portal.productName')}</th>
-                  <th>{t('portal.model')}</th>
-                  <th>{t('registry.industry')}</th>
-                  <th>{t('certs.standards')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.items.map((p) => (
-                  <tr key={p.productId}>
-                    <td>
-                      <Link to={`/lineage?kind=product&id=${encodeURIComponent(p.productId)}`}>
-                        {p.productId}
-                      </Link>
-                    </td>
-                    <td>{p.name}</td>
-                    <td>{p.model}</td>
-                    <td>{term(p.industry)}</td>
-                    <td>{p.standards.map((ref) => `${ref.code}-${ref.version}`).join(', ')}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable<ProductItem>
+            testId="product-table"
+            rows={data.items}
+            rowKey={(p) => p.productId}
+            columns={[
+              {
+                header: t('portal.productId'),
+                cell: (p) => (
+                  <Link to={`/lineage?kind=product&id=${encodeURIComponent(p.productId)}`}>
+                    {p.productId}
+                  </Link>
+                ),
+              },
+              { header: t('portal.productName'), cell: (p) => p.name },
+              { header: t('portal.model'), cell: (p) => p.model },
+              { header: t('registry.industry'), cell: (p) => term(p.industry) },
+              {
+                header: t('certs.standards'),
+                cell: (p) => p.standards.map((ref) => `${ref.code}-${ref.version}`).join(', '),
+              },
+            ]}
+          />
         )}
       </QueryView>
     </section>
