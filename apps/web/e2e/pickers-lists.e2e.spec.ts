@@ -1,7 +1,8 @@
 /**
- * Pickers served page by page, a newly reachable write, server-sorted lists and phone cards:
+ * Pickers served page by page, newly reachable writes, server-sorted lists and phone cards:
  * a lab finds a product beyond the first page of the picker by typing it in another case and width;
- * the institute withdraws a standard through the Chinese UI (axe at 0 serious); the regulator sorts
+ * the institute withdraws a standard through the Chinese UI (axe at 0 serious); the regulator
+ * registers a lab, accredits it, extends and reduces its scope; the regulator sorts
  * the labs and the event streams on the server; on a phone the labs list shows one card per lab and
  * the top bar keeps the language switch.
  */
@@ -12,7 +13,7 @@ import { startTestServer } from '@qi/api/testing'
 import { createTRPCClient, httpBatchLink } from '@trpc/client'
 import type { Page } from 'playwright-core'
 import superjson from 'superjson'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { openBrowser, type Session, seriousAxeViolations, signIn, signOut, VIEWPORT } from './browser'
 
 const TEST = { timeout: 240_000 }
@@ -55,6 +56,11 @@ beforeAll(async () => {
   session = await openBrowser(server.url, 'zh-CN')
   page = session.page
 }, HOOK)
+
+// A failed test leaves no signed-in session behind for the next one.
+afterEach(async () => {
+  if (page && (await page.getByTestId('signout').count()) > 0) await signOut(page)
+})
 
 afterAll(async () => {
   await session?.close()
@@ -134,6 +140,61 @@ describe('pickers, writes and lists at scale', () => {
     await done.getByRole('link', { name: 'GB/T 2423.1-2008' }).click()
     await page.locator('[data-testid="standard-status"][data-status="withdrawn"]').waitFor()
     await expectAccessible('withdrawn standard')
+    await signOut(page)
+  })
+
+  it('the regulator registers a lab, accredits it and extends and reduces its scope', TEST, async () => {
+    await signIn(page, server.keyFor('HBAMR'))
+    await page.goto('/labs')
+    await page.getByTestId('lab-register-toggle').locator('summary').click()
+    await page.getByTestId('lab-register-labId').fill('XYQI-E2E')
+    await page.getByTestId('lab-register-name').fill('襄阳市产品质量检验所')
+    await page.getByTestId('lab-register-centreLevel').selectOption('municipal')
+    await page.getByTestId('lab-register-submit').click()
+    await page.getByTestId('lab-register-done').filter({ hasText: '襄阳市产品质量检验所' }).waitFor()
+    await page.getByTestId('lab-register-link').click()
+
+    // A lab without an accreditation opens on the regulator's actions.
+    await page.getByTestId('accreditation-accredit-form').waitFor()
+    await page.getByTestId('accreditation-accredit-accreditationNo').fill('CNAS L9901')
+    // At most five years (the accreditation rule); the validity starts today.
+    const until = new Date(Date.now() + 4 * 365 * 86_400_000).toISOString().slice(0, 10)
+    await page.getByTestId('accreditation-accredit-validUntil').fill(until)
+    await page.getByTestId('accreditation-accredit-submit').click()
+    await page.getByTestId('accreditation-accredit-done').filter({ hasText: 'CNAS L9901' }).waitFor()
+
+    await page.getByTestId('scope-extend-form').waitFor()
+    await page.getByTestId('scope-extend-lines-0-lineId').fill('XY-1')
+    await page.getByTestId('scope-extend-lines-0-object').fill('电热水壶')
+    await page.getByTestId('scope-extend-lines-0-parameter').fill('泄漏电流')
+    await page.getByTestId('scope-extend-lines-0-method-search').fill('gb 4706.1-2005')
+    const method = page
+      .getByTestId('scope-extend-lines-0-method')
+      .locator('option', { hasText: 'GB 4706.1-2005' })
+    await method.waitFor({ state: 'attached' })
+    await page
+      .getByTestId('scope-extend-lines-0-method')
+      .selectOption((await method.getAttribute('value')) ?? '')
+    await page.getByTestId('scope-extend-lines-0-method-clause').fill('13')
+    await page.getByTestId('scope-extend-submit').click()
+    await page.getByTestId('scope-extend-done').waitFor()
+    const scope = page.getByTestId('scope-table')
+    await scope.filter({ hasText: '泄漏电流' }).waitFor()
+    await expectAccessible('lab accredited, scope extended')
+
+    // The reduce form picks the line from the lab's own scope (searched on the server).
+    await page.getByTestId('scope-reduce-lineIds-0-search').fill('泄漏')
+    await page
+      .getByTestId('scope-reduce-lineIds-0')
+      .locator('option', { hasText: 'GB 4706.1-2005 §13' })
+      .waitFor({
+        state: 'attached',
+      })
+    await page.getByTestId('scope-reduce-lineIds-0').selectOption('XY-1')
+    await page.getByTestId('scope-reduce-reason').fill('检测设备停用，申请缩小能力范围')
+    await page.getByTestId('scope-reduce-submit').click()
+    await page.getByTestId('scope-reduce-done').waitFor()
+    await expect.poll(() => scope.count()).toBe(0)
     await signOut(page)
   })
 

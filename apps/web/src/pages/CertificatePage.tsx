@@ -145,7 +145,10 @@ function CertificateChanges({
   const { actor, role } = useAuth()
   const client = useTRPCClient()
   const reports = useReportSource({ status: 'valid' })
-  if (!mayActOnCertificate(actor, bodyId) || status === 'withdrawn' || status === 'expired') return null
+  // Offered while the certificate is live; kept on the page once shown, so that the confirmation
+  // of an expiry stays in view when the certificate turns expired.
+  const [live] = useState(status !== 'withdrawn' && status !== 'expired')
+  if (!mayActOnCertificate(actor, bodyId) || !live) return null
   if (!can(role, 'certificate.expire') && !can(role, 'certificate.changeScope')) return null
   return (
     <details className="card manage" data-testid="certificate-changes">
@@ -376,7 +379,12 @@ export function CertificatePage() {
             </section>
           </div>
           <StatusActions certificateNo={c.certificateNo} status={c.status} bodyId={c.bodyId} />
-          <CertificateChanges certificateNo={c.certificateNo} status={c.status} bodyId={c.bodyId} />
+          <CertificateChanges
+            key={c.certificateNo}
+            certificateNo={c.certificateNo}
+            status={c.status}
+            bodyId={c.bodyId}
+          />
           <section className="card">
             <h2>{t('certs.history')}</h2>
             {c.history.length === 0 ? (

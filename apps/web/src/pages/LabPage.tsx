@@ -160,6 +160,9 @@ function AccreditationActions({ labId, accreditationNo }: { labId: string; accre
   const methods = useStandardSource(undefined, 'method')
   const scope = useScopeSource(labId)
   const schemes = accreditation.CertificationScheme.options.map((v) => ({ value: v, label: term(v) }))
+  // Open at first for a lab without an accreditation; then as the regulator leaves it (a success
+  // message must not fold away when the accreditation it recorded arrives).
+  const [open, setOpen] = useState(accreditationNo === null)
   const saved = (text: string) => (
     <>
       {text}{' '}
@@ -169,7 +172,12 @@ function AccreditationActions({ labId, accreditationNo }: { labId: string; accre
     </>
   )
   return (
-    <details className="card manage" open={accreditationNo === null} data-testid="accreditation-actions">
+    <details
+      className="card manage"
+      open={open}
+      onToggle={(event) => setOpen(event.currentTarget.open)}
+      data-testid="accreditation-actions"
+    >
       <summary>{t('labs.actions')}</summary>
       <div className="grid-2">
         <CommandForm
