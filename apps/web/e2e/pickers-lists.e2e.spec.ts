@@ -72,6 +72,12 @@ async function expectAccessible(where: string) {
   expect(found.map((v) => `${where}: ${v.id} → ${v.targets.join(' | ')}`)).toEqual([])
 }
 
+/** The models of a certificate's last scope change, as the API answers a regulator. */
+async function changedModels(certificateNo: string) {
+  const certificate = await apiAs('HBAMR').certification.get.query({ certificateNo })
+  return certificate.scopeChanges.at(-1)?.changes.models ?? null
+}
+
 /** The texts of the options of a select, in order. */
 const optionTexts = (testId: string) => page.getByTestId(testId).locator('option').allTextContents()
 
@@ -195,6 +201,19 @@ describe('pickers, writes and lists at scale', () => {
     await page.getByTestId('scope-reduce-submit').click()
     await page.getByTestId('scope-reduce-done').waitFor()
     await expect.poll(() => scope.count()).toBe(0)
+    await signOut(page)
+  })
+
+  it('a certification body changes the models its certificate covers', TEST, async () => {
+    await signIn(page, server.keyFor('CQC-WH'))
+    await page.goto('/certificates/CCC-2024-0720015')
+    await page.getByTestId('certificate-changes').locator('summary').click()
+    await page.getByTestId('cert-scope-models').fill('DF-BR-200，DF-BR-200S')
+    await page.getByTestId('cert-scope-reason').fill('新增派生型号 DF-BR-200S，结构与原型号一致')
+    await page.getByTestId('cert-scope-submit').click()
+    await page.getByTestId('cert-scope-done').filter({ hasText: 'CCC-2024-0720015' }).waitFor()
+    await expect.poll(() => changedModels('CCC-2024-0720015')).toEqual(['DF-BR-200', 'DF-BR-200S'])
+    await expectAccessible('certificate scope changed')
     await signOut(page)
   })
 
