@@ -5,6 +5,8 @@ import { Link, useNavigate, useSearchParams } from 'react-router'
 import { useAuth } from '../auth'
 import { DataTable } from '../components/DataTable'
 import { ListTools, useListState } from '../components/ListTools'
+import { Picker } from '../components/Picker'
+import { useReportSource } from '../components/picker-sources'
 import { ErrorBox, FieldMessages, PageHeader, QueryView, StatusBadge } from '../components/ui'
 import { useI18n } from '../i18n/context'
 import type { MessageKey } from '../i18n/messages'
@@ -94,15 +96,7 @@ function IssueCertificateForm({ bodyId, fromReport }: { bodyId: string; fromRepo
   })
   // "Issue from a report": everything the report says is filled in; the body adds its number and expiry.
   const [basis, setBasis] = useState(fromReport)
-  const [reportSearch, setReportSearch] = useState('')
-  const candidates = useQuery({
-    ...trpc.testing.listReports.queryOptions({
-      status: 'valid',
-      search: reportSearch.trim() || undefined,
-      limit: 100,
-    }),
-    placeholderData: keepPreviousData,
-  })
+  const candidates = useReportSource({ status: 'valid' })
   const report = useQuery({
     ...trpc.testing.getReport.queryOptions({ reportNo: basis }),
     enabled: basis !== '',
@@ -204,30 +198,15 @@ function IssueCertificateForm({ bodyId, fromReport }: { bodyId: string; fromRepo
       <h2>{t('certs.issue')}</h2>
       <div className="picker">
         <label htmlFor="basis-pick">{t('certs.fromReport')}</label>
-        <input
-          type="search"
-          aria-label={`${t('certs.fromReport')} · ${t('common.search')}`}
-          placeholder={t('common.search')}
-          value={reportSearch}
-          onChange={(event) => setReportSearch(event.target.value)}
-          data-testid="cert-issue-report-search"
-        />
-        <select
+        <Picker
           id="basis-pick"
+          testId="cert-issue-from-report"
+          label={t('certs.fromReport')}
           value={basis}
-          onChange={(event) => setBasis(event.target.value)}
-          data-testid="cert-issue-from-report"
-        >
-          <option value="">—</option>
-          {basis && !candidates.data?.items.some((r) => r.reportNo === basis) ? (
-            <option value={basis}>{basis}</option>
-          ) : null}
-          {candidates.data?.items.map((r) => (
-            <option key={r.reportNo} value={r.reportNo}>
-              {r.reportNo} · {r.productName} {r.model} · {r.labId}
-            </option>
-          ))}
-        </select>
+          onChange={(value) => setBasis(value)}
+          source={candidates}
+          optional
+        />
       </div>
       {issue.error ? <ErrorBox error={issue.error} testId="cert-issue-error" /> : null}
       <FieldMessages messages={general} />
