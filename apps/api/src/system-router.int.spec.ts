@@ -37,6 +37,11 @@ describe('event browser and projection admin', () => {
       ['standard-GB 1-2020', 1, 'StandardDrafted'],
       ['lab-L1', 2, 'LabAccredited'],
     ])
+    const byName = await caller(regulator).system.events.streams({ sort: 'name' })
+    expect(byName.map((s) => s.name)).toEqual(['lab-L1', 'standard-GB 1-2020'])
+    const longest = await caller(regulator).system.events.streams({ sort: 'events', search: ' ＧＢ ' })
+    expect(longest.map((s) => s.name)).toEqual(['standard-GB 1-2020'])
+    expect((await caller(regulator).system.events.streams({ sort: 'events' }))[0]?.name).toBe('lab-L1')
     const labs = await caller(regulator).system.events.streams({ category: 'lab' })
     expect(labs.map((s) => s.name)).toEqual(['lab-L1'])
     const events = await caller(regulator).system.events.stream({ streamName: 'lab-L1' })

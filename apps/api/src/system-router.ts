@@ -1,3 +1,4 @@
+import { SearchText } from '@qi/contracts'
 import { NotFoundError } from '@qi/decider'
 import { StreamNotFoundError } from '@qi/eventstore'
 import { authedProcedure, publicProcedure, type Role, readModel, rolesProcedure, router } from '@qi/trpc'
@@ -9,6 +10,11 @@ import { z } from 'zod'
  */
 export const EVENT_LOG_READERS: Role[] = ['regulator']
 const eventLogProcedure = rolesProcedure(...EVENT_LOG_READERS)
+const STREAM_ORDER = {
+  recent: 'last_position DESC',
+  name: 'name',
+  events: 'events DESC, last_position DESC',
+} as const
 
 /** Callers who may see a read model's raw error (it can quote SQL and file paths). */
 const seesRawErrors = (role: Role | undefined) => role === 'admin'
@@ -66,7 +72,10 @@ export const systemRouter = router({
       .input(
         z.object({
           category: z.string().optional(),
-          search: z.string().optional(),
+          /** Part of a stream name; trimmed, NFKC-folded, case-insensitive. */
+          search: SearchText.optional(),
+          /** `recent` (default): newest event first; `name`; `events`: longest stream first. */
+          sort: z.enum(['recent', 'name', 'events']).default('recent'),
           limit: z.number().int().min(1).max(500).default(100),
           minPosition: z.bigint().nonnegative().optional(),
         }),
@@ -77,7 +86,7 @@ export const systemRouter = router({
           .prepare(
             `SELECT name, category, events, last_position, last_type, last_recorded_at FROM streams
              WHERE (? IS NULL OR category = ?) AND (? IS NULL OR instr(lower(name), lower(?)) > 0)
-             ORDER BY last_position DESC LIMIT ?`,
+             ORDER BY ${STREAM_ORDER[input.sort]} LIMIT ?`,
           )
           .all(
             input.category ?? null,

@@ -167,3 +167,16 @@ export function classifyStandardCode(
 
 /** Hubei's administrative division code prefix, used by local standards DB42. */
 export const HUBEI_REGION_CODE = '42'
+
+/**
+ * The text of a list or picker search box: NFKC-folded (full-width ＭＪ finds MJ) and trimmed; an
+ * empty box means no search. SQLite's LIKE then makes it case-insensitive for Latin letters.
+ */
+export const SearchText = z
+  .string()
+  .max(100)
+  .transform((text) => text.normalize('NFKC').trim())
+  .transform((text) => (text === '' ? undefined : text))
+
+/** `%text%` for LIKE … ESCAPE '\\', with the wildcards in the text escaped. */
+export const likeContains = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`

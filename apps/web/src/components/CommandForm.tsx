@@ -1,6 +1,6 @@
 /**
  * A form for one API command, described as data: its fields (text, date, choice, yes/no, lists,
- * standard references, or a pick from a server list), the command's zod schema for client-side
+ * standard references, or a pick from a server-paged list), the command's zod schema for client-side
  * checks, and the call. Errors are worded in the user's language beside their field (and linked to
  * it with aria-describedby); a field's error goes once it changes; success is announced in view,
  * focused, and the form starts afresh.
@@ -22,6 +22,7 @@ import {
 } from '../lib/api-error'
 import { isIsoDate, todayIso } from '../lib/dates'
 import { parseStandardRefs, splitList } from '../lib/report-form'
+import { Picker, type PickerSource } from './Picker'
 import { ErrorBox, FieldMessages } from './ui'
 
 export interface Option {
@@ -51,19 +52,21 @@ export interface FieldSpec {
   optional?: boolean
   initial?: string
   placeholder?: string
-  /** For `select`: a search box that narrows the options (server-side, through `onSearch`). */
-  onSearch?(text: string): void
+  /** For `select` and `ref`: the choices come page by page from the server (a searchable Picker). */
+  source?: PickerSource
 }
 
 type Values = Record<string, string>
 
+/** Sets a dotted path; a numeric segment (`lines.0.object`) makes an array. */
 function setPath(target: Record<string, unknown>, path: string, value: unknown) {
   const parts = path.split('.')
   let node = target
-  for (const part of parts.slice(0, -1)) {
-    node[part] = (node[part] as Record<string, unknown> | undefined) ?? {}
+  parts.slice(0, -1).forEach((part, index) => {
+    const nextIsIndex = /^\d+$/.test(parts[index + 1] ?? '')
+    node[part] = (node[part] as Record<string, unknown> | undefined) ?? (nextIsIndex ? [] : {})
     node = node[part] as Record<string, unknown>
-  }
+  })
   node[parts[parts.length - 1] ?? path] = value
 }
 
@@ -85,11 +88,12 @@ export function buildInput(fields: FieldSpec[], values: Values, fixed: Record<st
       case 'number':
         value = raw === '' ? undefined : Number(raw)
         break
+      // An optional list left empty is absent (a schema's `.min(1).optional()` refuses []).
       case 'list':
-        value = splitList(raw)
+        value = raw === '' && field.optional ? undefined : splitList(raw)
         break
       case 'standards':
-        value = parseStandardRefs(raw)
+        value = raw === '' && field.optional ? undefined : parseStandardRefs(raw)
         break
       case 'standard':
         value = raw === '' ? undefined : parseStandardRefs(raw)[0]
@@ -248,7 +252,21 @@ export function CommandForm({
           const describedBy = messages.length > 0 ? errorId : undefined
           const value = values[field.path] ?? ''
           let control: ReactNode
-          if (field.kind === 'select' || field.kind === 'ref') {
+          if ((field.kind === 'select' || field.kind === 'ref') && field.source) {
+            control = (
+              <Picker
+                id={controlId}
+                testId={testId(field.path)}
+                label={t(field.label)}
+                value={value}
+                onChange={(next) => update(field.path, next)}
+                source={field.source}
+                optional={field.optional}
+                invalid={messages.length > 0}
+                describedBy={describedBy}
+              />
+            )
+          } else if (field.kind === 'select' || field.kind === 'ref') {
             control = (
               <select
                 id={controlId}
@@ -306,16 +324,6 @@ export function CommandForm({
           return (
             <div key={field.path} className={messages.length > 0 ? 'field invalid' : 'field'}>
               <label htmlFor={controlId}>{t(field.label)}</label>
-              {field.onSearch ? (
-                <input
-                  type="search"
-                  className="picker-search"
-                  aria-label={`${t(field.label)} · ${t('common.search')}`}
-                  placeholder={t('common.search')}
-                  onChange={(event) => field.onSearch?.(event.target.value)}
-                  data-testid={`${testId(field.path)}-search`}
-                />
-              ) : null}
               {control}
               <FieldMessages messages={messages} testId={`${testId(field.path)}-errors`} id={errorId} />
             </div>

@@ -61,8 +61,11 @@ export function ListTools({
   total,
   csv,
   sorts,
+  searchLabel,
 }: {
   list: ListState
+  /** What the search box searches (default: "Search"). */
+  searchLabel?: string
   total: number | undefined
   /** The rows of the current page as plain records, for the CSV file. */
   csv?: () => Array<Record<string, unknown>>
@@ -73,7 +76,7 @@ export function ListTools({
   return (
     <div className="list-tools" data-testid={`${list.name}-tools`}>
       <label className="inline-field">
-        <span>{t('common.search')}</span>
+        <span>{searchLabel ?? t('common.search')}</span>
         <input
           type="search"
           defaultValue={list.search}

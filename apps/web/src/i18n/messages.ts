@@ -5,6 +5,7 @@
  */
 
 import { licensingEn, licensingEnTerms, licensingZh, licensingZhTerms } from './licensing-messages'
+import { webEn, webZh } from './web-messages'
 
 export const LANGUAGES = ['zh-CN', 'en'] as const
 export type Language = (typeof LANGUAGES)[number]
@@ -405,6 +406,7 @@ const en = {
   'events.stopTail': 'Stop',
   'events.tailHelp': 'Polling every 2 s for events after the last position; newest first.',
   ...licensingEn,
+  ...webEn,
 } as const
 
 export type MessageKey = keyof typeof en
@@ -1016,6 +1018,7 @@ const zh: Record<MessageKey, string> = {
   'events.stopTail': '停止',
   'events.tailHelp': '每 2 秒拉取最后位置之后的事件；最新在前。',
   ...licensingZh,
+  ...webZh,
 }
 
 const zhTerms: Record<string, string> = {

@@ -14,6 +14,11 @@ export type Action =
   | 'certificate.suspend'
   | 'certificate.restore'
   | 'certificate.withdraw'
+  | 'certificate.expire'
+  | 'certificate.changeScope'
+  | 'lab.register'
+  | 'accreditation.manage'
+  | 'standard.manage'
   | 'events.read'
 
 const ALLOWED: Record<Action, Role[]> = {
@@ -22,6 +27,13 @@ const ALLOWED: Record<Action, Role[]> = {
   'certificate.suspend': ['certification_body', 'regulator'],
   'certificate.restore': ['certification_body'],
   'certificate.withdraw': ['certification_body', 'regulator'],
+  'certificate.expire': ['certification_body'],
+  'certificate.changeScope': ['certification_body'],
+  // accreditation.registerLab, accredit, extendScope, reduceScope, expire, suspend, restore, withdraw
+  'lab.register': ['regulator'],
+  'accreditation.manage': ['regulator'],
+  // standards.draft, publish, supersede, amend, withdraw, adoptInternational, establishTc
+  'standard.manage': ['standards_institute'],
   // The raw event log (system.events.*): EVENT_LOG_READERS in apps/api/src/system-router.ts.
   'events.read': ['regulator'],
 }

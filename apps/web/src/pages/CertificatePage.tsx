@@ -1,14 +1,17 @@
+import { certification } from '@qi/contracts'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import QRCode from 'qrcode'
 import { type FormEvent, useEffect, useState } from 'react'
 import { Link, useParams } from 'react-router'
 import { useAuth } from '../auth'
+import { CommandForm } from '../components/CommandForm'
+import { useReportSource } from '../components/picker-sources'
 import { DateField, Empty, ErrorBox, PageHeader, QueryView, StatusBadge } from '../components/ui'
 import { useI18n } from '../i18n/context'
 import { todayIso } from '../lib/dates'
 import { type Action, can, certificateActionsFor, mayActOnCertificate } from '../lib/permissions'
 import { displayReason } from '../lib/reasons'
-import { type RouterOutputs, useTRPC } from '../trpc'
+import { type RouterOutputs, useTRPC, useTRPCClient } from '../trpc'
 import { standardPath } from './StandardsPage'
 
 type StatusAction = 'suspend' | 'restore' | 'withdraw'
@@ -125,6 +128,72 @@ function StatusActions({
       ) : null}
       {error ? <ErrorBox error={error} /> : null}
     </section>
+  )
+}
+
+/** The issuing body records a certificate's expiry or changes its scope (models, standards, basis). */
+function CertificateChanges({
+  certificateNo,
+  status,
+  bodyId,
+}: {
+  certificateNo: string
+  status: string
+  bodyId: string
+}) {
+  const { t } = useI18n()
+  const { actor, role } = useAuth()
+  const client = useTRPCClient()
+  const reports = useReportSource({ status: 'valid' })
+  // Offered while the certificate is live; kept on the page once shown, so that the confirmation
+  // of an expiry stays in view when the certificate turns expired.
+  const [live] = useState(status !== 'withdrawn' && status !== 'expired')
+  if (!mayActOnCertificate(actor, bodyId) || !live) return null
+  if (!can(role, 'certificate.expire') && !can(role, 'certificate.changeScope')) return null
+  return (
+    <details className="card manage" data-testid="certificate-changes">
+      <summary>{t('certs.manage')}</summary>
+      <div className="grid-2">
+        <CommandForm
+          id="cert-expire"
+          title={t('certs.expireTitle')}
+          schema={certification.ExpireCertificate}
+          fixed={{ certificateNo }}
+          fields={[{ path: 'on', label: 'certs.on', kind: 'date' }]}
+          run={(input) => client.certification.expireCertificate.mutate(input as never)}
+          submitLabel={t('certs.expireTitle')}
+          done={() => t('certs.expired', { no: certificateNo })}
+        />
+        <CommandForm
+          id="cert-scope"
+          title={t('certs.changeScope')}
+          schema={certification.ChangeCertificateScope}
+          fixed={{ certificateNo }}
+          fields={[
+            { path: 'models', label: 'certs.newModels', kind: 'list', optional: true },
+            {
+              path: 'standards',
+              label: 'certs.newStandards',
+              kind: 'standards',
+              optional: true,
+              placeholder: 'GB 4706.1-2005',
+            },
+            {
+              path: 'basisReports.0',
+              label: 'certs.newBasis',
+              kind: 'select',
+              source: reports,
+              optional: true,
+            },
+            { path: 'reason', label: 'certs.reason', kind: 'textarea' },
+            { path: 'on', label: 'certs.on', kind: 'date' },
+          ]}
+          run={(input) => client.certification.changeScope.mutate(input as never)}
+          submitLabel={t('certs.changeScope')}
+          done={() => t('certs.scopeChanged', { no: certificateNo })}
+        />
+      </div>
+    </details>
   )
 }
 
@@ -310,6 +379,12 @@ export function CertificatePage() {
             </section>
           </div>
           <StatusActions certificateNo={c.certificateNo} status={c.status} bodyId={c.bodyId} />
+          <CertificateChanges
+            key={c.certificateNo}
+            certificateNo={c.certificateNo}
+            status={c.status}
+            bodyId={c.bodyId}
+          />
           <section className="card">
             <h2>{t('certs.history')}</h2>
             {c.history.length === 0 ? (

@@ -3,7 +3,10 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { type FormEvent, useEffect, useMemo, useState } from 'react'
 import { Link, useNavigate, useSearchParams } from 'react-router'
 import { useAuth } from '../auth'
+import { DataTable } from '../components/DataTable'
 import { ListTools, useListState } from '../components/ListTools'
+import { Picker } from '../components/Picker'
+import { useReportSource } from '../components/picker-sources'
 import { ErrorBox, FieldMessages, PageHeader, QueryView, StatusBadge } from '../components/ui'
 import { useI18n } from '../i18n/context'
 import type { MessageKey } from '../i18n/messages'
@@ -20,9 +23,10 @@ import {
 import { todayIso } from '../lib/dates'
 import { can } from '../lib/permissions'
 import { parseStandardRefs, splitList } from '../lib/report-form'
-import { type RouterInputs, useTRPC } from '../trpc'
+import { type RouterInputs, type RouterOutputs, useTRPC } from '../trpc'
 
 type CertificateStatus = NonNullable<RouterInputs['certification']['list']['status']>
+type CertificateItem = RouterOutputs['certification']['list']['items'][number]
 const STATUSES: CertificateStatus[] = ['valid', 'under_review', 'suspended', 'withdrawn', 'expired']
 
 export const certificatePath = (number: string) => `/certificates/${encodeURIComponent(number)}`
@@ -92,15 +96,7 @@ function IssueCertificateForm({ bodyId, fromReport }: { bodyId: string; fromRepo
   })
   // "Issue from a report": everything the report says is filled in; the body adds its number and expiry.
   const [basis, setBasis] = useState(fromReport)
-  const [reportSearch, setReportSearch] = useState('')
-  const candidates = useQuery({
-    ...trpc.testing.listReports.queryOptions({
-      status: 'valid',
-      search: reportSearch.trim() || undefined,
-      limit: 100,
-    }),
-    placeholderData: keepPreviousData,
-  })
+  const candidates = useReportSource({ status: 'valid' })
   const report = useQuery({
     ...trpc.testing.getReport.queryOptions({ reportNo: basis }),
     enabled: basis !== '',
@@ -202,30 +198,15 @@ function IssueCertificateForm({ bodyId, fromReport }: { bodyId: string; fromRepo
       <h2>{t('certs.issue')}</h2>
       <div className="picker">
         <label htmlFor="basis-pick">{t('certs.fromReport')}</label>
-        <input
-          type="search"
-          aria-label={`${t('certs.fromReport')} · ${t('common.search')}`}
-          placeholder={t('common.search')}
-          value={reportSearch}
-          onChange={(event) => setReportSearch(event.target.value)}
-          data-testid="cert-issue-report-search"
-        />
-        <select
+        <Picker
           id="basis-pick"
+          testId="cert-issue-from-report"
+          label={t('certs.fromReport')}
           value={basis}
-          onChange={(event) => setBasis(event.target.value)}
-          data-testid="cert-issue-from-report"
-        >
-          <option value="">—</option>
-          {basis && !candidates.data?.items.some((r) => r.reportNo === basis) ? (
-            <option value={basis}>{basis}</option>
-          ) : null}
-          {candidates.data?.items.map((r) => (
-            <option key={r.reportNo} value={r.reportNo}>
-              {r.reportNo} · {r.productName} {r.model} · {r.labId}
-            </option>
-          ))}
-        </select>
+          onChange={(value) => setBasis(value)}
+          source={candidates}
+          optional
+        />
       </div>
       {issue.error ? <ErrorBox error={issue.error} testId="cert-issue-error" /> : null}
       <FieldMessages messages={general} />
@@ -341,40 +322,22 @@ export function CertificatesPage() {
         </label>
         <QueryView query={list} isEmpty={(data) => data.items.length === 0}>
           {(data) => (
-            <>
-              <div className="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th>{t('certs.number')}</th>
-                      <th>{t('certs.holder')}</th>
-                      <th>{t('portal.productName')}</th>
-                      <th>{t('certs.scheme')}</th>
-                      <th>{t('certs.validity')}</th>
-                      <th>{t('common.status')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {data.items.map((c) => (
-                      <tr key={c.certificateNo}>
-                        <td>
-                          <Link to={certificatePath(c.certificateNo)}>{c.certificateNo}</Link>
-                        </td>
-                        <td>{c.holder.name}</td>
-                        <td>{c.product.name}</td>
-                        <td>{term(c.scheme)}</td>
-                        <td>
-                          {c.issuedOn} – {c.expiresOn}
-                        </td>
-                        <td>
-                          <StatusBadge status={c.status} />
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            </>
+            <DataTable<CertificateItem>
+              testId="certs-table"
+              rows={data.items}
+              rowKey={(c) => c.certificateNo}
+              columns={[
+                {
+                  header: t('certs.number'),
+                  cell: (c) => <Link to={certificatePath(c.certificateNo)}>{c.certificateNo}</Link>,
+                },
+                { header: t('certs.holder'), cell: (c) => c.holder.name },
+                { header: t('portal.productName'), cell: (c) => c.product.name },
+                { header: t('certs.scheme'), cell: (c) => term(c.scheme) },
+                { header: t('certs.validity'), cell: (c) => `${c.issuedOn} – ${c.expiresOn}` },
+                { header: t('common.status'), cell: (c) => <StatusBadge status={c.status} /> },
+              ]}
+            />
           )}
         </QueryView>
       </section>

@@ -2,11 +2,13 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import { useEffect, useRef, useState } from 'react'
 import { useSearchParams } from 'react-router'
 import { useAuth } from '../auth'
+import { downloadCsv } from '../components/ListTools'
 import { Empty, ErrorBox, PageHeader, QueryView } from '../components/ui'
 import { useI18n } from '../i18n/context'
-import { type RouterOutputs, useTRPC, useTRPCClient } from '../trpc'
+import { type RouterInputs, type RouterOutputs, useTRPC, useTRPCClient } from '../trpc'
 
 type RecordedEvent = RouterOutputs['system']['events']['all'][number]
+type StreamSort = NonNullable<RouterInputs['system']['events']['streams']['sort']>
 const TAIL_INTERVAL_MS = 2_000
 const TAIL_KEEP = 300
 
@@ -144,8 +146,9 @@ function EventBrowser() {
   const [params, setParams] = useSearchParams()
   const selected = params.get('stream') ?? ''
   const [search, setSearch] = useState('')
+  const sort = (params.get('events.sort') ?? 'recent') as StreamSort
   const streams = useQuery({
-    ...trpc.system.events.streams.queryOptions({ search: search || undefined, limit: 200 }),
+    ...trpc.system.events.streams.queryOptions({ search: search || undefined, sort, limit: 200 }),
     placeholderData: keepPreviousData,
   })
   const stream = useQuery({
@@ -166,6 +169,42 @@ function EventBrowser() {
               data-testid="events-search"
             />
           </label>
+          <div className="list-tools">
+            <label className="inline-field">
+              <span>{t('common.sort')}</span>
+              <select
+                value={sort}
+                onChange={(event) => {
+                  const next = new URLSearchParams(params)
+                  next.set('events.sort', event.target.value)
+                  setParams(next, { replace: true })
+                }}
+                data-testid="events-sort"
+              >
+                <option value="recent">{t('events.sortRecent')}</option>
+                <option value="name">{t('events.sortName')}</option>
+                <option value="events">{t('events.sortEvents')}</option>
+              </select>
+            </label>
+            <button
+              type="button"
+              onClick={() =>
+                downloadCsv(
+                  'streams.csv',
+                  (streams.data ?? []).map((s) => ({
+                    stream: s.name,
+                    category: s.category,
+                    events: s.events,
+                    lastType: s.lastType,
+                    lastRecordedAt: s.lastRecordedAt,
+                  })),
+                )
+              }
+              data-testid="events-csv"
+            >
+              {t('common.csv')}
+            </button>
+          </div>
           <QueryView query={streams} isEmpty={(data) => data.length === 0}>
             {(data) => (
               <ul className="stream-list">
@@ -174,7 +213,12 @@ function EventBrowser() {
                     <button
                       type="button"
                       className={s.name === selected ? 'stream active' : 'stream'}
-                      onClick={() => setParams({ stream: s.name })}
+                      onClick={() => {
+                        const next = new URLSearchParams(params)
+                        next.set('stream', s.name)
+                        setParams(next)
+                      }}
+                      data-testid="events-stream"
                     >
                       <span className="stream-name">{s.name}</span>
                       <span className="muted small">

@@ -5,13 +5,15 @@
 import { metrology as contract } from '@qi/contracts'
 import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import { useAuth } from '../auth'
-import { CommandForm, type Option } from '../components/CommandForm'
+import { CommandForm } from '../components/CommandForm'
+import { DataTable } from '../components/DataTable'
 import { ListTools, useListState } from '../components/ListTools'
+import { useInstrumentSource } from '../components/picker-sources'
 import { PageHeader, QueryView, StatusBadge } from '../components/ui'
 import { useI18n } from '../i18n/context'
-import { useTRPC, useTRPCClient } from '../trpc'
+import { type RouterOutputs, useTRPC, useTRPCClient } from '../trpc'
 
-const fold = (text: string) => text.normalize('NFKC').trim().toLowerCase()
+type InstrumentItem = RouterOutputs['metrology']['listInstruments']['items'][number]
 
 export function InstrumentsPage() {
   const { t, term } = useI18n()
@@ -22,18 +24,16 @@ export function InstrumentsPage() {
   const mayWrite = actor?.role === 'lab' || actor?.role === 'metrology_institute' || actor?.role === 'admin'
   const list = useListState('instruments')
   const all = useQuery({
-    ...trpc.metrology.listInstruments.queryOptions({ ownerLabId, limit: 200 }),
+    ...trpc.metrology.listInstruments.queryOptions({
+      ownerLabId,
+      search: list.search || undefined,
+      limit: list.limit,
+      offset: list.offset,
+    }),
     placeholderData: keepPreviousData,
   })
-  const items = (all.data?.items ?? []).filter((i) => {
-    const q = fold(list.search)
-    return q === '' || fold(`${i.instrumentId} ${i.name} ${i.ownerLabId} ${i.quantity}`).includes(q)
-  })
-  const page = items.slice(list.offset, list.offset + list.limit)
-  const options: Option[] = (all.data?.items ?? []).map((i) => ({
-    value: i.instrumentId,
-    label: `${i.instrumentId} ${i.name} · ${term(i.status)}${i.dueOn ? ` · ${t('home.dueOn', { date: i.dueOn })}` : ''}`,
-  }))
+  const items = all.data?.items ?? []
+  const instruments = useInstrumentSource(ownerLabId)
   return (
     <>
       <PageHeader title={t('instruments.title')} />
@@ -45,7 +45,7 @@ export function InstrumentsPage() {
             schema={contract.CalibrateInstrument}
             fixed={{ calibratingLabId: actor.org }}
             fields={[
-              { path: 'instrumentId', label: 'portal.instrument', kind: 'select', options },
+              { path: 'instrumentId', label: 'portal.instrument', kind: 'select', source: instruments },
               { path: 'certificateNo', label: 'instruments.certificateNo' },
               { path: 'calibratedOn', label: 'instruments.calibratedOn', kind: 'date' },
               { path: 'dueOn', label: 'instruments.dueOn', placeholder: 'YYYY-MM-DD' },
@@ -54,7 +54,7 @@ export function InstrumentsPage() {
                 path: 'referenceInstrumentId',
                 label: 'instruments.reference',
                 kind: 'select',
-                options,
+                source: instruments,
                 optional: true,
               },
               { path: 'passed', label: 'instruments.passed', kind: 'checkbox', initial: 'true' },
@@ -68,7 +68,7 @@ export function InstrumentsPage() {
             title={t('instruments.retire')}
             schema={contract.RetireInstrument}
             fields={[
-              { path: 'instrumentId', label: 'portal.instrument', kind: 'select', options },
+              { path: 'instrumentId', label: 'portal.instrument', kind: 'select', source: instruments },
               { path: 'on', label: 'labs.on', kind: 'date' },
               { path: 'reason', label: 'certs.reason', kind: 'textarea' },
             ]}
@@ -107,7 +107,7 @@ export function InstrumentsPage() {
         <h2>{t('instruments.list')}</h2>
         <ListTools
           list={list}
-          total={items.length}
+          total={all.data?.total}
           csv={() =>
             items.map((i) => ({
               instrument: i.instrumentId,
@@ -122,36 +122,26 @@ export function InstrumentsPage() {
             }))
           }
         />
-        <QueryView query={all} isEmpty={() => page.length === 0}>
-          {() => (
-            <div className="table-wrap">
-              <table data-testid="instrument-table">
-                <thead>
-                  <tr>
-                    <th>{t('instruments.id')}</th>
-                    <th>{t('instruments.name')}</th>
-                    <th>{t('instruments.owner')}</th>
-                    <th>{t('instruments.level')}</th>
-                    <th>{t('instruments.dueOn')}</th>
-                    <th>{t('common.status')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {page.map((i) => (
-                    <tr key={i.instrumentId}>
-                      <td>{i.instrumentId}</td>
-                      <td>{i.name}</td>
-                      <td>{i.ownerLabId}</td>
-                      <td>{term(`level.${i.level}`)}</td>
-                      <td>{i.dueOn ?? '—'}</td>
-                      <td>
-                        <StatusBadge status={i.status} testId={`instrument-status-${i.instrumentId}`} />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+        <QueryView query={all} isEmpty={(data) => data.items.length === 0}>
+          {(data) => (
+            <DataTable<InstrumentItem>
+              testId="instrument-table"
+              rows={data.items}
+              rowKey={(i) => i.instrumentId}
+              columns={[
+                { header: t('instruments.id'), cell: (i) => i.instrumentId },
+                { header: t('instruments.name'), cell: (i) => i.name },
+                { header: t('instruments.owner'), cell: (i) => i.ownerLabId },
+                { header: t('instruments.level'), cell: (i) => term(`level.${i.level}`) },
+                { header: t('instruments.dueOn'), cell: (i) => i.dueOn ?? '—' },
+                {
+                  header: t('common.status'),
+                  cell: (i) => (
+                    <StatusBadge status={i.status} testId={`instrument-status-${i.instrumentId}`} />
+                  ),
+                },
+              ]}
+            />
           )}
         </QueryView>
       </section>

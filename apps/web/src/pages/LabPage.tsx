@@ -4,9 +4,11 @@ import { useState } from 'react'
 import { Link, useParams } from 'react-router'
 import { useAuth } from '../auth'
 import { CommandForm } from '../components/CommandForm'
+import { useScopeSource, useStandardSource } from '../components/picker-sources'
 import { AsOfInput, Empty, PageHeader, QueryView, StatusBadge } from '../components/ui'
 import { useI18n } from '../i18n/context'
 import { todayIso } from '../lib/dates'
+import { can } from '../lib/permissions'
 import { displayReason } from '../lib/reasons'
 import { useTRPC, useTRPCClient } from '../trpc'
 import { standardPath } from './StandardsPage'
@@ -74,7 +76,7 @@ export function LabPage() {
                     </>
                   ) : null}
                 </dl>
-                <h3>{t('labs.scope')}</h3>
+                <h3 id="scope">{t('labs.scope')}</h3>
                 {l.accreditation.scope.length === 0 ? (
                   <Empty />
                 ) : (
@@ -135,8 +137,11 @@ export function LabPage() {
               </ol>
             )}
           </section>
-          {l.accreditation && (role === 'regulator' || role === 'admin') ? (
-            <AccreditationActions labId={l.labId} accreditationNo={l.accreditation.accreditationNo} />
+          {can(role, 'accreditation.manage') ? (
+            <AccreditationActions
+              labId={l.labId}
+              accreditationNo={l.accreditation?.accreditationNo ?? null}
+            />
           ) : null}
         </>
       )}
@@ -144,54 +149,144 @@ export function LabPage() {
   )
 }
 
-/** The regulator's decisions on a lab's accreditation: suspend, restore, withdraw. */
-function AccreditationActions({ labId, accreditationNo }: { labId: string; accreditationNo: string }) {
-  const { t } = useI18n()
+/**
+ * The regulator's decisions on a lab's accreditation: accredit it (or re-accredit), extend or
+ * reduce its scope, suspend, restore, withdraw, or record its expiry.
+ */
+function AccreditationActions({ labId, accreditationNo }: { labId: string; accreditationNo: string | null }) {
+  const { t, term } = useI18n()
   const client = useTRPCClient()
   const fixed = { labId, accreditationNo }
+  const methods = useStandardSource(undefined, 'method')
+  const scope = useScopeSource(labId)
+  const schemes = accreditation.CertificationScheme.options.map((v) => ({ value: v, label: term(v) }))
+  // Open at first for a lab without an accreditation; then as the regulator leaves it (a success
+  // message must not fold away when the accreditation it recorded arrives).
+  const [open, setOpen] = useState(accreditationNo === null)
+  const saved = (text: string) => (
+    <>
+      {text}{' '}
+      <a href="#scope" data-testid="accreditation-scope-link">
+        {t('labs.scope')}
+      </a>
+    </>
+  )
   return (
-    <details className="card manage" data-testid="accreditation-actions">
+    <details
+      className="card manage"
+      open={open}
+      onToggle={(event) => setOpen(event.currentTarget.open)}
+      data-testid="accreditation-actions"
+    >
       <summary>{t('labs.actions')}</summary>
       <div className="grid-2">
         <CommandForm
-          id="accreditation-suspend"
-          title={t('labs.suspend')}
-          schema={accreditation.SuspendAccreditation}
-          fixed={fixed}
+          id="accreditation-accredit"
+          title={accreditationNo ? t('labs.reaccredit') : t('labs.accredit')}
+          schema={accreditation.AccreditLab}
+          fixed={{ labId }}
           fields={[
-            { path: 'from', label: 'labs.from', kind: 'date' },
-            { path: 'reason', label: 'certs.reason', kind: 'textarea' },
+            { path: 'accreditationNo', label: 'labs.accreditationNo', placeholder: 'CNAS L0001' },
+            { path: 'accreditingBody', label: 'labs.accreditingBody', initial: 'CNAS' },
+            {
+              path: 'baseStandard',
+              label: 'labs.baseStandard',
+              kind: 'select',
+              options: accreditation.BaseStandard.options.map((v) => ({ value: v, label: v })),
+            },
+            { path: 'validFrom', label: 'labs.validFrom', kind: 'date' },
+            { path: 'validUntil', label: 'labs.validUntil', placeholder: 'YYYY-MM-DD' },
+            { path: 'schemes.0', label: 'labs.schemes', kind: 'select', options: schemes, optional: true },
           ]}
-          run={(input) => client.accreditation.suspend.mutate(input as never)}
-          submitLabel={t('labs.suspend')}
-          done={() => t('common.saved')}
+          run={(input) => client.accreditation.accredit.mutate(input as never)}
+          submitLabel={accreditationNo ? t('labs.reaccredit') : t('labs.accredit')}
+          done={(input) => saved(t('labs.accredited', { no: String(input.accreditationNo) }))}
         />
-        <CommandForm
-          id="accreditation-restore"
-          title={t('labs.restore')}
-          schema={accreditation.RestoreAccreditation}
-          fixed={fixed}
-          fields={[
-            { path: 'on', label: 'labs.on', kind: 'date' },
-            { path: 'reason', label: 'certs.reason', kind: 'textarea' },
-          ]}
-          run={(input) => client.accreditation.restore.mutate(input as never)}
-          submitLabel={t('labs.restore')}
-          done={() => t('common.saved')}
-        />
-        <CommandForm
-          id="accreditation-withdraw"
-          title={t('labs.withdraw')}
-          schema={accreditation.WithdrawAccreditation}
-          fixed={fixed}
-          fields={[
-            { path: 'on', label: 'labs.on', kind: 'date' },
-            { path: 'reason', label: 'certs.reason', kind: 'textarea' },
-          ]}
-          run={(input) => client.accreditation.withdraw.mutate(input as never)}
-          submitLabel={t('labs.withdraw')}
-          done={() => t('common.saved')}
-        />
+        {accreditationNo ? (
+          <>
+            <CommandForm
+              id="scope-extend"
+              title={t('labs.extendScope')}
+              schema={accreditation.ExtendScope}
+              fixed={fixed}
+              fields={[
+                { path: 'lines.0.lineId', label: 'labs.lineId', placeholder: 'L-12' },
+                { path: 'lines.0.object', label: 'labs.object' },
+                { path: 'lines.0.parameter', label: 'labs.parameter' },
+                { path: 'lines.0.method', label: 'labs.method', kind: 'ref', source: methods },
+                { path: 'lines.0.method.clause', label: 'labs.clause', placeholder: '5.3' },
+                { path: 'lines.0.limitation', label: 'labs.limitation', optional: true },
+                { path: 'on', label: 'labs.on', kind: 'date' },
+              ]}
+              run={(input) => client.accreditation.extendScope.mutate(input as never)}
+              submitLabel={t('labs.extendScope')}
+              done={() => saved(t('labs.scopeExtended'))}
+            />
+            <CommandForm
+              id="scope-reduce"
+              title={t('labs.reduceScope')}
+              schema={accreditation.ReduceScope}
+              fixed={fixed}
+              fields={[
+                { path: 'lineIds.0', label: 'labs.scopeLineToRemove', kind: 'select', source: scope },
+                { path: 'reason', label: 'certs.reason', kind: 'textarea' },
+                { path: 'on', label: 'labs.on', kind: 'date' },
+              ]}
+              run={(input) => client.accreditation.reduceScope.mutate(input as never)}
+              submitLabel={t('labs.reduceScope')}
+              done={() => saved(t('labs.scopeReduced'))}
+            />
+            <CommandForm
+              id="accreditation-suspend"
+              title={t('labs.suspend')}
+              schema={accreditation.SuspendAccreditation}
+              fixed={fixed}
+              fields={[
+                { path: 'from', label: 'labs.from', kind: 'date' },
+                { path: 'reason', label: 'certs.reason', kind: 'textarea' },
+              ]}
+              run={(input) => client.accreditation.suspend.mutate(input as never)}
+              submitLabel={t('labs.suspend')}
+              done={() => t('common.saved')}
+            />
+            <CommandForm
+              id="accreditation-restore"
+              title={t('labs.restore')}
+              schema={accreditation.RestoreAccreditation}
+              fixed={fixed}
+              fields={[
+                { path: 'on', label: 'labs.on', kind: 'date' },
+                { path: 'reason', label: 'certs.reason', kind: 'textarea' },
+              ]}
+              run={(input) => client.accreditation.restore.mutate(input as never)}
+              submitLabel={t('labs.restore')}
+              done={() => t('common.saved')}
+            />
+            <CommandForm
+              id="accreditation-withdraw"
+              title={t('labs.withdraw')}
+              schema={accreditation.WithdrawAccreditation}
+              fixed={fixed}
+              fields={[
+                { path: 'on', label: 'labs.on', kind: 'date' },
+                { path: 'reason', label: 'certs.reason', kind: 'textarea' },
+              ]}
+              run={(input) => client.accreditation.withdraw.mutate(input as never)}
+              submitLabel={t('labs.withdraw')}
+              done={() => t('common.saved')}
+            />
+            <CommandForm
+              id="accreditation-expire"
+              title={t('labs.expire')}
+              schema={accreditation.ExpireAccreditation}
+              fixed={fixed}
+              fields={[{ path: 'on', label: 'labs.on', kind: 'date' }]}
+              run={(input) => client.accreditation.expire.mutate(input as never)}
+              submitLabel={t('labs.expire')}
+              done={() => t('common.saved')}
+            />
+          </>
+        ) : null}
       </div>
     </details>
   )

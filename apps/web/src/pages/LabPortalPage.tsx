@@ -4,6 +4,16 @@ import { type FormEvent, type ReactNode, useEffect, useId, useMemo, useRef, useS
 import { Link, useSearchParams } from 'react-router'
 import { useAuth } from '../auth'
 import { ListTools, useListState } from '../components/ListTools'
+import { Picker } from '../components/Picker'
+import {
+  type EnterpriseItem,
+  type ProductItem,
+  type ScopeItem,
+  useEnterpriseSource,
+  useInstrumentSource,
+  useProductSource,
+  useScopeSource,
+} from '../components/picker-sources'
 import {
   DateField,
   Empty,
@@ -36,10 +46,7 @@ import {
   type ResultDraft,
   validateReport,
 } from '../lib/report-form'
-import { type RouterOutputs, useTRPC, useTRPCClient } from '../trpc'
-
-type ScopeLine = NonNullable<RouterOutputs['accreditation']['getLab']['accreditation']>['scope'][number]
-const fold = (text: string) => text.normalize('NFKC').trim().toLowerCase()
+import { useTRPC, useTRPCClient } from '../trpc'
 
 /** Fields the form shows; errors for anything else are listed at the top. */
 const CLAIMED_FIELDS = [
@@ -146,30 +153,24 @@ export function LabPortalPage() {
   const queryClient = useQueryClient()
   const labId = actor?.role === 'lab' ? actor.org : ''
   const lab = useQuery({ ...trpc.accreditation.getLab.queryOptions({ labId }), enabled: labId !== '' })
-  const instruments = useQuery({
-    ...trpc.metrology.listInstruments.queryOptions({ ownerLabId: labId, limit: 200 }),
-    enabled: labId !== '',
-  })
-  const reportList = useListState('reports', 20)
+  const instrumentSource = useInstrumentSource(labId || undefined)
+  const scopeSource = useScopeSource(labId)
+  const productSource = useProductSource()
+  const customerSource = useEnterpriseSource()
+  const reportList = useListState('reports', 20, 'issued_desc')
   const reports = useQuery({
     ...trpc.testing.listReports.queryOptions({
       labId: labId || undefined,
       search: reportList.search || undefined,
+      sort: reportList.sort as 'issued_desc' | 'issued_asc' | 'number',
       limit: reportList.limit,
       offset: reportList.offset,
     }),
     enabled: labId !== '',
     placeholderData: keepPreviousData,
   })
-  const [productSearch, setProductSearch] = useState('')
-  const products = useQuery({
-    ...trpc.industrialization.listProducts.queryOptions({ limit: 200 }),
-    enabled: labId !== '',
-  })
-  const enterprises = useQuery({
-    ...trpc.industrialization.listEnterprises.queryOptions({ limit: 200 }),
-    enabled: labId !== '',
-  })
+  // The scope line picked for each result (its method, parameter and clause fill the result).
+  const [pickedLines, setPickedLines] = useState<string[]>([])
   const [params, setParams] = useSearchParams()
   const amending = params.get('amend') ?? ''
   const previous = useQuery({
@@ -249,16 +250,7 @@ export function LabPortalPage() {
     setDraft((d) => ({ ...d, instrumentIds: d.instrumentIds.map((id, i) => (i === index ? value : id)) }))
   }
 
-  const scope: ScopeLine[] = lab.data?.accreditation?.scope ?? []
-  const enterpriseName = (id: string) =>
-    enterprises.data?.items.find((e) => e.enterpriseId === id)?.name ?? ''
-  const productOptions = (products.data?.items ?? []).filter((p) =>
-    fold(`${p.productId} ${p.name} ${p.model} ${enterpriseName(p.enterpriseId)}`).includes(
-      fold(productSearch),
-    ),
-  )
-  const pickProduct = (productId: string) => {
-    const product = products.data?.items.find((p) => p.productId === productId)
+  const pickProduct = (product: ProductItem | undefined) => {
     if (!product) return
     for (const path of ['sample', 'customer']) touch(path)
     setDraft((d) => ({
@@ -267,12 +259,29 @@ export function LabPortalPage() {
       productName: product.name,
       model: product.model,
       customerEnterpriseId: product.enterpriseId,
-      customerName: enterpriseName(product.enterpriseId) || d.customerName,
     }))
+    // The maker is the customer unless the lab picks another one.
+    void queryClient
+      .fetchQuery(trpc.industrialization.getEnterprise.queryOptions({ enterpriseId: product.enterpriseId }))
+      .then((enterprise) =>
+        setDraft((d) =>
+          d.customerEnterpriseId === product.enterpriseId ? { ...d, customerName: enterprise.name } : d,
+        ),
+      )
+      .catch(() => undefined)
   }
-  const pickMethod = (index: number, lineId: string) => {
-    const line = scope.find((l) => l.lineId === lineId)
+  const pickCustomer = (enterprise: EnterpriseItem | undefined) => {
+    if (!enterprise) return
+    touch('customer')
+    setDraft((d) => ({ ...d, customerEnterpriseId: enterprise.enterpriseId, customerName: enterprise.name }))
+  }
+  const pickMethod = (index: number, line: ScopeItem | undefined) => {
     if (!line) return
+    setPickedLines((lines) => {
+      const next = [...lines]
+      next[index] = line.lineId
+      return next
+    })
     setResult(
       index,
       {
@@ -366,27 +375,29 @@ export function LabPortalPage() {
           <legend>{t('portal.customerAndSample')}</legend>
           <div className="picker">
             <label htmlFor="product-pick">{t('portal.pickProduct')}</label>
-            <input
-              type="search"
-              aria-label={`${t('portal.pickProduct')} · ${t('common.search')}`}
-              placeholder={t('common.search')}
-              value={productSearch}
-              onChange={(event) => setProductSearch(event.target.value)}
-              data-testid="report-product-search"
-            />
-            <select
+            <Picker
               id="product-pick"
+              testId="report-product-pick"
+              label={t('portal.pickProduct')}
               value={draft.productId}
-              onChange={(event) => pickProduct(event.target.value)}
-              data-testid="report-product-pick"
-            >
-              <option value="">—</option>
-              {productOptions.map((p) => (
-                <option key={p.productId} value={p.productId}>
-                  {p.name} {p.model} · {enterpriseName(p.enterpriseId) || p.enterpriseId}
-                </option>
-              ))}
-            </select>
+              onChange={(_value, option) => pickProduct(option?.data as ProductItem | undefined)}
+              source={productSource}
+              optional
+              enabled={labId !== ''}
+            />
+          </div>
+          <div className="picker">
+            <label htmlFor="customer-pick">{t('portal.pickCustomer')}</label>
+            <Picker
+              id="customer-pick"
+              testId="report-customer-pick"
+              label={t('portal.pickCustomer')}
+              value={draft.customerEnterpriseId}
+              onChange={(_value, option) => pickCustomer(option?.data as EnterpriseItem | undefined)}
+              source={customerSource}
+              optional
+              enabled={labId !== ''}
+            />
           </div>
           <div className="form-grid">
             {text('customer.name', 'portal.customerName', 'customerName')}
@@ -450,28 +461,16 @@ export function LabPortalPage() {
                 </div>
                 <div className="picker">
                   <label htmlFor={`method-pick-${index}`}>{t('portal.pickMethod')}</label>
-                  <select
+                  <Picker
                     id={`method-pick-${index}`}
-                    value={
-                      scope.find(
-                        (l) =>
-                          l.method.standardCode === result.standardCode &&
-                          l.method.standardVersion === result.standardVersion &&
-                          l.method.clause === result.clause &&
-                          l.parameter === result.parameter,
-                      )?.lineId ?? ''
-                    }
-                    onChange={(event) => pickMethod(index, event.target.value)}
-                    data-testid={testId(`${base}.method-pick`)}
-                  >
-                    <option value="">—</option>
-                    {scope.map((line) => (
-                      <option key={line.lineId} value={line.lineId}>
-                        {line.method.standardCode}-{line.method.standardVersion} §{line.method.clause} ·{' '}
-                        {line.object} · {line.parameter}
-                      </option>
-                    ))}
-                  </select>
+                    testId={testId(`${base}.method-pick`)}
+                    label={t('portal.pickMethod')}
+                    value={pickedLines[index] ?? ''}
+                    onChange={(_value, option) => pickMethod(index, option?.data as ScopeItem | undefined)}
+                    source={scopeSource}
+                    optional
+                    enabled={labId !== ''}
+                  />
                 </div>
                 <FieldMessages
                   messages={messagesFor(errors, `${base}.method`)}
@@ -525,28 +524,17 @@ export function LabPortalPage() {
           <FieldMessages messages={messagesFor(errors, 'instrumentIds')} />
           <div className="picker">
             <label htmlFor="instrument-pick">{t('portal.pickInstrument')}</label>
-            <select
+            <Picker
               id="instrument-pick"
+              testId="report-instrument-pick"
+              label={t('portal.pickInstrument')}
               value=""
-              onChange={(event) => pickInstrument(event.target.value)}
-              data-testid="report-instrument-pick"
-            >
-              <option value="">—</option>
-              {instruments.data?.items.map((i) => (
-                <option key={i.instrumentId} value={i.instrumentId}>
-                  {i.instrumentId} {i.name} · {term(i.status)}
-                  {i.dueOn ? ` · ${t('home.dueOn', { date: i.dueOn })}` : ''}
-                </option>
-              ))}
-            </select>
+              onChange={(value) => pickInstrument(value)}
+              source={instrumentSource}
+              optional
+              enabled={labId !== ''}
+            />
           </div>
-          <datalist id="lab-instruments">
-            {instruments.data?.items.map((i) => (
-              <option key={i.instrumentId} value={i.instrumentId}>
-                {i.name} · {term(i.status)}
-              </option>
-            ))}
-          </datalist>
           {draft.instrumentIds.map((instrumentId, index) => (
             <div className="inline-row" key={index}>
               <Field
@@ -557,7 +545,6 @@ export function LabPortalPage() {
                 {(id) => (
                   <input
                     id={id}
-                    list="lab-instruments"
                     value={instrumentId}
                     onChange={(event) => setInstrument(index, event.target.value)}
                     data-testid={testId(`instrumentIds.${index}`)}
@@ -638,6 +625,11 @@ export function LabPortalPage() {
             <ListTools
               list={reportList}
               total={reports.data?.total}
+              sorts={[
+                { value: 'issued_desc', label: t('certs.sortNewest') },
+                { value: 'issued_asc', label: t('certs.sortOldest') },
+                { value: 'number', label: t('portal.reportNo') },
+              ]}
               csv={() =>
                 (reports.data?.items ?? []).map((r) => ({
                   report: r.reportNo,

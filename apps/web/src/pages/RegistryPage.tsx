@@ -6,57 +6,31 @@
  */
 import { industrialization as contract } from '@qi/contracts'
 import { keepPreviousData, useQuery } from '@tanstack/react-query'
-import { useState } from 'react'
 import { Link } from 'react-router'
 import { useAuth } from '../auth'
 import { CommandForm, type Option } from '../components/CommandForm'
+import { DataTable } from '../components/DataTable'
 import { ListTools, useListState } from '../components/ListTools'
+import {
+  type EnterpriseItem,
+  type ProductItem,
+  useEnterpriseSource,
+  useLicenceSource,
+  useProductSource,
+} from '../components/picker-sources'
 import { PageHeader, QueryView } from '../components/ui'
 import { useI18n } from '../i18n/context'
 import { useTRPC, useTRPCClient } from '../trpc'
 
 const INDUSTRIES = ['automotive', 'petrochemical', 'equipment', 'food', 'textile', 'metallurgy', 'other']
 
-function useEnterpriseOptions() {
-  const trpc = useTRPC()
-  const [search, setSearch] = useState('')
-  const query = useQuery({
-    ...trpc.industrialization.listEnterprises.queryOptions({
-      search: search.trim() || undefined,
-      limit: 100,
-    }),
-    placeholderData: keepPreviousData,
-  })
-  const options: Option[] = (query.data?.items ?? []).map((e) => ({
-    value: e.enterpriseId,
-    label: `${e.name} · ${e.enterpriseId}`,
-  }))
-  return { options, setSearch }
-}
-
-function useProductOptions(enterpriseId?: string) {
-  const trpc = useTRPC()
-  const query = useQuery(trpc.industrialization.listProducts.queryOptions({ enterpriseId, limit: 200 }))
-  return (query.data?.items ?? []).map((p) => ({
-    value: p.productId,
-    label: `${p.name} ${p.model} · ${p.productId}`,
-  }))
-}
-
 function RegulatorForms() {
   const { t, term } = useI18n()
   const client = useTRPCClient()
-  const enterprises = useEnterpriseOptions()
-  const products = useProductOptions()
+  const enterprises = useEnterpriseSource()
+  const products = useProductSource()
+  const licences = useLicenceSource()
   const industries = INDUSTRIES.map((v) => ({ value: v, label: term(v) }))
-  const trpc = useTRPC()
-  const licenceList = useQuery(trpc.industrialization.listLicences.queryOptions({ limit: 200 }))
-  const licences: Option[] = (licenceList.data?.items ?? [])
-    .filter((l) => l.revokedOn === null)
-    .map((l) => ({
-      value: l.licenceNo,
-      label: `${l.licenceNo} · ${l.enterpriseName ?? l.enterpriseId} · ${l.productCategory}`,
-    }))
   return (
     <div className="grid-2">
       <CommandForm
@@ -82,8 +56,7 @@ function RegulatorForms() {
             path: 'enterpriseId',
             label: 'registry.enterprise',
             kind: 'select',
-            options: enterprises.options,
-            onSearch: enterprises.setSearch,
+            source: enterprises,
           },
           { path: 'licenceNo', label: 'registry.licenceNo' },
           { path: 'productCategory', label: 'registry.productCategory' },
@@ -105,13 +78,12 @@ function RegulatorForms() {
         title={t('registry.recall')}
         schema={contract.RecallProduct}
         fields={[
-          { path: 'productId', label: 'portal.productName', kind: 'select', options: products },
+          { path: 'productId', label: 'portal.productName', kind: 'select', source: products },
           {
             path: 'enterpriseId',
             label: 'registry.enterprise',
             kind: 'select',
-            options: enterprises.options,
-            onSearch: enterprises.setSearch,
+            source: enterprises,
           },
           { path: 'recallId', label: 'registry.recallId' },
           { path: 'batches', label: 'registry.batches', kind: 'list', optional: true },
@@ -128,7 +100,7 @@ function RegulatorForms() {
         title={t('registry.revokeLicence')}
         schema={contract.RevokeProductionLicence}
         fields={[
-          { path: 'licenceNo', label: 'registry.licenceNo', kind: 'select', options: licences },
+          { path: 'licenceNo', label: 'registry.licenceNo', kind: 'select', source: licences },
           { path: 'on', label: 'labs.on', kind: 'date' },
           { path: 'reason', label: 'certs.reason', kind: 'textarea' },
         ]}
@@ -145,14 +117,13 @@ function RegulatorForms() {
             path: 'enterpriseId',
             label: 'registry.enterprise',
             kind: 'select',
-            options: enterprises.options,
-            onSearch: enterprises.setSearch,
+            source: enterprises,
           },
           {
             path: 'productId',
             label: 'portal.productName',
             kind: 'select',
-            options: products,
+            source: products,
             optional: true,
           },
           { path: 'year', label: 'registry.year', kind: 'number', initial: String(new Date().getFullYear()) },
@@ -189,7 +160,7 @@ function EnterpriseForms({ enterpriseId }: { enterpriseId: string }) {
   const { t, term } = useI18n()
   const client = useTRPCClient()
   const trpc = useTRPC()
-  const products = useProductOptions(enterpriseId)
+  const products = useProductSource(enterpriseId)
   const lines = useQuery(trpc.industrialization.getEnterprise.queryOptions({ enterpriseId }))
   const lineOptions: Option[] = (
     (lines.data as { lines?: Array<{ lineId: string; name: string }> } | undefined)?.lines ?? []
@@ -240,7 +211,7 @@ function EnterpriseForms({ enterpriseId }: { enterpriseId: string }) {
         title={t('registry.declareMarket')}
         schema={contract.DeclareProductMarket}
         fields={[
-          { path: 'productId', label: 'portal.productName', kind: 'select', options: products },
+          { path: 'productId', label: 'portal.productName', kind: 'select', source: products },
           {
             path: 'market',
             label: 'registry.market',
@@ -262,7 +233,7 @@ function EnterpriseForms({ enterpriseId }: { enterpriseId: string }) {
         schema={contract.RecallProduct}
         fixed={{ enterpriseId, ordered: false }}
         fields={[
-          { path: 'productId', label: 'portal.productName', kind: 'select', options: products },
+          { path: 'productId', label: 'portal.productName', kind: 'select', source: products },
           { path: 'recallId', label: 'registry.recallId' },
           { path: 'batches', label: 'registry.batches', kind: 'list', optional: true },
           { path: 'reason', label: 'certs.reason', kind: 'textarea' },
@@ -305,28 +276,17 @@ function EnterpriseList() {
       />
       <QueryView query={query} isEmpty={(data) => data.items.length === 0}>
         {(data) => (
-          <div className="table-wrap">
-            <table data-testid="enterprise-table">
-              <thead>
-                <tr>
-                  <th>{t('registry.creditCode')}</th>
-                  <th>{t('registry.enterpriseName')}</th>
-                  <th>{t('registry.region')}</th>
-                  <th>{t('registry.industry')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.items.map((e) => (
-                  <tr key={e.enterpriseId}>
-                    <td>{e.enterpriseId}</td>
-                    <td>{e.name}</td>
-                    <td>{e.region}</td>
-                    <td>{term(e.industry)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable<EnterpriseItem>
+            testId="enterprise-table"
+            rows={data.items}
+            rowKey={(e) => e.enterpriseId}
+            columns={[
+              { header: t('registry.creditCode'), cell: (e) => e.enterpriseId },
+              { header: t('registry.enterpriseName'), cell: (e) => e.name },
+              { header: t('registry.region'), cell: (e) => e.region },
+              { header: t('registry.industry'), cell: (e) => term(e.industry) },
+            ]}
+          />
         )}
       </QueryView>
     </section>
@@ -365,34 +325,28 @@ function ProductList({ enterpriseId }: { enterpriseId?: string }) {
       />
       <QueryView query={query} isEmpty={(data) => data.items.length === 0}>
         {(data) => (
-          <div className="table-wrap">
-            <table data-testid="product-table">
-              <thead>
-                <tr>
-                  <th>{t('portal.productId')}</th>
-                  <th>{t('portal.productName')}</th>
-                  <th>{t('portal.model')}</th>
-                  <th>{t('registry.industry')}</th>
-                  <th>{t('certs.standards')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.items.map((p) => (
-                  <tr key={p.productId}>
-                    <td>
-                      <Link to={`/lineage?kind=product&id=${encodeURIComponent(p.productId)}`}>
-                        {p.productId}
-                      </Link>
-                    </td>
-                    <td>{p.name}</td>
-                    <td>{p.model}</td>
-                    <td>{term(p.industry)}</td>
-                    <td>{p.standards.map((ref) => `${ref.code}-${ref.version}`).join(', ')}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable<ProductItem>
+            testId="product-table"
+            rows={data.items}
+            rowKey={(p) => p.productId}
+            columns={[
+              {
+                header: t('portal.productId'),
+                cell: (p) => (
+                  <Link to={`/lineage?kind=product&id=${encodeURIComponent(p.productId)}`}>
+                    {p.productId}
+                  </Link>
+                ),
+              },
+              { header: t('portal.productName'), cell: (p) => p.name },
+              { header: t('portal.model'), cell: (p) => p.model },
+              { header: t('registry.industry'), cell: (p) => term(p.industry) },
+              {
+                header: t('certs.standards'),
+                cell: (p) => p.standards.map((ref) => `${ref.code}-${ref.version}`).join(', '),
+              },
+            ]}
+          />
         )}
       </QueryView>
     </section>

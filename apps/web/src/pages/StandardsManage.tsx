@@ -1,26 +1,16 @@
 /**
- * The standardization institute's writes on the catalogue: draft, publish, supersede, adopt an
- * international standard, establish a technical committee — each standard picked from the catalogue.
+ * The standardization institute's writes on the catalogue: draft, publish, supersede, amend,
+ * withdraw, adopt an international standard, establish a technical committee — each standard picked
+ * from the catalogue (searched and paged on the server).
  */
 import { standards as contract } from '@qi/contracts'
 import { useQuery } from '@tanstack/react-query'
 import { Link } from 'react-router'
 import { CommandForm, type Option } from '../components/CommandForm'
+import { useStandardSource } from '../components/picker-sources'
 import { useI18n } from '../i18n/context'
 import { useTRPC, useTRPCClient } from '../trpc'
 import { standardPath } from './StandardsPage'
-
-type Status = 'draft' | 'published' | 'effective' | 'superseded' | 'withdrawn'
-
-function useStandardOptions(status?: Status): Option[] {
-  const trpc = useTRPC()
-  const { term } = useI18n()
-  const query = useQuery(trpc.standards.list.queryOptions({ status, limit: 200 }))
-  return (query.data?.items ?? []).map((s) => ({
-    value: JSON.stringify({ code: s.code, version: s.version }),
-    label: `${s.key} ${s.titleZh} · ${term(s.status)}`,
-  }))
-}
 
 const linkTo = (input: Record<string, unknown>, text: string) => (
   <>
@@ -35,8 +25,8 @@ export function StandardsManage() {
   const { t, term } = useI18n()
   const client = useTRPCClient()
   const trpc = useTRPC()
-  const drafts = useStandardOptions('draft')
-  const current = useStandardOptions()
+  const drafts = useStandardSource('draft')
+  const current = useStandardSource()
   const tcs = useQuery(trpc.standards.tcs.queryOptions())
   const tcOptions: Option[] = ((tcs.data ?? []) as Array<{ tcId: string; name: string }>).map((tc) => ({
     value: tc.tcId,
@@ -63,7 +53,7 @@ export function StandardsManage() {
             optional: true,
           },
           { path: 'ledByProvince', label: 'standards.ledByProvince', kind: 'checkbox' },
-          { path: 'replaces', label: 'stdm.replaces', kind: 'ref', options: current, optional: true },
+          { path: 'replaces', label: 'stdm.replaces', kind: 'ref', source: current, optional: true },
         ]}
         run={(input) => client.standards.draft.mutate(input as never)}
         submitLabel={t('stdm.draft')}
@@ -74,7 +64,7 @@ export function StandardsManage() {
         title={t('stdm.publish')}
         schema={contract.PublishStandard}
         fields={[
-          { path: 'key', label: 'stdm.draftToPublish', kind: 'ref', spread: true, options: drafts },
+          { path: 'key', label: 'stdm.draftToPublish', kind: 'ref', spread: true, source: drafts },
           { path: 'publishedOn', label: 'standards.publishedOn', kind: 'date' },
           { path: 'effectiveFrom', label: 'standards.effectiveFrom', kind: 'date' },
         ]}
@@ -87,8 +77,8 @@ export function StandardsManage() {
         title={t('stdm.supersede')}
         schema={contract.SupersedeStandard}
         fields={[
-          { path: 'key', label: 'stdm.oldVersion', kind: 'ref', spread: true, options: current },
-          { path: 'replacedBy', label: 'stdm.newVersion', kind: 'ref', options: current },
+          { path: 'key', label: 'stdm.oldVersion', kind: 'ref', spread: true, source: current },
+          { path: 'replacedBy', label: 'stdm.newVersion', kind: 'ref', source: current },
           { path: 'supersededOn', label: 'standards.supersededOn', kind: 'date' },
           { path: 'transitionEndsOn', label: 'standards.transitionEndsOn', placeholder: 'YYYY-MM-DD' },
         ]}
@@ -97,11 +87,37 @@ export function StandardsManage() {
         done={(input) => linkTo(input, t('stdm.superseded'))}
       />
       <CommandForm
+        id="std-amend"
+        title={t('stdm.amend')}
+        schema={contract.AmendStandard}
+        fields={[
+          { path: 'key', label: 'stdm.edition', kind: 'ref', spread: true, source: current },
+          { path: 'summary', label: 'stdm.amendSummary', kind: 'textarea' },
+          { path: 'effectiveFrom', label: 'standards.effectiveFrom', kind: 'date' },
+        ]}
+        run={(input) => client.standards.amend.mutate(input as never)}
+        submitLabel={t('stdm.amend')}
+        done={(input) => linkTo(input, t('stdm.amended'))}
+      />
+      <CommandForm
+        id="std-withdraw"
+        title={t('stdm.withdraw')}
+        schema={contract.WithdrawStandard}
+        fields={[
+          { path: 'key', label: 'stdm.edition', kind: 'ref', spread: true, source: current },
+          { path: 'withdrawnOn', label: 'standards.withdrawnOn', kind: 'date', optional: true },
+          { path: 'reason', label: 'certs.reason', kind: 'textarea' },
+        ]}
+        run={(input) => client.standards.withdraw.mutate(input as never)}
+        submitLabel={t('stdm.withdraw')}
+        done={(input) => linkTo(input, t('stdm.withdrawn'))}
+      />
+      <CommandForm
         id="std-adopt"
         title={t('stdm.adopt')}
         schema={contract.AdoptInternationalStandard}
         fields={[
-          { path: 'key', label: 'standards.code', kind: 'ref', spread: true, options: current },
+          { path: 'key', label: 'standards.code', kind: 'ref', spread: true, source: current },
           {
             path: 'international',
             label: 'stdm.international',

@@ -1,13 +1,17 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query'
-import { useState } from 'react'
 import { Link, useSearchParams } from 'react-router'
 import { useAuth } from '../auth'
+import { DataTable } from '../components/DataTable'
+import { ListTools, useListState } from '../components/ListTools'
 import { PageHeader, QueryView, StatusBadge } from '../components/ui'
 import { useI18n } from '../i18n/context'
-import { type RouterInputs, useTRPC } from '../trpc'
+import { can } from '../lib/permissions'
+import { type RouterInputs, type RouterOutputs, useTRPC } from '../trpc'
 import { StandardsManage } from './StandardsManage'
 
 type Status = NonNullable<RouterInputs['standards']['list']['status']>
+type StandardSort = NonNullable<RouterInputs['standards']['list']['sort']>
+type StandardItem = RouterOutputs['standards']['list']['items'][number]
 const STATUSES: Status[] = ['draft', 'published', 'effective', 'superseded', 'withdrawn']
 const PAGE = 50
 
@@ -20,26 +24,26 @@ export function StandardsPage() {
   const { role } = useAuth()
   const trpc = useTRPC()
   const [params, setParams] = useSearchParams()
-  const search = params.get('q') ?? ''
+  const listState = useListState('standards', PAGE, 'code')
   const ics = params.get('ics') ?? ''
   const status = (params.get('status') ?? '') as Status | ''
   const asOf = /^\d{4}-\d{2}-\d{2}$/.test(params.get('asOf') ?? '') ? (params.get('asOf') as string) : ''
-  const [offset, setOffset] = useState(0)
   const update = (key: string, value: string) => {
     const next = new URLSearchParams(params)
     if (value) next.set(key, value)
     else next.delete(key)
+    next.delete('standards.page')
     setParams(next, { replace: true })
-    setOffset(0)
   }
   const list = useQuery({
     ...trpc.standards.list.queryOptions({
-      search: search || undefined,
+      search: listState.search || undefined,
       ics: ics || undefined,
       status: status || undefined,
       asOf: asOf || undefined,
-      limit: PAGE,
-      offset,
+      sort: listState.sort as StandardSort,
+      limit: listState.limit,
+      offset: listState.offset,
     }),
     placeholderData: keepPreviousData,
   })
@@ -47,7 +51,7 @@ export function StandardsPage() {
   return (
     <>
       <PageHeader title={t('standards.title')} />
-      {role === 'standards_institute' || role === 'admin' ? (
+      {can(role, 'standard.manage') ? (
         <details
           className="card manage"
           open={params.get('new') === '1'}
@@ -58,16 +62,29 @@ export function StandardsPage() {
         </details>
       ) : null}
       <section className="card">
+        <ListTools
+          list={listState}
+          total={list.data?.total}
+          searchLabel={t('standards.search')}
+          sorts={[
+            { value: 'code', label: t('standards.sortCode') },
+            { value: 'effective_desc', label: t('standards.sortEffectiveDesc') },
+            { value: 'effective_asc', label: t('standards.sortEffectiveAsc') },
+            { value: 'published_desc', label: t('standards.sortPublishedDesc') },
+          ]}
+          csv={() =>
+            (list.data?.items ?? []).map((item) => ({
+              standard: item.identifier,
+              title: item.titleZh ?? item.titleEn ?? item.titleOther ?? '',
+              kind: term(item.kind),
+              ics: item.ics,
+              publishedOn: item.shown.publishedOn ?? '',
+              effectiveFrom: item.shown.effectiveFrom ?? '',
+              status: term(item.status),
+            }))
+          }
+        />
         <div className="filters">
-          <label className="field">
-            <span>{t('standards.search')}</span>
-            <input
-              value={search}
-              onChange={(event) => update('q', event.target.value)}
-              placeholder="GB/T 19001"
-              data-testid="standards-search"
-            />
-          </label>
           <label className="field">
             <span>ICS</span>
             <input value={ics} onChange={(event) => update('ics', event.target.value)} placeholder="03.120" />
@@ -95,68 +112,40 @@ export function StandardsPage() {
         </div>
         <QueryView query={list} isEmpty={(data) => data.items.length === 0}>
           {(data) => (
-            <>
-              <p className="muted small">{t('common.total', { n: data.total })}</p>
-              <div className="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th>{t('standards.code')}</th>
-                      <th>{t('standards.titleCol')}</th>
-                      <th>{t('standards.kind')}</th>
-                      <th>ICS</th>
-                      <th>{t('standards.effectiveFrom')}</th>
-                      <th>{t('common.status')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {data.items.map((item) => (
-                      <tr key={item.key}>
-                        <td>
-                          <Link to={`${standardPath(item.code, item.version)}${asOf ? `?asOf=${asOf}` : ''}`}>
-                            {item.identifier}
-                          </Link>
-                        </td>
-                        <td>
-                          {item.titleZh ?? item.titleEn ?? item.titleOther}
-                          {item.titleEn ? <div className="muted small">{item.titleEn}</div> : null}
-                        </td>
-                        <td>
-                          {term(item.kind)}
-                          {item.mandatory && item.kind !== 'national_mandatory'
-                            ? ` · ${t('standards.mandatory')}`
-                            : ''}
-                        </td>
-                        <td>{item.ics.join(', ')}</td>
-                        <td>{item.shown.effectiveFrom ?? '—'}</td>
-                        <td>
-                          <StatusBadge status={item.status} />
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-              <div className="pager">
-                <button
-                  type="button"
-                  disabled={offset === 0}
-                  onClick={() => setOffset(Math.max(0, offset - PAGE))}
-                >
-                  ← {t('common.previous')}
-                </button>
-                <span className="muted small">
-                  {offset + 1}–{Math.min(offset + PAGE, data.total)} / {data.total}
-                </span>
-                <button
-                  type="button"
-                  disabled={offset + PAGE >= data.total}
-                  onClick={() => setOffset(offset + PAGE)}
-                >
-                  {t('common.next')} →
-                </button>
-              </div>
-            </>
+            <DataTable<StandardItem>
+              testId="standards-table"
+              rows={data.items}
+              rowKey={(item) => item.key}
+              columns={[
+                {
+                  header: t('standards.code'),
+                  cell: (item) => (
+                    <Link to={`${standardPath(item.code, item.version)}${asOf ? `?asOf=${asOf}` : ''}`}>
+                      {item.identifier}
+                    </Link>
+                  ),
+                },
+                {
+                  header: t('standards.titleCol'),
+                  cell: (item) => (
+                    <>
+                      {item.titleZh ?? item.titleEn ?? item.titleOther}
+                      {item.titleEn && item.titleZh ? (
+                        <div className="muted small">{item.titleEn}</div>
+                      ) : null}
+                    </>
+                  ),
+                },
+                {
+                  header: t('standards.kind'),
+                  cell: (item) =>
+                    `${term(item.kind)}${item.mandatory && item.kind !== 'national_mandatory' ? ` · ${t('standards.mandatory')}` : ''}`,
+                },
+                { header: 'ICS', cell: (item) => item.ics.join(', ') },
+                { header: t('standards.effectiveFrom'), cell: (item) => item.shown.effectiveFrom ?? '—' },
+                { header: t('common.status'), cell: (item) => <StatusBadge status={item.status} /> },
+              ]}
+            />
           )}
         </QueryView>
       </section>

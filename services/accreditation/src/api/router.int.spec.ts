@@ -216,3 +216,63 @@ describe('accreditation numbers across labs', () => {
     ).resolves.toMatchObject({ events: ['LabAccredited'] })
   })
 })
+
+describe('paged lists for pickers and list pages', () => {
+  it('pages and searches a lab scope (width- and case-insensitive), without removed lines', async () => {
+    const api = callerAs(regulator)
+    await registerAndAccredit()
+    await api.extendScope({
+      ...ref,
+      lines: [
+        { ...line('L3', '6.1'), object: '电热水壶', parameter: 'Leakage current' },
+        { ...line('L4', '6.2'), object: '电热水壶', parameter: '温升' },
+      ],
+      on: '2021-01-01',
+    })
+    const reduced = await api.reduceScope({
+      ...ref,
+      lineIds: ['L2'],
+      reason: '能力不再保持',
+      on: '2021-02-01',
+    })
+    const minPosition = reduced.position ?? undefined
+    const first = await api.listScope({ labId: 'HBQI-01', limit: 2, minPosition })
+    expect(first.total).toBe(3)
+    expect(first.items.map((l) => l.lineId)).toEqual(['L1', 'L3'])
+    expect(
+      (await api.listScope({ labId: 'HBQI-01', limit: 2, offset: 2 })).items.map((l) => l.lineId),
+    ).toEqual(['L4'])
+    // Full-width letters, other case, spaces around: the same line.
+    const found = await api.listScope({ labId: 'HBQI-01', search: '  ＬＥＡＫＡＧＥ ' })
+    expect(found.items.map((l) => [l.lineId, l.method.clause])).toEqual([['L3', '6.1']])
+    expect((await api.listScope({ labId: 'HBQI-01', search: 'GB 12021.2-2015' })).total).toBe(3)
+    expect((await api.listScope({ labId: 'HBQI-01', search: '  ' })).total).toBe(3)
+    expect((await api.listScope({ labId: 'NOBODY' })).total).toBe(0)
+  })
+
+  it('sorts labs on the server and folds the search text', async () => {
+    const api = callerAs(regulator)
+    await registerAndAccredit()
+    const registered = await api.registerLab({
+      labId: 'AAQI-02',
+      name: '鄂州市检验所',
+      kind: 'testing_lab',
+      region: '鄂州',
+      centreLevel: 'municipal',
+    })
+    const minPosition = registered.position ?? undefined
+    expect((await api.listLabs({ minPosition })).items.map((l) => l.labId)).toEqual(['AAQI-02', 'HBQI-01'])
+    // Accredited first by validity end, then the lab without an accreditation.
+    expect((await api.listLabs({ sort: 'valid_until' })).items.map((l) => l.labId)).toEqual([
+      'HBQI-01',
+      'AAQI-02',
+    ])
+    expect((await api.listLabs({ sort: 'scope_desc' })).items.map((l) => l.labId)).toEqual([
+      'HBQI-01',
+      'AAQI-02',
+    ])
+    expect((await api.listLabs({ search: ' ｃｎａｓ l0001 ' })).items.map((l) => l.labId)).toEqual([
+      'HBQI-01',
+    ])
+  })
+})

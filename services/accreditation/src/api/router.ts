@@ -1,4 +1,4 @@
-import { accreditation, IsoDate, reservations } from '@qi/contracts'
+import { accreditation, IsoDate, likeContains, reservations, SearchText } from '@qi/contracts'
 import { NotFoundError, type Reservation } from '@qi/decider'
 import { authedProcedure, commandProcedure, readModel, router } from '@qi/trpc'
 import type Database from 'better-sqlite3'
@@ -49,6 +49,13 @@ const accreditationNumberOwned = (input: { labId: string; accreditationNo: strin
   refusal: (existing) =>
     `accreditation number ${input.accreditationNo} belongs to lab ${existing.holder}; check the number on the certificate of accreditation`,
 })
+
+const LAB_ORDER = {
+  lab: 'l.lab_id',
+  name: 'l.name, l.lab_id',
+  valid_until: 'a.valid_until IS NULL, a.valid_until, l.lab_id',
+  scope_desc: 'scope_lines DESC, l.lab_id',
+} as const
 
 /** Every mutation here: one command on the lab's stream by a regulator, dated by the fact it records. */
 const onLab = {
@@ -112,7 +119,9 @@ export const accreditationRouter = router({
     .input(
       z.object({
         kind: accreditation.OrgKind.optional(),
-        search: z.string().trim().max(100).optional(),
+        /** Lab id, name or accreditation number; trimmed and NFKC-folded, case-insensitive. */
+        search: SearchText.optional(),
+        sort: z.enum(['lab', 'name', 'valid_until', 'scope_desc']).default('lab'),
         limit: z.number().int().min(1).max(200).default(50),
         offset: z.number().int().min(0).default(0),
         ...MinPosition,
@@ -131,7 +140,7 @@ export const accreditationRouter = router({
         conditions.push(
           "(l.lab_id LIKE @search ESCAPE '\\' OR l.name LIKE @search ESCAPE '\\' OR a.accreditation_no LIKE @search ESCAPE '\\')",
         )
-        params.search = `%${input.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+        params.search = likeContains(input.search)
       }
       const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''
       const from = 'FROM labs l LEFT JOIN accreditations a ON a.lab_id = l.lab_id'
@@ -140,7 +149,7 @@ export const accreditationRouter = router({
         .prepare(
           `SELECT l.*, a.accreditation_no, a.valid_until, a.status,
              (SELECT COUNT(*) FROM scope_lines s WHERE s.lab_id = l.lab_id AND s.removed_on IS NULL) AS scope_lines
-           ${from} ${where} ORDER BY l.lab_id LIMIT @limit OFFSET @offset`,
+           ${from} ${where} ORDER BY ${LAB_ORDER[input.sort]} LIMIT @limit OFFSET @offset`,
         )
         .all({ ...params, limit: input.limit, offset: input.offset }) as Array<{
         lab_id: string
@@ -168,6 +177,61 @@ export const accreditationRouter = router({
               ? effectiveStatus({ status: row.status, valid_until: row.valid_until }, today)
               : 'not_accredited',
           scopeLines: row.scope_lines,
+        })),
+      }
+    }),
+
+  /**
+   * One lab's current scope lines, paged and searched (object, parameter, standard code or clause):
+   * the methods a lab may report on, for pickers.
+   */
+  listScope: authedProcedure
+    .input(
+      z.object({
+        labId: z.string().trim().min(1),
+        search: SearchText.optional(),
+        limit: z.number().int().min(1).max(200).default(50),
+        offset: z.number().int().min(0).default(0),
+        ...MinPosition,
+      }),
+    )
+    .query(async ({ ctx, input }) => {
+      const db = await readModel(ctx.deps, LABS_PROJECTION, input.minPosition)
+      const params: Record<string, string | number> = { labId: input.labId }
+      let search = ''
+      if (input.search) {
+        search = `AND (s.object LIKE @search ESCAPE '\\' OR s.parameter LIKE @search ESCAPE '\\'
+          OR s.standard_code LIKE @search ESCAPE '\\' OR s.clause LIKE @search ESCAPE '\\'
+          OR (s.standard_code || '-' || s.standard_version) LIKE @search ESCAPE '\\')`
+        params.search = likeContains(input.search)
+      }
+      const from = `FROM scope_lines s JOIN accreditations a
+          ON a.lab_id = s.lab_id AND a.accreditation_no = s.accreditation_no
+        WHERE s.lab_id = @labId AND s.removed_on IS NULL ${search}`
+      const total = (db.prepare(`SELECT COUNT(*) AS n ${from}`).get(params) as { n: number }).n
+      const rows = db
+        .prepare(`SELECT s.* ${from} ORDER BY s.rowid LIMIT @limit OFFSET @offset`)
+        .all({ ...params, limit: input.limit, offset: input.offset }) as Array<{
+        line_id: string
+        object: string
+        parameter: string
+        standard_code: string
+        standard_version: string
+        clause: string
+        limitation: string | null
+      }>
+      return {
+        total,
+        items: rows.map((line) => ({
+          lineId: line.line_id,
+          object: line.object,
+          parameter: line.parameter,
+          method: {
+            standardCode: line.standard_code,
+            standardVersion: line.standard_version,
+            clause: line.clause,
+          },
+          limitation: line.limitation,
         })),
       }
     }),

@@ -1,4 +1,4 @@
-import { certification, IsoDate } from '@qi/contracts'
+import { certification, IsoDate, SearchText } from '@qi/contracts'
 import { NotFoundError } from '@qi/decider'
 import { authedProcedure, commandProcedure, publicProcedure, readModel, router } from '@qi/trpc'
 import { z } from 'zod'
@@ -137,11 +137,7 @@ export const certificationRouter = router({
         productId: z.string().optional(),
         status: z.enum(['valid', 'under_review', 'suspended', 'withdrawn', 'expired']).optional(),
         /** Trimmed and NFKC-folded (full-width ＣＣＣ finds CCC); LIKE is case-insensitive. */
-        search: z
-          .string()
-          .max(100)
-          .transform((text) => text.normalize('NFKC').trim())
-          .optional(),
+        search: SearchText.optional(),
         sort: z.enum(['issued_desc', 'issued_asc', 'number', 'expires']).default('issued_desc'),
         limit: z.number().int().min(1).max(200).default(50),
         offset: z.number().int().min(0).default(0),

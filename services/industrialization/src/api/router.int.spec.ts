@@ -141,6 +141,10 @@ describe('registration', () => {
     expect(
       (await as(lab).listEnterprises({ search: 'steel', minPosition })).items.map((e) => e.name),
     ).toEqual(['Xiangyang Steel'])
+    // Full-width, upper case, spaces around: the same enterprise.
+    expect(
+      (await as(lab).listEnterprises({ search: ' ＳＴＥＥＬ ', minPosition })).items.map((e) => e.name),
+    ).toEqual(['Xiangyang Steel'])
     expect((await as(lab).listEnterprises({ search: WUHAN_AUTO.slice(0, 10), minPosition })).total).toBe(1)
     const firstPage = await as(lab).listEnterprises({ limit: 1, offset: 0, minPosition })
     expect(firstPage.total).toBe(2)

@@ -1,4 +1,4 @@
-import { industrialization as contract, Industry, IsoDate } from '@qi/contracts'
+import { industrialization as contract, Industry, IsoDate, SearchText } from '@qi/contracts'
 import { ForbiddenError, NotFoundError } from '@qi/decider'
 import {
   type Actor,
@@ -231,7 +231,8 @@ export const router = trpcRouter({
     .input(
       z.object({
         industry: Industry.optional(),
-        search: z.string().trim().min(1).max(100).optional(),
+        /** Name or credit code; trimmed and NFKC-folded, case-insensitive. */
+        search: SearchText.optional(),
         ...page,
         minPosition,
       }),
@@ -256,11 +257,7 @@ export const router = trpcRouter({
         enterpriseId: z.string().trim().min(1).optional(),
         industry: Industry.optional(),
         /** Id, name or model; trimmed and NFKC-folded, case-insensitive. */
-        search: z
-          .string()
-          .max(100)
-          .transform((text) => text.normalize('NFKC').trim())
-          .optional(),
+        search: SearchText.optional(),
         ...page,
         minPosition,
       }),
@@ -284,11 +281,7 @@ export const router = trpcRouter({
     .input(
       z.object({
         enterpriseId: z.string().trim().min(1).optional(),
-        search: z
-          .string()
-          .max(100)
-          .transform((text) => text.normalize('NFKC').trim())
-          .optional(),
+        search: SearchText.optional(),
         expiresBefore: IsoDate.optional(),
         ...page,
         minPosition,

@@ -135,6 +135,13 @@ describe('metrology router', () => {
       ['CITY-T', '2024-02-01'],
       ['OLD-1', '2023-01-01'],
     ])
+    // Pickers search on the server: trimmed, full-width and upper case find the same instruments.
+    const searched = await api.listInstruments({ ownerLabId: 'HBQI-01', search: ' ｔｈ-0 ' })
+    expect(searched.items.map((i) => [i.instrumentId, i.status])).toEqual([
+      ['TH-07', 'valid'],
+      ['TH-08', 'never'],
+    ])
+    expect((await api.listInstruments({ ownerLabId: 'HBQI-01', search: ' ' })).total).toBe(4)
   })
 
   it('shows the calibration history and the traceability chain up to the national standard', async () => {

@@ -1,4 +1,4 @@
-import { IsoDate, metrology, reservations } from '@qi/contracts'
+import { IsoDate, likeContains, metrology, reservations, SearchText } from '@qi/contracts'
 import { ForbiddenError, NotFoundError, type Reservation } from '@qi/decider'
 import { type Actor, authedProcedure, type CommandCall, commandProcedure, readModel, router } from '@qi/trpc'
 import type Database from 'better-sqlite3'
@@ -247,6 +247,8 @@ export const metrologyRouter = router({
         ownerLabId: z.string().trim().min(1).optional(),
         /** Instruments in service whose current calibration falls due before this date. */
         dueBefore: IsoDate.optional(),
+        /** Instrument id, name, quantity or model; trimmed and NFKC-folded, case-insensitive. */
+        search: SearchText.optional(),
         limit: z.number().int().min(1).max(200).default(50),
         offset: z.number().int().min(0).default(0),
         ...MinPosition,
@@ -264,6 +266,13 @@ export const metrologyRouter = router({
       if (input.dueBefore) {
         conditions.push('c.due_on < @dueBefore AND i.retired_on IS NULL')
         params.dueBefore = input.dueBefore
+      }
+      if (input.search) {
+        conditions.push(
+          `(i.instrument_id LIKE @search ESCAPE '\\' OR i.name LIKE @search ESCAPE '\\'
+            OR i.quantity LIKE @search ESCAPE '\\' OR i.model LIKE @search ESCAPE '\\')`,
+        )
+        params.search = likeContains(input.search)
       }
       const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''
       const from = `FROM instruments i LEFT JOIN calibrations c ON c.rowid = (

@@ -76,6 +76,16 @@ describe('standards router', () => {
     expect((await api.list({ status: 'effective' })).items.map((s) => s.key)).toEqual(['GB/T 19001-2016'])
     expect((await api.list({ ics: '03.120' })).total).toBe(2)
     expect((await api.list({ kind: 'local' })).total).toBe(0)
+
+    // Server-side sort: by code (default) or by date, undated drafts last.
+    const undated = await api.draft({ ...draft, code: 'GB/T 1', version: '2024' })
+    const minPosition = undated.position ?? undefined
+    const keys = async (sort?: 'code' | 'effective_desc' | 'effective_asc' | 'published_desc') =>
+      (await api.list({ sort, minPosition })).items.map((s) => s.key)
+    expect(await keys()).toEqual(['GB/T 1-2024', 'GB/T 19001-2025', 'GB/T 19001-2016'])
+    expect(await keys('effective_desc')).toEqual(['GB/T 19001-2025', 'GB/T 19001-2016', 'GB/T 1-2024'])
+    expect(await keys('effective_asc')).toEqual(['GB/T 19001-2016', 'GB/T 19001-2025', 'GB/T 1-2024'])
+    expect(await keys('published_desc')).toEqual(['GB/T 19001-2025', 'GB/T 19001-2016', 'GB/T 1-2024'])
   })
 
   it('supersedes, amends, adopts and shows the chain both ways', async () => {

@@ -89,6 +89,14 @@ const selectStandard = (withPosition = false) =>
      ${stageDateSql('withdrawn', withPosition, 'precision')} AS withdrawn_precision
    FROM standards s`
 
+/** List orders; undated editions go last. */
+const STANDARD_ORDER = {
+  code: 's.code, s.version DESC',
+  effective_desc: 'effective_from IS NULL, effective_from DESC, s.code, s.version DESC',
+  effective_asc: 'effective_from IS NULL, effective_from, s.code, s.version DESC',
+  published_desc: 'published_on IS NULL, published_on DESC, s.code, s.version DESC',
+} as const
+
 /** The query's time: business date (`today`) and, for record time, the store position (`at`). */
 interface AsOf {
   today: string
@@ -384,6 +392,7 @@ export const standardsRouter = router({
         /** Business date of the status; today when absent. */
         asOf: IsoDate.optional(),
         ...AtPosition,
+        sort: z.enum(['code', 'effective_desc', 'effective_asc', 'published_desc']).default('code'),
         limit: z.number().int().min(1).max(200).default(50),
         offset: z.number().int().min(0).default(0),
         ...MinPosition,
@@ -440,7 +449,7 @@ export const standardsRouter = router({
       ).n
       const rows = db
         .prepare(
-          `${selectStandard(withPosition)} ${where} ORDER BY s.code, s.version DESC LIMIT @limit OFFSET @offset`,
+          `${selectStandard(withPosition)} ${where} ORDER BY ${STANDARD_ORDER[input.sort]} LIMIT @limit OFFSET @offset`,
         )
         .all({ ...params, limit: input.limit, offset: input.offset }) as StandardRow[]
       return { total, items: rows.map((row) => summary(row, icsOf(db, row.code, row.version))) }

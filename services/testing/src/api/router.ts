@@ -1,4 +1,4 @@
-import { IsoDate, testing } from '@qi/contracts'
+import { IsoDate, SearchText, testing } from '@qi/contracts'
 import { NotFoundError } from '@qi/decider'
 import { type Actor, authedProcedure, commandProcedure, publicProcedure, readModel, router } from '@qi/trpc'
 import { z } from 'zod'
@@ -111,11 +111,7 @@ export const testingRouter = router({
         productId: z.string().optional(),
         status: ReportStatusFilter.optional(),
         /** Trimmed and NFKC-folded (full-width letters find their ASCII); LIKE is case-insensitive. */
-        search: z
-          .string()
-          .max(100)
-          .transform((text) => text.normalize('NFKC').trim())
-          .optional(),
+        search: SearchText.optional(),
         sort: z.enum(['issued_desc', 'issued_asc', 'number']).default('issued_desc'),
         limit: z.number().int().min(1).max(200).default(50),
         offset: z.number().int().min(0).default(0),
