@@ -110,7 +110,8 @@ const en = {
     'The verification of application {item} has not passed; a restoration rests on a passed re-verification.',
   'rule.licence.not_in_force': 'Licence {item} is revoked or has already expired.',
   'rule.licence.not_expired': 'Licence {item} is still within its validity period.',
-  'rule.licence.suspended': 'Licence {item} is suspended; restore it before a renewal, extension or relocation.',
+  'rule.licence.suspended':
+    'Licence {item} is suspended; restore it before a renewal, extension or relocation.',
   'rule.licence.revoked': 'Licence {item} is revoked; apply for a new licence instead.',
   'rule.licence.expired': 'Licence {item} has expired; apply for a new licence instead of a renewal.',
   // licensing: 告知承诺制 (approval on commitment)
