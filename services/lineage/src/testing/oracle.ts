@@ -535,6 +535,12 @@ export class OracleGraph implements GraphView {
     return result
   }
 
+  statusNamesOf(ids: string[]) {
+    const result = new Map<string, string | null>()
+    for (const [id, status] of this.statusesOf(ids)) result.set(id, status?.status ?? null)
+    return result
+  }
+
   nodesOf(ids: string[]) {
     const result = new Map<string, { key: string; label: string; data: Record<string, unknown> }>()
     for (const id of ids) {
