@@ -218,8 +218,8 @@ class Writer {
   /** Nodes this event already wrote (no need to make sure they exist). */
   private readonly known = new Set<string>()
   private causeWritten = false
-  /** Node data this event read (`data`), as stored before the event's own patch. */
-  private readonly read = new Map<string, Record<string, unknown>>()
+  /** Node data this event read (`data`), kept up to date by `patch`; null: no such node yet. */
+  private readonly read = new Map<string, Record<string, unknown> | null>()
 
   constructor(
     db: Database.Database,
@@ -248,10 +248,11 @@ class Writer {
   /** Merges fields into a node's data (creating a placeholder node if an event refers to it first). */
   patch(id: string, data: Record<string, unknown>) {
     this.known.add(id)
-    const existing = this.read.get(id) ?? this.stored(id)
+    const existing = this.read.has(id) ? this.read.get(id)! : this.stored(id)
     if (!existing) {
       const [kind, ...rest] = id.split(':')
       this.s.upsertNode.run(id, kind!, rest.join(':'), rest.join(':'), JSON.stringify(data), this.position)
+      if (this.read.has(id)) this.read.set(id, data)
       return
     }
     const merged = { ...existing, ...data }
@@ -261,12 +262,8 @@ class Writer {
 
   /** A node's data; read and parsed once per event, since a handler that reads it then patches it. */
   data(id: string): Record<string, unknown> {
-    let data = this.read.get(id)
-    if (!data) {
-      data = this.stored(id) ?? {}
-      this.read.set(id, data)
-    }
-    return data
+    if (!this.read.has(id)) this.read.set(id, this.stored(id))
+    return this.read.get(id) ?? {}
   }
 
   private stored(id: string): Record<string, unknown> | null {
