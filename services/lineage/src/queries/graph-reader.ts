@@ -54,8 +54,6 @@ export interface CauseLink {
 export interface GraphView {
   readonly time: TimePoint
   node(id: string): GraphNode | null
-  /** What `node` returns for each of many ids, in one go; ids `node` gives null for are left out. */
-  nodesAt(ids: string[]): Map<string, GraphNode>
   statusOn(id: string, date: string): NodeStatus | null
   statusesOf(ids: string[]): Map<string, NodeStatus | null>
   /**
@@ -283,29 +281,6 @@ export class GraphReader implements GraphView {
     const status = this.status(id)
     if (!status && this.statements.hasStatuses.get(id, this.position, this.position)!.found) return null
     return { id: row.id, kind: row.kind, key: row.key, label: row.label, data: JSON.parse(row.data), status }
-  }
-
-  /**
-   * `node` for many ids in two queries: a node exists at the time point exactly when `statusesOf`
-   * names it (a counted status, or none recorded by the position), and nothing is recorded about a
-   * node before the fact that made it known.
-   */
-  nodesAt(ids: string[]): Map<string, GraphNode> {
-    const result = new Map<string, GraphNode>()
-    if (ids.length === 0) return result
-    const statuses = this.statusesOf(ids)
-    if (statuses.size === 0) return result
-    for (const row of this.statements.nodesOf.all(JSON.stringify([...statuses.keys()]))) {
-      result.set(row.id, {
-        id: row.id,
-        kind: row.kind,
-        key: row.key,
-        label: row.label,
-        data: JSON.parse(row.data),
-        status: statuses.get(row.id) ?? null,
-      })
-    }
-    return result
   }
 
   /** Nodes with an edge `rel` into any of `targets` (visible at the time point). */

@@ -54,18 +54,13 @@ export function lineageOf(reader: GraphView, rootId: string, maxNodes = 2000): L
     const { node, testDate } = queue.shift()!
     const relations = DOWNWARD[node.kind] ?? []
     const outgoing = relations.length > 0 ? reader.outByRelation(node.id) : null
-    const outs = relations.map((rel) => {
-      const out = outgoing?.get(rel) ?? []
-      return rel === 'calibrated_by' ? pickCalibration(out, testDate ?? reader.time.asOf) : out
-    })
-    // The targets not reached yet, read in one go rather than one node at a time.
-    const unseen = [...new Set(outs.flat().map((edge) => edge.to))].filter((id) => !nodes.has(id))
-    const reached = reader.nodesAt(unseen)
-    for (const out of outs) {
+    for (const rel of relations) {
+      let out = outgoing?.get(rel) ?? []
+      if (rel === 'calibrated_by') out = pickCalibration(out, testDate ?? reader.time.asOf)
       for (const edge of out) {
         let target = nodes.get(edge.to)
         if (!target) {
-          const found = reached.get(edge.to)
+          const found = reader.node(edge.to)
           if (!found) continue
           target = found
           // A calibration matters as it was when the instrument was used, not as of today.

@@ -529,15 +529,6 @@ export class OracleGraph implements GraphView {
     }
   }
 
-  nodesAt(ids: string[]) {
-    const result = new Map<string, GraphNode>()
-    for (const id of ids) {
-      const node = this.node(id)
-      if (node) result.set(id, node)
-    }
-    return result
-  }
-
   statusesOf(ids: string[]) {
     const result = new Map<string, NodeStatus | null>()
     for (const id of ids) if (this.exists(id)) result.set(id, this.statusOn(id, this.time.asOf))
