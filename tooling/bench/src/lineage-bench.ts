@@ -301,7 +301,7 @@ async function main() {
 
     // Impact on the most used standard versions (thousands of reports each), round robin.
     const widelyUsed = summary.widelyUsed.filter((s) => s.reports >= summary.widelyUsed[0]!.reports / 3)
-    const impactIds = Array.from({ length: Math.max(200, sampleCount) }, (_, i) =>
+    const impactIds = Array.from({ length: quick ? sampleCount : Math.max(200, sampleCount) }, (_, i) =>
       String(i % widelyUsed.length),
     )
     const inEdges = graph.prepare("SELECT from_id FROM edges WHERE to_id = ? AND rel = 'tested_to'")
