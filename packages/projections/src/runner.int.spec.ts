@@ -119,6 +119,44 @@ describe('ProjectionRunner', () => {
     expect(counts(reopened)).toEqual({ a: 50, b: 2 })
   })
 
+  it('runs the projection bulk load around a rebuild only: begin before the first event, end before the switch', async () => {
+    await appendMany(store, 'a', 25)
+    const calls: string[] = []
+    const base = counter()
+    const projection: Projection = {
+      ...base,
+      apply(event, db) {
+        if (calls.at(-1) !== 'apply') calls.push('apply')
+        base.apply(event, db)
+      },
+      bulkLoad: {
+        begin(db) {
+          calls.push('begin')
+          db.exec('DROP INDEX IF EXISTS counts_by_n')
+        },
+        end(db) {
+          calls.push('end')
+          db.exec('CREATE INDEX counts_by_n ON counts (n)')
+        },
+      },
+    }
+    const runner = track(new ProjectionRunner({ store, projection, batchSize: 10 }))
+    await runner.start()
+    expect(calls).toEqual(['apply'])
+    const oldDb = runner.db
+    await runner.rebuild(() => {
+      // Not switched before `end`: queries still read the old generation.
+      expect(runner.db).toBe(oldDb)
+    })
+    expect(calls).toEqual(['apply', 'begin', 'apply', 'end'])
+    expect(counts(runner)).toEqual({ a: 25 })
+    expect(
+      runner.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'counts_by_n'").get(),
+    ).toEqual({
+      name: 'counts_by_n',
+    })
+  })
+
   it('builds a fresh generation from position 0 when the projection version changes', async () => {
     await appendMany(store, 'a', 3)
     const directory = join(dir, 'rm')

@@ -32,6 +32,16 @@ export interface Projection {
    * must stop: a skipped fact would let a wrong decision through.
    */
   readonly onPoison?: PoisonPolicy
+  /**
+   * Bulk-load mode of a rebuild (optional). `begin` runs on the fresh generation before it is filled
+   * from position 0, `end` once it has caught up, before it serves: e.g. drop the secondary indexes
+   * `apply` never reads and build each again in one sorted pass instead of row by row. The result
+   * must be the read model `setup` + `apply` would have built (same tables, rows and indexes).
+   */
+  readonly bulkLoad?: {
+    begin(db: Database.Database): void
+    end(db: Database.Database): void
+  }
 }
 
 export type RunnerState = 'idle' | 'catching-up' | 'live' | 'stopped' | 'failed'
@@ -595,6 +605,7 @@ export class ProjectionRunner {
     // evicts and re-reads index pages on almost every insert once the file outgrows it. The
     // larger cache is an upper bound, allocated as used, and given back at the switch.
     next.db.pragma(`cache_size = ${REBUILD_PAGE_CACHE_KIB}`)
+    this.projection.bulkLoad?.begin(next.db)
     this.next = next
     this.nextTarget = await this.store.headPosition()
     let processed = 0
@@ -612,6 +623,7 @@ export class ProjectionRunner {
         if (this.stopping) throw new Error('rebuild interrupted: the runner was stopped')
         if (next.checkpoint === this.nextTarget) break
       }
+      this.projection.bulkLoad?.end(next.db)
       this.storeCheckpoint(next)
       next.db.pragma('synchronous = NORMAL')
       next.db.pragma('wal_checkpoint(TRUNCATE)')

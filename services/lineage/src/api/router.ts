@@ -1,6 +1,7 @@
 import { IsoDate, StandardCode, StandardVersion, standardKey } from '@qi/contracts'
 import { NotFoundError } from '@qi/decider'
 import { authedProcedure, type QiContext, readModel, router } from '@qi/trpc'
+import type Database from 'better-sqlite3'
 import { z } from 'zod'
 import { LINEAGE_GRAPH } from '../projections/graph'
 import { nodeId, standardNode } from '../projections/ids'
@@ -32,13 +33,28 @@ async function reader(ctx: QiContext, input: TimeInput) {
  */
 async function forgivingId(ctx: QiContext, input: TimeInput, kind: string, typed: string): Promise<string> {
   const exact = nodeId(kind as Parameters<typeof nodeId>[0], typed)
-  const db = await readModel(ctx.deps, LINEAGE_GRAPH, input.minPosition)
-  if (db.prepare('SELECT 1 FROM nodes WHERE id = ?').get(exact)) return exact
+  const statements = idStatements(await readModel(ctx.deps, LINEAGE_GRAPH, input.minPosition))
+  if (statements.exact.get(exact)) return exact
   const folded = nodeId(kind as Parameters<typeof nodeId>[0], typed.normalize('NFKC').trim())
-  const row = db
-    .prepare('SELECT id FROM nodes WHERE id = ? COLLATE NOCASE ORDER BY id LIMIT 1')
-    .get(folded) as { id: string } | undefined
-  return row?.id ?? exact
+  return statements.folded.get(folded)?.id ?? exact
+}
+
+/** Prepared once per database (preparing them per request cost about as much as a small lineage). */
+const idStatementsByDatabase = new WeakMap<
+  Database.Database,
+  { exact: Database.Statement<[string], unknown>; folded: Database.Statement<[string], { id: string }> }
+>()
+
+function idStatements(db: Database.Database) {
+  let statements = idStatementsByDatabase.get(db)
+  if (!statements) {
+    statements = {
+      exact: db.prepare('SELECT 1 FROM nodes WHERE id = ?'),
+      folded: db.prepare('SELECT id FROM nodes WHERE id = ? COLLATE NOCASE ORDER BY id LIMIT 1'),
+    }
+    idStatementsByDatabase.set(db, statements)
+  }
+  return statements
 }
 
 function found<T>(value: T | null, entity: string, id: string): T {
@@ -47,6 +63,17 @@ function found<T>(value: T | null, entity: string, id: string): T {
 }
 
 const Standard = { code: StandardCode, version: StandardVersion }
+
+/**
+ * Paging of an impact's groups (optional: the first 200 of each by default). Totals and active
+ * counts are always exact; `cursor` is the index of the first item listed, `nextCursor` in each
+ * group says where the next page starts.
+ */
+const ImpactPage = {
+  limit: z.number().int().min(1).max(1000).optional(),
+  cursor: z.number().int().nonnegative().optional(),
+}
+const page = (input: { limit?: number; cursor?: number }) => ({ limit: input.limit, cursor: input.cursor })
 
 export const lineageRouter = router({
   ofProduct: authedProcedure
@@ -84,28 +111,40 @@ export const lineageRouter = router({
     .query(async ({ ctx, input }) => found(nodeDetail(await reader(ctx, input), input.id), 'node', input.id)),
   impact: router({
     ofStandard: authedProcedure
-      .input(TimeInput.extend(Standard))
-      .query(async ({ ctx, input }) =>
-        found(impactOf(await reader(ctx, input), standardNode(input)), 'standard', standardKey(input)),
-      ),
-    ofAccreditation: authedProcedure
-      .input(TimeInput.extend({ labId: z.string().min(1) }))
-      .query(async ({ ctx, input }) =>
-        found(impactOf(await reader(ctx, input), nodeId('lab', input.labId)), 'lab', input.labId),
-      ),
-    ofCalibration: authedProcedure
-      .input(TimeInput.extend({ instrumentId: z.string().min(1) }))
+      .input(TimeInput.extend({ ...Standard, ...ImpactPage }))
       .query(async ({ ctx, input }) =>
         found(
-          impactOf(await reader(ctx, input), nodeId('instrument', input.instrumentId)),
+          impactOf(await reader(ctx, input), standardNode(input), page(input)),
+          'standard',
+          standardKey(input),
+        ),
+      ),
+    ofAccreditation: authedProcedure
+      .input(TimeInput.extend({ labId: z.string().min(1), ...ImpactPage }))
+      .query(async ({ ctx, input }) =>
+        found(
+          impactOf(await reader(ctx, input), nodeId('lab', input.labId), page(input)),
+          'lab',
+          input.labId,
+        ),
+      ),
+    ofCalibration: authedProcedure
+      .input(TimeInput.extend({ instrumentId: z.string().min(1), ...ImpactPage }))
+      .query(async ({ ctx, input }) =>
+        found(
+          impactOf(await reader(ctx, input), nodeId('instrument', input.instrumentId), page(input)),
           'instrument',
           input.instrumentId,
         ),
       ),
     ofReport: authedProcedure
-      .input(TimeInput.extend({ reportNo: z.string().min(1) }))
+      .input(TimeInput.extend({ reportNo: z.string().min(1), ...ImpactPage }))
       .query(async ({ ctx, input }) =>
-        found(impactOf(await reader(ctx, input), nodeId('report', input.reportNo)), 'report', input.reportNo),
+        found(
+          impactOf(await reader(ctx, input), nodeId('report', input.reportNo), page(input)),
+          'report',
+          input.reportNo,
+        ),
       ),
     /** Products (and their certificates and makers) resting on an enterprise licence (先证后核). */
     ofLicence: authedProcedure

@@ -30,6 +30,18 @@ type Data<D> = EventOf<D> extends { data: infer T } ? T : never
 export const LINEAGE_GRAPH = 'lineage.graph'
 
 /**
+ * Indexes only queries read (`apply` never does): a rebuild creates them after its bulk load, one
+ * sorted pass each, instead of updating them row by row (statuses_by_node stays: `apply` reads it).
+ */
+const READ_INDEX_SQL: Record<string, string> = {
+  nodes_by_kind: 'CREATE INDEX nodes_by_kind ON nodes (kind, key)',
+  edges_by_target: 'CREATE INDEX edges_by_target ON edges (to_id, rel)',
+}
+const READ_INDEXES = Object.values(READ_INDEX_SQL)
+  .map((sql) => `${sql};`)
+  .join('\n')
+
+/**
  * The integrated graph: nodes (standards, labs, accreditations, instruments, calibrations, reports,
  * certificates, products, enterprises, lines, recalls), edges from each thing to what it rests on,
  * and a status history per node keyed by business date (`valid_from`), lifecycle stage and store
@@ -45,7 +57,6 @@ export const lineageGraphProjection: Projection = {
         id TEXT PRIMARY KEY, kind TEXT NOT NULL, key TEXT NOT NULL, label TEXT NOT NULL,
         data TEXT NOT NULL DEFAULT '{}', position INTEGER NOT NULL
       );
-      CREATE INDEX nodes_by_kind ON nodes (kind, key);
       -- One row per fact asserting an edge (a product declares a standard when registered and again
       -- when declared for a market, maybe with another date): readers fold them into one edge.
       -- restated = 1: the fact states all targets of the relation at once (a certificate's basis
@@ -57,7 +68,6 @@ export const lineageGraphProjection: Projection = {
         cancelled_position INTEGER,
         PRIMARY KEY (from_id, rel, to_id, position)
       ) WITHOUT ROWID;
-      CREATE INDEX edges_by_target ON edges (to_id, rel);
       CREATE TABLE statuses (
         node_id TEXT NOT NULL, status TEXT NOT NULL, valid_from TEXT NOT NULL, position INTEGER NOT NULL,
         -- The business date the row counts from: valid_from, the beginning of business time for a
@@ -81,7 +91,17 @@ export const lineageGraphProjection: Projection = {
         event_id TEXT PRIMARY KEY, type TEXT NOT NULL, node_id TEXT NOT NULL, position INTEGER NOT NULL,
         occurred_at TEXT NOT NULL, causation_id TEXT
       ) WITHOUT ROWID;
+      ${READ_INDEXES}
     `)
+  },
+  // A rebuild loads without the indexes only readers use and builds each once at the end.
+  bulkLoad: {
+    begin(db) {
+      for (const name of Object.keys(READ_INDEX_SQL)) db.exec(`DROP INDEX ${name}`)
+    },
+    end(db) {
+      db.exec(READ_INDEXES)
+    },
   },
   apply(event, db) {
     const data = domainCatalogue.readData(event)
@@ -100,6 +120,7 @@ export const lineageGraphProjection: Projection = {
 
 interface Statements {
   upsertNode: Database.Statement<[string, string, string, string, string, number]>
+  insertNode: Database.Statement<[string, string, string, string, string, number]>
   updateData: Database.Statement<[string, string]>
   getData: Database.Statement<[string], { data: string }>
   upsertEdge: Database.Statement<[string, string, string, string | null, string, number, number]>
@@ -140,6 +161,9 @@ function statements(db: Database.Database): Statements {
       upsertNode: db.prepare(
         `INSERT INTO nodes (id, kind, key, label, data, position) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET label = excluded.label, data = excluded.data`,
+      ),
+      insertNode: db.prepare(
+        'INSERT INTO nodes (id, kind, key, label, data, position) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
       ),
       updateData: db.prepare('UPDATE nodes SET data = ? WHERE id = ?'),
       getData: db.prepare('SELECT data FROM nodes WHERE id = ?'),
@@ -194,6 +218,9 @@ class Writer {
   private readonly causationId: string | null
   /** Nodes this event already wrote (no need to make sure they exist). */
   private readonly known = new Set<string>()
+  private causeWritten = false
+  /** Node data this event read (`data`), kept up to date by `patch`; null: no such node yet. */
+  private readonly read = new Map<string, Record<string, unknown> | null>()
 
   constructor(
     db: Database.Database,
@@ -209,8 +236,12 @@ class Writer {
   node(kind: NodeKind, key: string, label: string, data: Record<string, unknown> = {}) {
     const id = nodeId(kind, key)
     this.known.add(id)
-    const existing = this.s.getData.get(id)
-    const merged = existing ? { ...JSON.parse(existing.data), ...data } : data
+    this.read.delete(id)
+    // Most nodes are new (a report, a certificate): one insert; merge only into one that exists.
+    if (this.s.insertNode.run(id, kind, key, label, JSON.stringify(data), this.position).changes > 0)
+      return id
+    const existing = this.s.getData.get(id)!
+    const merged = { ...JSON.parse(existing.data), ...data }
     this.s.upsertNode.run(id, kind, key, label, JSON.stringify(merged), this.position)
     return id
   }
@@ -218,18 +249,27 @@ class Writer {
   /** Merges fields into a node's data (creating a placeholder node if an event refers to it first). */
   patch(id: string, data: Record<string, unknown>) {
     this.known.add(id)
-    const existing = this.s.getData.get(id)
+    const existing = this.read.has(id) ? this.read.get(id)! : this.stored(id)
     if (!existing) {
       const [kind, ...rest] = id.split(':')
       this.s.upsertNode.run(id, kind!, rest.join(':'), rest.join(':'), JSON.stringify(data), this.position)
+      if (this.read.has(id)) this.read.set(id, data)
       return
     }
-    this.s.updateData.run(JSON.stringify({ ...JSON.parse(existing.data), ...data }), id)
+    const merged = { ...existing, ...data }
+    this.s.updateData.run(JSON.stringify(merged), id)
+    if (this.read.has(id)) this.read.set(id, merged)
   }
 
+  /** A node's data; read and parsed once per event, since a handler that reads it then patches it. */
   data(id: string): Record<string, unknown> {
+    if (!this.read.has(id)) this.read.set(id, this.stored(id))
+    return this.read.get(id) ?? {}
+  }
+
+  private stored(id: string): Record<string, unknown> | null {
     const row = this.s.getData.get(id)
-    return row ? (JSON.parse(row.data) as Record<string, unknown>) : {}
+    return row ? (JSON.parse(row.data) as Record<string, unknown>) : null
   }
 
   edge(from: string, rel: Relation, to: string, validFrom: string, detail?: unknown) {
@@ -378,7 +418,11 @@ class Writer {
       endOfTerm?.termFrom ?? null,
       endOfTerm?.void ? this.position : null,
     )
-    this.s.cause.run(this.event.id, this.event.type, id, this.position, validFrom, this.causationId)
+    // The event's first status change names its node (the insert ignored the others anyway).
+    if (!this.causeWritten) {
+      this.s.cause.run(this.event.id, this.event.type, id, this.position, validFrom, this.causationId)
+      this.causeWritten = true
+    }
   }
 }
 
@@ -570,6 +614,15 @@ const handlers: Record<string, Handler> = {
     const id = nodeId('certificate', d.certificateNo)
     const deadlines = (w.data(id).transitionDeadlines as Record<string, string> | undefined) ?? {}
     w.patch(id, { transitionDeadlines: { ...deadlines, [standardKey(d.standard)]: d.deadline } })
+  },
+  CertificateTransitionDeadlineLifted: (
+    w,
+    d: Data<typeof certification.CertificateTransitionDeadlineLifted>,
+  ) => {
+    const id = nodeId('certificate', d.certificateNo)
+    const { [standardKey(d.standard)]: _lifted, ...deadlines } =
+      (w.data(id).transitionDeadlines as Record<string, string> | undefined) ?? {}
+    w.patch(id, { transitionDeadlines: deadlines })
   },
   CertificateScopeChanged: (w, d: Data<typeof certification.CertificateScopeChanged>) => {
     const id = nodeId('certificate', d.certificateNo)

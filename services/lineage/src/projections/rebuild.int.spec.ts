@@ -23,6 +23,10 @@ function dump(db: Database.Database) {
   )
 }
 
+function indexes(db: Database.Database) {
+  return db.prepare("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name").all()
+}
+
 describe.each([lineageGraphProjection, kpiProjection])('rebuild of $name', (projection: Projection) => {
   it('is identical to the read model built event by event while the history was written', async () => {
     const store = new SqliteEventStore()
@@ -35,11 +39,14 @@ describe.each([lineageGraphProjection, kpiProjection])('rebuild of $name', (proj
       await runner.waitFor(head, 30_000)
     }
     const incremental = dump(runner.db)
+    const incrementalIndexes = indexes(runner.db)
     expect(Object.values(incremental).some((rows) => rows.length > 0)).toBe(true)
     const processed = await runner.rebuild()
     expect(processed).toBe(history.length)
     expect(runner.status().generation).toBe(2)
     expect(dump(runner.db)).toEqual(incremental)
+    // A bulk load (projection.bulkLoad) builds the indexes it dropped again: the same set.
+    expect(indexes(runner.db)).toEqual(incrementalIndexes)
     await runner.close()
     await store.close()
   })

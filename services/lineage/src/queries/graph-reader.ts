@@ -56,6 +56,11 @@ export interface GraphView {
   node(id: string): GraphNode | null
   statusOn(id: string, date: string): NodeStatus | null
   statusesOf(ids: string[]): Map<string, NodeStatus | null>
+  /**
+   * What `statusesOf` says, reduced to the status names (null: no status): for counting thousands
+   * of nodes, when only a page of them is listed with its full statuses.
+   */
+  statusNamesOf(ids: string[]): Map<string, string | null>
   nodesOf(ids: string[]): Map<string, { key: string; label: string; data: Record<string, unknown> }>
   outByRelation(id: string): Map<Relation, GraphEdge[]>
   sourcesOf(targets: string[], rel: Relation): string[]
@@ -123,8 +128,12 @@ interface ReaderStatements {
   outAll: Database.Statement<[string, At], EdgeRow>
   in: Database.Statement<[string, string, At], EdgeRow>
   inAll: Database.Statement<[string, At], EdgeRow>
-  sourcesOf: Database.Statement<[string, string, At], { from_id: string }>
-  targetsOf: Database.Statement<[string, string, At], { to_id: string }>
+  sourcesOf: Database.Statement<[string, string, At], string>
+  targetsOf: Database.Statement<[string, string, At], string>
+  statusNamesOf: Database.Statement<
+    [string, number, number, string, number, number, number],
+    [string, string | null]
+  >
   statusesOf: Database.Statement<[string, string, number, number], StatusRow & { node_id: string }>
   withoutStatuses: Database.Statement<[number, number, string, number], { id: string }>
   nodesOf: Database.Statement<[string], NodeRow>
@@ -188,19 +197,43 @@ function readerStatements(db: Database.Database): ReaderStatements {
        WHERE to_id = ? AND ${visible} GROUP BY rel, from_id ORDER BY rel, from_id`,
     ),
     // Set-based forms for impact analysis: one statement per relation and level, not per node.
-    sourcesOf: db.prepare(
-      `SELECT DISTINCT from_id FROM edges WHERE rel = ? AND to_id IN (SELECT value FROM json_each(?)) AND ${visible}`,
-    ),
-    targetsOf: db.prepare(
-      `SELECT DISTINCT to_id FROM edges WHERE rel = ? AND from_id IN (SELECT value FROM json_each(?)) AND ${visible}`,
-    ),
+    // Plucked: thousands of bare ids, not thousands of one-field objects.
+    sourcesOf: db
+      .prepare(
+        `SELECT DISTINCT from_id FROM edges WHERE rel = ? AND to_id IN (SELECT value FROM json_each(?)) AND ${visible}`,
+      )
+      .pluck() as Database.Statement<[string, string, At], string>,
+    targetsOf: db
+      .prepare(
+        `SELECT DISTINCT to_id FROM edges WHERE rel = ? AND from_id IN (SELECT value FROM json_each(?)) AND ${visible}`,
+      )
+      .pluck() as Database.Statement<[string, string, At], string>,
+    // The deciding row of each node, found by the same indexed LIMIT 1 as `status` per id: a
+    // window over every row of thousands of nodes sorted them all (the bulk of a wide impact).
     statusesOf: db.prepare(
-      `SELECT node_id, status, valid_from, reason, cause_kind, cause_ref, event_id, causation_id FROM (
-         SELECT *, row_number() OVER (PARTITION BY node_id
-           ORDER BY ${EFFECT_ORDER('DESC')}) AS rank
-         FROM statuses WHERE node_id IN (SELECT value FROM json_each(?)) AND ${COUNTED}
-       ) WHERE rank = 1`,
+      `SELECT s.node_id, s.status, s.valid_from, s.reason, s.cause_kind, s.cause_ref, s.event_id, s.causation_id
+       FROM json_each(?) j JOIN statuses s ON s.rowid = (
+         SELECT rowid FROM statuses WHERE node_id = j.value AND counts_from <= ? AND position <= ?
+           AND (cancelled_position IS NULL OR cancelled_position > ?)
+         ORDER BY ${EFFECT_ORDER('DESC')} LIMIT 1)`,
     ),
+    // [id, status name] of each node that exists at the time point: its deciding status, or null
+    // for a node known by the position with no status recorded by then.
+    statusNamesOf: db
+      .prepare(
+        `SELECT x.id, x.status FROM (
+           SELECT j.value AS id, (SELECT status FROM statuses WHERE node_id = j.value AND counts_from <= ?
+               AND position <= ? AND (cancelled_position IS NULL OR cancelled_position > ?)
+             ORDER BY ${EFFECT_ORDER('DESC')} LIMIT 1) AS status
+           FROM json_each(?) j) x
+         WHERE x.status IS NOT NULL OR (NOT EXISTS (SELECT 1 FROM statuses s WHERE s.node_id = x.id
+             AND s.position <= ? AND (s.cancelled_position IS NULL OR s.cancelled_position > ?))
+           AND EXISTS (SELECT 1 FROM nodes n WHERE n.id = x.id AND n.position <= ?))`,
+      )
+      .raw() as Database.Statement<
+      [string, number, number, string, number, number, number],
+      [string, string | null]
+    >,
     // Nodes known at the position that have no status recorded by then (things only referred to).
     withoutStatuses: db.prepare(
       `SELECT id FROM nodes n WHERE NOT EXISTS (SELECT 1 FROM statuses s WHERE s.node_id = n.id
@@ -253,13 +286,13 @@ export class GraphReader implements GraphView {
   /** Nodes with an edge `rel` into any of `targets` (visible at the time point). */
   sourcesOf(targets: string[], rel: Relation): string[] {
     if (targets.length === 0) return []
-    return this.statements.sourcesOf.all(rel, JSON.stringify(targets), this.at).map((r) => r.from_id)
+    return this.statements.sourcesOf.all(rel, JSON.stringify(targets), this.at)
   }
 
   /** Nodes any of `sources` has an edge `rel` to (visible at the time point). */
   targetsOf(sources: string[], rel: Relation): string[] {
     if (sources.length === 0) return []
-    return this.statements.targetsOf.all(rel, JSON.stringify(sources), this.at).map((r) => r.to_id)
+    return this.statements.targetsOf.all(rel, JSON.stringify(sources), this.at)
   }
 
   /**
@@ -275,6 +308,12 @@ export class GraphReader implements GraphView {
     for (const row of this.statements.withoutStatuses.all(this.position, this.position, json, this.position))
       result.set(row.id, null)
     return result
+  }
+
+  statusNamesOf(ids: string[]): Map<string, string | null> {
+    if (ids.length === 0) return new Map()
+    const p = this.position
+    return new Map(this.statements.statusNamesOf.all(this.time.asOf, p, p, JSON.stringify(ids), p, p, p))
   }
 
   /** Key, label and data of many nodes in one query. */

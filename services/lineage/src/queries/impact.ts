@@ -42,10 +42,15 @@ export interface ImpactItem {
 }
 
 export interface ImpactGroup {
+  /** Every item of the group (exact, whatever page is listed). */
   total: number
   /** Items whose own status as of the date is still valid/active (what the change really hits). */
   active: number
+  /** The page listed: `items` are the group's items (in id order) from index `cursor` on. */
+  cursor: number
   items: ImpactItem[]
+  /** Where the next page starts, or null when this page is the last. */
+  nextCursor: number | null
 }
 
 export interface Impact {
@@ -65,8 +70,10 @@ const ACTIVE = new Set(['valid', 'active', 'effective', 'registered', 'in_servic
 export interface ImpactOptions {
   /** Keep only reports this predicate accepts (e.g. issued after a suspension date). */
   reportFilter?: (report: ImpactItem & { data: Record<string, unknown> }) => boolean
-  /** Items listed per group (totals are always complete). */
+  /** Items listed per group (totals are always complete). Default 200. */
   limit?: number
+  /** Index of the first item listed in each group (paging; default 0). */
+  cursor?: number
 }
 
 /**
@@ -79,6 +86,7 @@ export function impactOf(reader: GraphView, sourceId: string, options: ImpactOpt
   const source = reader.node(sourceId)
   if (!source) return null
   const limit = options.limit ?? 200
+  const cursor = options.cursor ?? 0
   const found = { report: new Set<string>(), certificate: new Set<string>(), product: new Set<string>() }
   const seen = new Set<string>([source.id])
   let frontier = new Map<NodeKind, string[]>([[source.kind, [source.id]]])
@@ -89,7 +97,9 @@ export function impactOf(reader: GraphView, sourceId: string, options: ImpactOpt
         for (const id of reader.sourcesOf(ids, rel)) {
           if (seen.has(id) || !id.startsWith(`${from}:`)) continue
           seen.add(id)
-          next.set(from, [...(next.get(from) ?? []), id])
+          const ids = next.get(from)
+          if (ids) ids.push(id)
+          else next.set(from, [id])
         }
       }
     }
@@ -115,18 +125,21 @@ export function impactOf(reader: GraphView, sourceId: string, options: ImpactOpt
     for (const id of reader.targetsOf([...found.product], 'certified_by'))
       if (id.startsWith('certificate:')) found.certificate.add(id)
   const enterprises = new Set<string>(reader.targetsOf([...found.product], 'made_by'))
+  // Counted from status names alone; full statuses and labels only for the page listed.
   const group = (ids: Set<string>): ImpactGroup => {
-    const statuses = reader.statusesOf([...ids])
+    const names = reader.statusNamesOf([...ids])
     // Things that did not exist yet on the as-of date are not part of the impact.
-    const existing = [...ids].filter((id) => statuses.has(id)).sort()
-    const listed = existing.slice(0, limit)
+    const existing = [...names.keys()].sort()
+    const listed = existing.slice(cursor, cursor + limit)
     const nodes = reader.nodesOf(listed)
+    const statuses = reader.statusesOf(listed)
+    let active = 0
+    for (const name of names.values()) if (name !== null && ACTIVE.has(name)) active++
     return {
       total: existing.length,
-      active: existing.filter((id) => {
-        const status = statuses.get(id)
-        return status !== null && status !== undefined && ACTIVE.has(status.status)
-      }).length,
+      active,
+      cursor,
+      nextCursor: cursor + limit < existing.length ? cursor + limit : null,
       items: listed.map((id) => ({
         id,
         key: nodes.get(id)?.key ?? id.slice(id.indexOf(':') + 1),

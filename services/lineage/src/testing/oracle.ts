@@ -401,6 +401,7 @@ class Record_ {
         return
       }
       case 'CertificateTransitionDeadlineSet':
+      case 'CertificateTransitionDeadlineLifted':
         this.touch('certificate', d.certificateNo)
         return
       case 'EnterpriseRegistered':
@@ -576,6 +577,12 @@ export class OracleGraph implements GraphView {
   statusesOf(ids: string[]) {
     const result = new Map<string, NodeStatus | null>()
     for (const id of ids) if (this.exists(id)) result.set(id, this.statusOn(id, this.time.asOf))
+    return result
+  }
+
+  statusNamesOf(ids: string[]) {
+    const result = new Map<string, string | null>()
+    for (const [id, status] of this.statusesOf(ids)) result.set(id, status?.status ?? null)
     return result
   }
 
