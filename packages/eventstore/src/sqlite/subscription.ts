@@ -17,18 +17,21 @@ export class CommitSignal {
 
   /**
    * Resolves after the next commit (or at once if one happened since `seen`) with true, or after
-   * `timeoutMs` with false.
+   * `timeoutMs` with false. `onCancel` receives the function that ends the wait early (a closing
+   * subscription calls it), and null once the wait is over, so nothing outlives the wait.
    */
-  wait(seen: number, timeoutMs: number, abort: Promise<void>): Promise<boolean> {
+  wait(seen: number, timeoutMs: number, onCancel: (cancel: (() => void) | null) => void): Promise<boolean> {
     if (this.sequence !== seen) return Promise.resolve(true)
     return new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), timeoutMs)
-      function done() {
+      const finish = (signalled: boolean) => {
         clearTimeout(timer)
-        resolve(true)
+        onCancel(null)
+        resolve(signalled)
       }
+      const timer = setTimeout(() => finish(false), timeoutMs)
+      const done = () => finish(true)
       this.waiters.push(done)
-      abort.then(done)
+      onCancel(done)
     })
   }
 }
@@ -52,18 +55,14 @@ export interface PollIntervals {
 export class PagedSubscription implements Subscription {
   private closed = false
   private closeListeners: Array<() => void> = []
-  private readonly aborted: Promise<void>
-  private abort!: () => void
+  /** Ends the current wait for news, if one is in progress. */
+  private cancelWait: (() => void) | null = null
 
   constructor(
     private readonly signal: CommitSignal,
     private readonly poll: PollIntervals,
     private readonly nextPage: () => RecordedEvent[] | null,
-  ) {
-    this.aborted = new Promise<void>((resolve) => {
-      this.abort = resolve
-    })
-  }
+  ) {}
 
   onClose(listener: () => void) {
     this.closeListeners.push(listener)
@@ -72,7 +71,7 @@ export class PagedSubscription implements Subscription {
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
-    this.abort()
+    this.cancelWait?.()
     for (const listener of this.closeListeners) listener()
   }
 
@@ -84,7 +83,9 @@ export class PagedSubscription implements Subscription {
         const page = this.nextPage()
         if (page === null) return
         if (page.length === 0) {
-          const signalled = await this.signal.wait(seen, intervalMs, this.aborted)
+          const signalled = await this.signal.wait(seen, intervalMs, (cancel) => {
+            this.cancelWait = cancel
+          })
           intervalMs = signalled ? this.poll.minMs : Math.min(intervalMs * 2, this.poll.maxMs)
           continue
         }
