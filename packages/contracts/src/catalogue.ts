@@ -65,30 +65,40 @@ export function createEventCatalogue(definitions: readonly EventDefinition[]): E
     if (byType.has(definition.type)) throw new Error(`event type ${definition.type} is defined twice`)
     byType.set(definition.type, definition)
   }
+  // Subscribers of one store share the recorded event objects of a page (the SQLite store reads a
+  // page once for all its subscribers), so every read model handling an event decodes it once.
+  const decoded = new WeakMap<RecordedEvent, DomainEvent>()
+  const decodeOnce = (recorded: RecordedEvent): DomainEvent => {
+    const definition = byType.get(recorded.type)
+    if (!definition) throw new UnknownEventTypeError(recorded.type)
+    const metadata = EventMetadataSchema.safeParse(recorded.metadata)
+    if (!metadata.success) throw new EventSchemaError(recorded.type, metadata.error.issues)
+    const upcastData = upcast(definition, metadata.data.schemaVersion, recorded.data)
+    const data = definition.schema.safeParse(upcastData)
+    // Events written before a write-only check existed (input hygiene, the date range) still read.
+    const tolerated = !data.success && data.error.issues.every(isWriteCheck)
+    if (!data.success && !tolerated) throw new EventSchemaError(recorded.type, data.error.issues)
+    return {
+      id: recorded.id,
+      type: recorded.type,
+      data: data.success ? data.data : upcastData,
+      metadata: { ...metadata.data, schemaVersion: definition.version },
+      streamName: recorded.streamName,
+      revision: recorded.revision,
+      position: recorded.position,
+      recordedAt: recorded.recordedAt,
+    }
+  }
   return {
     definitions,
     get: (type) => byType.get(type),
     has: (type) => byType.has(type),
     decode(recorded) {
-      const definition = byType.get(recorded.type)
-      if (!definition) throw new UnknownEventTypeError(recorded.type)
-      const metadata = EventMetadataSchema.safeParse(recorded.metadata)
-      if (!metadata.success) throw new EventSchemaError(recorded.type, metadata.error.issues)
-      const upcastData = upcast(definition, metadata.data.schemaVersion, recorded.data)
-      const data = definition.schema.safeParse(upcastData)
-      // Events written before a write-only check existed (input hygiene, the date range) still read.
-      const tolerated = !data.success && data.error.issues.every(isWriteCheck)
-      if (!data.success && !tolerated) throw new EventSchemaError(recorded.type, data.error.issues)
-      return {
-        id: recorded.id,
-        type: recorded.type,
-        data: data.success ? data.data : upcastData,
-        metadata: { ...metadata.data, schemaVersion: definition.version },
-        streamName: recorded.streamName,
-        revision: recorded.revision,
-        position: recorded.position,
-        recordedAt: recorded.recordedAt,
-      }
+      const known = decoded.get(recorded)
+      if (known) return known
+      const event = decodeOnce(recorded)
+      decoded.set(recorded, event)
+      return event
     },
     readData(recorded) {
       const definition = byType.get(recorded.type)

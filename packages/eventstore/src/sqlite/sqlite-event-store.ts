@@ -89,6 +89,8 @@ interface WriteCursor {
 type Outcome = { ok: AppendResult } | { error: unknown }
 
 const PAGE = 1000
+/** Pages kept for the subscriptions that ask for the same one (see `sharedPage`). */
+const SHARED_PAGES = 8
 
 export function toRecorded(row: EventRow): RecordedEvent {
   return {
@@ -135,6 +137,7 @@ export class SqliteEventStore implements EventStore {
   private closing: Promise<void> = Promise.resolve()
   private readonly deletions = new Set<Promise<DeleteResult>>()
   private readonly subscriptions = new Set<PagedSubscription>()
+  private pages: { head: number; byKey: Map<string, RecordedEvent[]> } = { head: -1, byKey: new Map() }
   private readonly poll: PollIntervals
   private readonly watchedFile: string | null
   private watcher: FSWatcher | null = null
@@ -443,16 +446,38 @@ export class SqliteEventStore implements EventStore {
     )
     const start = options.fromPosition ?? 'start'
     let after = start === 'start' ? 0 : start === 'end' ? (this.stmt.head.get()?.head ?? 0) : Number(start)
+    const pageKey = `${sql}\u0000${params.join('\u0000')}`
     const subscription = new PagedSubscription(this.signal, this.poll, () => {
       if (this.closed) return null
       const head = this.stmt.head.get()?.head ?? 0
       if (head <= after) return []
-      const rows = page.all(after, head, ...params) as EventRow[]
+      const events = this.sharedPage(head, `${after}\u0000${pageKey}`, () =>
+        (page.all(after, head, ...params) as EventRow[]).map(toRecorded),
+      )
       // A filtered page that is not full has scanned up to head: skip past what was filtered out.
-      after = rows.length === PAGE ? rows.at(-1)!.position : head
-      return rows.map(toRecorded)
+      after = events.length === PAGE ? Number(events.at(-1)!.position) : head
+      return [...events]
     })
     return this.track(subscription)
+  }
+
+  /**
+   * The subscriptions of one store (every read model and policy of a process) wake on the same
+   * commit and ask for the same page: the events after the same position up to the same head. The
+   * first one reads and parses it; the others get the same events (and, through the catalogue's
+   * memo, the same decoded data). Pages are kept only while the head they were read at is current.
+   */
+  private sharedPage(head: number, key: string, read: () => RecordedEvent[]): readonly RecordedEvent[] {
+    if (this.pages.head !== head) this.pages = { head, byKey: new Map() }
+    let events = this.pages.byKey.get(key)
+    if (!events) {
+      events = read()
+      // A few pages at most (a subscription catching up pages through history at one head).
+      if (this.pages.byKey.size >= SHARED_PAGES)
+        this.pages.byKey.delete(this.pages.byKey.keys().next().value!)
+      this.pages.byKey.set(key, events)
+    }
+    return events
   }
 
   subscribeToStream(streamName: string, options: SubscribeToStreamOptions = {}): Subscription {
