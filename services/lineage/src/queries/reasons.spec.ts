@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { type GraphWriter, licensingHandlers } from '../projections/graph-licensing'
 import { STATUS_CHANGES } from '../projections/status-changes'
 import { type ReasonPhrase, reasonPhrases } from './reasons'
 
@@ -126,5 +127,54 @@ describe('reason phrases (stored English → codes + the person’s words)', () 
     expect(reasonPhrases('something new happened')).toEqual([{ text: 'something new happened' }])
     expect(reasonPhrases(null)).toBeNull()
     expect(reasonPhrases('')).toBeNull()
+  })
+
+  it('parses every reason the licensing handlers write (licences, on-site verifications), causes included', () => {
+    const reasons: string[] = []
+    const writer: GraphWriter = {
+      node: (kind, key) => `${kind}:${key}`,
+      patch: () => {},
+      data: () => ({}),
+      edge: () => {},
+      status: (_id, _kind, _stage, _from, reason) => {
+        if (reason) reasons.push(reason)
+      },
+    }
+    for (const kind of ['verification_failed', 'verification_missed'])
+      for (const handler of Object.values(licensingHandlers))
+        (handler as (w: GraphWriter, d: unknown) => void)(writer, {
+          licenceNo: 'XK42-006-00101',
+          applicationId: 'XKSQ-2025-0103',
+          enterpriseId: 'E-1',
+          kind: 'new',
+          productCategories: ['阀门'],
+          products: [],
+          site: '武汉',
+          appliedOn: '2025-01-02',
+          issuedOn: '2025-01-03',
+          expiresOn: '2030-01-02',
+          verificationDueOn: '2025-02-02',
+          verifiedOn: '2025-01-20',
+          inspector: '张三',
+          findings: HUMAN,
+          dueOn: '2025-02-02',
+          from: '2025-02-03',
+          on: '2025-03-01',
+          cause: { kind, applicationId: 'XKSQ-2025-0103' },
+          reason: HUMAN,
+          productCategory: '阀门',
+          legacyLicenceNo: 'XK06-001',
+          grantedOn: '2020-01-01',
+        })
+    expect(reasons.length).toBeGreaterThan(10)
+    for (const reason of reasons) {
+      const phrases = reasonPhrases(reason)
+      expect(
+        texts(phrases).filter((text) => text !== HUMAN),
+        reason,
+      ).toEqual([])
+      expect(codes(phrases)[0], reason).toMatch(/^status\./)
+      expect(codes(phrases), reason).not.toContain('cause.other')
+    }
   })
 })

@@ -42,7 +42,7 @@ const STATUS: Template[] = [
   },
   { code: 'status.transitionEnded', pattern: new RegExp(`^transition to (?<to>.+?) ended ${D}$`) },
   { code: 'status.expired', pattern: new RegExp(`^expired ${D}${CAUSE}$`), tail: 'optional-note' },
-  { code: 'status.suspended', pattern: new RegExp(`^suspended ${D}${CAUSE}$`), tail: 'note' },
+  { code: 'status.suspended', pattern: new RegExp(`^suspended ${D}${CAUSE}$`), tail: 'optional-note' },
   { code: 'status.restored', pattern: new RegExp(`^restored ${D}$`), tail: 'note' },
   { code: 'status.withdrawn', pattern: new RegExp(`^withdrawn ${D}${CAUSE}$`), tail: 'note' },
   { code: 'status.retired', pattern: new RegExp(`^retired ${D}$`), tail: 'note' },
@@ -52,7 +52,18 @@ const STATUS: Template[] = [
     tail: 'note',
   },
   { code: 'status.flagged', pattern: new RegExp(`^flagged ${D}$`), tail: 'note' },
-  { code: 'status.revoked', pattern: new RegExp(`^revoked ${D}$`), tail: 'note' },
+  { code: 'status.revoked', pattern: new RegExp(`^revoked ${D}${CAUSE}$`), tail: 'optional-note' },
+  // Licensing (../projections/graph-licensing.ts): licences issued before verification, on-site
+  // verifications, legacy per-category licences migrated as scope lines.
+  {
+    code: 'status.issuedBeforeVerification',
+    pattern: new RegExp(`^issued ${D} before verification$`),
+  },
+  { code: 'status.verificationDue', pattern: new RegExp(`^due by ${D}$`) },
+  { code: 'status.verificationPassed', pattern: new RegExp(`^passed ${D}$`) },
+  { code: 'status.verificationFailed', pattern: new RegExp(`^failed ${D}$`), tail: 'note' },
+  { code: 'status.notVerified', pattern: new RegExp(`^not verified by ${D}$`) },
+  { code: 'status.scopeLineGranted', pattern: new RegExp(`^scope line (?<line>.+?) granted ${D}$`) },
   {
     code: 'status.underReview',
     pattern: new RegExp(`^under review since ${D}${CAUSE}$`),
@@ -68,6 +79,8 @@ const CAUSES: Template[] = [
   { code: 'cause.accreditationChanged', pattern: /^the accreditation of (?<ref>.+) changed$/ },
   { code: 'cause.standardSuperseded', pattern: /^standard (?<ref>.+) was superseded$/ },
   { code: 'cause.recall', pattern: /^recall (?<ref>.+)$/ },
+  { code: 'cause.verificationFailed', pattern: /^the on-site verification failed \((?<ref>[^)]+)\)$/ },
+  { code: 'cause.verificationMissed', pattern: /^the on-site verification was missed \((?<ref>[^)]+)\)$/ },
 ]
 
 /** Notes the certification policies write before the person's words. */
