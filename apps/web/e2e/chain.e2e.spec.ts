@@ -245,6 +245,13 @@ describe('the quality chain in the browser', () => {
     await page.getByTestId('nav-dashboard').click()
     await page.locator('[data-testid^="kpi-"]').first().waitFor()
     await page.getByTestId('adoption-chart').waitFor()
+    // Reports and certificates per year, and each target's value year by year, in Chinese.
+    const issued = await page.getByTestId('issued-by-year').textContent()
+    expect(issued).toContain('检测报告')
+    expect(issued).toMatch(/20\d\d/)
+    const progress = page.getByTestId('kpi-progress')
+    await expect.poll(() => progress.locator('tbody tr').count()).toBeGreaterThan(5)
+    expect(await progress.locator('thead').textContent()).toContain('目标')
     await screenshot(page, 'dashboard')
 
     await page.goto(`/standards/${encodeURIComponent('GB/T 1591')}/2018`)

@@ -72,7 +72,7 @@ function AdoptionChart({ counts }: { counts: Record<string, number> }) {
 }
 
 export function DashboardPage() {
-  const { t, term, moment, lang } = useI18n()
+  const { t, term, moment, lang, num } = useI18n()
   const trpc = useTRPC()
   const [asOf, setAsOf] = useState(todayIso())
   const kpi = useQuery(trpc.lineage.kpi.queryOptions({ asOf: asOf || undefined }))
@@ -183,6 +183,85 @@ export function DashboardPage() {
           <h2>{t('dashboard.adoption')}</h2>
           <QueryView query={kpi} isEmpty={(data) => Object.keys(data.adoptionByDegree).length === 0}>
             {(data) => <AdoptionChart counts={data.adoptionByDegree as Record<string, number>} />}
+          </QueryView>
+        </section>
+      </div>
+      <div className="grid-2">
+        <section className="card">
+          <h2>{t('dashboard.issued')}</h2>
+          <QueryView query={kpi} isEmpty={(data) => data.issuedByYear.length === 0}>
+            {(data) => {
+              const most = Math.max(1, ...data.issuedByYear.flatMap((r) => [r.reports, r.certificates]))
+              return (
+                <table className="bars" data-testid="issued-by-year">
+                  <tbody>
+                    {data.issuedByYear.map((row) => (
+                      <tr key={row.year}>
+                        <th>{row.year}</th>
+                        <td>
+                          <div className="bar" style={{ width: `${(row.reports / most) * 100}%` }} />
+                          <div
+                            className="bar bar-secondary"
+                            style={{ width: `${(row.certificates / most) * 100}%` }}
+                          />
+                        </td>
+                        <td className="num">
+                          {t('dashboard.issuedReports')} {num(row.reports)}
+                          <br />
+                          {t('dashboard.issuedCertificates')} {num(row.certificates)}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              )
+            }}
+          </QueryView>
+        </section>
+        <section className="card">
+          <h2>{t('dashboard.progress')}</h2>
+          <QueryView query={kpi}>
+            {(data) => {
+              const targeted = data.kpis.filter((k) => k.target)
+              const years = data.progressByYear.slice(-5)
+              return (
+                <div className="table-wrap">
+                  <table data-testid="kpi-progress">
+                    <thead>
+                      <tr>
+                        <th />
+                        {years.map((y) => (
+                          <th key={y.year} className="num">
+                            {y.year}
+                          </th>
+                        ))}
+                        <th className="num">{t('dashboard.progressTarget')}</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {targeted.map((item) => (
+                        <tr key={item.id}>
+                          <th scope="row">
+                            {term(`kpi.${item.id}`) === `kpi.${item.id}`
+                              ? item.label
+                              : term(`kpi.${item.id}`)}
+                          </th>
+                          {years.map((y) => (
+                            <td key={y.year} className="num">
+                              {num(y.values[item.id] ?? 0)}
+                            </td>
+                          ))}
+                          <td className="num">
+                            {num(item.target!.min)}
+                            {item.target!.max ? `–${num(item.target!.max)}` : ''}
+                          </td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              )
+            }}
           </QueryView>
         </section>
       </div>

@@ -209,5 +209,40 @@ describe('lineage, impact and as-of queries', () => {
     // After the 2015 version's transition ended it no longer counts as in force.
     const later = await caller.kpi({ asOf: '2022-01-01' })
     expect(later.kpis.find((k) => k.id === 'standards.national')!.value).toBe(1)
+    // Progress by year: each target's value at each year end, the last year on the date asked for.
+    const progress = Object.fromEntries(later.progressByYear.map((p) => [p.year, p.values]))
+    expect(later.progressByYear.map((p) => p.year)).toEqual([
+      '2015',
+      '2016',
+      '2017',
+      '2018',
+      '2019',
+      '2020',
+      '2021',
+      '2022',
+    ])
+    expect(progress['2020']?.['standards.national']).toBe(2)
+    expect(progress['2022']?.['standards.national']).toBe(1)
+    expect(progress['2022']?.['standards.groupEnterprise']).toBeUndefined() // no target, no progress
+    // Reports and certificates issued per year, as the events say (business dates up to the date).
+    const perYear = async (type: string, field: string) => {
+      const counts: Record<string, number> = {}
+      for (const e of await platform.store.readAll({ filter: { kind: 'eventType', prefixes: [type] } })) {
+        const day = (e.data as Record<string, string>)[field]!
+        if (e.type === type && day <= '2022-01-01')
+          counts[day.slice(0, 4)] = (counts[day.slice(0, 4)] ?? 0) + 1
+      }
+      return counts
+    }
+    const reports = await perYear('TestReportIssued', 'issuedOn')
+    const certificates = await perYear('CertificateIssued', 'issuedOn')
+    expect(Object.keys(reports).length).toBeGreaterThan(0)
+    for (const row of later.issuedByYear) {
+      expect(row.reports, row.year).toBe(reports[row.year] ?? 0)
+      expect(row.certificates, row.year).toBe(certificates[row.year] ?? 0)
+    }
+    expect(later.issuedByYear.map((r) => r.year).sort()).toEqual(
+      [...new Set([...Object.keys(reports), ...Object.keys(certificates)])].sort(),
+    )
   })
 })

@@ -1,11 +1,13 @@
 import {
   type accreditation,
+  type certification,
   domainCatalogue,
   type EventOf,
   HUBEI_REGION_CODE,
   type industrialization,
   standardKey,
   type standards,
+  type testing,
 } from '@qi/contracts'
 import type { Projection } from '@qi/projections'
 import type Database from 'better-sqlite3'
@@ -30,7 +32,7 @@ export const LINEAGE_KPI = 'lineage.kpi'
  */
 export const kpiProjection: Projection = {
   name: LINEAGE_KPI,
-  version: 3,
+  version: 4,
   setup(db) {
     db.exec(`
       CREATE TABLE kpi_standards (
@@ -54,6 +56,8 @@ export const kpiProjection: Projection = {
         PRIMARY KEY (enterprise_id, product_id, year));
       CREATE TABLE kpi_zones (zone_id TEXT PRIMARY KEY, level TEXT NOT NULL, designated_on TEXT NOT NULL);
       CREATE TABLE kpi_recalls (recall_id TEXT PRIMARY KEY, announced_on TEXT NOT NULL, ordered INTEGER NOT NULL);
+      -- Test reports and certificates issued per business day (the dashboard's "over time" chart).
+      CREATE TABLE kpi_issued (kind TEXT NOT NULL, day TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (kind, day)) WITHOUT ROWID;
     `)
   },
   apply(event, db) {
@@ -96,7 +100,17 @@ type Handler = (db: Database.Database, data: never, on: string) => void
 const sortedKeys = (refs: Array<{ code: string; version: string }>) =>
   JSON.stringify(refs.map(standardKey).sort())
 
+const countIssued = (db: Database.Database, kind: 'report' | 'certificate', day: string) =>
+  db
+    .prepare(
+      'INSERT INTO kpi_issued (kind, day, n) VALUES (?, ?, 1) ON CONFLICT (kind, day) DO UPDATE SET n = n + 1',
+    )
+    .run(kind, day)
+
 const handlers: Record<string, Handler> = {
+  TestReportIssued: (db, d: Data<typeof testing.TestReportIssued>) => countIssued(db, 'report', d.issuedOn),
+  CertificateIssued: (db, d: Data<typeof certification.CertificateIssued>) =>
+    countIssued(db, 'certificate', d.issuedOn),
   StandardDrafted: (db, d: Data<typeof standards.StandardDrafted>) => {
     const region = /^DB(\d{2})/.exec(d.code)?.[1] ?? null
     db.prepare(

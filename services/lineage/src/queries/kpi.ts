@@ -27,8 +27,38 @@ function kpi(
   return { id, seedItem, label, value, target, unit, met: target ? value >= target.min : null }
 }
 
-/** The seed's 2020 targets measured on `asOf` (a business date). */
+/** Years the progress chart shows, ending with the year of the date asked for. */
+const PROGRESS_YEARS = 8
+
+/**
+ * The seed's 2020 targets measured on `asOf` (a business date), with each target's progress at the
+ * end of the years before it (on `asOf` in its own year), and test reports and certificates issued
+ * per year.
+ */
 export function kpiSummary(db: Database.Database, asOf: string) {
+  const lastYear = Number(asOf.slice(0, 4))
+  const years = Array.from({ length: PROGRESS_YEARS }, (_, i) => lastYear - PROGRESS_YEARS + 1 + i)
+  const progressByYear = years.map((year) => ({
+    year: String(year),
+    values: Object.fromEntries(
+      measures(db, year === lastYear ? asOf : `${year}-12-31`)
+        .kpis.filter((k) => k.target)
+        .map((k) => [k.id, k.value]),
+    ) as Record<string, number>,
+  }))
+  const issuedByYear = (
+    db
+      .prepare(
+        `SELECT substr(day, 1, 4) AS year, sum(CASE WHEN kind = 'report' THEN n ELSE 0 END) AS reports,
+                sum(CASE WHEN kind = 'certificate' THEN n ELSE 0 END) AS certificates
+         FROM kpi_issued WHERE day <= ? GROUP BY year ORDER BY year`,
+      )
+      .all(asOf) as Array<{ year: string; reports: number; certificates: number }>
+  ).slice(-PROGRESS_YEARS)
+  return { ...measures(db, asOf), progressByYear, issuedByYear }
+}
+
+function measures(db: Database.Database, asOf: string) {
   // In force on the date: its last change by then (business date, then stage, then position) made
   // it effective, or superseded it with the transition period still running.
   const effective = `key IN (SELECT key FROM (
