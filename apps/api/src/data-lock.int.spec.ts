@@ -1,9 +1,10 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { DataFolderLockedError, lockDataFolder } from './data-lock'
+import { type ServerProcess, startServerProcess, within } from './server-process'
 
 const apiDir = join(import.meta.dirname, '..')
 
@@ -30,46 +31,11 @@ describe('one writer per data folder, in one process', () => {
   })
 })
 
-interface Running {
-  child: ChildProcess
-  url: Promise<string>
-  exited: Promise<number | null>
-  output: () => string
-}
+type Running = ServerProcess
 
 /** Starts `main.ts` (the start command's server) on a free port. */
 function startServer(dataDir: string, args: string[] = []): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'main.ts'), ...args], {
-    cwd: apiDir,
-    env: { ...process.env, QI_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let output = ''
-  let announce: (url: string) => void = () => {}
-  const url = new Promise<string>((resolve) => {
-    announce = resolve
-  })
-  const collect = (chunk: Buffer) => {
-    output += chunk.toString()
-    const match = /QI Ledger API on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)
-    if (match) announce(match[1]!)
-  }
-  child.stdout!.on('data', collect)
-  child.stderr!.on('data', collect)
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-  return { child, url, exited, output: () => output }
-}
-
-async function within<T>(promise: Promise<T>, ms: number, what: () => string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out waiting: ${what()}`)), ms)
-  })
-  try {
-    return await Promise.race([promise, timeout])
-  } finally {
-    clearTimeout(timer)
-  }
+  return startServerProcess({ QI_DATA_DIR: dataDir }, args)
 }
 
 async function stats(url: string) {

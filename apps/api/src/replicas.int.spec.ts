@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process'
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -13,6 +12,7 @@ import { loadDemo } from './demo/load-demo'
 import { demoOrganisations } from './demo/organisations'
 import { Platform } from './platform'
 import { type AppRouter, appRouter } from './root'
+import { type ServerProcess, startServerProcess, within } from './server-process'
 
 const createCaller = createCallerFactory(appRouter)
 
@@ -23,21 +23,16 @@ const createCaller = createCallerFactory(appRouter)
  * only (QI_POLICIES=off). Every wait is a poll with a generous deadline: the machine is shared.
  */
 
-const apiDir = join(import.meta.dirname, '..')
 /** How long a replica may take to start (the owner loads the demo first) or a poll may last. */
 const START_MS = 300_000
 const POLL_MS = 180_000
 /** A test's own limit: its polls and a replica's restart, on a busy machine. */
 const TEST_MS = 600_000
 
-interface Replica {
+interface Replica extends ServerProcess {
   name: string
   dataDir: string
   policies: 'owner' | 'off'
-  child: ChildProcess
-  url: Promise<string>
-  exited: Promise<number | null>
-  output: () => string
 }
 
 function startReplica(
@@ -47,46 +42,16 @@ function startReplica(
   connectionString: string,
   args: string[] = [],
 ): Replica {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'main.ts'), ...args], {
-    cwd: apiDir,
-    env: {
-      ...process.env,
+  const server = startServerProcess(
+    {
       QI_DATA_DIR: dataDir,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      NODE_ENV: 'production',
       QI_LOG_LEVEL: 'warn',
       EVENTSTORE_CONNECTION_STRING: connectionString,
       QI_POLICIES: policies,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let output = ''
-  let announce: (url: string) => void = () => {}
-  const url = new Promise<string>((resolve) => {
-    announce = resolve
-  })
-  const collect = (chunk: Buffer) => {
-    output += chunk.toString()
-    const match = /QI Ledger API on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)
-    if (match) announce(match[1]!)
-  }
-  child.stdout!.on('data', collect)
-  child.stderr!.on('data', collect)
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-  return { name, dataDir, policies, child, url, exited, output: () => output }
-}
-
-async function within<T>(promise: Promise<T>, ms: number, what: () => string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out waiting: ${what()}`)), ms)
-  })
-  try {
-    return await Promise.race([promise, timeout])
-  } finally {
-    clearTimeout(timer)
-  }
+    args,
+  )
+  return { name, dataDir, policies, ...server }
 }
 
 /** Asks `check` again every 250 ms until it returns a value, or fails after `ms` with the last answer. */

@@ -73,6 +73,9 @@ function AdoptionChart({ counts }: { counts: Record<string, number> }) {
 
 export function DashboardPage() {
   const { t, term, moment, lang, num } = useI18n()
+  /** A KPI's name in the current language (the server's English label when the catalogue lacks it). */
+  const kpiLabel = (item: { id: string; label: string }) =>
+    term(`kpi.${item.id}`) === `kpi.${item.id}` ? item.label : term(`kpi.${item.id}`)
   const trpc = useTRPC()
   const [asOf, setAsOf] = useState(todayIso())
   const kpi = useQuery(trpc.lineage.kpi.queryOptions({ asOf: asOf || undefined }))
@@ -99,7 +102,7 @@ export function DashboardPage() {
                     <li key={item.id} data-testid={`kpi-${item.id}`}>
                       <div className="kpi-head">
                         <span>
-                          {term(`kpi.${item.id}`) === `kpi.${item.id}` ? item.label : term(`kpi.${item.id}`)}
+                          {kpiLabel(item)}
                           <span className="muted small">
                             {' '}
                             (
@@ -241,11 +244,7 @@ export function DashboardPage() {
                     <tbody>
                       {targeted.map((item) => (
                         <tr key={item.id}>
-                          <th scope="row">
-                            {term(`kpi.${item.id}`) === `kpi.${item.id}`
-                              ? item.label
-                              : term(`kpi.${item.id}`)}
-                          </th>
+                          <th scope="row">{kpiLabel(item)}</th>
                           {years.map((y) => (
                             <td key={y.year} className="num">
                               {num(y.values[item.id] ?? 0)}
