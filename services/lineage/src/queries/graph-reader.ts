@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3'
+import { EFFECT_ORDER } from '../projections/graph'
 import type { NodeKind, Relation } from '../projections/ids'
 
 /** A point of view in time: business date (as-of) and, for audits, the store position. */
@@ -111,15 +112,6 @@ interface At {
  */
 const COUNTED = `counts_from <= ? AND position <= ?
   AND (cancelled_position IS NULL OR cancelled_position > ?)`
-/**
- * The order changes take effect in: registrations first, then by business date, then by lifecycle
- * stage (./projections/stages), then by store position (only a restatement of the same stage on
- * the same date is decided by when it was recorded).
- */
-const EFFECT_ORDER = (direction: 'ASC' | 'DESC') =>
-  `stage = 0 ${direction === 'ASC' ? 'DESC' : 'ASC'}, CASE WHEN stage = 0 THEN '' ELSE valid_from END ${direction},
-   stage ${direction}, position ${direction}`
-
 interface ReaderStatements {
   node: Database.Statement<[string, number], NodeRow>
   status: Database.Statement<[string, string, number, number], StatusRow>
@@ -134,6 +126,7 @@ interface ReaderStatements {
     [string, number, number, string, number, number, number],
     [string, string | null]
   >
+  settledNames: Database.Statement<[string], [string, string | null, string | null]>
   statusesOf: Database.Statement<[string, string, number, number], StatusRow & { node_id: string }>
   withoutStatuses: Database.Statement<[number, number, string, number], { id: string }>
   nodesOf: Database.Statement<[string], NodeRow>
@@ -217,6 +210,12 @@ function readerStatements(db: Database.Database): ReaderStatements {
            AND (cancelled_position IS NULL OR cancelled_position > ?)
          ORDER BY ${EFFECT_ORDER('DESC')} LIMIT 1)`,
     ),
+    // [id, settled status, settled from] of each node known (./projections/graph, SETTLE).
+    settledNames: db
+      .prepare(
+        'SELECT n.id, n.current_status, n.settled_from FROM json_each(?) j JOIN nodes n ON n.id = j.value',
+      )
+      .raw() as Database.Statement<[string], [string, string | null, string | null]>,
     // [id, status name] of each node that exists at the time point: its deciding status, or null
     // for a node known by the position with no status recorded by then.
     statusNamesOf: db
@@ -310,10 +309,34 @@ export class GraphReader implements GraphView {
     return result
   }
 
+  /**
+   * At the head, a node whose status rows all count by the as-of date is answered from its settled
+   * status (one primary-key read); the others (a change scheduled after the date, a node that did
+   * not exist yet) and any earlier store position read the history.
+   */
   statusNamesOf(ids: string[]): Map<string, string | null> {
     if (ids.length === 0) return new Map()
     const p = this.position
-    return new Map(this.statements.statusNamesOf.all(this.time.asOf, p, p, JSON.stringify(ids), p, p, p))
+    if (this.time.atPosition !== undefined)
+      return new Map(this.statements.statusNamesOf.all(this.time.asOf, p, p, JSON.stringify(ids), p, p, p))
+    const result = new Map<string, string | null>()
+    const unsettled: string[] = []
+    for (const [id, status, settledFrom] of this.statements.settledNames.all(JSON.stringify(ids))) {
+      if (settledFrom === null || settledFrom <= this.time.asOf) result.set(id, status)
+      else unsettled.push(id)
+    }
+    if (unsettled.length > 0)
+      for (const [id, status] of this.statements.statusNamesOf.all(
+        this.time.asOf,
+        p,
+        p,
+        JSON.stringify(unsettled),
+        p,
+        p,
+        p,
+      ))
+        result.set(id, status)
+    return result
   }
 
   /** Key, label and data of many nodes in one query. */
