@@ -126,7 +126,10 @@ interface ReaderStatements {
     [string, number, number, string, number, number, number],
     [string, string | null]
   >
-  settledNames: Database.Statement<[string], [string, string | null, string | null]>
+  settledNames: Database.Statement<
+    [string],
+    [string, string | null, string | null, string | null, string | null]
+  >
   statusesOf: Database.Statement<[string, string, number, number], StatusRow & { node_id: string }>
   withoutStatuses: Database.Statement<[number, number, string, number], { id: string }>
   nodesOf: Database.Statement<[string], NodeRow>
@@ -213,9 +216,10 @@ function readerStatements(db: Database.Database): ReaderStatements {
     // [id, settled status, settled from] of each node known (./projections/graph, SETTLE).
     settledNames: db
       .prepare(
-        'SELECT n.id, n.current_status, n.settled_from FROM json_each(?) j JOIN nodes n ON n.id = j.value',
+        `SELECT n.id, n.current_status, n.settled_from, n.prior_status, n.prior_from
+         FROM json_each(?) j JOIN nodes n ON n.id = j.value`,
       )
-      .raw() as Database.Statement<[string], [string, string | null, string | null]>,
+      .raw() as ReaderStatements['settledNames'],
     // [id, status name] of each node that exists at the time point: its deciding status, or null
     // for a node known by the position with no status recorded by then.
     statusNamesOf: db
@@ -310,9 +314,10 @@ export class GraphReader implements GraphView {
   }
 
   /**
-   * At the head, a node whose status rows all count by the as-of date is answered from its settled
-   * status (one primary-key read); the others (a change scheduled after the date, a node that did
-   * not exist yet) and any earlier store position read the history.
+   * At the head, a node whose status rows all count by the as-of date, or all but its last change
+   * still to come, is answered from its settled status (one primary-key read; ./projections/graph,
+   * SETTLE); the others (more changes to come, a node that did not exist yet) and any earlier store
+   * position read the history.
    */
   statusNamesOf(ids: string[]): Map<string, string | null> {
     if (ids.length === 0) return new Map()
@@ -321,8 +326,12 @@ export class GraphReader implements GraphView {
       return new Map(this.statements.statusNamesOf.all(this.time.asOf, p, p, JSON.stringify(ids), p, p, p))
     const result = new Map<string, string | null>()
     const unsettled: string[] = []
-    for (const [id, status, settledFrom] of this.statements.settledNames.all(JSON.stringify(ids))) {
-      if (settledFrom === null || settledFrom <= this.time.asOf) result.set(id, status)
+    const asOf = this.time.asOf
+    for (const [id, status, settledFrom, priorStatus, priorFrom] of this.statements.settledNames.all(
+      JSON.stringify(ids),
+    )) {
+      if (settledFrom === null || settledFrom <= asOf) result.set(id, status)
+      else if (priorFrom !== null && priorFrom <= asOf) result.set(id, priorStatus)
       else unsettled.push(id)
     }
     if (unsettled.length > 0)
