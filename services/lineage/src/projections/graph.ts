@@ -35,7 +35,11 @@ export const LINEAGE_GRAPH = 'lineage.graph'
  */
 const READ_INDEX_SQL: Record<string, string> = {
   nodes_by_kind: 'CREATE INDEX nodes_by_kind ON nodes (kind, key)',
-  edges_by_target: 'CREATE INDEX edges_by_target ON edges (to_id, rel)',
+  // Covering for impact's set-based walk (`sourcesOf`): what decides an edge's visibility is in the
+  // index, so thousands of edges are read without a primary-key lookup each; from_id first keeps
+  // the sources in id order.
+  edges_by_target:
+    'CREATE INDEX edges_by_target ON edges (to_id, rel, from_id, valid_from, position, restated, cancelled_position)',
 }
 const READ_INDEXES = Object.values(READ_INDEX_SQL)
   .map((sql) => `${sql};`)
