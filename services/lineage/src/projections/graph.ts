@@ -55,23 +55,27 @@ export const EFFECT_ORDER = (direction: 'ASC' | 'DESC') =>
    stage ${direction}, position ${direction}`
 
 /**
- * A node's settled status, kept on its row: the status its rows not called off decide once every one
- * of them counts (on and after `settled_from`, the latest date any of them counts from), and the one
- * before that, while all but the rows counting from `settled_from` count (on and after `prior_from`,
- * before `settled_from`): a certificate's validity before its scheduled expiry. Readers at the head
- * answer "status on D" from them for D >= prior_from; earlier dates, store positions and nodes with
- * more than one change still to come read the history. Parameter: the node id (the WHERE of
- * `settleNode`), or none for the whole table after a bulk load. (An UPDATE reads the row as it was,
- * hence settled_from written out again in the prior columns.)
+ * A node's settled status, kept on its row (the deciding status row's rowid, and its name): the
+ * status its rows not called off decide once every one of them counts (on and after `settled_from`,
+ * the latest date any of them counts from), and the one before that, while all but the rows counting
+ * from `settled_from` count (on and after `prior_from`, before `settled_from`): a certificate's
+ * validity before its scheduled expiry. Readers at the head answer "status on D" from them for
+ * D >= prior_from; earlier dates, store positions and nodes with more than one change still to come
+ * read the history. Parameter: the node id (the WHERE of `settleNode`), or none for the whole table
+ * after a bulk load. (An UPDATE reads the row as it was, hence the subqueries written out again.)
  */
 const LIVE = 'node_id = nodes.id AND cancelled_position IS NULL'
 const SETTLED_FROM = `(SELECT max(counts_from) FROM statuses WHERE ${LIVE})`
+const DECIDING = (where: string) =>
+  `(SELECT rowid FROM statuses WHERE ${LIVE}${where} ORDER BY ${EFFECT_ORDER('DESC')} LIMIT 1)`
+const BEFORE_SETTLED = ` AND counts_from < ${SETTLED_FROM}`
 const SETTLE = `UPDATE nodes SET
-  current_status = (SELECT status FROM statuses WHERE ${LIVE} ORDER BY ${EFFECT_ORDER('DESC')} LIMIT 1),
+  current_row = ${DECIDING('')},
+  current_status = (SELECT status FROM statuses WHERE rowid = ${DECIDING('')}),
   settled_from = ${SETTLED_FROM},
-  prior_status = (SELECT status FROM statuses WHERE ${LIVE} AND counts_from < ${SETTLED_FROM}
-    ORDER BY ${EFFECT_ORDER('DESC')} LIMIT 1),
-  prior_from = (SELECT max(counts_from) FROM statuses WHERE ${LIVE} AND counts_from < ${SETTLED_FROM})`
+  prior_row = ${DECIDING(BEFORE_SETTLED)},
+  prior_status = (SELECT status FROM statuses WHERE rowid = ${DECIDING(BEFORE_SETTLED)}),
+  prior_from = (SELECT max(counts_from) FROM statuses WHERE ${LIVE}${BEFORE_SETTLED})`
 
 /** Databases being bulk loaded: `apply` leaves settling nodes to the end of the load (one pass). */
 const bulkLoading = new WeakSet<Database.Database>()
@@ -91,8 +95,10 @@ export const lineageGraphProjection: Projection = {
       CREATE TABLE nodes (
         id TEXT PRIMARY KEY, kind TEXT NOT NULL, key TEXT NOT NULL, label TEXT NOT NULL,
         data TEXT NOT NULL DEFAULT '{}', position INTEGER NOT NULL,
-        -- Its settled status (SETTLE): null, null for a node with no status rows not called off.
-        current_status TEXT, settled_from TEXT, prior_status TEXT, prior_from TEXT
+        -- Its settled status rows (statuses.rowid, and their names for counting) and the dates they
+        -- hold from (SETTLE): all null for a node with no status rows not called off.
+        current_row INTEGER, current_status TEXT, settled_from TEXT, prior_row INTEGER, prior_status TEXT,
+        prior_from TEXT
       );
       -- One row per fact asserting an edge (a product declares a standard when registered and again
       -- when declared for a market, maybe with another date): readers fold them into one edge.
