@@ -35,11 +35,50 @@ export const LINEAGE_GRAPH = 'lineage.graph'
  */
 const READ_INDEX_SQL: Record<string, string> = {
   nodes_by_kind: 'CREATE INDEX nodes_by_kind ON nodes (kind, key)',
-  edges_by_target: 'CREATE INDEX edges_by_target ON edges (to_id, rel)',
+  // Covering for impact's set-based walk (`sourcesOf`): what decides an edge's visibility is in the
+  // index, so thousands of edges are read without a primary-key lookup each; from_id first keeps
+  // the sources in id order.
+  edges_by_target:
+    'CREATE INDEX edges_by_target ON edges (to_id, rel, from_id, valid_from, position, restated, cancelled_position)',
 }
 const READ_INDEXES = Object.values(READ_INDEX_SQL)
   .map((sql) => `${sql};`)
   .join('\n')
+
+/**
+ * The order status changes take effect in: registrations first, then by business date, then by
+ * lifecycle stage (./stages), then by store position (only a restatement of the same stage on the
+ * same date is decided by when it was recorded). Readers pick the last one that counts.
+ */
+export const EFFECT_ORDER = (direction: 'ASC' | 'DESC') =>
+  `stage = 0 ${direction === 'ASC' ? 'DESC' : 'ASC'}, CASE WHEN stage = 0 THEN '' ELSE valid_from END ${direction},
+   stage ${direction}, position ${direction}`
+
+/**
+ * A node's settled status, kept on its row (the deciding status row's rowid, and its name): the
+ * status its rows not called off decide once every one of them counts (on and after `settled_from`,
+ * the latest date any of them counts from), and the one before that, while all but the rows counting
+ * from `settled_from` count (on and after `prior_from`, before `settled_from`): a certificate's
+ * validity before its scheduled expiry. Readers at the head answer "status on D" from them for
+ * D >= prior_from; earlier dates, store positions and nodes with more than one change still to come
+ * read the history. Parameter: the node id (the WHERE of `settleNode`), or none for the whole table
+ * after a bulk load. (An UPDATE reads the row as it was, hence the subqueries written out again.)
+ */
+const LIVE = 'node_id = nodes.id AND cancelled_position IS NULL'
+const SETTLED_FROM = `(SELECT max(counts_from) FROM statuses WHERE ${LIVE})`
+const DECIDING = (where: string) =>
+  `(SELECT rowid FROM statuses WHERE ${LIVE}${where} ORDER BY ${EFFECT_ORDER('DESC')} LIMIT 1)`
+const BEFORE_SETTLED = ` AND counts_from < ${SETTLED_FROM}`
+const SETTLE = `UPDATE nodes SET
+  current_row = ${DECIDING('')},
+  current_status = (SELECT status FROM statuses WHERE rowid = ${DECIDING('')}),
+  settled_from = ${SETTLED_FROM},
+  prior_row = ${DECIDING(BEFORE_SETTLED)},
+  prior_status = (SELECT status FROM statuses WHERE rowid = ${DECIDING(BEFORE_SETTLED)}),
+  prior_from = (SELECT max(counts_from) FROM statuses WHERE ${LIVE}${BEFORE_SETTLED})`
+
+/** Databases being bulk loaded: `apply` leaves settling nodes to the end of the load (one pass). */
+const bulkLoading = new WeakSet<Database.Database>()
 
 /**
  * The integrated graph: nodes (standards, labs, accreditations, instruments, calibrations, reports,
@@ -50,12 +89,16 @@ const READ_INDEXES = Object.values(READ_INDEX_SQL)
  */
 export const lineageGraphProjection: Projection = {
   name: LINEAGE_GRAPH,
-  version: 5,
+  version: 6,
   setup(db) {
     db.exec(`
       CREATE TABLE nodes (
         id TEXT PRIMARY KEY, kind TEXT NOT NULL, key TEXT NOT NULL, label TEXT NOT NULL,
-        data TEXT NOT NULL DEFAULT '{}', position INTEGER NOT NULL
+        data TEXT NOT NULL DEFAULT '{}', position INTEGER NOT NULL,
+        -- Its settled status rows (statuses.rowid, and their names for counting) and the dates they
+        -- hold from (SETTLE): all null for a node with no status rows not called off.
+        current_row INTEGER, current_status TEXT, settled_from TEXT, prior_row INTEGER, prior_status TEXT,
+        prior_from TEXT
       );
       -- One row per fact asserting an edge (a product declares a standard when registered and again
       -- when declared for a market, maybe with another date): readers fold them into one edge.
@@ -98,8 +141,11 @@ export const lineageGraphProjection: Projection = {
   bulkLoad: {
     begin(db) {
       for (const name of Object.keys(READ_INDEX_SQL)) db.exec(`DROP INDEX ${name}`)
+      bulkLoading.add(db)
     },
     end(db) {
+      bulkLoading.delete(db)
+      db.exec(SETTLE)
       db.exec(READ_INDEXES)
     },
   },
@@ -115,6 +161,7 @@ export const lineageGraphProjection: Projection = {
     // Then the status changes it records (the table in ./status-changes).
     for (const c of changes?.(data, w.occurredOn) ?? [])
       w.status(nodeId(c.kind, c.key), c.kind, c.stage as never, c.on, c.reason, c.cause)
+    if (!bulkLoading.has(db)) w.settle()
   },
 }
 
@@ -150,6 +197,7 @@ interface Statements {
   retractEdge: Database.Statement<[number, string, string, string]>
   getStages: Database.Statement<[string], { state: string }>
   putStages: Database.Statement<[string, string]>
+  settleNode: Database.Statement<[string]>
 }
 
 const statementCache = new WeakMap<Database.Database, Statements>()
@@ -183,6 +231,7 @@ function statements(db: Database.Database): Statements {
         'UPDATE edges SET cancelled_position = ? WHERE from_id = ? AND rel = ? AND to_id = ? AND cancelled_position IS NULL',
       ),
       getStages: db.prepare('SELECT state FROM standard_stages WHERE node_id = ?'),
+      settleNode: db.prepare(`${SETTLE} WHERE id = ?`),
       putStages: db.prepare(
         'INSERT INTO standard_stages (node_id, state) VALUES (?, ?) ON CONFLICT (node_id) DO UPDATE SET state = excluded.state',
       ),
@@ -219,6 +268,8 @@ class Writer {
   /** Nodes this event already wrote (no need to make sure they exist). */
   private readonly known = new Set<string>()
   private causeWritten = false
+  /** Nodes whose status rows this event wrote or called off (settled at its end). */
+  private readonly unsettled = new Set<string>()
   /** Node data this event read (`data`), kept up to date by `patch`; null: no such node yet. */
   private readonly read = new Map<string, Record<string, unknown> | null>()
 
@@ -259,6 +310,11 @@ class Writer {
     const merged = { ...existing, ...data }
     this.s.updateData.run(JSON.stringify(merged), id)
     if (this.read.has(id)) this.read.set(id, merged)
+  }
+
+  /** Brings the settled status of the nodes whose status rows this event changed up to date. */
+  settle() {
+    for (const id of this.unsettled) this.s.settleNode.run(id)
   }
 
   /** A node's data; read and parsed once per event, since a handler that reads it then patches it. */
@@ -308,6 +364,7 @@ class Writer {
     const id = nodeId('accreditation', accreditationNo)
     const ends = dayAfter(until)
     this.s.voidEndsOfTerm.run(this.position, id, from, from)
+    this.unsettled.add(id)
     this.status(id, 'accreditation', 'accredited', from, `accredited ${from} until ${until}`)
     const renewed = this.s.renewedWithin.get(id, stageOf('accreditation', 'accredited').rank, from, ends)!
     this.status(id, 'accreditation', 'expired', ends, `validity ended ${until}`, undefined, {
@@ -354,7 +411,10 @@ class Writer {
       const was = beforeRows[stage]
       const now = afterRows[stage]
       if (sameDate(was, now)) continue
-      if (was) this.s.cancelStage.run(this.position, id, rank(stage, was.dated))
+      if (was) {
+        this.s.cancelStage.run(this.position, id, rank(stage, was.dated))
+        this.unsettled.add(id)
+      }
       if (now)
         this.status(
           id,
@@ -398,6 +458,7 @@ class Writer {
   ) {
     const { status, rank: stageRank } = stageOf(kind, stage)
     const rank = standard?.rank ?? stageRank
+    this.unsettled.add(id)
     if (!this.known.has(id)) {
       const key = id.slice(kind.length + 1)
       this.s.ensureNode.run(id, kind, key, key, this.position)

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3'
+import { EFFECT_ORDER } from '../projections/graph'
 import type { NodeKind, Relation } from '../projections/ids'
 
 /** A point of view in time: business date (as-of) and, for audits, the store position. */
@@ -112,13 +113,13 @@ interface At {
 const COUNTED = `counts_from <= ? AND position <= ?
   AND (cancelled_position IS NULL OR cancelled_position > ?)`
 /**
- * The order changes take effect in: registrations first, then by business date, then by lifecycle
- * stage (./projections/stages), then by store position (only a restatement of the same stage on
- * the same date is decided by when it was recorded).
+ * Whether a node's settled status rows (./projections/graph, SETTLE) decide its status on @asOf at
+ * the head, and which of them does: the current one once all its rows count, the one before while
+ * only the changes dated `settled_from` are still to come.
  */
-const EFFECT_ORDER = (direction: 'ASC' | 'DESC') =>
-  `stage = 0 ${direction === 'ASC' ? 'DESC' : 'ASC'}, CASE WHEN stage = 0 THEN '' ELSE valid_from END ${direction},
-   stage ${direction}, position ${direction}`
+const DECIDED = '(n.settled_from IS NULL OR n.settled_from <= @asOf OR n.prior_from <= @asOf)'
+const DECIDED_ROW = `CASE WHEN n.settled_from IS NULL OR n.settled_from <= @asOf THEN n.current_row
+  WHEN n.prior_from <= @asOf THEN n.prior_row END`
 
 interface ReaderStatements {
   node: Database.Statement<[string, number], NodeRow>
@@ -133,6 +134,11 @@ interface ReaderStatements {
   statusNamesOf: Database.Statement<
     [string, number, number, string, number, number, number],
     [string, string | null]
+  >
+  settledNames: Database.Statement<[{ ids: string; asOf: string }], [string, string | null, number]>
+  settledNode: Database.Statement<
+    [{ id: string; asOf: string }],
+    NodeRow & { decided: number } & { [K in keyof StatusRow]: StatusRow[K] | null }
   >
   statusesOf: Database.Statement<[string, string, number, number], StatusRow & { node_id: string }>
   withoutStatuses: Database.Statement<[number, number, string, number], { id: string }>
@@ -217,6 +223,21 @@ function readerStatements(db: Database.Database): ReaderStatements {
            AND (cancelled_position IS NULL OR cancelled_position > ?)
          ORDER BY ${EFFECT_ORDER('DESC')} LIMIT 1)`,
     ),
+    // At the head (./projections/graph, SETTLE): [id, status name, decided] of each node known;
+    // decided = 0: its status on the date is not settled yet (read the history).
+    settledNames: db
+      .prepare(
+        `SELECT n.id, CASE WHEN n.settled_from IS NULL OR n.settled_from <= @asOf THEN n.current_status
+           WHEN n.prior_from <= @asOf THEN n.prior_status END, ${DECIDED}
+         FROM json_each(@ids) j JOIN nodes n ON n.id = j.value`,
+      )
+      .raw() as ReaderStatements['settledNames'],
+    // The node and, when decided, its settled status on the date, in one read.
+    settledNode: db.prepare(
+      `SELECT n.id, n.kind, n.key, n.label, n.data, ${DECIDED} AS decided, s.status, s.valid_from, s.reason,
+         s.cause_kind, s.cause_ref, s.event_id, s.causation_id
+       FROM nodes n LEFT JOIN statuses s ON s.rowid = ${DECIDED_ROW} WHERE n.id = @id`,
+    ),
     // [id, status name] of each node that exists at the time point: its deciding status, or null
     // for a node known by the position with no status recorded by then.
     statusNamesOf: db
@@ -276,6 +297,22 @@ export class GraphReader implements GraphView {
    * carry no business date, so a registered node, or one only referred to, exists on any date.
    */
   node(id: string): GraphNode | null {
+    if (this.time.atPosition === undefined) {
+      // At the head, most nodes' status on the date is settled on their row (one read for both).
+      const row = this.statements.settledNode.get({ id, asOf: this.time.asOf })
+      if (!row) return null
+      if (row.decided) {
+        const status = row.status === null ? null : toStatus(row as StatusRow)
+        return {
+          id: row.id,
+          kind: row.kind,
+          key: row.key,
+          label: row.label,
+          data: JSON.parse(row.data),
+          status,
+        }
+      }
+    }
     const row = this.statements.node.get(id, this.position)
     if (!row) return null
     const status = this.status(id)
@@ -310,10 +347,38 @@ export class GraphReader implements GraphView {
     return result
   }
 
+  /**
+   * At the head, a node whose status rows all count by the as-of date, or all but its last change
+   * still to come, is answered from its settled status (one primary-key read; ./projections/graph,
+   * SETTLE); the others (more changes to come, a node that did not exist yet) and any earlier store
+   * position read the history.
+   */
   statusNamesOf(ids: string[]): Map<string, string | null> {
     if (ids.length === 0) return new Map()
     const p = this.position
-    return new Map(this.statements.statusNamesOf.all(this.time.asOf, p, p, JSON.stringify(ids), p, p, p))
+    if (this.time.atPosition !== undefined)
+      return new Map(this.statements.statusNamesOf.all(this.time.asOf, p, p, JSON.stringify(ids), p, p, p))
+    const result = new Map<string, string | null>()
+    const unsettled: string[] = []
+    for (const [id, status, decided] of this.statements.settledNames.all({
+      ids: JSON.stringify(ids),
+      asOf: this.time.asOf,
+    })) {
+      if (decided) result.set(id, status)
+      else unsettled.push(id)
+    }
+    if (unsettled.length > 0)
+      for (const [id, status] of this.statements.statusNamesOf.all(
+        this.time.asOf,
+        p,
+        p,
+        JSON.stringify(unsettled),
+        p,
+        p,
+        p,
+      ))
+        result.set(id, status)
+    return result
   }
 
   /** Key, label and data of many nodes in one query. */
