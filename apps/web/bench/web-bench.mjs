@@ -224,8 +224,12 @@ try {
 }
 
 const commit = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8' }).stdout.trim()
+// Uncommitted changes, bench-results aside (the same rule as tooling/bench/src/metadata.ts).
 const dirty =
-  spawnSync('git', ['status', '--porcelain'], { cwd: root, encoding: 'utf8' }).stdout.trim() !== ''
+  spawnSync('git', ['status', '--porcelain', '--untracked-files=no', '--', '.', ':(exclude)bench-results'], {
+    cwd: root,
+    encoding: 'utf8',
+  }).stdout.trim() !== ''
 const chromiumVersion = spawnSync(CHROMIUM_PATH, ['--version'], { encoding: 'utf8' }).stdout.trim()
 const ratio = (/** @type {number} */ a, /** @type {number} */ b) => Math.round((a / b) * 100) / 100
 const result = {

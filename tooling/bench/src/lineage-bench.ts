@@ -1,14 +1,3 @@
-/**
- * The lineage benchmark (second half of `pnpm bench`): generates the ~1M-event dataset, rebuilds the
- * lineage graph projection from it, and times lineage / impact / as-of queries through the lineage
- * router's tRPC caller, each beside a raw better-sqlite3 baseline measured in the same run. Writes
- * bench-results/lineage.json.
- * BENCH_QUICK=1: a 100k-event dataset and fewer samples (a couple of minutes), written to
- * bench-results/lineage-quick.json so it never replaces the full run's file.
- * BENCH_LINEAGE_EVENTS, BENCH_LINEAGE_SEED, BENCH_LINEAGE_SAMPLES and BENCH_DIR override the
- * defaults.
- */
-import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { dirname, join } from 'node:path'
@@ -21,22 +10,19 @@ import { createCallerFactory, type QiContext } from '@qi/trpc'
 import type Database from 'better-sqlite3'
 import { type DatasetSummary, generateDataset } from './dataset/generate'
 import { SeededRandom } from './dataset/random'
+import { gitInfo } from './metadata'
 import { openRawDatabase, rawReadAll } from './raw-sqlite'
 
 const repositoryRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
 const quick = process.env.BENCH_QUICK === '1'
 const resultFile = join(repositoryRoot, 'bench-results', quick ? 'lineage-quick.json' : 'lineage.json')
 
-/** The commit measured, and whether the work tree had changes on top of it. */
+/** The commit measured, and whether the work tree had changes on top of it (bench-results aside). */
 function gitState(): { commit: string | null; dirty: boolean | null } {
-  const git = (...args: string[]) =>
-    execFileSync('git', args, { cwd: repositoryRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
-  try {
-    return { commit: git('rev-parse', 'HEAD').trim(), dirty: git('status', '--porcelain').trim() !== '' }
-  } catch {
-    return { commit: null, dirty: null }
-  }
+  const { commit, dirty } = gitInfo(repositoryRoot)
+  return { commit, dirty }
 }
+
 /** "Today" for the queries: after the dataset's last business date, so everything is visible. */
 const TODAY = '2026-01-01'
 /** The as-of date: mid-history, when part of the graph did not exist yet and other statuses held. */

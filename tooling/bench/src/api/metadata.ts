@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process'
 import os from 'node:os'
+import { gitInfo } from '../metadata'
 
 /** The machine a benchmark ran on. */
 export function machine() {
@@ -14,8 +14,8 @@ export function machine() {
   }
 }
 
-/** The commit measured, and whether the work tree had uncommitted changes. */
-export function gitState(cwd: string): { commit: string; dirty: boolean } {
-  const git = (...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8' }).trim()
-  return { commit: git('rev-parse', 'HEAD'), dirty: git('status', '--porcelain').length > 0 }
+/** The commit measured, and whether the work tree had uncommitted changes (bench-results aside). */
+export function gitState(cwd: string): { commit: string | null; dirty: boolean | null } {
+  const { commit, dirty } = gitInfo(cwd)
+  return { commit, dirty }
 }

@@ -144,7 +144,7 @@ export interface ApiBenchResult {
   benchmark: 'api'
   date: string
   machine: { cpus: number; model: string; node: string; platform: string; arch: string; memoryBytes: number }
-  git: { commit: string; dirty: boolean }
+  git: { commit: string | null; dirty: boolean | null }
   settings: {
     quick: boolean
     clients: number[]
@@ -163,7 +163,7 @@ export function resultProblems(result: ApiBenchResult): string[] {
   const problems: string[] = []
   if (result.benchmark !== 'api') problems.push('benchmark must be "api"')
   if (Number.isNaN(Date.parse(result.date))) problems.push('date is not a date')
-  if (!/^[0-9a-f]{40}$/.test(result.git.commit)) problems.push('git.commit is not a commit id')
+  if (!/^[0-9a-f]{40}$/.test(result.git.commit ?? '')) problems.push('git.commit is not a commit id')
   if (!(result.machine.cpus > 0)) problems.push('machine.cpus must be positive')
   if (result.settings.clients.length === 0) problems.push('settings.clients is empty')
   if (result.scenarios.length === 0) problems.push('no scenarios')
