@@ -89,6 +89,7 @@ describe('accessibility (axe-core, WCAG 2.1 AA)', () => {
     problems.push(...(await audit('/', '[data-testid="home-regulator"] .queue')))
     problems.push(...(await audit('/registry', '[data-testid="enterprise-register-form"]')))
     problems.push(...(await audit('/events', '[data-testid="events-search"]')))
+    problems.push(...(await audit('/licensing', '[data-testid="licensing-deadlines"]')))
     // The regulator restores a suspended lab's accreditation from the lab's page (WHQT is suspended
     // in the demo data); the date as the server's calendar has it.
     problems.push(...(await audit('/labs/WHQT', '[data-testid="accreditation-actions"]')))
