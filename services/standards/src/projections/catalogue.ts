@@ -124,22 +124,6 @@ export const catalogueProjection: Projection = {
   },
 }
 
-/** Prepared statements, one cache per read-model database (bulk imports apply many events). */
-const statements = new WeakMap<Database.Database, Map<string, Database.Statement>>()
-function sql(db: Database.Database, text: string): Database.Statement {
-  let cache = statements.get(db)
-  if (!cache) {
-    cache = new Map()
-    statements.set(db, cache)
-  }
-  let statement = cache.get(text)
-  if (!statement) {
-    statement = db.prepare(text)
-    cache.set(text, statement)
-  }
-  return statement
-}
-
 /** The identifier forms a user may type, normalised: `GB/T 19001-2016`, `GB/T 19001:2016`, code alone. */
 export function searchKey(code: string, version: string): string {
   const forms = [code, `${code}-${version}`, `${code}:${version}`, formatIdentifier({ code, version })]
@@ -166,8 +150,7 @@ function addStage(
   precision: string,
   position: bigint,
 ) {
-  sql(
-    db,
+  db.prepare(
     `INSERT INTO standard_stages (code, version, stage, rank, on_date, dated, precision, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(key.code, key.version, stage, STAGE_RANK[stage], onDate, dated ? 1 : 0, precision, position)
 }
@@ -181,8 +164,7 @@ function replaceStage(
   precision: string,
   position: bigint,
 ) {
-  sql(
-    db,
+  db.prepare(
     `UPDATE standard_stages SET corrected_at = ? WHERE code = ? AND version = ? AND stage = ? AND corrected_at IS NULL`,
   ).run(position, key.code, key.version, stage)
   addStage(db, key, stage, onDate, true, precision, position)
@@ -197,12 +179,9 @@ function applyCatalogueEvent(
   switch (event.type) {
     case 'StandardDrafted': {
       const d = event.data
-      sql(
-        db,
-        `INSERT INTO standards (code, version, kind, mandatory, title_zh, title_en, title_other, ccs, technical_committee,
+      db.prepare(`INSERT INTO standards (code, version, kind, mandatory, title_zh, title_en, title_other, ccs, technical_committee,
            led_by_province, lifecycle, drafted_at, replaces_code, replaces_version, search_key)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?)`,
-      ).run(
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?)`).run(
         d.code,
         d.version,
         d.kind,
@@ -227,14 +206,13 @@ function applyCatalogueEvent(
         precisionOf(d.precision, 'draftedOn'),
         position,
       )
-      const insertIcs = sql(db, 'INSERT OR IGNORE INTO standard_ics (code, version, ics) VALUES (?, ?, ?)')
+      const insertIcs = db.prepare('INSERT OR IGNORE INTO standard_ics (code, version, ics) VALUES (?, ?, ?)')
       for (const ics of d.ics) insertIcs.run(d.code, d.version, ics)
       return
     }
     case 'StandardPublished': {
       const d = event.data
-      sql(
-        db,
+      db.prepare(
         `UPDATE standards SET lifecycle = 'published', published_on = ?, effective_from = ? WHERE code = ? AND version = ?`,
       ).run(d.publishedOn, d.effectiveFrom, d.code, d.version)
       addStage(db, d, 'published', d.publishedOn, true, precisionOf(d.precision, 'publishedOn'), position)
@@ -242,8 +220,7 @@ function applyCatalogueEvent(
       return
     }
     case 'StandardAmended':
-      sql(
-        db,
+      db.prepare(
         'INSERT INTO amendments (code, version, amendment_no, summary, effective_from) VALUES (?, ?, ?, ?, ?)',
       ).run(
         event.data.code,
@@ -255,11 +232,8 @@ function applyCatalogueEvent(
       return
     case 'StandardSuperseded': {
       const d = event.data
-      sql(
-        db,
-        `INSERT OR REPLACE INTO replacements (from_code, from_version, to_code, to_version, on_date, precision, kind, position, transition_ends_on)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(
+      db.prepare(`INSERT OR REPLACE INTO replacements (from_code, from_version, to_code, to_version, on_date, precision, kind, position, transition_ends_on)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
         d.code,
         d.version,
         d.replacedBy.code,
@@ -271,39 +245,42 @@ function applyCatalogueEvent(
         d.transitionEndsOn,
       )
       // The newer version may have been drafted without naming what it replaces: link it back.
-      sql(
-        db,
-        `UPDATE standards SET replaces_code = ?, replaces_version = ?
-         WHERE code = ? AND version = ? AND replaces_code IS NULL`,
-      ).run(d.code, d.version, d.replacedBy.code, d.replacedBy.version)
+      db.prepare(`UPDATE standards SET replaces_code = ?, replaces_version = ?
+         WHERE code = ? AND version = ? AND replaces_code IS NULL`).run(
+        d.code,
+        d.version,
+        d.replacedBy.code,
+        d.replacedBy.version,
+      )
       if (d.partial) return
       // Superseded from the earliest full supersession (a split records several).
-      const current = sql(
-        db,
-        `SELECT on_date FROM standard_stages WHERE code = ? AND version = ? AND stage = 'superseded' AND corrected_at IS NULL`,
-      ).get(d.code, d.version) as { on_date: string } | undefined
+      const current = db
+        .prepare(
+          `SELECT on_date FROM standard_stages WHERE code = ? AND version = ? AND stage = 'superseded' AND corrected_at IS NULL`,
+        )
+        .get(d.code, d.version) as { on_date: string } | undefined
       if (current && current.on_date <= d.supersededOn) return
-      sql(
-        db,
-        `UPDATE standards SET lifecycle = 'superseded', replaced_by_code = ?, replaced_by_version = ?,
-           superseded_on = ?, transition_ends_on = ? WHERE code = ? AND version = ?`,
-      ).run(d.replacedBy.code, d.replacedBy.version, d.supersededOn, d.transitionEndsOn, d.code, d.version)
+      db.prepare(`UPDATE standards SET lifecycle = 'superseded', replaced_by_code = ?, replaced_by_version = ?,
+           superseded_on = ?, transition_ends_on = ? WHERE code = ? AND version = ?`).run(
+        d.replacedBy.code,
+        d.replacedBy.version,
+        d.supersededOn,
+        d.transitionEndsOn,
+        d.code,
+        d.version,
+      )
       replaceStage(db, d, 'superseded', d.supersededOn, precisionOf(d.precision, 'supersededOn'), position)
       return
     }
     case 'StandardWithdrawn': {
       const d = event.data
-      sql(
-        db,
+      db.prepare(
         `UPDATE standards SET lifecycle = 'withdrawn', withdrawn_on = ?, withdrawn_reason = ? WHERE code = ? AND version = ?`,
       ).run(d.withdrawnOn, d.reason, d.code, d.version)
       addStage(db, d, 'withdrawn', d.withdrawnOn, true, precisionOf(d.precision, 'withdrawnOn'), position)
       for (const to of d.replacedBy ?? []) {
-        sql(
-          db,
-          `INSERT OR REPLACE INTO replacements (from_code, from_version, to_code, to_version, on_date, precision, kind, position)
-           VALUES (?, ?, ?, ?, ?, ?, 'withdrawn', ?)`,
-        ).run(
+        db.prepare(`INSERT OR REPLACE INTO replacements (from_code, from_version, to_code, to_version, on_date, precision, kind, position)
+           VALUES (?, ?, ?, ?, ?, ?, 'withdrawn', ?)`).run(
           d.code,
           d.version,
           to.code,
@@ -317,22 +294,20 @@ function applyCatalogueEvent(
     }
     case 'StandardReplacementRetracted': {
       const d = event.data
-      const retracted = sql(
-        db,
-        `UPDATE replacements SET retracted_at = ?, retraction_reason = ?
+      const retracted = db
+        .prepare(`UPDATE replacements SET retracted_at = ?, retraction_reason = ?
          WHERE from_code = ? AND from_version = ? AND to_code = ? AND to_version = ? AND retracted_at IS NULL
-         RETURNING kind`,
-      ).get(position, d.reason, d.code, d.version, d.replacedBy.code, d.replacedBy.version) as
+         RETURNING kind`)
+        .get(position, d.reason, d.code, d.version, d.replacedBy.code, d.replacedBy.version) as
         | { kind: string }
         | undefined
       if (retracted?.kind !== 'full') return
       // Superseded from the earliest remaining full replacement, or not superseded any more.
-      const earliest = sql(
-        db,
-        `SELECT to_code, to_version, on_date, precision, transition_ends_on FROM replacements
+      const earliest = db
+        .prepare(`SELECT to_code, to_version, on_date, precision, transition_ends_on FROM replacements
          WHERE from_code = ? AND from_version = ? AND kind = 'full' AND retracted_at IS NULL
-         ORDER BY on_date LIMIT 1`,
-      ).get(d.code, d.version) as
+         ORDER BY on_date LIMIT 1`)
+        .get(d.code, d.version) as
         | {
             to_code: string
             to_version: string
@@ -341,17 +316,13 @@ function applyCatalogueEvent(
             transition_ends_on: string | null
           }
         | undefined
-      sql(
-        db,
+      db.prepare(
         `UPDATE standard_stages SET corrected_at = ? WHERE code = ? AND version = ? AND stage = 'superseded' AND corrected_at IS NULL`,
       ).run(position, d.code, d.version)
       if (earliest) {
         addStage(db, d, 'superseded', earliest.on_date, true, earliest.precision, position)
-        sql(
-          db,
-          `UPDATE standards SET replaced_by_code = ?, replaced_by_version = ?, superseded_on = ?, transition_ends_on = ?
-           WHERE code = ? AND version = ?`,
-        ).run(
+        db.prepare(`UPDATE standards SET replaced_by_code = ?, replaced_by_version = ?, superseded_on = ?, transition_ends_on = ?
+           WHERE code = ? AND version = ?`).run(
           earliest.to_code,
           earliest.to_version,
           earliest.on_date,
@@ -360,22 +331,16 @@ function applyCatalogueEvent(
           d.version,
         )
       } else {
-        sql(
-          db,
-          `UPDATE standards SET lifecycle = CASE WHEN lifecycle = 'superseded' THEN 'published' ELSE lifecycle END,
+        db.prepare(`UPDATE standards SET lifecycle = CASE WHEN lifecycle = 'superseded' THEN 'published' ELSE lifecycle END,
              replaced_by_code = NULL, replaced_by_version = NULL, superseded_on = NULL, transition_ends_on = NULL
-           WHERE code = ? AND version = ?`,
-        ).run(d.code, d.version)
+           WHERE code = ? AND version = ?`).run(d.code, d.version)
       }
       return
     }
     case 'StandardSupplementPublished': {
       const d = event.data
-      sql(
-        db,
-        `INSERT OR REPLACE INTO supplements (code, version, kind, number, identifier, published_on, precision, title, position)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(
+      db.prepare(`INSERT OR REPLACE INTO supplements (code, version, kind, number, identifier, published_on, precision, title, position)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
         d.code,
         d.version,
         d.kind,
@@ -390,15 +355,13 @@ function applyCatalogueEvent(
     }
     case 'StandardStageReached': {
       const d = event.data
-      sql(
-        db,
+      db.prepare(
         'INSERT INTO stage_codes (code, version, stage_code, on_date, precision, position) VALUES (?, ?, ?, ?, ?, ?)',
       ).run(d.code, d.version, d.stageCode, d.on, precisionOf(d.precision, 'on'), position)
       return
     }
     case 'InternationalStandardAdopted':
-      sql(
-        db,
+      db.prepare(
         `UPDATE standards SET adopted_code = ?, adopted_version = ?, adoption_degree = ? WHERE code = ? AND version = ?`,
       ).run(
         event.data.international.code,
@@ -409,19 +372,15 @@ function applyCatalogueEvent(
       )
       return
     case 'TechnicalCommitteeEstablished':
-      sql(
-        db,
+      db.prepare(
         'INSERT INTO technical_committees (tc_id, name, level, established_on) VALUES (?, ?, ?, ?)',
       ).run(event.data.tcId, event.data.name, event.data.level, event.data.establishedOn)
       return
     case 'StandardDateCorrected': {
       const d = event.data
       const precision = precisionOf(d.precision, 'date')
-      sql(
-        db,
-        `INSERT INTO date_corrections (code, version, stage, previous_date, corrected_date, precision, reason, position, recorded_on)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(
+      db.prepare(`INSERT INTO date_corrections (code, version, stage, previous_date, corrected_date, precision, reason, position, recorded_on)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
         d.code,
         d.version,
         d.stage,
@@ -434,17 +393,18 @@ function applyCatalogueEvent(
       )
       const column = STAGE_COLUMN[d.stage]
       if (column) {
-        sql(db, `UPDATE standards SET ${column} = ? WHERE code = ? AND version = ?`).run(
+        db.prepare(`UPDATE standards SET ${column} = ? WHERE code = ? AND version = ?`).run(
           d.date,
           d.code,
           d.version,
         )
       }
       if (d.stage === 'transitionEnds') return
-      const open = sql(
-        db,
-        `SELECT COUNT(*) AS n FROM standard_stages WHERE code = ? AND version = ? AND stage = ? AND corrected_at IS NULL`,
-      ).get(d.code, d.version, d.stage) as { n: number }
+      const open = db
+        .prepare(
+          `SELECT COUNT(*) AS n FROM standard_stages WHERE code = ? AND version = ? AND stage = ? AND corrected_at IS NULL`,
+        )
+        .get(d.code, d.version, d.stage) as { n: number }
       if (open.n > 0) replaceStage(db, d, d.stage, d.date, precision, position)
       return
     }
