@@ -55,9 +55,10 @@ export function kpiSummary(db: Database.Database, asOf: string) {
       )
       .all(asOf) as Array<{ year: string; reports: number; certificates: number }>
   ).slice(-PROGRESS_YEARS)
-  return { ...measures(db, asOf), progressByYear, issuedByYear }
+  return { ...measures(db, asOf), ...industryMeasures(db, asOf), progressByYear, issuedByYear }
 }
 
+/** The targets' measures (and the adoption counts one of them sums) on `asOf`. */
 function measures(db: Database.Database, asOf: string) {
   // In force on the date: its last change by then (business date, then stage, then position) made
   // it effective, or superseded it with the transition period still running.
@@ -104,32 +105,6 @@ function measures(db: Database.Database, asOf: string) {
   const brands = count(db, 'SELECT count(*) AS n FROM kpi_brands WHERE awarded_on <= ?', asOf)
   const zones = (level: string) =>
     count(db, 'SELECT count(*) AS n FROM kpi_zones WHERE level = ? AND designated_on <= ?', level, asOf)
-  const recalls = db
-    .prepare(
-      `SELECT substr(announced_on, 1, 4) AS year, count(*) AS n, sum(ordered) AS ordered FROM kpi_recalls
-       WHERE announced_on <= ? GROUP BY year ORDER BY year`,
-    )
-    .all(asOf) as Array<{ year: string; n: number; ordered: number }>
-
-  const sameLine = PillarIndustry.options.map((industry) => {
-    const row = db
-      .prepare(
-        `SELECT count(*) AS exported,
-                sum(CASE WHEN domestic_line = export_line AND domestic_standards = export_standards THEN 1 ELSE 0 END) AS same
-         FROM kpi_products WHERE industry = ? AND export_line IS NOT NULL`,
-      )
-      .get(industry) as { exported: number; same: number | null }
-    const rate = row.exported === 0 ? null : Math.round(((row.same ?? 0) / row.exported) * 1000) / 10
-    return {
-      industry,
-      exportedProducts: row.exported,
-      sameLineSameStandard: row.same ?? 0,
-      ratePercent: rate,
-      target: 90,
-      met: rate === null ? null : rate >= 90,
-    }
-  })
-
   return {
     asOf,
     kpis: [
@@ -185,7 +160,35 @@ function measures(db: Database.Database, asOf: string) {
       ),
     ],
     adoptionByDegree: Object.fromEntries(adoptions.map((a) => [a.degree, a.n])) as Record<string, number>,
-    sameLineSameStandard: sameLine,
-    recallsByYear: recalls,
   }
+}
+
+/** "Same line, same standard, same quality" per pillar industry and recalls per year, on `asOf`. */
+function industryMeasures(db: Database.Database, asOf: string) {
+  const recalls = db
+    .prepare(
+      `SELECT substr(announced_on, 1, 4) AS year, count(*) AS n, sum(ordered) AS ordered FROM kpi_recalls
+       WHERE announced_on <= ? GROUP BY year ORDER BY year`,
+    )
+    .all(asOf) as Array<{ year: string; n: number; ordered: number }>
+
+  const sameLine = PillarIndustry.options.map((industry) => {
+    const row = db
+      .prepare(
+        `SELECT count(*) AS exported,
+                sum(CASE WHEN domestic_line = export_line AND domestic_standards = export_standards THEN 1 ELSE 0 END) AS same
+         FROM kpi_products WHERE industry = ? AND export_line IS NOT NULL`,
+      )
+      .get(industry) as { exported: number; same: number | null }
+    const rate = row.exported === 0 ? null : Math.round(((row.same ?? 0) / row.exported) * 1000) / 10
+    return {
+      industry,
+      exportedProducts: row.exported,
+      sameLineSameStandard: row.same ?? 0,
+      ratePercent: rate,
+      target: 90,
+      met: rate === null ? null : rate >= 90,
+    }
+  })
+  return { sameLineSameStandard: sameLine, recallsByYear: recalls }
 }
