@@ -27,6 +27,14 @@ export interface Projection {
    */
   apply(event: RecordedEvent, db: Database.Database): void
   /**
+   * The event types `apply` handles (optional). When given, the runner hands `apply` only these:
+   * a batch holding none of them opens no transaction and runs no span; the checkpoint moves on
+   * in memory (stored as for a batch that changed nothing). `apply` must ignore every other type
+   * (it would have changed nothing), so a rebuild gives the same read model either way. Without
+   * it, every event goes to `apply`.
+   */
+  readonly handles?: ReadonlySet<string>
+  /**
    * `stop` (default): the runner stops with the event and error in its status. `park`: the event
    * goes to the dead-letter table and the runner goes on. Read models that commands' rules read
    * must stop: a skipped fact would let a wrong decision through.
@@ -383,6 +391,8 @@ export class ProjectionRunner {
   /** Applies a batch and advances the generation's checkpoint in one transaction. */
   private applyBatch(generation: Generation, events: RecordedEvent[]) {
     if (events.length === 0) return
+    const { handles } = this.projection
+    if (handles && !events.some((event) => handles.has(event.type))) return this.skipBatch(generation, events)
     // One span per live batch, linked to the commands that wrote its events (none while rebuilding:
     // a rebuild replays history, it does not continue anyone's trace).
     if (generation !== this.current) return this.applyEvents(generation, events)
@@ -407,15 +417,31 @@ export class ProjectionRunner {
     }
   }
 
+  /**
+   * A batch of events the projection does not handle: nothing to apply, so no transaction. The
+   * checkpoint moves on in memory and is stored under the same rule as a batch that changed nothing.
+   */
+  private skipBatch(generation: Generation, events: RecordedEvent[]) {
+    const last = events.at(-1)!.position
+    if (generation.stored === null || last - generation.stored >= UNSTORED_CHECKPOINT_MAX) {
+      metaStatements(generation.db).saveCheckpoint.run(last.toString())
+      generation.stored = last
+    }
+    generation.checkpoint = last
+    if (generation === this.current) this.settleWaiters()
+  }
+
   private applyEvents(generation: Generation, events: RecordedEvent[]) {
     const last = events.at(-1)!.position
     const { db } = generation
     const statements = metaStatements(db)
+    const { handles } = this.projection
     let stored = generation.stored
     const applyAll = (isolate: boolean) =>
       db.transaction(() => {
         const changesBefore = statements.totalChanges.get()!
         for (const event of events) {
+          if (handles && !handles.has(event.type)) continue
           try {
             // A nested better-sqlite3 transaction is a savepoint: a poison event's partial writes
             // are undone while the rest of the batch stays.

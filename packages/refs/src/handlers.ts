@@ -6,7 +6,7 @@ import type { z } from 'zod'
 export type Handler = (event: DomainEvent, db: Database.Database) => void
 
 /**
- * How a read model of another context's events is wired: `apply: applyWith([on(Event, (data, db) => …), …])`.
+ * How a read model of another context's events is wired: `...applyWith([on(Event, (data, db) => …), …])`.
  */
 
 /** Binds a handler to one event definition, typing its data by the definition's schema. */
@@ -18,11 +18,21 @@ export function on<D extends EventDefinition>(
   return [definition.type, (event, db) => handler(event.data as z.infer<D['schema']>, db, event)]
 }
 
-/** A projection's `apply`: decodes (upcasts, validates) only the events it handles. */
-export function applyWith(handlers: Array<[string, Handler]>) {
+/**
+ * A projection's `apply` and `handles` from one table of handlers (spread them into the
+ * projection): `apply` decodes (upcasts, validates) only the events it handles, and the runner
+ * passes it nothing else.
+ */
+export function applyWith(handlers: Array<[string, Handler]>): {
+  apply: (event: RecordedEvent, db: Database.Database) => void
+  handles: ReadonlySet<string>
+} {
   const byType = new Map(handlers)
-  return (event: RecordedEvent, db: Database.Database) => {
-    const handler = byType.get(event.type)
-    if (handler) handler(domainCatalogue.decode(event), db)
+  return {
+    apply: (event, db) => {
+      const handler = byType.get(event.type)
+      if (handler) handler(domainCatalogue.decode(event), db)
+    },
+    handles: new Set(byType.keys()),
   }
 }

@@ -47,6 +47,7 @@ export const labsProjection: Projection = {
       CREATE INDEX status_history_by_lab ON status_history (lab_id, valid_from);
     `)
   },
+  handles: handledTypes,
   apply(recorded, db) {
     if (!handledTypes.has(recorded.type)) return
     const decoded = domainCatalogue.decode(recorded)

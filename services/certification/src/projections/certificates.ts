@@ -72,7 +72,7 @@ export const certificatesProjection: Projection = {
       ) WITHOUT ROWID;
     `)
   },
-  apply: applyWith([
+  ...applyWith([
     on(certification.CertificateIssued, (data, db) => {
       db.prepare(
         `INSERT OR REPLACE INTO certificates (certificate_no, body_id, accreditation_no, holder_id, holder_name, product_id,

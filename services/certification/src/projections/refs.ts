@@ -53,7 +53,7 @@ export const certificationRefsProjection: Projection = {
       ${STANDARD_LIFECYCLE_SQL}
     `)
   },
-  apply: applyWith([
+  ...applyWith([
     on(testing.TestReportIssued, (data, db) => insertReport(db, data)),
     on(testing.TestReportAmended, (data, db) => {
       insertReport(db, data)

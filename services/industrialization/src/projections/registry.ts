@@ -51,6 +51,7 @@ export const registryProjection: Projection = {
       );
     `)
   },
+  handles: OWN_EVENT_TYPES,
   apply(recorded, db) {
     if (!OWN_EVENT_TYPES.has(recorded.type)) return
     const event = domainCatalogue.decode(recorded)

@@ -75,6 +75,7 @@ export const processesProjection: Projection = {
       );
     `)
   },
+  handles: new Set([...OWN_EVENT_TYPES, ...LEGACY_EVENT_TYPES]),
   apply(recorded, db) {
     if (LEGACY_EVENT_TYPES.has(recorded.type)) return applyLegacy(recorded, db)
     if (!OWN_EVENT_TYPES.has(recorded.type)) return

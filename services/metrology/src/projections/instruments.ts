@@ -36,6 +36,7 @@ export const instrumentsProjection: Projection = {
       CREATE INDEX calibrations_by_date ON calibrations (instrument_id, calibrated_on);
     `)
   },
+  handles: handledTypes,
   apply(recorded, db) {
     if (!handledTypes.has(recorded.type)) return
     const decoded = domainCatalogue.decode(recorded)

@@ -43,7 +43,7 @@ export const metrologyRefsProjection: Projection = {
       );
     `)
   },
-  apply: applyWith([
+  ...applyWith([
     on(accreditation.LabRegistered, (data, db) => {
       db.prepare(
         'INSERT INTO labs (lab_id, kind) VALUES (?, ?) ON CONFLICT (lab_id) DO UPDATE SET kind = excluded.kind',

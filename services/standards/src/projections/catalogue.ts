@@ -117,6 +117,7 @@ export const catalogueProjection: Projection = {
       CREATE TABLE technical_committees (tc_id TEXT PRIMARY KEY, name TEXT NOT NULL, level TEXT NOT NULL, established_on TEXT NOT NULL);
     `)
   },
+  handles: handledTypes,
   apply(recorded, db) {
     if (!handledTypes.has(recorded.type)) return
     const decoded = domainCatalogue.decode(recorded)

@@ -70,7 +70,7 @@ export const testingRefsProjection: Projection = {
       );
     `)
   },
-  apply: applyWith([
+  ...applyWith([
     ...standardLifecycleHandlers,
     on(accreditation.LabRegistered, (data, db) => {
       db.prepare(

@@ -97,7 +97,7 @@ export const testingReportsProjection: Projection = {
       CREATE INDEX report_flags_by_report ON report_flags (report_no);
     `)
   },
-  apply: applyWith([
+  ...applyWith([
     on(testing.TestReportIssued, (data, db) => insertReport(db, data, null, null)),
     on(testing.TestReportAmended, (data, db) => {
       const { previousReportNo, reason, ...report } = data
