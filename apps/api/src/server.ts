@@ -5,14 +5,14 @@ import fastifyCompress from '@fastify/compress'
 import fastifyRateLimit from '@fastify/rate-limit'
 import fastifyStatic from '@fastify/static'
 import { API_KEY_HEADER, type ApiKeyResolver, internalErrorMessage } from '@qi/trpc'
-import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify'
 import Fastify, { type FastifyRequest } from 'fastify'
 import helmet from 'helmet'
 import { createContextFactory } from './context'
 import { type ApiLimits, limitsFromEnv } from './limits'
 import { registerHttpObservability, requestTraceContext } from './observability/http'
 import type { Platform } from './platform'
-import { type AppRouter, appRouter } from './root'
+import { appRouter } from './root'
+import { registerTrpcRoute } from './trpc-route'
 
 /** Where `pnpm --filter @qi/web build` writes the web app. */
 export const DEFAULT_WEB_DIST = resolve(import.meta.dirname, '..', '..', 'web', 'dist')
@@ -31,6 +31,11 @@ export interface ServerOptions {
   logStream?: NodeJS.WritableStream
   /** Body, batch and rate limits; the environment's (`limitsFromEnv`) when absent. */
   limits?: Partial<ApiLimits>
+  /**
+   * Answer single tRPC calls without tRPC's Fetch adapter (default true; trpc-route.ts). false
+   * sends every request through the adapter (the spec comparing both paths).
+   */
+  trpcDirect?: boolean
 }
 
 /** What a request log line holds: method and path only (no query: inputs may name people). */
@@ -175,24 +180,22 @@ export async function createServer(
     }
   })
 
-  await app.register(fastifyTRPCPlugin, {
-    prefix: '/trpc',
-    trpcOptions: {
-      router: appRouter,
-      maxBatchSize: limits.maxBatch,
-      maxBodySize: limits.bodyLimitBytes,
-      createContext: ({ req }) =>
-        createContext({
-          headers: req.headers,
-          requestId: req.id,
-          log: options.logLevel ? req.log : undefined,
-          traceContext: requestTraceContext(req),
-        }),
-      onError({ error, path, ctx }) {
-        if (error.code === 'INTERNAL_SERVER_ERROR')
-          console.error(`[trpc] ${path} (reference ${ctx?.requestId}):`, error.cause ?? error)
-      },
-    } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
+  await registerTrpcRoute(app, {
+    router: appRouter,
+    maxBatchSize: limits.maxBatch,
+    maxBodySize: limits.bodyLimitBytes,
+    direct: options.trpcDirect,
+    createContext: (req) =>
+      createContext({
+        headers: req.headers,
+        requestId: req.id,
+        log: options.logLevel ? req.log : undefined,
+        traceContext: requestTraceContext(req),
+      }),
+    onError({ error, path, ctx }) {
+      if (error.code === 'INTERNAL_SERVER_ERROR')
+        console.error(`[trpc] ${path} (reference ${ctx?.requestId}):`, error.cause ?? error)
+    },
   })
   app.get('/health', async () => ({ status: 'ok' }))
 
