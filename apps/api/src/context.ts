@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { Context as TraceContext } from '@opentelemetry/api'
-import { API_KEY_HEADER, type ApiKeyResolver, type QiContext, type RequestLog } from '@qi/trpc'
+import { type Actor, API_KEY_HEADER, type ApiKeyResolver, type QiContext, type RequestLog } from '@qi/trpc'
 import type { Platform } from './platform'
 
 export function createContextFactory(platform: Platform, resolveKey: ApiKeyResolver) {
@@ -9,16 +9,19 @@ export function createContextFactory(platform: Platform, resolveKey: ApiKeyResol
     requestId,
     log,
     traceContext,
+    resolved,
   }: {
     headers: Record<string, string | string[] | undefined>
     /** The HTTP request's id, so that a 500's reference matches the server log. */
     requestId?: string
     log?: RequestLog
     traceContext?: TraceContext
+    /** The actor the server already resolved from these headers' key (one lookup per request). */
+    resolved?: Actor | null
   }): QiContext => {
     const raw = headers[API_KEY_HEADER]
     const apiKey = Array.isArray(raw) ? raw[0] : raw
-    const actor = apiKey ? resolveKey(apiKey) : null
+    const actor = resolved !== undefined ? resolved : apiKey ? resolveKey(apiKey) : null
     return {
       actor,
       invalidApiKey: Boolean(apiKey) && !actor,

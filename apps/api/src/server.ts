@@ -4,7 +4,7 @@ import { resolve } from 'node:path'
 import fastifyCompress from '@fastify/compress'
 import fastifyRateLimit from '@fastify/rate-limit'
 import fastifyStatic from '@fastify/static'
-import { API_KEY_HEADER, type ApiKeyResolver, internalErrorMessage } from '@qi/trpc'
+import { type Actor, API_KEY_HEADER, type ApiKeyResolver, internalErrorMessage } from '@qi/trpc'
 import Fastify, { type FastifyRequest } from 'fastify'
 import helmet from 'helmet'
 import { createContextFactory } from './context'
@@ -119,7 +119,12 @@ export async function createServer(
 
   // Throttles who has not proven who they are: no key (per IP) and keys that do not resolve (per
   // IP, stricter: guessing keys). Signed-in use is unthrottled unless QI_RATE_LIMIT_SIGNED_IN is set.
-  const callers = new WeakMap<FastifyRequest, { caller: Caller; userId: string | null }>()
+  // One key lookup per request (hash + query): the rate limit classifies the caller, and the tRPC
+  // context takes the actor from here.
+  const callers = new WeakMap<
+    FastifyRequest,
+    { caller: Caller; userId: string | null; actor: Actor | null }
+  >()
   const classify = (request: FastifyRequest) => {
     let known = callers.get(request)
     if (!known) {
@@ -129,6 +134,7 @@ export async function createServer(
       known = {
         caller: actor ? 'signed-in' : key ? 'failed-key' : 'anonymous',
         userId: actor?.userId ?? null,
+        actor,
       }
       callers.set(request, known)
     }
@@ -191,6 +197,7 @@ export async function createServer(
         requestId: req.id,
         log: options.logLevel ? req.log : undefined,
         traceContext: requestTraceContext(req),
+        resolved: classify(req).actor,
       }),
     onError({ error, path, ctx }) {
       if (error.code === 'INTERNAL_SERVER_ERROR')
