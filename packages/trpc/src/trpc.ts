@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import { initTRPC, TRPCError } from '@trpc/server'
+import { getTRPCErrorFromUnknown, middlewareMarker } from '@trpc/server/unstable-core-do-not-import'
 import { ZodError, z } from 'zod'
 import type { QiContext } from './context'
 import { toTrpcError, violationDetails } from './errors'
 import { observeCall } from './observe'
-import type { Role } from './roles'
+import type { Actor, Role } from './roles'
 import { wireTransformer } from './transformer'
 
 /**
@@ -63,64 +64,91 @@ export const mergeRouters = t.mergeRouters
 export const createCallerFactory = t.createCallerFactory
 export const middleware = t.middleware
 
-/** Maps thrown domain errors to tRPC codes for every procedure. */
-const mapErrors = t.middleware(async ({ next }) => {
-  const result = await next()
-  if (!result.ok) {
-    // Errors tRPC already classified (input validation, deliberate TRPCErrors) keep their code;
-    // anything a handler threw arrives as INTERNAL_SERVER_ERROR wrapping the original cause.
-    const { error } = result
-    throw error.code === 'INTERNAL_SERVER_ERROR' && error.cause ? toTrpcError(error.cause) : error
-  }
-  return result
-})
-
-/** A span per call; mutations logged (observe.ts). */
-const observe = t.middleware(({ ctx, path, type, next }) =>
-  observeCall(
+/**
+ * The gate of every procedure, in one middleware: the call's span and mutation log (observe.ts)
+ * around the caller's checks (a presented key that did not resolve → UNAUTHORIZED; then, unless
+ * public, no actor → UNAUTHORIZED and a role the access does not list → FORBIDDEN), the rest of the
+ * call, and the mapping of thrown domain errors to tRPC codes: errors tRPC already classified
+ * (input validation, deliberate TRPCErrors) keep their code; anything a handler threw arrives as
+ * INTERNAL_SERVER_ERROR wrapping the original cause and is mapped by `toTrpcError`. One middleware
+ * rather than one per step: tRPC copies the call's options and context for every middleware, which
+ * was several per cent of the server's CPU per request.
+ */
+function gated<R extends { ok: boolean }>(
+  ctx: QiContext,
+  call: { path: string; type: string },
+  access: ProcedureAccess,
+  next: (actor: Actor | null) => Promise<R>,
+): Promise<R> {
+  return observeCall(
     {
-      path,
-      type,
+      path: call.path,
+      type: call.type,
       actorOrg: ctx.actor?.org ?? null,
       requestId: ctx.requestId,
       log: ctx.log,
       parent: ctx.traceContext,
     },
-    next,
-  ),
-)
+    async () => {
+      let result: R
+      try {
+        if (ctx.invalidApiKey)
+          throw new TRPCError({ code: 'UNAUTHORIZED', message: 'the API key is not valid' })
+        const { actor } = ctx
+        if (access.kind !== 'public') {
+          if (!actor)
+            throw new TRPCError({
+              code: 'UNAUTHORIZED',
+              message: 'sign in with an API key (x-api-key header)',
+            })
+          if (!mayCall(access, actor.role)) {
+            throw new TRPCError({
+              code: 'FORBIDDEN',
+              message: `role '${actor.role}' may not do this; allowed: ${access.kind === 'roles' ? access.roles.join(', ') : ''}`,
+            })
+          }
+        }
+        result = await next(actor)
+      } catch (cause) {
+        // What tRPC makes of a middleware that throws.
+        result = {
+          ok: false,
+          error: getTRPCErrorFromUnknown(cause),
+          marker: middlewareMarker,
+        } as unknown as R
+      }
+      if (result.ok) return result
+      const { error } = result as unknown as { error: TRPCError }
+      const mapped = error.code === 'INTERNAL_SERVER_ERROR' && error.cause ? toTrpcError(error.cause) : error
+      return { ok: false, error: getTRPCErrorFromUnknown(mapped), marker: middlewareMarker } as unknown as R
+    },
+  )
+}
+
+const PUBLIC: ProcedureAccess = { kind: 'public' }
+const AUTHED: ProcedureAccess = { kind: 'authed' }
 
 /** Reachable without a key (certificate / report verification by number, health). */
 export const publicProcedure = t.procedure
-  .meta({ access: { kind: 'public' } })
-  .use(observe)
-  .use(mapErrors)
-  .use(({ ctx, next }) => {
-    if (ctx.invalidApiKey) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'the API key is not valid' })
-    return next()
-  })
+  .meta({ access: PUBLIC })
+  .use(({ ctx, path, type, next }) => gated(ctx, { path, type }, PUBLIC, () => next()))
+
+/** The gate of a procedure for signed-in actors: the context's actor is then never null. */
+const signedIn = (access: ProcedureAccess) =>
+  t.middleware(({ ctx, path, type, next }) =>
+    gated(ctx, { path, type }, access, (actor) => next({ ctx: { actor: actor as Actor } })),
+  )
 
 /** Any signed-in actor. */
-export const authedProcedure = publicProcedure.meta({ access: { kind: 'authed' } }).use(({ ctx, next }) => {
-  if (!ctx.actor)
-    throw new TRPCError({ code: 'UNAUTHORIZED', message: 'sign in with an API key (x-api-key header)' })
-  return next({ ctx: { ...ctx, actor: ctx.actor } })
-})
+export const authedProcedure = t.procedure.meta({ access: AUTHED }).use(signedIn(AUTHED))
 
 /**
  * Declares which roles may call a procedure; 'admin' may call everything. The roles are also kept
  * in the procedure's meta (`access`), which the authorization matrix test enumerates.
  */
 export function rolesProcedure(...roles: Role[]) {
-  return authedProcedure.meta({ access: { kind: 'roles', roles } }).use(({ ctx, next }) => {
-    if (!mayCall({ kind: 'roles', roles }, ctx.actor.role)) {
-      throw new TRPCError({
-        code: 'FORBIDDEN',
-        message: `role '${ctx.actor.role}' may not do this; allowed: ${roles.join(', ')}`,
-      })
-    }
-    return next()
-  })
+  const access: ProcedureAccess = { kind: 'roles', roles }
+  return t.procedure.meta({ access }).use(signedIn(access))
 }
 
 /** Whether an actor of this role (null: the public) passes a procedure's access declaration. */
