@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import superjson from 'superjson'
+import superjson, { type SuperJSONResult } from 'superjson'
 import { describe, expect, it } from 'vitest'
 import { isPlainJson, wireTransformer } from './transformer'
 
@@ -19,6 +19,28 @@ describe('wireTransformer', () => {
       }),
       { seed: 20261127, numRuns: 500 },
     )
+  })
+
+  it('reads what superjson reads for any JSON payload, with or without meta', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.boolean(), (value, bigints) => {
+        // With meta: what superjson writes for a bigint beside the value (built by hand, as
+        // superjson refuses to write a __proto__ key that fc.jsonValue may generate).
+        const payload = JSON.parse(
+          JSON.stringify(
+            bigints
+              ? { json: { value, position: '12' }, meta: { values: { position: ['bigint'] }, v: 1 } }
+              : { json: value },
+          ),
+        ) as SuperJSONResult
+        const expected = superjson.deserialize(structuredClone(payload))
+        expect(wireTransformer.deserialize(payload)).toEqual(expected)
+      }),
+      { seed: 20261127, numRuns: 500 },
+    )
+    // superjson drops a __proto__ key when it copies; so does the transformer (it leaves it to superjson).
+    const hostile = JSON.parse('{"json":{"__proto__":{"polluted":true},"a":1}}') as SuperJSONResult
+    expect(Object.hasOwn(wireTransformer.deserialize<object>(hostile), '__proto__')).toBe(false)
   })
 
   it('hands values superjson annotates to superjson, so they read back the same', () => {

@@ -49,7 +49,20 @@ export const wireTransformer = {
   serialize(value: unknown): SuperJSONResult {
     return isPlainJson(value) ? { json: value as SuperJSONResult['json'] } : superjson.serialize(value)
   },
+  /**
+   * A request's input arrives freshly parsed (nobody else holds it): without `meta` and when it is
+   * plain JSON (no `__proto__`/`constructor`/`prototype` key) it is used as it is — what superjson
+   * returns, less its defensive deep copy (copy-anything, ~1% of the server's CPU per mutation).
+   * With `meta` (a bigint `minPosition`, a Date) superjson reads it.
+   */
   deserialize<T = unknown>(payload: SuperJSONResult): T {
+    if (
+      typeof payload === 'object' &&
+      payload !== null &&
+      payload.meta === undefined &&
+      isPlainJson(payload.json)
+    )
+      return payload.json as T
     return superjson.deserialize<T>(payload)
   },
 }
