@@ -64,6 +64,12 @@ export interface GraphView {
   statusNamesOf(ids: string[]): Map<string, string | null>
   nodesOf(ids: string[]): Map<string, { key: string; label: string; data: Record<string, unknown> }>
   outByRelation(id: string): Map<Relation, GraphEdge[]>
+  /**
+   * Optional: the instrument's calibration that covered `date` (its `calibrated_by` edge with the
+   * latest calibration date on or before it; the first by target id among equals), without reading
+   * the others. Lineage picks it from `outByRelation` when a view has no such shortcut.
+   */
+  calibrationOn?(instrumentId: string, date: string): GraphEdge | null
   sourcesOf(targets: string[], rel: Relation): string[]
   targetsOf(sources: string[], rel: Relation): string[]
   /** The node's status changes up to the time point, in the order they take effect. */
@@ -127,6 +133,7 @@ interface ReaderStatements {
   hasStatuses: Database.Statement<[string, number, number], { found: number }>
   out: Database.Statement<[string, string, At], EdgeRow>
   outAll: Database.Statement<[string, At], EdgeRow>
+  calibrationOn: Database.Statement<[string, At & { date: string }], EdgeRow>
   in: Database.Statement<[string, string, At], EdgeRow>
   inAll: Database.Statement<[string, At], EdgeRow>
   sourcesOf: Database.Statement<[string, string, At], string>
@@ -192,6 +199,16 @@ function readerStatements(db: Database.Database): ReaderStatements {
     outAll: db.prepare(
       `SELECT from_id, to_id, rel, detail, min(valid_from) AS valid_from FROM edges
        WHERE from_id = ? AND ${visible} GROUP BY rel, to_id ORDER BY rel, to_id`,
+    ),
+    // An instrument has a calibrated_by edge per calibration (dozens over the years) and lineage
+    // follows one: the `out` rows of the relation, narrowed to the latest calibration date (the
+    // edge's calibratedOn, else its date) on or before @date, the smallest target id among equals.
+    calibrationOn: db.prepare(
+      `SELECT from_id, to_id, rel, detail, valid_from FROM (
+         SELECT from_id, to_id, rel, detail, min(valid_from) AS valid_from FROM edges
+         WHERE from_id = ? AND rel = 'calibrated_by' AND ${visible} GROUP BY to_id)
+       WHERE coalesce(json_extract(detail, '$.calibratedOn'), valid_from) <= @date
+       ORDER BY coalesce(json_extract(detail, '$.calibratedOn'), valid_from) DESC, to_id LIMIT 1`,
     ),
     in: db.prepare(
       `SELECT from_id, to_id, rel, detail, min(valid_from) AS valid_from FROM edges
@@ -442,6 +459,11 @@ export class GraphReader implements GraphView {
   /** Every visible out-edge of a node, by relation: one query where `out` per relation would be several. */
   outByRelation(id: string): Map<Relation, GraphEdge[]> {
     return groupByRelation(this.statements.outAll.all(id, this.at))
+  }
+
+  calibrationOn(instrumentId: string, date: string): GraphEdge | null {
+    const row = this.statements.calibrationOn.get(instrumentId, { ...this.at, date })
+    return row ? toEdge(row) : null
   }
 
   in(id: string, rel: Relation): GraphEdge[] {
