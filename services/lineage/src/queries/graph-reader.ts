@@ -325,7 +325,7 @@ export class GraphReader implements GraphView {
           kind: row.kind,
           key: row.key,
           label: row.label,
-          data: JSON.parse(row.data),
+          data: parseNodeData(row.data),
           status,
         }
       }
@@ -334,7 +334,14 @@ export class GraphReader implements GraphView {
     if (!row) return null
     const status = this.status(id)
     if (!status && this.statements.hasStatuses.get(id, this.position, this.position)!.found) return null
-    return { id: row.id, kind: row.kind, key: row.key, label: row.label, data: JSON.parse(row.data), status }
+    return {
+      id: row.id,
+      kind: row.kind,
+      key: row.key,
+      label: row.label,
+      data: parseNodeData(row.data),
+      status,
+    }
   }
 
   /** Nodes with an edge `rel` into any of `targets` (visible at the time point). */
@@ -469,6 +476,42 @@ export class GraphReader implements GraphView {
   in(id: string, rel: Relation): GraphEdge[] {
     return this.statements.in.all(id, rel, this.at).map(toEdge)
   }
+}
+
+/**
+ * Node data as stored is JSON text; most is a few hundred bytes, but some is large and read by
+ * many queries (an accreditation's scope lists every method: ~5 KB, and a lineage at scale reaches
+ * ~26 of them, most of its parsing). Large texts are parsed once per distinct text and the value
+ * shared, frozen so that no caller can change what the next one reads; bounded by count and size
+ * (the oldest go first). Keyed by the text itself, so a node whose data changed is parsed anew.
+ */
+const SHARED_DATA_MIN_CHARS = 1024
+const SHARED_DATA_MAX_ENTRIES = 2048
+const SHARED_DATA_MAX_CHARS = 8 * 1024 * 1024
+const sharedData = new Map<string, Record<string, unknown>>()
+let sharedDataChars = 0
+
+function parseNodeData(text: string): Record<string, unknown> {
+  if (text.length < SHARED_DATA_MIN_CHARS) return JSON.parse(text)
+  const known = sharedData.get(text)
+  if (known) return known
+  const value = deepFreeze(JSON.parse(text) as Record<string, unknown>)
+  sharedData.set(text, value)
+  sharedDataChars += text.length
+  while (sharedData.size > SHARED_DATA_MAX_ENTRIES || sharedDataChars > SHARED_DATA_MAX_CHARS) {
+    const oldest = sharedData.keys().next().value as string
+    sharedData.delete(oldest)
+    sharedDataChars -= oldest.length
+  }
+  return value
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value)
+    for (const inner of Object.values(value)) deepFreeze(inner)
+  }
+  return value
 }
 
 function groupByRelation(rows: EdgeRow[]): Map<Relation, GraphEdge[]> {
