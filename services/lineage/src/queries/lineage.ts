@@ -64,10 +64,16 @@ export function lineageOf(reader: GraphView, rootId: string, maxNodes = 2000): L
   while (queue.length > 0 && nodes.size < maxNodes) {
     const { node, testDate } = queue.shift()!
     const relations = DOWNWARD[node.kind] ?? []
-    const outgoing = relations.length > 0 ? reader.outByRelation(node.id) : null
+    // An instrument's one calibration, when the view can pick it, needs none of its other edges.
+    const picks = reader.calibrationOn !== undefined && relations.every((rel) => rel === 'calibrated_by')
+    const outgoing = relations.length > 0 && !picks ? reader.outByRelation(node.id) : null
     for (const rel of relations) {
       let out = outgoing?.get(rel) ?? []
-      if (rel === 'calibrated_by') out = pickCalibration(out, testDate ?? reader.time.asOf)
+      if (rel === 'calibrated_by') {
+        const date = testDate ?? reader.time.asOf
+        const picked = picks ? reader.calibrationOn!(node.id, date) : null
+        out = picks ? (picked ? [picked] : []) : pickCalibration(out, date)
+      }
       for (const edge of out) {
         let target = nodes.get(edge.to)
         if (!target) {

@@ -178,3 +178,17 @@ describe('reason phrases (stored English → codes + the person’s words)', () 
     }
   })
 })
+
+describe('reason phrases shared between answers', () => {
+  it('parses a reason once: the same frozen phrases for the same text, fresh ones for another', () => {
+    const reason = `suspended 2026-01-03 because report R-9 was revoked: basis report R-9 revoked: ${HUMAN}`
+    const first = reasonPhrases(reason)!
+    expect(reasonPhrases(reason)).toBe(first)
+    expect(codes(first)).toEqual(['status.suspended', 'cause.reportRevoked', 'policy.basisRevoked', 'text'])
+    expect(Object.isFrozen(first) && first.every((p) => Object.isFrozen(p))).toBe(true)
+    expect(() => first.push({ text: 'more' })).toThrow(TypeError)
+    const other = reasonPhrases(reason.replace('R-9', 'R-8'))!
+    expect(other).not.toBe(first)
+    expect(other[1]).toEqual({ code: 'cause.reportRevoked', params: { ref: 'R-8' } })
+  })
+})

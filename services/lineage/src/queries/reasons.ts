@@ -156,11 +156,33 @@ function parseNote(text: string): ReasonPhrase[] {
 }
 
 /**
+ * Parsed phrases by reason text: a lineage at scale lists ~30 problems per call, mostly with the
+ * same few reasons (one revocation suspends many certificates), and each parse tries every template
+ * at every `: `. Shared between answers, so frozen; bounded (the oldest go first).
+ */
+const PARSED_MAX_ENTRIES = 4096
+const parsed = new Map<string, readonly ReasonPhrase[]>()
+
+/**
  * A stored reason as phrases; null for none. A standard's date correction (`… (date corrected from
- * A to B: why)`) is one more phrase after the stage's.
+ * A to B: why)`) is one more phrase after the stage's. The array and its phrases are frozen.
  */
 export function reasonPhrases(reason: string | null | undefined): ReasonPhrase[] | null {
   if (!reason) return null
+  let phrases = parsed.get(reason)
+  if (!phrases) {
+    phrases = Object.freeze(
+      parseReason(reason).map((phrase) =>
+        Object.freeze('code' in phrase ? { ...phrase, params: Object.freeze(phrase.params) } : phrase),
+      ),
+    )
+    parsed.set(reason, phrases)
+    if (parsed.size > PARSED_MAX_ENTRIES) parsed.delete(parsed.keys().next().value as string)
+  }
+  return phrases as ReasonPhrase[]
+}
+
+function parseReason(reason: string): ReasonPhrase[] {
   const corrected = /^(?<stage>.+) \(date corrected from (?<from>\S+) to (?<to>\S+): (?<note>.*)\)$/.exec(
     reason,
   )

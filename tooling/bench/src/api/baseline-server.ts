@@ -5,7 +5,8 @@
  *   (@qi/eventstore SqliteEventStore, its own file, same durability as the API's default);
  * - GET /lineage, /impact: one recursive SQL query over the lineage read model's file (the API's,
  *   opened read-only) following the same relations lineage / impact analysis follow;
- * - GET /reports: the paged list's two statements on the testing reports read model.
+ * - GET /reports: the paged list's two statements on the testing reports read model;
+ * - GET /health: what the bench opens its connections with before each level.
  * Environment: BASELINE_DIR (its own data), READMODELS_DIR (the API's read models), PORT.
  */
 import { join } from 'node:path'
@@ -88,6 +89,9 @@ const reportPage = reports.prepare(
 
 const today = () => new Date().toISOString().slice(0, 10)
 const app = Fastify({ logger: false })
+
+/** What the bench opens its connections with before a level (as the API's own GET /health). */
+app.get('/health', async () => ({ status: 'ok' }))
 
 app.post('/append', async (request) => {
   const input = (request.body as { json: { reportNo: string } }).json

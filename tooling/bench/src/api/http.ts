@@ -1,6 +1,6 @@
 import http from 'node:http'
 import { performance } from 'node:perf_hooks'
-import { type LevelSummary, summarize } from './stats'
+import { type LevelSummary, type RequestPhases, summarize } from './stats'
 
 /**
  * A keep-alive HTTP client: one pooled socket per concurrent client, as N browser tabs or
@@ -8,8 +8,40 @@ import { type LevelSummary, summarize } from './stats'
  */
 export class HttpClient {
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 1024 })
+  /** While not null, every request's phases are appended here (see `observe`). */
+  private observations: RequestPhases[] | null = null
 
   constructor(private readonly base: URL) {}
+
+  /** Records the phases of every request made until the returned function is called; it returns them. */
+  observe(): () => RequestPhases[] {
+    const observations: RequestPhases[] = []
+    this.observations = observations
+    return () => {
+      if (this.observations === observations) this.observations = null
+      return observations
+    }
+  }
+
+  /**
+   * Makes sure `count` keep-alive sockets are open: `count` concurrent GETs of `path` (a cheap route)
+   * each hold one socket until answered, the pool's idle ones first, new connections for the rest.
+   * Returns the sockets open afterwards.
+   */
+  async open(count: number, path: string): Promise<number> {
+    const answers = await Promise.all(Array.from({ length: count }, () => this.request('GET', path)))
+    const failed = answers.find((answer) => answer.status !== 200)
+    if (failed) throw new Error(`GET ${path} while opening connections: HTTP ${failed.status}`)
+    return this.openSockets()
+  }
+
+  /** Sockets open to the server (busy or idle in the keep-alive pool). */
+  openSockets(): number {
+    let count = 0
+    for (const list of [...Object.values(this.agent.sockets), ...Object.values(this.agent.freeSockets)])
+      count += list?.length ?? 0
+    return count
+  }
 
   request(
     method: 'GET' | 'POST',
@@ -17,6 +49,11 @@ export class HttpClient {
     options: { body?: unknown; headers?: Record<string, string> } = {},
   ): Promise<{ status: number; body: string }> {
     const payload = options.body === undefined ? undefined : JSON.stringify(options.body)
+    const observations = this.observations
+    const started = performance.now()
+    let socketAt = Number.NaN
+    let connectedAt = Number.NaN
+    let newSocket = false
     return new Promise((resolve, reject) => {
       const request = http.request(
         {
@@ -33,14 +70,36 @@ export class HttpClient {
           },
         },
         (response) => {
+          const headersAt = performance.now()
           const chunks: Buffer[] = []
           response.on('data', (chunk: Buffer) => chunks.push(chunk))
-          response.on('end', () =>
-            resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
-          )
+          response.on('end', () => {
+            if (observations) {
+              const ended = performance.now()
+              observations.push({
+                newSocket,
+                startedMs: started,
+                waitSocketMs: socketAt - started,
+                connectMs: newSocket ? connectedAt - socketAt : 0,
+                // From the request on an open socket to the response's headers: the server's share.
+                serverMs: headersAt - (newSocket ? connectedAt : socketAt),
+                totalMs: ended - started,
+              })
+            }
+            resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') })
+          })
           response.on('error', reject)
         },
       )
+      request.on('socket', (socket) => {
+        socketAt = performance.now()
+        // A socket the pool had open (keep-alive) or one this request opens now.
+        newSocket = !request.reusedSocket
+        if (newSocket) {
+          if (socket.connecting) socket.once('connect', () => (connectedAt = performance.now()))
+          else connectedAt = socketAt
+        }
+      })
       request.on('error', reject)
       request.end(payload)
     })

@@ -21,6 +21,7 @@ import {
   type LevelSummary,
   resultProblems,
   type ScenarioResult,
+  summarizeConnections,
 } from './stats'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -343,6 +344,13 @@ async function main() {
       serial += count
       return first
     }
+    /** A level with its requests' connection phases recorded (LevelSummary.connections). */
+    const observed = async <T extends LevelSummary>(on: HttpClient, level: () => Promise<T>): Promise<T> => {
+      const openBefore = on.openSockets()
+      const stop = on.observe()
+      const summary = await level()
+      return { ...summary, connections: summarizeConnections(openBefore, stop()) }
+    }
     const checked = (summary: LevelSummary & { firstError: string | null }, what: string) => {
       if (summary.errors > 0) log(`  ${what}: ${summary.errors} errors, first: ${summary.firstError}`)
       const { firstError: _, ...rest } = summary
@@ -359,12 +367,18 @@ async function main() {
       for (const clients of clientLevels) {
         const first = indices(scenario.count)
         await scenario.prepare?.(first, scenario.count)
+        // Every client's connection is open before the level is timed, as autocannon connects first:
+        // a connection opened during the level waits for the busy server to accept it (settings.connections).
+        await client.api.open(clients, '/health')
         const value = checked(
-          await runLevel(clients, scenario.count, scenario.value, first),
+          await observed(client.api, () => runLevel(clients, scenario.count, scenario.value, first)),
           `${scenario.id}@${clients}`,
         )
+        await base.open(clients, '/health')
         const baseLevel = checked(
-          await runLevel(clients, scenario.count, scenario.base, indices(scenario.count)),
+          await observed(base, () =>
+            runLevel(clients, scenario.count, scenario.base, indices(scenario.count)),
+          ),
           `baseline@${clients}`,
         )
         const level = compareLevel(value, baseLevel)
@@ -373,6 +387,18 @@ async function main() {
           `  ${String(clients).padStart(3)} clients: ${value.throughput}/s p50 ${value.p50} p95 ${value.p95} p99 ${value.p99} ms` +
             ` | baseline ${baseLevel.throughput}/s p50 ${baseLevel.p50} p99 ${baseLevel.p99} ms | ratio ${level.throughputRatio}`,
         )
+        for (const [side, summary] of [
+          ['api', value],
+          ['baseline', baseLevel],
+        ] as const) {
+          const c = summary.connections
+          if (c)
+            log(
+              `    ${side}: ${c.openBefore} sockets open before, ${c.newSockets} new / ${c.reusedSockets} reused;` +
+                ` total on new p99 ${c.totalOnNew.p99} max ${c.totalOnNew.max}, on reused p99 ${c.totalOnReused.p99} max ${c.totalOnReused.max};` +
+                ` connect p50 ${c.connect.p50} max ${c.connect.max}; server on new p99 ${c.serverOnNew.p99} max ${c.serverOnNew.max}, on reused p99 ${c.serverOnReused.p99} ms`,
+            )
+        }
       }
       results.push({
         id: scenario.id,
@@ -404,6 +430,8 @@ async function main() {
           logLevel: process.env.QI_LOG_LEVEL ?? 'info',
           client:
             'node:http keep-alive agent in the bench process (separate from both servers), one socket per client',
+          connections:
+            "before each timed level (API and baseline alike) the client opens one keep-alive connection per concurrent client (that many concurrent GET /health), as autocannon connects all first; each level records in `connections` how many of its requests still went out on a new connection and their phases. Why: a Node server (libuv ≥ 1.45) accepts one connection per event-loop turn, and a saturated server's turn serves every ready socket, so connections opened during a level waited for it to drain (measured: up to the whole level, connect itself ≤ 100 ms)",
         },
       },
       scenarios: results,

@@ -7,6 +7,7 @@ import {
   resultProblems,
   type ScenarioResult,
   summarize,
+  summarizeConnections,
 } from './stats'
 
 describe('percentile (nearest rank)', () => {
@@ -111,5 +112,37 @@ describe('resultProblems', () => {
       'a: levels 1 differ from settings.clients',
       'a@1: p50 is not a number',
     ])
+  })
+})
+
+describe('summarizeConnections', () => {
+  const phase = (newSocket: boolean, totalMs: number, connectMs = 0, serverMs = totalMs) => ({
+    newSocket,
+    startedMs: 0,
+    waitSocketMs: 0,
+    connectMs,
+    serverMs,
+    totalMs,
+  })
+
+  it('splits requests on new connections from those on reused ones', () => {
+    const summary = summarizeConnections(8, [
+      phase(false, 2),
+      phase(false, 4),
+      phase(true, 900, 1, 898),
+      phase(false, 3),
+      phase(true, 50, 2, 47),
+    ])
+    expect(summary).toMatchObject({ openBefore: 8, newSockets: 2, reusedSockets: 3 })
+    expect(summary.totalOnNew).toEqual({ requests: 2, p50: 50, p99: 900, max: 900 })
+    expect(summary.totalOnReused).toEqual({ requests: 3, p50: 3, p99: 4, max: 4 })
+    expect(summary.connect.max).toBe(2)
+    expect(summary.serverOnNew.max).toBe(898)
+  })
+
+  it('gives NaN percentiles, not zeros, when every request reused a connection', () => {
+    const summary = summarizeConnections(64, [phase(false, 1)])
+    expect(summary.newSockets).toBe(0)
+    expect(summary.totalOnNew.p99).toBeNaN()
   })
 })

@@ -23,6 +23,8 @@ export interface LevelSummary {
   p99: number
   max: number
   wallMs: number
+  /** Requests on new vs reused connections (HTTP requests, which a scenario's call may make several of). */
+  connections?: ConnectionSummary
 }
 
 const round = (value: number, digits = 2) => (Number.isFinite(value) ? Number(value.toFixed(digits)) : value)
@@ -45,6 +47,70 @@ export function summarize(
     p99: round(percentile(sorted, 99)),
     max: round(sorted.at(-1) ?? Number.NaN),
     wallMs: round(wallMs, 0),
+  }
+}
+
+/** One HTTP request's phases as the client saw them (HttpClient.observe), in ms. */
+export interface RequestPhases {
+  /** The request opened a new connection (no idle keep-alive socket in the pool). */
+  newSocket: boolean
+  /** performance.now() when the request was made. */
+  startedMs: number
+  /** Until the pool handed it a socket (new or idle). */
+  waitSocketMs: number
+  /** A new socket's TCP connect (0 for a reused one). */
+  connectMs: number
+  /** From the request on a connected socket to the response's headers. */
+  serverMs: number
+  totalMs: number
+}
+
+/** Latencies of one group of requests (ms). */
+export interface PhaseSummary {
+  requests: number
+  p50: number
+  p99: number
+  max: number
+}
+
+function phaseSummary(values: number[]): PhaseSummary {
+  const sorted = [...values].sort((a, b) => a - b)
+  return {
+    requests: sorted.length,
+    p50: round(percentile(sorted, 50)),
+    p99: round(percentile(sorted, 99)),
+    max: round(sorted.at(-1) ?? Number.NaN),
+  }
+}
+
+/**
+ * Where a level's slow requests spent their time: requests on new connections vs reused ones,
+ * the connects themselves and the server's share (request written → response headers).
+ */
+export interface ConnectionSummary {
+  /** Sockets open to the server before the level started (from the warm-up). */
+  openBefore: number
+  newSockets: number
+  reusedSockets: number
+  totalOnNew: PhaseSummary
+  totalOnReused: PhaseSummary
+  connect: PhaseSummary
+  serverOnNew: PhaseSummary
+  serverOnReused: PhaseSummary
+}
+
+export function summarizeConnections(openBefore: number, phases: RequestPhases[]): ConnectionSummary {
+  const onNew = phases.filter((p) => p.newSocket)
+  const onReused = phases.filter((p) => !p.newSocket)
+  return {
+    openBefore,
+    newSockets: onNew.length,
+    reusedSockets: onReused.length,
+    totalOnNew: phaseSummary(onNew.map((p) => p.totalMs)),
+    totalOnReused: phaseSummary(onReused.map((p) => p.totalMs)),
+    connect: phaseSummary(onNew.map((p) => p.connectMs)),
+    serverOnNew: phaseSummary(onNew.map((p) => p.serverMs)),
+    serverOnReused: phaseSummary(onReused.map((p) => p.serverMs)),
   }
 }
 
