@@ -150,7 +150,7 @@ export class SqliteEventStore implements EventStore {
     updateStream: Database.Statement<[number, string]>
     setStreamState: Database.Statement<[number, number, string]>
     insertEvent: Database.Statement<[number, string, number, string, string, string, string, number]>
-    findId: Database.Statement<[string, string], { revision: number }>
+    findIdInStream: Database.Statement<[string, string], { revision: number }>
     idsFrom: Database.Statement<[string, number, number], { event_id: string; position: number }>
   }
   private readonly writeBatch: (batch: PendingAppend[]) => Outcome[]
@@ -182,7 +182,10 @@ export class SqliteEventStore implements EventStore {
       insertEvent: this.db.prepare(
         'INSERT INTO events (position, stream_name, revision, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       ),
-      findId: this.db.prepare('SELECT revision FROM events WHERE stream_name = ? AND event_id = ? LIMIT 1'),
+      // Served by events_by_stream: a scan of one stream's events (there is no index on ids).
+      findIdInStream: this.db.prepare(
+        'SELECT revision FROM events WHERE stream_name = ? AND event_id = ? ORDER BY revision LIMIT 1',
+      ),
       idsFrom: this.db.prepare(
         'SELECT event_id, position FROM events WHERE stream_name = ? AND revision >= ? ORDER BY revision LIMIT ?',
       ),
@@ -364,6 +367,9 @@ export class SqliteEventStore implements EventStore {
   /**
    * EventStoreDB's idempotence: when the ids of an append are already the stream's events at the
    * place the expected revision points to, the append is a retry and returns the first result.
+   * That place is known for 'no_stream' (the stream's first revision) and a bigint (the one after
+   * it): one lookup by revision. With 'any' or 'stream_exists' the first id is looked for over the
+   * stream's events (the commands of the services always append at a known revision).
    */
   private idempotentResult(
     streamName: string,
@@ -371,16 +377,18 @@ export class SqliteEventStore implements EventStore {
     expectedRevision: ExpectedRevision,
     stream: StreamRow,
   ): AppendResult | null {
-    const found = this.stmt.findId.get(streamName, events[0]!.id)
-    if (!found) return null
-    const start = found.revision
-    const placeMatches =
-      expectedRevision === 'any' ||
-      expectedRevision === 'stream_exists' ||
-      (expectedRevision === 'no_stream' && start === stream.truncate_before) ||
-      (typeof expectedRevision === 'bigint' && BigInt(start) === expectedRevision + 1n)
-    if (!placeMatches) return null
+    const firstId = events[0]!.id
+    let start: number
+    if (expectedRevision === 'no_stream') start = stream.truncate_before
+    else if (typeof expectedRevision === 'bigint') start = Number(expectedRevision) + 1
+    else {
+      const found = this.stmt.findIdInStream.get(streamName, firstId)
+      if (!found) return null
+      start = found.revision
+    }
+    if (start > stream.last_revision) return null
     const rows = this.stmt.idsFrom.all(streamName, start, events.length)
+    if (rows[0]?.event_id !== firstId) return null
     if (rows.length !== events.length || rows.some((row, i) => row.event_id !== events[i]!.id)) {
       throw new WrongExpectedVersionError(streamName, expectedRevision, BigInt(stream.last_revision))
     }
