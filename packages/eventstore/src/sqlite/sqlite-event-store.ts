@@ -27,6 +27,7 @@ import type {
 } from '../types'
 import { MAX_APPEND_BYTES } from '../types'
 import { assertExpectedRevision, assertStreamName, type PreparedEvent, prepareAppend } from '../validation'
+import { BackgroundCheckpointer } from './checkpointer'
 import { migrate, STREAM_LIVE, STREAM_SOFT_DELETED, STREAM_TOMBSTONED } from './schema'
 import { CommitSignal, PagedSubscription, type PollIntervals } from './subscription'
 
@@ -50,6 +51,13 @@ export interface SqliteEventStoreOptions {
   minPollIntervalMs?: number
   /** Watch the database file for other processes' commits (default true for a file database). */
   watchFile?: boolean
+  /**
+   * Where the WAL is checkpointed (copied into the database file) for a file database:
+   * 'background' (the default) on a worker thread with its own connection, started after the
+   * first `BACKGROUND_CHECKPOINT_AFTER` commits, so that appends do not wait for it; 'inline' in
+   * the commit that fills the WAL past 1000 pages (SQLite's automatic checkpoint).
+   */
+  checkpoints?: 'background' | 'inline'
   /** Told after each write transaction: how many appends group commit put in it (for metrics). */
   onCommit?: (commit: { appends: number; events: number; durationMs: number }) => void
 }
@@ -89,6 +97,17 @@ interface WriteCursor {
 type Outcome = { ok: AppendResult } | { error: unknown }
 
 const PAGE = 1000
+/** Commits before the background checkpointer starts: a short-lived store never starts a thread. */
+export const BACKGROUND_CHECKPOINT_AFTER = 100
+/** SQLite's automatic checkpoint threshold (pages in the WAL), used while no worker checkpoints. */
+const INLINE_CHECKPOINT_PAGES = 1000
+/**
+ * With the worker checkpointing, the store's own connection still checkpoints past this many
+ * pages (16 MiB): a bound on the WAL should the worker fall behind.
+ */
+const FALLBACK_CHECKPOINT_PAGES = 4000
+/** A nudged checkpointer waits this long, so that one checkpoint covers the commits meanwhile. */
+const CHECKPOINT_DELAY_MS = 20
 /** Pages kept for the subscriptions that ask for the same one (see `sharedPage`). */
 const SHARED_PAGES = 8
 
@@ -142,6 +161,10 @@ export class SqliteEventStore implements EventStore {
   private readonly watchedFile: string | null
   private watcher: FSWatcher | null = null
   private readonly onCommit: SqliteEventStoreOptions['onCommit']
+  private readonly durability: 'normal' | 'full'
+  /** Counts commits until the background checkpointer starts; null when it is not wanted. */
+  private commitsBeforeCheckpointer: number | null
+  private checkpointer: BackgroundCheckpointer | null = null
 
   private readonly stmt: {
     head: Database.Statement<[], { head: number | null }>
@@ -163,12 +186,18 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma('journal_mode = WAL')
     this.db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`)
     this.db.pragma('busy_timeout = 5000')
+    this.db.pragma(`wal_autocheckpoint = ${INLINE_CHECKPOINT_PAGES}`)
     migrate(this.db)
     this.maxAppendBytes = options.maxAppendBytes ?? MAX_APPEND_BYTES
     const maxPollMs = options.pollIntervalMs ?? 250
     this.poll = { minMs: Math.min(options.minPollIntervalMs ?? 5, maxPollMs), maxMs: maxPollMs }
     this.watchedFile = path !== ':memory:' && (options.watchFile ?? true) ? resolve(path) : null
     this.onCommit = options.onCommit
+    this.durability = options.durability ?? 'normal'
+    this.commitsBeforeCheckpointer =
+      path !== ':memory:' && (options.checkpoints ?? 'background') === 'background'
+        ? BACKGROUND_CHECKPOINT_AFTER
+        : null
     this.stmt = {
       head: this.db.prepare('SELECT max(position) AS head FROM events'),
       getStream: this.db.prepare(
@@ -282,7 +311,7 @@ export class SqliteEventStore implements EventStore {
         request.reject(error)
         return
       }
-      this.signal.notify()
+      this.committed()
       request.resolve(result)
       return
     }
@@ -293,12 +322,44 @@ export class SqliteEventStore implements EventStore {
       for (const request of batch) request.reject(error)
       return
     }
-    this.signal.notify()
+    this.committed()
     outcomes.forEach((outcome, i) => {
       const request = batch[i]!
       if ('ok' in outcome) request.resolve(outcome.ok)
       else request.reject(outcome.error)
     })
+  }
+
+  /** After every write transaction: wakes the subscriptions, and has the WAL checkpointed. */
+  private committed() {
+    this.signal.notify()
+    if (this.checkpointer) this.checkpointer.nudge()
+    else if (this.commitsBeforeCheckpointer !== null && --this.commitsBeforeCheckpointer <= 0) {
+      this.startCheckpointer()
+    }
+  }
+
+  private startCheckpointer() {
+    this.commitsBeforeCheckpointer = null
+    if (this.closed) return
+    const inline = () => {
+      // Back to SQLite's own checkpoint in the commit; the WAL stays bounded either way.
+      this.checkpointer = null
+      if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${INLINE_CHECKPOINT_PAGES}`)
+    }
+    try {
+      this.checkpointer = new BackgroundCheckpointer({
+        path: this.db.name,
+        synchronous: this.durability === 'full' ? 'FULL' : 'NORMAL',
+        delayMs: CHECKPOINT_DELAY_MS,
+        onFailure: inline,
+      })
+    } catch {
+      inline()
+      return
+    }
+    this.db.pragma(`wal_autocheckpoint = ${FALLBACK_CHECKPOINT_PAGES}`)
+    this.checkpointer.nudge()
   }
 
   /** Where the next event goes; read inside the write transaction, which holds the write lock. */
@@ -607,7 +668,7 @@ export class SqliteEventStore implements EventStore {
       return BigInt(this.stmt.head.get()?.head ?? 0)
     })
     const position = run.immediate()
-    this.signal.notify()
+    this.committed()
     return { position }
   }
 
@@ -631,6 +692,11 @@ export class SqliteEventStore implements EventStore {
       await Promise.allSettled([...this.deletions])
       for (const subscription of [...this.subscriptions]) await subscription.close()
       this.stopWatching()
+      // The worker's connection closes first, so that the store's, the last, checkpoints the WAL
+      // and removes it as SQLite does on a clean close.
+      const checkpointer = this.checkpointer
+      this.checkpointer = null
+      await checkpointer?.close()
       this.db.close()
     })()
     return this.closing
