@@ -50,12 +50,16 @@ describe('sqlite WAL checkpoints', () => {
     await reopened.close()
   })
 
-  it("leaves them in the WAL with checkpoints: 'inline' until SQLite's threshold", async () => {
-    const path = databasePath()
-    const store = new SqliteEventStore({ path, checkpoints: 'inline' })
-    for (let i = 0; i < commits; i++)
-      await store.appendToStream(`s-${i % 7}`, [{ type: 'E', data: { i, note } }])
-    expect(statSync(path).size).toBeLessThan(commits * note.length)
-    await store.close()
-  })
+  for (const options of [{ checkpoints: 'inline' as const }, { durability: 'full' as const }]) {
+    it(`leaves them in the WAL until SQLite's threshold with ${JSON.stringify(options)}`, async () => {
+      const path = databasePath()
+      const store = new SqliteEventStore({ path, ...options })
+      for (let i = 0; i < commits; i++)
+        await store.appendToStream(`s-${i % 7}`, [{ type: 'E', data: { i, note } }])
+      // Time in which a worker would have copied them (the first checkpoint comes 10 ms after a commit).
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      expect(statSync(path).size).toBeLessThan(commits * note.length)
+      await store.close()
+    })
+  }
 })

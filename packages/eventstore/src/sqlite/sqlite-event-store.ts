@@ -53,9 +53,10 @@ export interface SqliteEventStoreOptions {
   watchFile?: boolean
   /**
    * Where the WAL is checkpointed (copied into the database file) for a file database:
-   * 'background' (the default) on a worker thread with its own connection, started after the
-   * first `BACKGROUND_CHECKPOINT_AFTER` commits, so that appends do not wait for it; 'inline' in
-   * the commit that fills the WAL past 1000 pages (SQLite's automatic checkpoint).
+   * 'background' (the default at 'normal' durability) on a worker thread with its own connection,
+   * started after the first `BACKGROUND_CHECKPOINT_AFTER` commits, so that appends do not wait for
+   * it; 'inline' (the default at 'full') in the commit that fills the WAL past 1000 pages (SQLite's
+   * automatic checkpoint).
    */
   checkpoints?: 'background' | 'inline'
   /** Told after each write transaction: how many appends group commit put in it (for metrics). */
@@ -106,8 +107,8 @@ const INLINE_CHECKPOINT_PAGES = 1000
  * pages (16 MiB): a bound on the WAL should the worker fall behind.
  */
 const FALLBACK_CHECKPOINT_PAGES = 4000
-/** A nudged checkpointer waits this long, so that one checkpoint covers the commits meanwhile. */
-const CHECKPOINT_DELAY_MS = 20
+/** A nudged checkpointer waits between these, so that one checkpoint covers the commits meanwhile. */
+const CHECKPOINT_DELAY_MS = { min: 10, max: 2000 }
 /** Pages kept for the subscriptions that ask for the same one (see `sharedPage`). */
 const SHARED_PAGES = 8
 
@@ -194,10 +195,11 @@ export class SqliteEventStore implements EventStore {
     this.watchedFile = path !== ':memory:' && (options.watchFile ?? true) ? resolve(path) : null
     this.onCommit = options.onCommit
     this.durability = options.durability ?? 'normal'
+    // At 'full' every commit fsyncs the WAL already, and a worker's checkpoint (two more fsyncs, of
+    // the database file) competes with those for the disk: measured slower there, so 'inline'.
+    const checkpoints = options.checkpoints ?? (this.durability === 'full' ? 'inline' : 'background')
     this.commitsBeforeCheckpointer =
-      path !== ':memory:' && (options.checkpoints ?? 'background') === 'background'
-        ? BACKGROUND_CHECKPOINT_AFTER
-        : null
+      path !== ':memory:' && checkpoints === 'background' ? BACKGROUND_CHECKPOINT_AFTER : null
     this.stmt = {
       head: this.db.prepare('SELECT max(position) AS head FROM events'),
       getStream: this.db.prepare(
@@ -351,7 +353,9 @@ export class SqliteEventStore implements EventStore {
       this.checkpointer = new BackgroundCheckpointer({
         path: this.db.name,
         synchronous: this.durability === 'full' ? 'FULL' : 'NORMAL',
-        delayMs: CHECKPOINT_DELAY_MS,
+        minDelayMs: CHECKPOINT_DELAY_MS.min,
+        maxDelayMs: CHECKPOINT_DELAY_MS.max,
+        targetPages: INLINE_CHECKPOINT_PAGES,
         onFailure: inline,
       })
     } catch {
