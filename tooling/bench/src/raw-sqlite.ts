@@ -19,7 +19,6 @@ const EVENT_LOG_DDL = `
     recorded_at  INTEGER NOT NULL
   );
   CREATE UNIQUE INDEX IF NOT EXISTS events_by_stream ON events (stream_name, revision);
-  CREATE INDEX IF NOT EXISTS events_by_stream_and_id ON events (stream_name, event_id);
   CREATE TABLE IF NOT EXISTS streams (
     stream_name      TEXT    PRIMARY KEY,
     last_revision    INTEGER NOT NULL,

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { take } from '../conformance'
+import { WrongExpectedVersionError } from '../errors'
 import { SqliteEventStore } from './sqlite-event-store'
 
 /**
@@ -40,4 +41,40 @@ describe('sqlite subscriptions to commits made by another connection', () => {
       }
     })
   }
+
+  it("checks expected revisions against the other connection's appends to the same stream", async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'qi-cross-process-'))
+    directories.push(directory)
+    const path = join(directory, 'events.db')
+    const stores = [new SqliteEventStore({ path }), new SqliteEventStore({ path })]
+    try {
+      // Each store appends at the revision the other one left: both must see the other's commits.
+      for (let i = 0; i < 6; i++) {
+        const store = stores[i % 2]!
+        const expectedRevision = i === 0 ? 'no_stream' : BigInt(i - 1)
+        expect(
+          await store.appendToStream('shared', [{ type: 'E', data: { i } }], { expectedRevision }),
+        ).toEqual({
+          nextExpectedRevision: BigInt(i),
+          position: BigInt(i + 1),
+        })
+        // And a stale expectation is refused by both.
+        await expect(
+          stores[(i + 1) % 2]!.appendToStream('shared', [{ type: 'Stale', data: {} }], {
+            expectedRevision: i === 0 ? 'no_stream' : BigInt(i - 1),
+          }),
+        ).rejects.toBeInstanceOf(WrongExpectedVersionError)
+      }
+      await stores[1]!.deleteStream('shared')
+      // Soft-deleted by the other connection: 'no_stream' holds again, the revisions go on.
+      expect(
+        await stores[0]!.appendToStream('shared', [{ type: 'Again', data: {} }], {
+          expectedRevision: 'no_stream',
+        }),
+      ).toEqual({ nextExpectedRevision: 6n, position: 7n })
+      expect((await stores[1]!.readStream('shared')).map((event) => event.type)).toEqual(['Again'])
+    } finally {
+      for (const store of stores) await store.close()
+    }
+  })
 })

@@ -21,11 +21,13 @@ export function migrate(db: Database.Database) {
       recorded_at  INTEGER NOT NULL
     );
     CREATE UNIQUE INDEX IF NOT EXISTS events_by_stream ON events (stream_name, revision);
-    -- Event ids are random UUIDs. Indexed alone they scatter every append over the whole index, and
-    -- each touched page is rewritten to the WAL at commit; led by the stream name, one append's ids
-    -- land on the few pages of its stream. The only lookup by id (idempotent retries) is per stream.
-    CREATE INDEX IF NOT EXISTS events_by_stream_and_id ON events (stream_name, event_id);
+    -- No index on event ids. Every index an append touches is one more page rewritten to the WAL at
+    -- commit, and group commit cannot share it between appends to different streams. The only lookup
+    -- by id (an idempotent retry) goes through events_by_stream: at the revision the expected revision
+    -- points to, or, with 'any' / 'stream_exists', over that one stream's events.
+    -- Older files had one (events_by_id, then events_by_stream_and_id): dropped on open.
     DROP INDEX IF EXISTS events_by_id;
+    DROP INDEX IF EXISTS events_by_stream_and_id;
     CREATE TABLE IF NOT EXISTS streams (
       stream_name      TEXT    PRIMARY KEY,
       last_revision    INTEGER NOT NULL,

@@ -27,6 +27,7 @@ import type {
 } from '../types'
 import { MAX_APPEND_BYTES } from '../types'
 import { assertExpectedRevision, assertStreamName, type PreparedEvent, prepareAppend } from '../validation'
+import { BackgroundCheckpointer } from './checkpointer'
 import { migrate, STREAM_LIVE, STREAM_SOFT_DELETED, STREAM_TOMBSTONED } from './schema'
 import { CommitSignal, PagedSubscription, type PollIntervals } from './subscription'
 
@@ -50,6 +51,14 @@ export interface SqliteEventStoreOptions {
   minPollIntervalMs?: number
   /** Watch the database file for other processes' commits (default true for a file database). */
   watchFile?: boolean
+  /**
+   * Where the WAL is checkpointed (copied into the database file) for a file database:
+   * 'background' (the default at 'normal' durability) on a worker thread with its own connection,
+   * started after the first `BACKGROUND_CHECKPOINT_AFTER` commits, so that appends do not wait for
+   * it; 'inline' (the default at 'full') in the commit that fills the WAL past 1000 pages (SQLite's
+   * automatic checkpoint).
+   */
+  checkpoints?: 'background' | 'inline'
   /** Told after each write transaction: how many appends group commit put in it (for metrics). */
   onCommit?: (commit: { appends: number; events: number; durationMs: number }) => void
 }
@@ -89,6 +98,17 @@ interface WriteCursor {
 type Outcome = { ok: AppendResult } | { error: unknown }
 
 const PAGE = 1000
+/** Commits before the background checkpointer starts: a short-lived store never starts a thread. */
+export const BACKGROUND_CHECKPOINT_AFTER = 100
+/** SQLite's automatic checkpoint threshold (pages in the WAL), used while no worker checkpoints. */
+const INLINE_CHECKPOINT_PAGES = 1000
+/**
+ * With the worker checkpointing, the store's own connection still checkpoints past this many
+ * pages (16 MiB): a bound on the WAL should the worker fall behind.
+ */
+const FALLBACK_CHECKPOINT_PAGES = 4000
+/** A nudged checkpointer waits between these, so that one checkpoint covers the commits meanwhile. */
+const CHECKPOINT_DELAY_MS = { min: 10, max: 2000 }
 /** Pages kept for the subscriptions that ask for the same one (see `sharedPage`). */
 const SHARED_PAGES = 8
 
@@ -142,6 +162,10 @@ export class SqliteEventStore implements EventStore {
   private readonly watchedFile: string | null
   private watcher: FSWatcher | null = null
   private readonly onCommit: SqliteEventStoreOptions['onCommit']
+  private readonly durability: 'normal' | 'full'
+  /** Counts commits until the background checkpointer starts; null when it is not wanted. */
+  private commitsBeforeCheckpointer: number | null
+  private checkpointer: BackgroundCheckpointer | null = null
 
   private readonly stmt: {
     head: Database.Statement<[], { head: number | null }>
@@ -150,7 +174,7 @@ export class SqliteEventStore implements EventStore {
     updateStream: Database.Statement<[number, string]>
     setStreamState: Database.Statement<[number, number, string]>
     insertEvent: Database.Statement<[number, string, number, string, string, string, string, number]>
-    findId: Database.Statement<[string, string], { revision: number }>
+    findIdInStream: Database.Statement<[string, string], { revision: number }>
     idsFrom: Database.Statement<[string, number, number], { event_id: string; position: number }>
   }
   private readonly writeBatch: (batch: PendingAppend[]) => Outcome[]
@@ -163,12 +187,19 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma('journal_mode = WAL')
     this.db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`)
     this.db.pragma('busy_timeout = 5000')
+    this.db.pragma(`wal_autocheckpoint = ${INLINE_CHECKPOINT_PAGES}`)
     migrate(this.db)
     this.maxAppendBytes = options.maxAppendBytes ?? MAX_APPEND_BYTES
     const maxPollMs = options.pollIntervalMs ?? 250
     this.poll = { minMs: Math.min(options.minPollIntervalMs ?? 5, maxPollMs), maxMs: maxPollMs }
     this.watchedFile = path !== ':memory:' && (options.watchFile ?? true) ? resolve(path) : null
     this.onCommit = options.onCommit
+    this.durability = options.durability ?? 'normal'
+    // At 'full' every commit fsyncs the WAL already, and a worker's checkpoint (two more fsyncs, of
+    // the database file) competes with those for the disk: measured slower there, so 'inline'.
+    const checkpoints = options.checkpoints ?? (this.durability === 'full' ? 'inline' : 'background')
+    this.commitsBeforeCheckpointer =
+      path !== ':memory:' && checkpoints === 'background' ? BACKGROUND_CHECKPOINT_AFTER : null
     this.stmt = {
       head: this.db.prepare('SELECT max(position) AS head FROM events'),
       getStream: this.db.prepare(
@@ -182,7 +213,10 @@ export class SqliteEventStore implements EventStore {
       insertEvent: this.db.prepare(
         'INSERT INTO events (position, stream_name, revision, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       ),
-      findId: this.db.prepare('SELECT revision FROM events WHERE stream_name = ? AND event_id = ? LIMIT 1'),
+      // Served by events_by_stream: a scan of one stream's events (there is no index on ids).
+      findIdInStream: this.db.prepare(
+        'SELECT revision FROM events WHERE stream_name = ? AND event_id = ? ORDER BY revision LIMIT 1',
+      ),
       idsFrom: this.db.prepare(
         'SELECT event_id, position FROM events WHERE stream_name = ? AND revision >= ? ORDER BY revision LIMIT ?',
       ),
@@ -279,7 +313,7 @@ export class SqliteEventStore implements EventStore {
         request.reject(error)
         return
       }
-      this.signal.notify()
+      this.committed()
       request.resolve(result)
       return
     }
@@ -290,12 +324,46 @@ export class SqliteEventStore implements EventStore {
       for (const request of batch) request.reject(error)
       return
     }
-    this.signal.notify()
+    this.committed()
     outcomes.forEach((outcome, i) => {
       const request = batch[i]!
       if ('ok' in outcome) request.resolve(outcome.ok)
       else request.reject(outcome.error)
     })
+  }
+
+  /** After every write transaction: wakes the subscriptions, and has the WAL checkpointed. */
+  private committed() {
+    this.signal.notify()
+    if (this.checkpointer) this.checkpointer.nudge()
+    else if (this.commitsBeforeCheckpointer !== null && --this.commitsBeforeCheckpointer <= 0) {
+      this.startCheckpointer()
+    }
+  }
+
+  private startCheckpointer() {
+    this.commitsBeforeCheckpointer = null
+    if (this.closed) return
+    const inline = () => {
+      // Back to SQLite's own checkpoint in the commit; the WAL stays bounded either way.
+      this.checkpointer = null
+      if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${INLINE_CHECKPOINT_PAGES}`)
+    }
+    try {
+      this.checkpointer = new BackgroundCheckpointer({
+        path: this.db.name,
+        synchronous: this.durability === 'full' ? 'FULL' : 'NORMAL',
+        minDelayMs: CHECKPOINT_DELAY_MS.min,
+        maxDelayMs: CHECKPOINT_DELAY_MS.max,
+        targetPages: INLINE_CHECKPOINT_PAGES,
+        onFailure: inline,
+      })
+    } catch {
+      inline()
+      return
+    }
+    this.db.pragma(`wal_autocheckpoint = ${FALLBACK_CHECKPOINT_PAGES}`)
+    this.checkpointer.nudge()
   }
 
   /** Where the next event goes; read inside the write transaction, which holds the write lock. */
@@ -364,6 +432,9 @@ export class SqliteEventStore implements EventStore {
   /**
    * EventStoreDB's idempotence: when the ids of an append are already the stream's events at the
    * place the expected revision points to, the append is a retry and returns the first result.
+   * That place is known for 'no_stream' (the stream's first revision) and a bigint (the one after
+   * it): one lookup by revision. With 'any' or 'stream_exists' the first id is looked for over the
+   * stream's events (the commands of the services always append at a known revision).
    */
   private idempotentResult(
     streamName: string,
@@ -371,16 +442,18 @@ export class SqliteEventStore implements EventStore {
     expectedRevision: ExpectedRevision,
     stream: StreamRow,
   ): AppendResult | null {
-    const found = this.stmt.findId.get(streamName, events[0]!.id)
-    if (!found) return null
-    const start = found.revision
-    const placeMatches =
-      expectedRevision === 'any' ||
-      expectedRevision === 'stream_exists' ||
-      (expectedRevision === 'no_stream' && start === stream.truncate_before) ||
-      (typeof expectedRevision === 'bigint' && BigInt(start) === expectedRevision + 1n)
-    if (!placeMatches) return null
+    const firstId = events[0]!.id
+    let start: number
+    if (expectedRevision === 'no_stream') start = stream.truncate_before
+    else if (typeof expectedRevision === 'bigint') start = Number(expectedRevision) + 1
+    else {
+      const found = this.stmt.findIdInStream.get(streamName, firstId)
+      if (!found) return null
+      start = found.revision
+    }
+    if (start > stream.last_revision) return null
     const rows = this.stmt.idsFrom.all(streamName, start, events.length)
+    if (rows[0]?.event_id !== firstId) return null
     if (rows.length !== events.length || rows.some((row, i) => row.event_id !== events[i]!.id)) {
       throw new WrongExpectedVersionError(streamName, expectedRevision, BigInt(stream.last_revision))
     }
@@ -599,7 +672,7 @@ export class SqliteEventStore implements EventStore {
       return BigInt(this.stmt.head.get()?.head ?? 0)
     })
     const position = run.immediate()
-    this.signal.notify()
+    this.committed()
     return { position }
   }
 
@@ -623,6 +696,11 @@ export class SqliteEventStore implements EventStore {
       await Promise.allSettled([...this.deletions])
       for (const subscription of [...this.subscriptions]) await subscription.close()
       this.stopWatching()
+      // The worker's connection closes first, so that the store's, the last, checkpoints the WAL
+      // and removes it as SQLite does on a clean close.
+      const checkpointer = this.checkpointer
+      this.checkpointer = null
+      await checkpointer?.close()
       this.db.close()
     })()
     return this.closing
