@@ -292,4 +292,31 @@ describe('policies (process managers) on the demo history', () => {
     const [c34] = (await platform.store.readStream('certificate-BURST-C34')).slice(1)
     expect(c34!.data).toMatchObject({ cause: { kind: 'report_revoked', ref: 'BURST-3' } })
   })
+
+  it('reads its own writes across the policy: certification.get with afterPolicies waits for the suspension', async () => {
+    const policy = platform.policies().find((p) => p.policy.name === 'certification.report-revoked')!
+    await policy.stop()
+    const { position } = await as('lab', 'HBQI').testing.revokeReport({
+      reportNo: 'HBQI-2023-0101',
+      revokedOn: '2026-05-01',
+      reason: 'read your writes',
+    })
+    const certificateNo = 'HBCC-P-2023-0311'
+    const body = as('regulator')
+    let answered = false
+    const read = body.certification
+      .get({ certificateNo, minPosition: position!, afterPolicies: true })
+      .finally(() => {
+        answered = true
+      })
+    // With the policy stopped the read waits (the read model itself is at the revocation already).
+    await platform.runner('certification.certificates').waitFor(position)
+    for (let turn = 0; turn < 20; turn++) await new Promise((resolve) => setImmediate(resolve))
+    expect(answered).toBe(false)
+    policy.start()
+    const certificate = await read
+    expect(certificate.history.at(-1)).toMatchObject({
+      cause: { kind: 'report_revoked', ref: 'HBQI-2023-0101' },
+    })
+  })
 })

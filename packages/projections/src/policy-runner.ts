@@ -319,3 +319,25 @@ export class PolicyRunner {
     this.db.close()
   }
 }
+
+/**
+ * Read-your-writes across policies: resolves once each of `runners` whose policy reacts to the
+ * event at `position` has handled it, so that the follow-up commands it issued are in the store
+ * (a read model that then reaches the store's head shows them). Only the runners given count: a
+ * replica that runs no policies waits for nothing. One level: follow-ups that trigger further
+ * policies are not waited for.
+ */
+export async function waitForReactions(
+  store: EventStore,
+  runners: readonly PolicyRunner[],
+  position: bigint,
+  timeoutMs?: number,
+): Promise<void> {
+  const [event] = await store.readAll({ fromPosition: position, maxCount: 1 })
+  if (!event || event.position !== position) return
+  await Promise.all(
+    runners
+      .filter((runner) => runner.policy.handles.includes(event.type))
+      .map((runner) => runner.waitFor(position, timeoutMs)),
+  )
+}
