@@ -57,6 +57,19 @@ export interface PolicyRunnerOptions {
   batchSize?: number
 }
 
+const DRAINED = Symbol('drained')
+/** Microtask hops an event already in a subscription's hands takes to be delivered (generously). */
+const DELIVERY_HOPS = 16
+
+/** Resolves after DELIVERY_HOPS microtasks: before any timer or I/O callback can run. */
+function afterMicrotasks(): Promise<typeof DRAINED> {
+  return new Promise((resolve) => {
+    let hops = DELIVERY_HOPS
+    const hop = () => (hops-- > 0 ? queueMicrotask(hop) : resolve(DRAINED))
+    queueMicrotask(hop)
+  })
+}
+
 /**
  * Feeds one policy from `$all` (filtered to its event types), at least once per event: the
  * checkpoint is saved after `react` succeeded, and `react` is idempotent, so the effect is once.
@@ -173,15 +186,15 @@ export class PolicyRunner {
     for (;;) {
       const first = await pending
       if (first.done || this.stopping) break
-      // What the subscription already holds (delivered before the next turn of the event loop)
-      // joins this batch: the triggers that arrived while the previous batch was being handled.
+      // What the subscription already holds joins this batch: the triggers that arrived while
+      // the previous batch was being handled. It hands them over within a few microtasks; a wait
+      // for news (a timer, I/O) ends the batch. No turn of the event loop is waited for.
       const batch = [first.value]
-      const tick = new Promise<'tick'>((resolve) => setImmediate(() => resolve('tick')))
       for (;;) {
         pending = iterator.next()
         if (batch.length >= this.batchSize) break
-        const next = await Promise.race([pending, tick])
-        if (next === 'tick' || next.done) break
+        const next = await Promise.race([pending, afterMicrotasks()])
+        if (next === DRAINED || next.done) break
         batch.push(next.value)
       }
       if (this.stopping) break
