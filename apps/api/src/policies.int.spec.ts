@@ -216,4 +216,107 @@ describe('policies (process managers) on the demo history', () => {
       true,
     )
   })
+
+  it('handles a burst of revocations together: each certificate suspended once, one resting on two of the reports too', async () => {
+    const lab = as('lab', 'HBQI')
+    const body = as('certification_body', 'CQC-WH')
+    const maker = { enterpriseId: '91420100MA4K0MJ003', name: '武汉美家电器有限公司' }
+    const reports = ['BURST-1', 'BURST-2', 'BURST-3', 'BURST-4']
+    for (const reportNo of reports)
+      await lab.testing.issueReport({
+        reportNo,
+        labId: 'HBQI',
+        accreditationNo: 'CNAS L0586',
+        customer: maker,
+        sample: {
+          productId: 'MJ-17',
+          productName: '电热水壶',
+          model: 'MJ-17',
+          batch: 'B-1',
+          receivedOn: '2023-03-10',
+        },
+        testedFrom: '2023-03-10',
+        testedTo: '2023-03-12',
+        results: [
+          {
+            method: { standardCode: 'GB 4706.1', standardVersion: '2005', clause: '13' },
+            parameter: '泄漏电流',
+            value: '0.12',
+            unit: 'mA',
+            limit: '≤0.75',
+            verdict: 'pass',
+          },
+        ],
+        decisionRule: 'simple_acceptance',
+        conformity: 'conforms',
+        instrumentIds: ['HBQI-TH-07'],
+        signatory: '授权签字人 张伟',
+        issuedOn: '2023-03-20',
+      })
+    const certificates = {
+      'BURST-C1': ['BURST-1'],
+      'BURST-C2': ['BURST-2'],
+      'BURST-C34': ['BURST-3', 'BURST-4'],
+    }
+    for (const [certificateNo, basisReports] of Object.entries(certificates))
+      await body.certification.issueCertificate({
+        certificateNo,
+        bodyId: 'CQC-WH',
+        accreditationNo: 'CNAS C001-M',
+        holder: maker,
+        manufacturer: maker,
+        factory: { productionLineId: 'MJ-A1', address: '湖北省' },
+        product: { productId: 'MJ-17', name: '电热水壶', models: ['MJ-17'] },
+        scheme: 'voluntary_product',
+        standards: [{ code: 'GB 4706.1', version: '2005' }],
+        basisReports,
+        issuedOn: '2023-04-01',
+        expiresOn: '2028-03-31',
+      })
+    // The policy is stopped while the four revocations are recorded, so that it finds them together.
+    const policy = platform.policies().find((p) => p.policy.name === 'certification.report-revoked')!
+    await policy.stop()
+    for (const reportNo of reports)
+      await lab.testing.revokeReport({ reportNo, revokedOn: '2025-05-20', reason: 'burst' })
+    const handled = policy.status().handled
+    policy.start()
+    await platform.settle()
+    expect(policy.status()).toMatchObject({ state: 'running', handled: handled + 4 })
+    for (const certificateNo of Object.keys(certificates)) {
+      const stream = await platform.store.readStream(`certificate-${certificateNo}`)
+      // BURST-C34: suspended at BURST-3 (BURST-4 revoked too, no valid basis left); the reaction to
+      // BURST-4 then finds it suspended and adds nothing.
+      expect(stream.map((e) => e.type)).toEqual(['CertificateIssued', 'CertificateSuspended'])
+      expect((await body.certification.get({ certificateNo })).status).toBe('suspended')
+    }
+    const [c34] = (await platform.store.readStream('certificate-BURST-C34')).slice(1)
+    expect(c34!.data).toMatchObject({ cause: { kind: 'report_revoked', ref: 'BURST-3' } })
+  })
+
+  it('reads its own writes across the policy: certification.get with afterPolicies waits for the suspension', async () => {
+    const policy = platform.policies().find((p) => p.policy.name === 'certification.report-revoked')!
+    await policy.stop()
+    const { position } = await as('lab', 'HBQI').testing.revokeReport({
+      reportNo: 'HBQI-2023-0101',
+      revokedOn: '2026-05-01',
+      reason: 'read your writes',
+    })
+    const certificateNo = 'HBCC-P-2023-0311'
+    const body = as('regulator')
+    let answered = false
+    const read = body.certification
+      .get({ certificateNo, minPosition: position!, afterPolicies: true })
+      .finally(() => {
+        answered = true
+      })
+    // With the policy stopped the read waits (the read model itself is at the revocation already).
+    await platform.runner('certification.certificates').waitFor(position)
+    for (let turn = 0; turn < 20; turn++) await new Promise((resolve) => setImmediate(resolve))
+    expect(answered).toBe(false)
+    policy.start()
+    const certificate = await read
+    expect(certificate.history.at(-1)).toMatchObject({
+      cause: { kind: 'report_revoked', ref: 'HBQI-2023-0101' },
+    })
+  })
 })

@@ -22,6 +22,14 @@ export interface Policy {
   readonly handles: readonly string[]
   react(event: RecordedEvent): Promise<void>
   /**
+   * Optional: reacts to several events at once, in position order (what arrived while the runner
+   * was busy). It must have the effect of `react` on each in turn (idempotent, commandIds derived
+   * from each trigger), and may share work among them: one wait for read models, follow-ups on
+   * different streams appended together. When it fails, the runner handles the same events again
+   * one at a time with `react` (retries, then `onPoison`), so a poison event stays one event.
+   */
+  reactAll?(events: RecordedEvent[]): Promise<void>
+  /**
    * After `maxAttempts` failures on one event: `stop` (default) stops the runner with the event in
    * its status; `park` records it in the dead-letter table and goes on to the next event.
    */
@@ -45,11 +53,28 @@ export interface PolicyRunnerOptions {
   directory?: string
   /** How many times one event is retried (with a growing pause) before the runner stops failed. */
   maxAttempts?: number
+  /** Most events given to one `reactAll` (default 100). */
+  batchSize?: number
+}
+
+const DRAINED = Symbol('drained')
+/** Microtask hops an event already in a subscription's hands takes to be delivered (generously). */
+const DELIVERY_HOPS = 16
+
+/** Resolves after DELIVERY_HOPS microtasks: before any timer or I/O callback can run. */
+function afterMicrotasks(): Promise<typeof DRAINED> {
+  return new Promise((resolve) => {
+    let hops = DELIVERY_HOPS
+    const hop = () => (hops-- > 0 ? queueMicrotask(hop) : resolve(DRAINED))
+    queueMicrotask(hop)
+  })
 }
 
 /**
  * Feeds one policy from `$all` (filtered to its event types), at least once per event: the
  * checkpoint is saved after `react` succeeded, and `react` is idempotent, so the effect is once.
+ * Events that arrived while the policy was busy are handled together (`reactAll`, one checkpoint
+ * write), so a burst of triggers costs one wake-up and one read-model wait, not one per event.
  */
 export class PolicyRunner {
   private readonly db: Database.Database
@@ -61,6 +86,8 @@ export class PolicyRunner {
   private running: Promise<void> | null = null
   private stopping = false
   private readonly maxAttempts: number
+  private readonly batchSize: number
+  private waiters = new Set<{ position: bigint; resolve: () => void; reject: (e: Error) => void }>()
   private readonly deadLetterTable: DeadLetterTable
   private readonly saveCheckpointStatement: Database.Statement<[string]>
 
@@ -82,6 +109,7 @@ export class PolicyRunner {
       | undefined
     this.checkpoint = row ? BigInt(row.position) : null
     this.maxAttempts = options.maxAttempts ?? 5
+    this.batchSize = Math.max(1, options.batchSize ?? 100)
     this.deadLetterTable = new DeadLetterTable(options.policy.name, this.db)
     this.saveCheckpointStatement = this.db.prepare(
       'INSERT INTO policy_checkpoint (id, position) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET position = excluded.position',
@@ -140,6 +168,8 @@ export class PolicyRunner {
     this.running = this.run().catch((error: Error) => {
       this.state = 'failed'
       this.lastError = error
+      for (const waiter of this.waiters) waiter.reject(error)
+      this.waiters.clear()
       console.error(`[policy ${this.options.policy.name}] stopped:`, error)
     })
   }
@@ -151,31 +181,81 @@ export class PolicyRunner {
       filter: { kind: 'eventType', prefixes: [...policy.handles] },
     })
     this.subscription = subscription
-    for await (const event of subscription) {
+    const iterator = subscription[Symbol.asyncIterator]()
+    let pending = iterator.next()
+    for (;;) {
+      const first = await pending
+      if (first.done || this.stopping) break
+      // What the subscription already holds joins this batch: the triggers that arrived while
+      // the previous batch was being handled. It hands them over within a few microtasks; a wait
+      // for news (a timer, I/O) ends the batch. No turn of the event loop is waited for.
+      const batch = [first.value]
+      for (;;) {
+        pending = iterator.next()
+        if (batch.length >= this.batchSize) break
+        const next = await Promise.race([pending, afterMicrotasks()])
+        if (next === DRAINED || next.done) break
+        batch.push(next.value)
+      }
       if (this.stopping) break
       // A prefix filter may let through longer type names: react only to the exact types.
-      if (policy.handles.includes(event.type)) await this.reactWithRetry(event)
+      const triggers = batch.filter((event) => policy.handles.includes(event.type))
+      await this.handle(triggers)
+      this.saveCheckpoint(batch.at(-1)!.position)
+    }
+    await subscription.close()
+  }
+
+  /**
+   * One `reactAll` for the batch when the policy has it; else, or when it fails, one event at a
+   * time, each checkpointed once handled (a poison event then stops the runner right before it).
+   */
+  private async handle(events: RecordedEvent[]) {
+    const { policy } = this.options
+    if (events.length > 1 && policy.reactAll) {
+      try {
+        await this.inPolicySpan(events, () => policy.reactAll!(events))
+        this.handled += events.length
+        return
+      } catch (error) {
+        if (this.stopping) throw error
+        this.lastError = error as Error
+      }
+    }
+    for (const event of events) {
+      await this.reactWithRetry(event)
       this.saveCheckpoint(event.position)
     }
+  }
+
+  private inPolicySpan(events: RecordedEvent[], react: () => Promise<void>) {
+    const links = []
+    for (const event of events) {
+      const link = linkToWriter(event.metadata)
+      if (link) links.push(link)
+      if (links.length >= 32) break
+    }
+    // The follow-up commands run inside this span, linked to the commands that wrote the triggers.
+    return inSpan(
+      `policy ${this.options.policy.name}`,
+      {
+        links,
+        attributes: {
+          'qi.policy': this.options.policy.name,
+          'qi.event.type': events[0]!.type,
+          'qi.position': Number(events[0]!.position),
+          'qi.last_position': Number(events.at(-1)!.position),
+          'qi.events': events.length,
+        },
+      },
+      react,
+    )
   }
 
   private async reactWithRetry(event: RecordedEvent) {
     for (let attempt = 1; ; attempt++) {
       try {
-        const link = linkToWriter(event.metadata)
-        // The follow-up commands run inside this span, linked to the command that wrote the event.
-        await inSpan(
-          `policy ${this.options.policy.name}`,
-          {
-            links: link ? [link] : [],
-            attributes: {
-              'qi.policy': this.options.policy.name,
-              'qi.event.type': event.type,
-              'qi.position': Number(event.position),
-            },
-          },
-          () => this.options.policy.react(event),
-        )
+        await this.inPolicySpan([event], () => this.options.policy.react(event))
         this.handled += 1
         return
       } catch (error) {
@@ -196,22 +276,45 @@ export class PolicyRunner {
   private saveCheckpoint(position: bigint) {
     this.saveCheckpointStatement.run(position.toString())
     this.checkpoint = position
+    for (const waiter of this.waiters) {
+      if (position >= waiter.position) {
+        this.waiters.delete(waiter)
+        waiter.resolve()
+      }
+    }
   }
 
-  /** Resolves once the policy has handled everything up to `position` (bounded wait). */
-  async waitFor(position: bigint | null, timeoutMs = 30_000) {
-    if (position === null) return
-    const deadline = Date.now() + timeoutMs
-    while (this.checkpoint === null || this.checkpoint < position) {
-      if (this.state === 'failed')
-        throw this.lastError ?? new Error(`policy ${this.options.policy.name} failed`)
-      if (Date.now() > deadline) {
-        throw new Error(
-          `policy ${this.options.policy.name} reached ${this.checkpoint ?? 'nothing'}, not ${position}, within ${timeoutMs} ms`,
-        )
+  /**
+   * Resolves once the policy has handled everything up to `position` (bounded wait). The runner's
+   * checkpoint moves only over events of its types: wait for the position of such an event.
+   */
+  waitFor(position: bigint | null, timeoutMs = 30_000): Promise<void> {
+    if (position === null) return Promise.resolve()
+    if (this.checkpoint !== null && this.checkpoint >= position) return Promise.resolve()
+    if (this.state === 'failed')
+      return Promise.reject(this.lastError ?? new Error(`policy ${this.options.policy.name} failed`))
+    return new Promise<void>((resolve, reject) => {
+      const waiter = {
+        position,
+        resolve: () => {
+          clearTimeout(timer)
+          resolve()
+        },
+        reject: (error: Error) => {
+          clearTimeout(timer)
+          reject(error)
+        },
       }
-      await new Promise((resolve) => setTimeout(resolve, 20))
-    }
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter)
+        reject(
+          new Error(
+            `policy ${this.options.policy.name} reached ${this.checkpoint ?? 'nothing'}, not ${position}, within ${timeoutMs} ms`,
+          ),
+        )
+      }, timeoutMs)
+      this.waiters.add(waiter)
+    })
   }
 
   async stop() {
@@ -220,10 +323,34 @@ export class PolicyRunner {
     await this.running
     this.running = null
     if (this.state !== 'failed') this.state = 'stopped'
+    for (const waiter of this.waiters) waiter.reject(new Error(`policy ${this.options.policy.name} stopped`))
+    this.waiters.clear()
   }
 
   async close() {
     await this.stop()
     this.db.close()
   }
+}
+
+/**
+ * Read-your-writes across policies: resolves once each of `runners` whose policy reacts to the
+ * event at `position` has handled it, so that the follow-up commands it issued are in the store
+ * (a read model that then reaches the store's head shows them). Only the runners given count: a
+ * replica that runs no policies waits for nothing. One level: follow-ups that trigger further
+ * policies are not waited for.
+ */
+export async function waitForReactions(
+  store: EventStore,
+  runners: readonly PolicyRunner[],
+  position: bigint,
+  timeoutMs?: number,
+): Promise<void> {
+  const [event] = await store.readAll({ fromPosition: position, maxCount: 1 })
+  if (!event || event.position !== position) return
+  await Promise.all(
+    runners
+      .filter((runner) => runner.policy.handles.includes(event.type))
+      .map((runner) => runner.waitFor(position, timeoutMs)),
+  )
 }

@@ -1,6 +1,15 @@
 import { certification, IsoDate, SearchText } from '@qi/contracts'
 import { NotFoundError } from '@qi/decider'
-import { authedProcedure, commandProcedure, publicProcedure, readModel, router } from '@qi/trpc'
+import { waitForReactions } from '@qi/projections'
+import {
+  assertPlausibleMinPosition,
+  authedProcedure,
+  commandProcedure,
+  publicProcedure,
+  readModel,
+  readWaitMs,
+  router,
+} from '@qi/trpc'
 import { z } from 'zod'
 import { certificateDecider } from '../domain/certificate'
 import {
@@ -181,9 +190,27 @@ export const certificationRouter = router({
     }),
 
   get: authedProcedure
-    .input(z.object({ certificateNo: z.string().min(1), minPosition: z.bigint().optional() }))
+    .input(
+      z.object({
+        certificateNo: z.string().min(1),
+        minPosition: z.bigint().optional(),
+        /**
+         * With `minPosition`: first wait until this server's policies have reacted to the event at
+         * that position (e.g. the suspension after a basis report's revocation), then read at the
+         * store's head, so that their follow-ups show. A replica that runs no policies waits only
+         * for `minPosition`.
+         */
+        afterPolicies: z.boolean().optional(),
+      }),
+    )
     .query(async ({ ctx, input }) => {
-      const db = await readModel(ctx.deps, CERTIFICATION_CERTIFICATES, input.minPosition)
+      let minPosition = input.minPosition
+      if (input.afterPolicies && minPosition !== undefined) {
+        await assertPlausibleMinPosition(ctx.deps, minPosition)
+        await waitForReactions(ctx.deps.store, ctx.deps.policies?.() ?? [], minPosition, readWaitMs())
+        minPosition = (await ctx.deps.store.headPosition()) ?? minPosition
+      }
+      const db = await readModel(ctx.deps, CERTIFICATION_CERTIFICATES, minPosition)
       const row = findCertificate(db, input.certificateNo)
       if (!row) throw new NotFoundError('certificate', input.certificateNo)
       return {

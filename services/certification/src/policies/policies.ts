@@ -41,8 +41,65 @@ async function follow(
   })
 }
 
+/** The certification read models a policy reads, at or after its triggers. */
+interface ReadModels {
+  certificates: Database.Database
+  refs: Database.Database
+}
+
+/** A follow-up command a policy decided on, for one certificate. */
+interface FollowUp {
+  /** The name its commandId and actor carry (a policy may issue a second kind, e.g. `…:reset`). */
+  policy: string
+  certificateNo: string
+  command: CertificateCommand
+}
+
+/**
+ * Decides the follow-ups of one trigger. `planned` holds, per certificate, the status that the
+ * follow-ups already planned in this batch leave it in (the read model does not show them yet).
+ */
+type Plan = (event: RecordedEvent, models: ReadModels, planned: Map<string, string>) => FollowUp[]
+
+/**
+ * A certification policy from its plan. Triggers handled together (`reactAll`) share one wait for
+ * the read models (at the last trigger); their follow-ups run certificate by certificate: in
+ * trigger order on one certificate, side by side on different ones, so that the appends of
+ * different certificates go to the store together (one group commit) instead of one at a time.
+ * The effect is that of `react` on each trigger in turn: the read models are read at or after
+ * each trigger (as `react` alone does), and each follow-up keeps its trigger's commandId.
+ */
+function certificationPolicy(
+  deps: ServiceDeps,
+  name: string,
+  handles: readonly string[],
+  plan: Plan,
+): Policy {
+  const reactAll = async (events: RecordedEvent[]) => {
+    const models = await readModels(deps, events.at(-1)!)
+    const planned = new Map<string, string>()
+    const byCertificate = new Map<string, Array<{ trigger: RecordedEvent; followUp: FollowUp }>>()
+    for (const event of events) {
+      for (const followUp of plan(event, models, planned)) {
+        const queue = byCertificate.get(followUp.certificateNo) ?? []
+        queue.push({ trigger: event, followUp })
+        byCertificate.set(followUp.certificateNo, queue)
+      }
+    }
+    const outcomes = await Promise.allSettled(
+      [...byCertificate.values()].map(async (queue) => {
+        for (const { trigger, followUp } of queue)
+          await follow(deps, followUp.policy, trigger, followUp.certificateNo, followUp.command)
+      }),
+    )
+    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected')
+    if (failed) throw failed.reason
+  }
+  return { name, handles, react: (event) => reactAll([event]), reactAll }
+}
+
 /** Waits until the certification read models include the trigger, then returns their databases. */
-async function readModels(deps: ServiceDeps, trigger: RecordedEvent) {
+async function readModels(deps: ServiceDeps, trigger: RecordedEvent): Promise<ReadModels> {
   const certificates = deps.runner(CERTIFICATION_CERTIFICATES)
   const refs = deps.runner(CERTIFICATION_REFS)
   await Promise.all([certificates.waitFor(trigger.position, 60_000), refs.waitFor(trigger.position, 60_000)])
@@ -74,45 +131,44 @@ function reportIsValid(refs: Database.Database, reportNo: string) {
  */
 export function reportRevokedPolicy(deps: ServiceDeps): Policy {
   const name = 'certification.report-revoked'
-  return {
-    name,
-    handles: ['TestReportRevoked'],
-    async react(event) {
-      const { reportNo, revokedOn, reason } = domainCatalogue.decode(event).data as {
-        reportNo: string
-        revokedOn: string
-        reason: string
-      }
-      const { certificates, refs } = await readModels(deps, event)
-      for (const row of certificatesBasedOn(certificates, [reportNo])) {
-        const basis = (JSON.parse(row.content) as { basisReports: string[] }).basisReports
-        const remaining = basis.filter((r) => r !== reportNo && reportIsValid(refs, r))
-        const cause = { kind: 'report_revoked' as const, ref: reportNo }
-        const command: CertificateCommand =
-          remaining.length === 0 && row.status !== 'suspended'
-            ? {
-                type: 'SuspendCertificate',
-                data: {
-                  certificateNo: row.certificate_no,
-                  from: revokedOn,
-                  reason: `basis report ${reportNo} revoked: ${reason}`,
-                },
-                requestedBy: AS_PLATFORM,
-                cause,
-              }
-            : {
-                type: 'OpenReview',
-                data: {
-                  certificateNo: row.certificate_no,
-                  on: revokedOn,
-                  reason: `basis report ${reportNo} revoked (${reason}); remaining basis: ${remaining.join(', ') || 'none'}`,
-                  cause,
-                },
-              }
-        await follow(deps, name, event, row.certificate_no, command)
-      }
-    },
-  }
+  return certificationPolicy(deps, name, ['TestReportRevoked'], (event, { certificates, refs }, planned) => {
+    const { reportNo, revokedOn, reason } = domainCatalogue.decode(event).data as {
+      reportNo: string
+      revokedOn: string
+      reason: string
+    }
+    return certificatesBasedOn(certificates, [reportNo]).map((row) => {
+      const basis = (JSON.parse(row.content) as { basisReports: string[] }).basisReports
+      const remaining = basis.filter((r) => r !== reportNo && reportIsValid(refs, r))
+      const cause = { kind: 'report_revoked' as const, ref: reportNo }
+      const status = planned.get(row.certificate_no) ?? row.status
+      const suspend = remaining.length === 0 && status !== 'suspended'
+      // What the decider makes of the command: a review opens only on a valid certificate.
+      if (suspend) planned.set(row.certificate_no, 'suspended')
+      else if (status === 'valid') planned.set(row.certificate_no, 'under_review')
+      const command: CertificateCommand = suspend
+        ? {
+            type: 'SuspendCertificate',
+            data: {
+              certificateNo: row.certificate_no,
+              from: revokedOn,
+              reason: `basis report ${reportNo} revoked: ${reason}`,
+            },
+            requestedBy: AS_PLATFORM,
+            cause,
+          }
+        : {
+            type: 'OpenReview',
+            data: {
+              certificateNo: row.certificate_no,
+              on: revokedOn,
+              reason: `basis report ${reportNo} revoked (${reason}); remaining basis: ${remaining.join(', ') || 'none'}`,
+              cause,
+            },
+          }
+      return { policy: name, certificateNo: row.certificate_no, command }
+    })
+  })
 }
 
 /**
@@ -121,10 +177,11 @@ export function reportRevokedPolicy(deps: ServiceDeps): Policy {
  */
 export function accreditationChangedPolicy(deps: ServiceDeps): Policy {
   const name = 'certification.accreditation-changed'
-  return {
+  return certificationPolicy(
+    deps,
     name,
-    handles: ['AccreditationSuspended', 'AccreditationWithdrawn'],
-    async react(event) {
+    ['AccreditationSuspended', 'AccreditationWithdrawn'],
+    (event, { certificates, refs }) => {
       const data = domainCatalogue.decode(event).data as {
         labId: string
         reason: string
@@ -133,7 +190,6 @@ export function accreditationChangedPolicy(deps: ServiceDeps): Policy {
       }
       const from = data.from ?? data.on!
       const what = event.type === 'AccreditationSuspended' ? 'suspended' : 'withdrawn'
-      const { certificates, refs } = await readModels(deps, event)
       const reports = (
         refs
           .prepare('SELECT report_no FROM reports WHERE lab_id = ? AND issued_on >= ?')
@@ -154,8 +210,10 @@ export function accreditationChangedPolicy(deps: ServiceDeps): Policy {
       for (const row of issued) {
         affected.set(row.certificate_no, `issuing body ${data.labId}'s accreditation was ${what} ${from}`)
       }
-      for (const [certificateNo, why] of affected) {
-        await follow(deps, name, event, certificateNo, {
+      return [...affected].map(([certificateNo, why]) => ({
+        policy: name,
+        certificateNo,
+        command: {
           type: 'OpenReview',
           data: {
             certificateNo,
@@ -163,48 +221,45 @@ export function accreditationChangedPolicy(deps: ServiceDeps): Policy {
             reason: `${why}: ${data.reason}`,
             cause: { kind: 'accreditation_changed', ref: data.labId },
           },
-        })
-      }
+        },
+      }))
     },
-  }
+  )
 }
 
 /** Standard superseded → certificates on the old version get the transition deadline. */
 export function standardSupersededPolicy(deps: ServiceDeps): Policy {
   const name = 'certification.standard-superseded'
-  return {
-    name,
-    handles: ['StandardSuperseded'],
-    async react(event) {
-      const data = domainCatalogue.decode(event).data as {
-        code: string
-        version: string
-        replacedBy: { code: string; version: string }
-        transitionEndsOn: string
-        partial?: boolean
-      }
-      // A partial replacement leaves the old version in force: no transition.
-      if (data.partial) return
-      const { certificates } = await readModels(deps, event)
-      const rows = certificates
-        .prepare(
-          `SELECT certificate_no FROM certificates WHERE ${LIVE} AND certificate_no IN (
-             SELECT certificate_no FROM certificate_standards WHERE standard = ?) ORDER BY certificate_no`,
-        )
-        .all(standardKey({ code: data.code, version: data.version })) as Array<{ certificate_no: string }>
-      for (const row of rows) {
-        await follow(deps, name, event, row.certificate_no, {
-          type: 'SetTransitionDeadline',
-          data: {
-            certificateNo: row.certificate_no,
-            standard: { code: data.code, version: data.version },
-            replacedBy: data.replacedBy,
-            deadline: data.transitionEndsOn,
-          },
-        })
-      }
-    },
-  }
+  return certificationPolicy(deps, name, ['StandardSuperseded'], (event, { certificates }) => {
+    const data = domainCatalogue.decode(event).data as {
+      code: string
+      version: string
+      replacedBy: { code: string; version: string }
+      transitionEndsOn: string
+      partial?: boolean
+    }
+    // A partial replacement leaves the old version in force: no transition.
+    if (data.partial) return []
+    const rows = certificates
+      .prepare(
+        `SELECT certificate_no FROM certificates WHERE ${LIVE} AND certificate_no IN (
+           SELECT certificate_no FROM certificate_standards WHERE standard = ?) ORDER BY certificate_no`,
+      )
+      .all(standardKey({ code: data.code, version: data.version })) as Array<{ certificate_no: string }>
+    return rows.map((row) => ({
+      policy: name,
+      certificateNo: row.certificate_no,
+      command: {
+        type: 'SetTransitionDeadline',
+        data: {
+          certificateNo: row.certificate_no,
+          standard: { code: data.code, version: data.version },
+          replacedBy: data.replacedBy,
+          deadline: data.transitionEndsOn,
+        },
+      },
+    }))
+  })
 }
 
 /**
@@ -213,10 +268,11 @@ export function standardSupersededPolicy(deps: ServiceDeps): Policy {
  */
 export function standardReplacementRetractedPolicy(deps: ServiceDeps): Policy {
   const name = 'certification.standard-replacement-retracted'
-  return {
+  return certificationPolicy(
+    deps,
     name,
-    handles: ['StandardReplacementRetracted'],
-    async react(event) {
+    ['StandardReplacementRetracted'],
+    (event, { certificates, refs }) => {
       const data = domainCatalogue.decode(event).data as {
         code: string
         version: string
@@ -224,7 +280,6 @@ export function standardReplacementRetractedPolicy(deps: ServiceDeps): Policy {
         reason: string
       }
       const standard = { code: data.code, version: data.version }
-      const { certificates, refs } = await readModels(deps, event)
       const rows = certificates
         .prepare(
           `SELECT d.certificate_no FROM transition_deadlines d
@@ -233,61 +288,69 @@ export function standardReplacementRetractedPolicy(deps: ServiceDeps): Policy {
         )
         .all(standardKey(standard), standardKey(data.replacedBy)) as Array<{ certificate_no: string }>
       const remaining = earliestReplacement(refs, standardKey(standard))
-      for (const row of rows) {
-        await follow(deps, name, event, row.certificate_no, {
-          type: 'LiftTransitionDeadline',
-          data: {
-            certificateNo: row.certificate_no,
-            standard,
-            replacedBy: data.replacedBy,
-            reason: data.reason,
+      return rows.flatMap((row): FollowUp[] => [
+        {
+          policy: name,
+          certificateNo: row.certificate_no,
+          command: {
+            type: 'LiftTransitionDeadline',
+            data: {
+              certificateNo: row.certificate_no,
+              standard,
+              replacedBy: data.replacedBy,
+              reason: data.reason,
+            },
           },
-        })
-        if (!remaining) continue
-        await follow(deps, `${name}:reset`, event, row.certificate_no, {
-          type: 'SetTransitionDeadline',
-          data: {
-            certificateNo: row.certificate_no,
-            standard,
-            replacedBy: remaining.replacedBy,
-            deadline: remaining.transitionEndsOn,
-          },
-        })
-      }
+        },
+        ...(remaining
+          ? [
+              {
+                policy: `${name}:reset`,
+                certificateNo: row.certificate_no,
+                command: {
+                  type: 'SetTransitionDeadline' as const,
+                  data: {
+                    certificateNo: row.certificate_no,
+                    standard,
+                    replacedBy: remaining.replacedBy,
+                    deadline: remaining.transitionEndsOn,
+                  },
+                },
+              },
+            ]
+          : []),
+      ])
     },
-  }
+  )
 }
 
 /** Product recalled → the product's certificates are put under review. */
 export function recallPolicy(deps: ServiceDeps): Policy {
   const name = 'certification.recall'
-  return {
-    name,
-    handles: ['ProductRecalled'],
-    async react(event) {
-      const data = domainCatalogue.decode(event).data as {
-        recallId: string
-        productId: string
-        reason: string
-        announcedOn: string
-      }
-      const { certificates } = await readModels(deps, event)
-      const rows = certificates
-        .prepare(`SELECT certificate_no FROM certificates WHERE ${LIVE} AND product_id = ?`)
-        .all(data.productId) as Array<{ certificate_no: string }>
-      for (const row of rows) {
-        await follow(deps, name, event, row.certificate_no, {
-          type: 'OpenReview',
-          data: {
-            certificateNo: row.certificate_no,
-            on: data.announcedOn,
-            reason: `product ${data.productId} recalled (${data.recallId}): ${data.reason}`,
-            cause: { kind: 'recall', ref: data.recallId },
-          },
-        })
-      }
-    },
-  }
+  return certificationPolicy(deps, name, ['ProductRecalled'], (event, { certificates }) => {
+    const data = domainCatalogue.decode(event).data as {
+      recallId: string
+      productId: string
+      reason: string
+      announcedOn: string
+    }
+    const rows = certificates
+      .prepare(`SELECT certificate_no FROM certificates WHERE ${LIVE} AND product_id = ?`)
+      .all(data.productId) as Array<{ certificate_no: string }>
+    return rows.map((row) => ({
+      policy: name,
+      certificateNo: row.certificate_no,
+      command: {
+        type: 'OpenReview',
+        data: {
+          certificateNo: row.certificate_no,
+          on: data.announcedOn,
+          reason: `product ${data.productId} recalled (${data.recallId}): ${data.reason}`,
+          cause: { kind: 'recall', ref: data.recallId },
+        },
+      },
+    }))
+  })
 }
 
 /**

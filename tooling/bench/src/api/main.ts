@@ -295,7 +295,7 @@ async function main() {
         id: 'revoke-report-suspends-certificate',
         name: 'testing.revokeReport until certification.get shows the certificate suspended (policy)',
         procedure:
-          'POST /trpc/testing.revokeReport, then GET /trpc/certification.get (pauses 1, 2, 4, 8, 16, 16… ms) until suspended',
+          'POST /trpc/testing.revokeReport, then GET /trpc/certification.get with the returned position (minPosition, afterPolicies: waits for the policy), then again (pauses 1, 2, 4, 8, 16, 16… ms) until suspended',
         baseline: 'POST /append (bare append)',
         baselineDescription: appendDescription,
         count: requests.policy,
@@ -316,17 +316,23 @@ async function main() {
             throw new Error(`setting up reports and certificates failed: ${setup.firstError}`)
         },
         value: async (index) => {
-          await lab.mutation('testing.revokeReport', {
+          const { position } = await lab.mutation<{ position: string }>('testing.revokeReport', {
             reportNo: `BP-${run}-${index}`,
             revokedOn: '2025-05-20',
             reason: 'bench: revoked',
           })
           const deadline = Date.now() + 30_000
-          // Polls as a client would, backing off from 1 ms to 16 ms between reads.
-          for (let pause = 1; ; pause = Math.min(16, pause * 2)) {
-            const certificate = await body.query<{ status: string }>('certification.get', {
-              certificateNo: `BC-${run}-${index}`,
-            })
+          // The first read waits on the server until the policy has reacted to the revocation
+          // (minPosition + afterPolicies); if the suspension does not show yet, it polls as a
+          // client would, backing off from 1 ms to 16 ms between reads.
+          for (let pause = 1, read = 0; ; pause = Math.min(16, pause * 2), read++) {
+            const certificate = await body.query<{ status: string }>(
+              'certification.get',
+              read === 0
+                ? { certificateNo: `BC-${run}-${index}`, minPosition: position, afterPolicies: true }
+                : { certificateNo: `BC-${run}-${index}` },
+              read === 0 ? { values: { minPosition: ['bigint'] } } : undefined,
+            )
             if (certificate.status === 'suspended') return
             if (Date.now() > deadline) throw new Error(`certificate still ${certificate.status} after 30 s`)
             await sleep(pause)
