@@ -3,6 +3,8 @@
  * JSON over keep-alive HTTP) but with nothing between the route and the storage:
  * - POST /append: the issued report's event appended straight through the store port
  *   (@qi/eventstore SqliteEventStore, its own file, same durability as the API's default);
+ * - POST /revoke: the revocation scenario's two events, the report's TestReportRevoked and then
+ *   the certificate's CertificateSuspended, each appended to its own stream the same way;
  * - GET /lineage, /impact: one recursive SQL query over the lineage read model's file (the API's,
  *   opened read-only) following the same relations lineage / impact analysis follow;
  * - GET /reports: the paged list's two statements on the testing reports read model;
@@ -98,6 +100,35 @@ app.post('/append', async (request) => {
   const result = await store.appendToStream(
     `report-${input.reportNo}`,
     [{ type: 'TestReportIssued', data: input }],
+    { expectedRevision: 'no_stream' },
+  )
+  return { position: String(result.position) }
+})
+
+app.post('/revoke', async (request) => {
+  const input = (request.body as { json: { reportNo: string; certificateNo: string } }).json
+  await store.appendToStream(
+    `report-${input.reportNo}`,
+    [
+      {
+        type: 'TestReportRevoked',
+        data: { reportNo: input.reportNo, revokedOn: '2025-05-20', reason: 'bench: revoked' },
+      },
+    ],
+    { expectedRevision: 'no_stream' },
+  )
+  const result = await store.appendToStream(
+    `certificate-${input.certificateNo}`,
+    [
+      {
+        type: 'CertificateSuspended',
+        data: {
+          certificateNo: input.certificateNo,
+          suspendedOn: '2025-05-20',
+          reason: `report ${input.reportNo} revoked`,
+        },
+      },
+    ],
     { expectedRevision: 'no_stream' },
   )
   return { position: String(result.position) }

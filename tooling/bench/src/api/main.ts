@@ -235,6 +235,15 @@ async function main() {
       if (response.status !== 200)
         throw new Error(`baseline append: HTTP ${response.status} ${response.body}`)
     }
+    const revoke = async (index: number) => {
+      const response = await base.request('POST', '/revoke', {
+        body: { json: { reportNo: `BR-${run}-${index}`, certificateNo: `BRC-${run}-${index}` } },
+      })
+      if (response.status !== 200)
+        throw new Error(`baseline revoke: HTTP ${response.status} ${response.body}`)
+    }
+    const revokeDescription =
+      "bare Fastify route in its own process appending the scenario's two events, TestReportRevoked to the report's stream and then CertificateSuspended to the certificate's stream, through SqliteEventStore.appendToStream (no_stream), durability normal"
     const appendDescription =
       'bare Fastify route in its own process appending the same TestReportIssued event (the same input) through SqliteEventStore.appendToStream (no_stream), durability normal'
 
@@ -296,8 +305,8 @@ async function main() {
         name: 'testing.revokeReport until certification.get shows the certificate suspended (policy)',
         procedure:
           'POST /trpc/testing.revokeReport, then GET /trpc/certification.get with the returned position (minPosition, afterPolicies: waits for the policy), then again (pauses 1, 2, 4, 8, 16, 16… ms) until suspended',
-        baseline: 'POST /append (bare append)',
-        baselineDescription: appendDescription,
+        baseline: 'POST /revoke (bare appends of the revocation and the suspension)',
+        baselineDescription: revokeDescription,
         count: requests.policy,
         prepare: async (first, count) => {
           const setup = await runLevel(
@@ -338,7 +347,7 @@ async function main() {
             await sleep(pause)
           }
         },
-        base: append,
+        base: revoke,
       },
     ]
     const scenarios = allScenarios.filter((s) => !only || only.includes(s.id))
