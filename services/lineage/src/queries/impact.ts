@@ -331,9 +331,23 @@ function impactStatement(db: Database.Database, kind: NodeKind, head: boolean): 
   const key = `${kind} ${head}`
   if (!byKind.has(key)) {
     const walk = walkSql(kind)
-    byKind.set(key, walk === null ? null : (db.prepare(impactSql(walk, head)) as ImpactStatement))
+    byKind.set(key, walk === null ? null : prepareImpact(db, walk, head))
   }
   return byKind.get(key)!
+}
+
+/**
+ * The planner takes the primary key's index for a node by id even where the covering
+ * `nodes_settled` (../projections/graph) answers without reading the row: named. A graph built
+ * before that index existed (it comes with the next rebuild) gets the same statement without it.
+ */
+function prepareImpact(db: Database.Database, walk: string, head: boolean): ImpactStatement {
+  try {
+    return db.prepare(impactSql(walk, head, ' INDEXED BY nodes_settled')) as ImpactStatement
+  } catch (error) {
+    if (!(error instanceof Error && /no such index: nodes_settled/.test(error.message))) throw error
+    return db.prepare(impactSql(walk, head)) as ImpactStatement
+  }
 }
 
 /**
