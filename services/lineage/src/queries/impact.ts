@@ -223,7 +223,7 @@ const sourcesInto = (into: string | null, rel: Relation, from: NodeKind) =>
  * (its queue and the union's dedup per row). Null for sources whose walk leaves the chain (a
  * verification's licences): those take the walk in JS.
  */
-export function walkSql(kind: NodeKind): string | null {
+function walkSql(kind: NodeKind): string | null {
   const first = UPWARD[kind] ?? []
   if (first.some(({ from }) => !(CHAIN as readonly string[]).includes(from))) return null
   const groups = CHAIN.map((group) => {
@@ -250,11 +250,12 @@ export function walkSql(kind: NodeKind): string | null {
 
 /**
  * One statement: the walk (`walkSql`), each item's status name (settled at the head, else its
- * deciding history row) and existence on the date, then per group the exact total and active count
- * (window aggregates) and only the page's rows with their labels and full statuses. Every group's
- * first row comes back too, so an empty page still carries its totals.
+ * deciding history row) and existence on the date, then one row per group with its exact total and
+ * active count (`GROUP BY`; no row: an empty group) and only the page's rows (`ORDER BY id LIMIT`)
+ * with their labels and full statuses. Window aggregates over every item measured slower: two sorts
+ * of all of them instead of a top-N per group.
  */
-export const impactSql = (walk: string, head: boolean, NODES_SETTLED = '') => `${walk},
+const impactSql = (walk: string, head: boolean, NODES_SETTLED = '') => `${walk},
   named AS MATERIALIZED (${
     head
       ? `SELECT i.kind, i.id, ${DECIDED} AS decided,
