@@ -14,6 +14,7 @@ import os from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { HttpClient, runLevel, TrpcHttp } from './http'
+import { reportInput } from './inputs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const root = resolve(here, '..', '..', '..', '..')
@@ -39,40 +40,6 @@ async function start(args: string[], cwd: string, env: NodeJS.ProcessEnv, logFil
     await sleep(100)
   }
   throw new Error(readFileSync(logFile, 'utf8'))
-}
-function reportInput(reportNo: string) {
-  const maker = { enterpriseId: '91420100MA4K0MJ003', name: '武汉美家电器有限公司' }
-  return {
-    reportNo,
-    labId: 'HBQI',
-    accreditationNo: 'CNAS L0586',
-    customer: maker,
-    sample: {
-      productId: 'MJ-17',
-      productName: '电热水壶',
-      model: 'MJ-17',
-      batch: '20230310-01',
-      receivedOn: '2023-03-10',
-    },
-    testedFrom: '2023-03-10',
-    testedTo: '2023-03-12',
-    results: [
-      {
-        method: { standardCode: 'GB 4706.1', standardVersion: '2005', clause: '13' },
-        parameter: '泄漏电流',
-        value: '0.12',
-        unit: 'mA',
-        limit: '≤0.75',
-        verdict: 'pass',
-        uncertainty: 'U=2%, k=2',
-      },
-    ],
-    decisionRule: 'simple_acceptance',
-    conformity: 'conforms',
-    instrumentIds: ['HBQI-TH-07'],
-    signatory: '授权签字人 张伟',
-    issuedOn: '2023-03-20',
-  }
 }
 const work = mkdtempSync(join(os.tmpdir(), 'qi-cmd-drive-'))
 const procs: ChildProcess[] = []

@@ -27,6 +27,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gunzipSync } from 'node:zlib'
 import { HttpClient, runLevel, TrpcHttp } from './http'
+import { certificateInput, reportInput } from './inputs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const apiDir = resolve(here, '..', '..', '..', '..', 'apps', 'api')
@@ -143,52 +144,6 @@ async function main() {
     const lab = new TrpcHttp(client, keys.get('HBQI')!)
     const body = new TrpcHttp(client, keys.get('CQC-WH')!)
     const run = Date.now().toString(36)
-    const maker = { enterpriseId: '91420100MA4K0MJ003', name: '武汉美家电器有限公司' }
-    const report = (reportNo: string) => ({
-      reportNo,
-      labId: 'HBQI',
-      accreditationNo: 'CNAS L0586',
-      customer: maker,
-      sample: {
-        productId: 'MJ-17',
-        productName: '电热水壶',
-        model: 'MJ-17',
-        batch: '20230310-01',
-        receivedOn: '2023-03-10',
-      },
-      testedFrom: '2023-03-10',
-      testedTo: '2023-03-12',
-      results: [
-        {
-          method: { standardCode: 'GB 4706.1', standardVersion: '2005', clause: '13' },
-          parameter: '泄漏电流',
-          value: '0.12',
-          unit: 'mA',
-          limit: '≤0.75',
-          verdict: 'pass',
-          uncertainty: 'U=2%, k=2',
-        },
-      ],
-      decisionRule: 'simple_acceptance',
-      conformity: 'conforms',
-      instrumentIds: ['HBQI-TH-07'],
-      signatory: '授权签字人 张伟',
-      issuedOn: '2023-03-20',
-    })
-    const certificate = (certificateNo: string, reportNo: string) => ({
-      certificateNo,
-      bodyId: 'CQC-WH',
-      accreditationNo: 'CNAS C001-M',
-      holder: maker,
-      manufacturer: maker,
-      factory: { productionLineId: 'MJ-A1', address: '湖北省' },
-      product: { productId: 'MJ-17', name: '电热水壶', models: ['MJ-17'] },
-      scheme: 'voluntary_product',
-      standards: [{ code: 'GB 4706.1', version: '2005' }],
-      basisReports: [reportNo],
-      issuedOn: '2023-04-01',
-      expiresOn: '2028-03-31',
-    })
     let serial = 0
     for (const clients of [8, ...clientLevels]) {
       const n = clients === 8 && serial === 0 ? 50 : count
@@ -198,10 +153,10 @@ async function main() {
         16,
         n,
         async (i) => {
-          await lab.mutation('testing.issueReport', report(`SP-${run}-${i}`))
+          await lab.mutation('testing.issueReport', reportInput(`SP-${run}-${i}`))
           await body.mutation(
             'certification.issueCertificate',
-            certificate(`SC-${run}-${i}`, `SP-${run}-${i}`),
+            certificateInput(`SC-${run}-${i}`, `SP-${run}-${i}`),
           )
         },
         first,
