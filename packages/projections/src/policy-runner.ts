@@ -9,6 +9,7 @@ import {
   PoisonEventError,
   type PoisonPolicy,
 } from './dead-letters'
+import { PositionWaiters } from './position-waiters'
 import { inSpan, linkToWriter } from './tracing'
 
 /**
@@ -87,7 +88,7 @@ export class PolicyRunner {
   private stopping = false
   private readonly maxAttempts: number
   private readonly batchSize: number
-  private waiters = new Set<{ position: bigint; resolve: () => void; reject: (e: Error) => void }>()
+  private waiters = new PositionWaiters()
   private readonly deadLetterTable: DeadLetterTable
   private readonly saveCheckpointStatement: Database.Statement<[string]>
 
@@ -168,8 +169,7 @@ export class PolicyRunner {
     this.running = this.run().catch((error: Error) => {
       this.state = 'failed'
       this.lastError = error
-      for (const waiter of this.waiters) waiter.reject(error)
-      this.waiters.clear()
+      this.waiters.rejectAll(error)
       console.error(`[policy ${this.options.policy.name}] stopped:`, error)
     })
   }
@@ -276,12 +276,7 @@ export class PolicyRunner {
   private saveCheckpoint(position: bigint) {
     this.saveCheckpointStatement.run(position.toString())
     this.checkpoint = position
-    for (const waiter of this.waiters) {
-      if (position >= waiter.position) {
-        this.waiters.delete(waiter)
-        waiter.resolve()
-      }
-    }
+    this.waiters.reached(position)
   }
 
   /**
@@ -293,28 +288,14 @@ export class PolicyRunner {
     if (this.checkpoint !== null && this.checkpoint >= position) return Promise.resolve()
     if (this.state === 'failed')
       return Promise.reject(this.lastError ?? new Error(`policy ${this.options.policy.name} failed`))
-    return new Promise<void>((resolve, reject) => {
-      const waiter = {
-        position,
-        resolve: () => {
-          clearTimeout(timer)
-          resolve()
-        },
-        reject: (error: Error) => {
-          clearTimeout(timer)
-          reject(error)
-        },
-      }
-      const timer = setTimeout(() => {
-        this.waiters.delete(waiter)
-        reject(
-          new Error(
-            `policy ${this.options.policy.name} reached ${this.checkpoint ?? 'nothing'}, not ${position}, within ${timeoutMs} ms`,
-          ),
-        )
-      }, timeoutMs)
-      this.waiters.add(waiter)
-    })
+    return this.waiters.wait(
+      position,
+      timeoutMs,
+      () =>
+        new Error(
+          `policy ${this.options.policy.name} reached ${this.checkpoint ?? 'nothing'}, not ${position}, within ${timeoutMs} ms`,
+        ),
+    )
   }
 
   async stop() {
@@ -323,8 +304,7 @@ export class PolicyRunner {
     await this.running
     this.running = null
     if (this.state !== 'failed') this.state = 'stopped'
-    for (const waiter of this.waiters) waiter.reject(new Error(`policy ${this.options.policy.name} stopped`))
-    this.waiters.clear()
+    this.waiters.rejectAll(new Error(`policy ${this.options.policy.name} stopped`))
   }
 
   async close() {

@@ -9,6 +9,7 @@ import {
   PoisonEventError,
   type PoisonPolicy,
 } from './dead-letters'
+import { PositionWaiters } from './position-waiters'
 import { linkToWriter, tracer } from './tracing'
 
 /**
@@ -277,7 +278,7 @@ export class ProjectionRunner {
   private subscription: Subscription | null = null
   private running: Promise<void> | null = null
   private stopping = false
-  private waiters = new Set<{ position: bigint; resolve: () => void; reject: (e: Error) => void }>()
+  private waiters = new PositionWaiters()
 
   constructor(options: ProjectionRunnerOptions) {
     this.store = options.store
@@ -527,8 +528,7 @@ export class ProjectionRunner {
   private fail(error: Error) {
     this.state = 'failed'
     this.lastError = error
-    for (const waiter of this.waiters) waiter.reject(error)
-    this.waiters.clear()
+    this.waiters.rejectAll(error)
   }
 
   private async run(caughtUp: () => void) {
@@ -572,26 +572,12 @@ export class ProjectionRunner {
     if (this.lastError) return Promise.reject(this.lastError)
     const checkpoint = this.current.checkpoint
     if (checkpoint !== null && checkpoint >= position) return Promise.resolve()
-    return new Promise<void>((resolve, reject) => {
-      const waiter = {
-        position,
-        resolve: () => {
-          clearTimeout(timer)
-          resolve()
-        },
-        reject: (error: Error) => {
-          clearTimeout(timer)
-          reject(error)
-        },
-      }
-      const timer = setTimeout(() => {
-        this.waiters.delete(waiter)
-        reject(
-          new ProjectionWaitTimeoutError(this.projection.name, position, this.current.checkpoint, timeoutMs),
-        )
-      }, timeoutMs)
-      this.waiters.add(waiter)
-    })
+    return this.waiters.wait(
+      position,
+      timeoutMs,
+      () =>
+        new ProjectionWaitTimeoutError(this.projection.name, position, this.current.checkpoint, timeoutMs),
+    )
   }
 
   /** Waits until the read model has caught up with the store's head as it is now. */
@@ -603,13 +589,7 @@ export class ProjectionRunner {
 
   private settleWaiters() {
     const checkpoint = this.current.checkpoint
-    if (checkpoint === null) return
-    for (const waiter of this.waiters) {
-      if (checkpoint >= waiter.position) {
-        this.waiters.delete(waiter)
-        waiter.resolve()
-      }
-    }
+    if (checkpoint !== null) this.waiters.reached(checkpoint)
   }
 
   /**
@@ -680,9 +660,7 @@ export class ProjectionRunner {
     await this.running
     this.running = null
     this.state = 'stopped'
-    for (const waiter of this.waiters)
-      waiter.reject(new Error(`projection '${this.projection.name}' stopped`))
-    this.waiters.clear()
+    this.waiters.rejectAll(new Error(`projection '${this.projection.name}' stopped`))
   }
 
   /** Stops and closes the databases. */
