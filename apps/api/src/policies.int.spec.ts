@@ -6,6 +6,7 @@ import type { RecordedEvent } from '@qi/eventstore'
 import { createCallerFactory } from '@qi/trpc'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AccessRegistry } from './access'
+import { demoKettleReport } from './demo/kettle-report'
 import { type DemoResult, loadDemo } from './demo/load-demo'
 import { Platform } from './platform'
 import { appRouter } from './root'
@@ -222,37 +223,7 @@ describe('policies (process managers) on the demo history', () => {
     const body = as('certification_body', 'CQC-WH')
     const maker = { enterpriseId: '91420100MA4K0MJ003', name: '武汉美家电器有限公司' }
     const reports = ['BURST-1', 'BURST-2', 'BURST-3', 'BURST-4']
-    for (const reportNo of reports)
-      await lab.testing.issueReport({
-        reportNo,
-        labId: 'HBQI',
-        accreditationNo: 'CNAS L0586',
-        customer: maker,
-        sample: {
-          productId: 'MJ-17',
-          productName: '电热水壶',
-          model: 'MJ-17',
-          batch: 'B-1',
-          receivedOn: '2023-03-10',
-        },
-        testedFrom: '2023-03-10',
-        testedTo: '2023-03-12',
-        results: [
-          {
-            method: { standardCode: 'GB 4706.1', standardVersion: '2005', clause: '13' },
-            parameter: '泄漏电流',
-            value: '0.12',
-            unit: 'mA',
-            limit: '≤0.75',
-            verdict: 'pass',
-          },
-        ],
-        decisionRule: 'simple_acceptance',
-        conformity: 'conforms',
-        instrumentIds: ['HBQI-TH-07'],
-        signatory: '授权签字人 张伟',
-        issuedOn: '2023-03-20',
-      })
+    for (const reportNo of reports) await lab.testing.issueReport(demoKettleReport(reportNo))
     const certificates = {
       'BURST-C1': ['BURST-1'],
       'BURST-C2': ['BURST-2'],

@@ -1,44 +1,14 @@
 import superjson from 'superjson'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AccessRegistry, bootstrapAdminKey } from './access'
+import { demoKettleReport } from './demo/kettle-report'
 import { type DemoKey, loadDemo } from './demo/load-demo'
 import { Platform } from './platform'
 import { createServer } from './server'
 
 type Server = Awaited<ReturnType<typeof createServer>>
 
-/** The demo's kettle report by HBQI (accredited lab, method in scope, calibrated instrument). */
-const report = (reportNo: string, overrides: Record<string, unknown> = {}) => ({
-  reportNo,
-  labId: 'HBQI',
-  accreditationNo: 'CNAS L0586',
-  customer: { enterpriseId: '91420100MA4K0MJ003', name: '武汉美家电器有限公司' },
-  sample: {
-    productId: 'MJ-17',
-    productName: '电热水壶',
-    model: 'MJ-17',
-    batch: 'B-1',
-    receivedOn: '2023-03-10',
-  },
-  testedFrom: '2023-03-10',
-  testedTo: '2023-03-12',
-  results: [
-    {
-      method: { standardCode: 'GB 4706.1', standardVersion: '2005', clause: '13' },
-      parameter: '泄漏电流',
-      value: '0.12',
-      unit: 'mA',
-      limit: '≤0.75',
-      verdict: 'pass',
-    },
-  ],
-  decisionRule: 'simple_acceptance',
-  conformity: 'conforms',
-  instrumentIds: ['HBQI-TH-07'],
-  signatory: '授权签字人 张伟',
-  issuedOn: '2023-03-20',
-  ...overrides,
-})
+const report = demoKettleReport
 
 const query = (input: unknown) => `?input=${encodeURIComponent(JSON.stringify(superjson.serialize(input)))}`
 const body = (input: unknown) => JSON.stringify(superjson.serialize(input))
