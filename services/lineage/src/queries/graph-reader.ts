@@ -143,9 +143,19 @@ const COUNTED = `counts_from <= ? AND position <= ?
  * the head, and which of them does: the current one once all its rows count, the one before while
  * only the changes dated `settled_from` are still to come.
  */
-const DECIDED = '(n.settled_from IS NULL OR n.settled_from <= @asOf OR n.prior_from <= @asOf)'
+export const DECIDED = '(n.settled_from IS NULL OR n.settled_from <= @asOf OR n.prior_from <= @asOf)'
 const DECIDED_ROW = `CASE WHEN n.settled_from IS NULL OR n.settled_from <= @asOf THEN n.current_row
   WHEN n.prior_from <= @asOf THEN n.prior_row END`
+
+/**
+ * Whether the edge row `e` (a table name or alias) counts at the time point @asOf/@position:
+ * asserted by a counted fact, and for a restated relation by the last counted statement of it.
+ */
+export const visibleEdge = (e: string) => `${e}.valid_from <= @asOf AND ${e}.position <= @position
+  AND (${e}.cancelled_position IS NULL OR ${e}.cancelled_position > @position) AND (${e}.restated = 0 OR NOT EXISTS (
+    SELECT 1 FROM edges later WHERE later.from_id = ${e}.from_id AND later.rel = ${e}.rel AND later.restated = 1
+      AND later.valid_from <= @asOf AND later.position <= @position
+      AND (later.valid_from > ${e}.valid_from OR (later.valid_from = ${e}.valid_from AND later.position > ${e}.position))))`
 
 interface ReaderStatements {
   node: Database.Statement<[string, number], NodeRow>
@@ -200,12 +210,7 @@ function readerStatements(db: Database.Database): ReaderStatements {
   if (statements) return statements
   if (!db.memory && db.pragma('mmap_size', { simple: true }) === 0)
     db.pragma(`mmap_size = ${GRAPH_MMAP_BYTES}`)
-  // Asserted by a counted fact; for a restated relation, by the last counted statement of it.
-  const visible = `valid_from <= @asOf AND position <= @position
-    AND (cancelled_position IS NULL OR cancelled_position > @position) AND (restated = 0 OR NOT EXISTS (
-      SELECT 1 FROM edges later WHERE later.from_id = edges.from_id AND later.rel = edges.rel AND later.restated = 1
-        AND later.valid_from <= @asOf AND later.position <= @position
-        AND (later.valid_from > edges.valid_from OR (later.valid_from = edges.valid_from AND later.position > edges.position))))`
+  const visible = visibleEdge('edges')
   statements = {
     node: db.prepare('SELECT id, kind, key, label, data FROM nodes WHERE id = ? AND position <= ?'),
     status: db.prepare(

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3'
 import { EFFECT_ORDER } from '../projections/graph'
 import type { NodeKind, Relation } from '../projections/ids'
 import { nodeId } from '../projections/ids'
-import { GraphReader, type GraphView, type NodeStatus } from './graph-reader'
+import { DECIDED, GraphReader, type GraphView, type NodeStatus, visibleEdge } from './graph-reader'
 
 /** Which relations impact analysis follows backwards into each kind of node. */
 const UPWARD: Partial<Record<NodeKind, Array<{ rel: Relation; from: NodeKind }>>> = {
@@ -185,19 +185,13 @@ export function impactByWalk(
 
 export const labNode = (labId: string) => nodeId('lab', labId)
 
-/** An edge `e` counts at the time point (the reader's `visible`, for an aliased edge). */
-const VISIBLE = `e.valid_from <= @asOf AND e.position <= @position
-  AND (e.cancelled_position IS NULL OR e.cancelled_position > @position) AND (e.restated = 0 OR NOT EXISTS (
-    SELECT 1 FROM edges later WHERE later.from_id = e.from_id AND later.rel = e.rel AND later.restated = 1
-      AND later.valid_from <= @asOf AND later.position <= @position
-      AND (later.valid_from > e.valid_from OR (later.valid_from = e.valid_from AND later.position > e.position))))`
+/** An edge `e` counts at the time point. */
+const VISIBLE = visibleEdge('e')
 
 /** The status rows that count at the time point, latest in effect order first (the reader's `COUNTED`). */
 const COUNTED_ROWS = (node: string) => `FROM statuses WHERE node_id = ${node} AND counts_from <= @asOf
   AND position <= @position AND (cancelled_position IS NULL OR cancelled_position > @position)
   ORDER BY ${EFFECT_ORDER('DESC')} LIMIT 1`
-/** At the head, whether the node's settled status decides its status on the date (the reader's `DECIDED`). */
-const DECIDED = '(n.settled_from IS NULL OR n.settled_from <= @asOf OR n.prior_from <= @asOf)'
 
 const ACTIVE_LIST = [...ACTIVE].map((name) => `'${name}'`).join(', ')
 
