@@ -1,4 +1,3 @@
-import { domainCatalogue } from '@qi/contracts'
 import type { RecordedEvent } from '@qi/eventstore'
 import Database from 'better-sqlite3'
 import fc from 'fast-check'
@@ -6,22 +5,13 @@ import { describe, expect, it } from 'vitest'
 import { dumpTables, indexList } from '../testing/dump'
 import { historyArb } from '../testing/histories'
 import type { OracleEvent } from '../testing/oracle'
+import { recordedEvent } from '../testing/project'
 import { lineageGraphProjection } from './graph'
 
 const SEED = 20_261_128
 const RUNS = 300
 
-const recordedEvents = (events: OracleEvent[]): RecordedEvent[] =>
-  events.map((e) => ({
-    id: e.id,
-    type: e.type,
-    streamName: 'any',
-    revision: 0n,
-    position: BigInt(e.position),
-    data: domainCatalogue.encode(e.type, e.data),
-    metadata: { schemaVersion: 1, occurredAt: e.on, causationId: e.causationId ?? null },
-    recordedAt: new Date(`${e.on}T12:00:00Z`),
-  }))
+const recordedEvents = (events: OracleEvent[]): RecordedEvent[] => events.map(recordedEvent)
 
 /** The graph as live events build it: setup, then apply (rows written and settled per event). */
 function incremental(events: RecordedEvent[]) {

@@ -1,8 +1,23 @@
 import { domainCatalogue } from '@qi/contracts'
+import type { RecordedEvent } from '@qi/eventstore'
 import Database from 'better-sqlite3'
 import { lineageGraphProjection } from '../projections/graph'
 import { kpiProjection } from '../projections/kpi'
 import type { OracleEvent } from './oracle'
+
+/** An oracle event as the store would hand it to a projection (validated as a service writes it). */
+export function recordedEvent(e: OracleEvent): RecordedEvent {
+  return {
+    id: e.id,
+    type: e.type,
+    streamName: 'any',
+    revision: 0n,
+    position: BigInt(e.position),
+    data: domainCatalogue.encode(e.type, e.data),
+    metadata: { schemaVersion: 1, occurredAt: e.on, causationId: e.causationId ?? null },
+    recordedAt: new Date(`${e.on}T12:00:00Z`),
+  }
+}
 
 /**
  * Feeds events straight into the lineage projections, one by one as the runner would (validated
@@ -14,16 +29,7 @@ export function project(events: OracleEvent[]) {
   lineageGraphProjection.setup(graph)
   kpiProjection.setup(kpi)
   for (const e of events) {
-    const recorded = {
-      id: e.id,
-      type: e.type,
-      streamName: 'any',
-      revision: 0n,
-      position: BigInt(e.position),
-      data: domainCatalogue.encode(e.type, e.data),
-      metadata: { schemaVersion: 1, occurredAt: e.on, causationId: e.causationId ?? null },
-      recordedAt: new Date(`${e.on}T12:00:00Z`),
-    }
+    const recorded = recordedEvent(e)
     lineageGraphProjection.apply(recorded, graph)
     kpiProjection.apply(recorded, kpi)
   }
