@@ -186,6 +186,7 @@ interface ReaderStatements {
   statusesOf: Database.Statement<[string, string, number, number], StatusRow & { node_id: string }>
   withoutStatuses: Database.Statement<[number, number, string, number], { id: string }>
   nodesOf: Database.Statement<[string], NodeRow>
+  nodesAtPosition: Database.Statement<[string, number], NodeRow>
   history: Database.Statement<[string, string, number, number], StatusRow & { position: number }>
   cause: Database.Statement<
     [string],
@@ -339,6 +340,9 @@ function readerStatements(db: Database.Database): ReaderStatements {
     nodesOf: db.prepare(
       'SELECT id, kind, key, label, data FROM nodes WHERE id IN (SELECT value FROM json_each(?))',
     ),
+    nodesAtPosition: db.prepare(
+      'SELECT id, kind, key, label, data FROM nodes WHERE id IN (SELECT value FROM json_each(?)) AND position <= ?',
+    ),
     history: db.prepare(
       `SELECT status, valid_from, position, reason, cause_kind, cause_ref, event_id, causation_id FROM statuses
        WHERE node_id = ? AND ${COUNTED} ORDER BY ${EFFECT_ORDER('ASC')}`,
@@ -381,25 +385,34 @@ export class GraphReader implements GraphView {
     return this.nodeFromHistory(id)
   }
 
-  /** `node` for many ids: at the head one statement for all, the undecided ones read one by one. */
+  /** `node` for many ids: at the head one statement for all, then the undecided ones from their history. */
   nodesAt(ids: string[]): Map<string, GraphNode> {
     const result = new Map<string, GraphNode>()
     if (ids.length === 0) return result
-    if (this.time.atPosition !== undefined) {
-      for (const id of ids) {
-        const node = this.nodeFromHistory(id)
-        if (node) result.set(id, node)
-      }
-      return result
-    }
+    if (this.time.atPosition !== undefined) return this.nodesFromHistory(ids, result)
     const undecided: string[] = []
     for (const row of this.statements.settledNodes.all({ ids: JSON.stringify(ids), asOf: this.time.asOf })) {
       if (row[5]) result.set(row[0], settledNode(row))
       else undecided.push(row[0])
     }
-    for (const id of undecided) {
-      const node = this.nodeFromHistory(id)
-      if (node) result.set(id, node)
+    return this.nodesFromHistory(undecided, result)
+  }
+
+  /** `nodeFromHistory` of many nodes, added to `result`: their rows, then their statuses on the date. */
+  private nodesFromHistory(ids: string[], result: Map<string, GraphNode>): Map<string, GraphNode> {
+    if (ids.length === 0) return result
+    // A node with status rows by the position, none counting by the date, did not exist yet: absent.
+    const statuses = this.statusesOf(ids)
+    for (const row of this.statements.nodesAtPosition.all(JSON.stringify(ids), this.position)) {
+      if (!statuses.has(row.id)) continue
+      result.set(row.id, {
+        id: row.id,
+        kind: row.kind,
+        key: row.key,
+        label: row.label,
+        data: parseNodeData(row.data),
+        status: statuses.get(row.id)!,
+      })
     }
     return result
   }
