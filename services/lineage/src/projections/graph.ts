@@ -100,6 +100,8 @@ const SETTLE_ALL = `WITH live AS (
     prior_row = prior.r, prior_status = prior.status, prior_from = prior.prior_from
   FROM current LEFT JOIN prior ON prior.node_id = current.node_id WHERE nodes.id = current.node_id`
 
+let handledTypes: ReadonlySet<string> | undefined
+
 /** Databases being bulk loaded: `apply` leaves settling nodes to the end of the load (one pass). */
 const bulkLoading = new WeakSet<Database.Database>()
 
@@ -113,6 +115,15 @@ const bulkLoading = new WeakSet<Database.Database>()
 export const lineageGraphProjection: Projection = {
   name: LINEAGE_GRAPH,
   version: 6,
+  // What `apply` dispatches on (a getter: the tables are declared below); the runner skips the rest.
+  get handles() {
+    handledTypes ??= new Set([
+      ...Object.keys(handlers),
+      ...Object.keys(STATUS_CHANGES),
+      ...STANDARD_STAGE_EVENTS,
+    ])
+    return handledTypes
+  },
   setup(db) {
     db.exec(`
       CREATE TABLE nodes (
