@@ -23,7 +23,8 @@ export interface GraphNode {
   kind: NodeKind
   key: string
   label: string
-  data: Record<string, unknown>
+  /** Read only: large data is parsed once and shared, frozen, between queries (`parseNodeData`). */
+  data: Readonly<Record<string, unknown>>
   status: NodeStatus | null
 }
 
