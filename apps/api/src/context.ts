@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import type { Context as TraceContext } from '@opentelemetry/api'
-import { type Actor, API_KEY_HEADER, type ApiKeyResolver, type QiContext, type RequestLog } from '@qi/trpc'
+import {
+  type Actor,
+  API_KEY_HEADER,
+  type ApiKeyResolver,
+  type QiContext,
+  type RequestLog,
+  SEEN_POSITION_HEADER,
+} from '@qi/trpc'
 import type { Platform } from './platform'
 
 export function createContextFactory(platform: Platform, resolveKey: ApiKeyResolver) {
@@ -22,6 +29,7 @@ export function createContextFactory(platform: Platform, resolveKey: ApiKeyResol
     const raw = headers[API_KEY_HEADER]
     const apiKey = Array.isArray(raw) ? raw[0] : raw
     const actor = resolved !== undefined ? resolved : apiKey ? resolveKey(apiKey) : null
+    const seen = headers[SEEN_POSITION_HEADER]
     return {
       actor,
       invalidApiKey: Boolean(apiKey) && !actor,
@@ -29,6 +37,7 @@ export function createContextFactory(platform: Platform, resolveKey: ApiKeyResol
       deps: platform,
       log,
       traceContext,
+      ...(seen === undefined ? {} : { seenPosition: Array.isArray(seen) ? seen[0] : seen }),
     }
   }
 }

@@ -60,4 +60,25 @@ describe('the HTTP API document for non-TypeScript clients', () => {
       ((await refused.json()) as { error: { json: { data: { code: string } } } }).error.json.data.code,
     ).toBe('UNAUTHORIZED')
   })
+
+  it('reads the x-qi-seen-position header on every query: the position just written answers, junk is a 400', async () => {
+    const key = server.keyFor(demoOrganisations.regulator.orgId)
+    const mutation = await fetch(`${server.url}/trpc/${EXAMPLE_MUTATION.path}`, {
+      method: 'POST',
+      headers: { 'x-api-key': key, 'content-type': 'application/json' },
+      body: JSON.stringify({ json: { ...EXAMPLE_MUTATION.input, enterpriseId: '91420100MA4KHEAD01' } }),
+    })
+    const written = await mutation.json()
+    expect(mutation.status, JSON.stringify(written)).toBe(200)
+    const position = (written as { result: { data: { json: { position: string } } } }).result.data.json
+      .position
+    const url = `${server.url}/trpc/${EXAMPLE_QUERY.path}?input=${encodeURIComponent(JSON.stringify({ json: EXAMPLE_QUERY.input }))}`
+    const seen = await fetch(url, { headers: { 'x-api-key': key, 'x-qi-seen-position': position } })
+    expect(seen.status).toBe(200)
+    const junk = await fetch(url, { headers: { 'x-api-key': key, 'x-qi-seen-position': 'yesterday' } })
+    expect(junk.status).toBe(400)
+    expect(((await junk.json()) as { error: { json: { message: string } } }).error.json.message).toContain(
+      'x-qi-seen-position must be a store position',
+    )
+  })
 })

@@ -96,7 +96,9 @@ are \`bigint\`, dates are \`Date\`). Any language can call it with plain HTTP an
   \`zodIssues\` lists invalid input fields; \`violation\` names the domain rule (\`rule\`, \`item\`,
   \`field\`) a command broke.
 - **Read your writes**: a mutation returns the store \`position\` of its events; pass it as
-  \`minPosition\` to a query to read a model that includes them.
+  \`minPosition\` to a query to read a model that includes them, or send the highest position you
+  were answered with in the \`x-qi-seen-position\` header (digits) with every request: each query's
+  read models then include it (up to the store's head) on whichever replica answers.
 - **Idempotence**: a mutation's optional \`commandId\` makes a retry return the first result instead
   of acting twice.
 

@@ -37,7 +37,7 @@ export const systemRouter = router({
       .input(z.object({ minPosition: z.bigint().nonnegative().optional() }).optional())
       .query(async ({ ctx, input }) => {
         const { deps } = ctx
-        const stats = { db: await readModel(deps, 'store-stats', input?.minPosition) }
+        const stats = { db: await readModel(ctx, 'store-stats', input?.minPosition) }
         const head = await deps.store.headPosition()
         const eventTypes = stats.db
           .prepare('SELECT type, count FROM event_types ORDER BY count DESC, type')
@@ -81,7 +81,7 @@ export const systemRouter = router({
         }),
       )
       .query(async ({ ctx, input }) => {
-        const stats = { db: await readModel(ctx.deps, 'store-stats', input.minPosition) }
+        const stats = { db: await readModel(ctx, 'store-stats', input.minPosition) }
         const rows = stats.db
           .prepare(
             `SELECT name, category, events, last_position, last_type, last_recorded_at FROM streams

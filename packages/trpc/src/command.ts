@@ -1,7 +1,8 @@
 import { domainCatalogue } from '@qi/contracts'
 import { type CommandResult, type Decider, handleCommand, type Release, type Reservation } from '@qi/decider'
 import { currentTraceparent, inSpan } from '@qi/projections'
-import type { ServiceDeps } from './context'
+import { TRPCError } from '@trpc/server'
+import { type QiContext, SEEN_POSITION_HEADER, type ServiceDeps } from './context'
 import type { Actor } from './roles'
 import { assertPlausibleMinPosition, readWaitMs } from './wait'
 
@@ -108,10 +109,41 @@ export function policyActor(policyName: string): Actor {
   return { userId: `policy:${policyName}`, org: 'qi-ledger', orgName: 'QI Ledger policies', role: 'admin' }
 }
 
-/** Read-your-writes for queries: waits (bounded) until the projection reached `minPosition`. */
-export async function readModel(deps: ServiceDeps, projection: string, minPosition?: bigint) {
+/**
+ * Read-your-writes for queries: waits (bounded) until the projection reached `minPosition`, and the
+ * position the client says it has seen (`SEEN_POSITION_HEADER`, up to the store's head: a position
+ * from another store, say before a reset, asks for nothing more than the head).
+ */
+export async function readModel(
+  ctx: Pick<QiContext, 'deps' | 'seenPosition'>,
+  projection: string,
+  minPosition?: bigint,
+) {
+  const { deps } = ctx
   const runner = deps.runner(projection)
   await assertPlausibleMinPosition(deps, minPosition)
   await runner.waitFor(minPosition, readWaitMs())
+  const seen = seenPosition(ctx.seenPosition)
+  if (seen !== undefined && (runner.checkpoint === null || runner.checkpoint < seen)) {
+    const head = await deps.store.headPosition()
+    if (head !== null) await runner.waitFor(atMost(seen, head), readWaitMs())
+  }
   return runner.db
+}
+
+/** The smaller of two positions (bigints: Math.min takes numbers only). */
+function atMost(position: bigint, limit: bigint): bigint {
+  if (position > limit) return limit
+  return position
+}
+
+/** The seen-position header's value: a store position (digits), else BAD_REQUEST. */
+function seenPosition(header: string | undefined): bigint | undefined {
+  if (header === undefined || header === '') return undefined
+  if (!/^\d{1,19}$/.test(header))
+    throw new TRPCError({
+      code: 'BAD_REQUEST',
+      message: `${SEEN_POSITION_HEADER} must be a store position (digits), not '${header.slice(0, 40)}'`,
+    })
+  return BigInt(header)
 }

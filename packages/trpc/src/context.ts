@@ -9,6 +9,13 @@ export type ApiKeyResolver = (apiKey: string) => Actor | null
 
 export const API_KEY_HEADER = 'x-api-key'
 
+/**
+ * The highest store position a client was told of (a mutation's `position`): every read model a
+ * query reads is brought at least that far (up to the store's head) before it answers, so a client
+ * reads its own writes on any replica without passing `minPosition` to each query (the web app).
+ */
+export const SEEN_POSITION_HEADER = 'x-qi-seen-position'
+
 /** What a service's procedures may use: the store, read models by projection name, the clock. */
 export interface ServiceDeps {
   store: EventStore
@@ -33,4 +40,6 @@ export interface QiContext {
   log?: RequestLog
   /** The HTTP request's trace context, parent of the procedure's span. */
   traceContext?: TraceContext
+  /** The request's `SEEN_POSITION_HEADER`, as sent (checked when a read model is read). */
+  seenPosition?: string
 }

@@ -128,7 +128,7 @@ export const accreditationRouter = router({
       }),
     )
     .query(async ({ ctx, input }) => {
-      const db = await readModel(ctx.deps, LABS_PROJECTION, input.minPosition)
+      const db = await readModel(ctx, LABS_PROJECTION, input.minPosition)
       const today = isoDay(ctx.deps.now())
       const conditions: string[] = []
       const params: Record<string, string | number> = {}
@@ -196,7 +196,7 @@ export const accreditationRouter = router({
       }),
     )
     .query(async ({ ctx, input }) => {
-      const db = await readModel(ctx.deps, LABS_PROJECTION, input.minPosition)
+      const db = await readModel(ctx, LABS_PROJECTION, input.minPosition)
       const params: Record<string, string | number> = { labId: input.labId }
       let search = ''
       if (input.search) {
@@ -239,7 +239,7 @@ export const accreditationRouter = router({
   getLab: authedProcedure
     .input(z.object({ labId: z.string().trim().min(1), asOf: IsoDate.optional(), ...MinPosition }))
     .query(async ({ ctx, input }) => {
-      const db = await readModel(ctx.deps, LABS_PROJECTION, input.minPosition)
+      const db = await readModel(ctx, LABS_PROJECTION, input.minPosition)
       const today = isoDay(ctx.deps.now())
       const lab = db.prepare('SELECT * FROM labs WHERE lab_id = ?').get(input.labId) as
         | {

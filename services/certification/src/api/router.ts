@@ -154,7 +154,7 @@ export const certificationRouter = router({
       }),
     )
     .query(async ({ ctx, input }) => {
-      const db = await readModel(ctx.deps, CERTIFICATION_CERTIFICATES, input.minPosition)
+      const db = await readModel(ctx, CERTIFICATION_CERTIFICATES, input.minPosition)
       const order = {
         issued_desc: 'issued_on DESC, certificate_no',
         issued_asc: 'issued_on, certificate_no',
@@ -210,7 +210,7 @@ export const certificationRouter = router({
         await waitForReactions(ctx.deps.store, ctx.deps.policies?.() ?? [], minPosition, readWaitMs())
         minPosition = (await ctx.deps.store.headPosition()) ?? minPosition
       }
-      const db = await readModel(ctx.deps, CERTIFICATION_CERTIFICATES, minPosition)
+      const db = await readModel(ctx, CERTIFICATION_CERTIFICATES, minPosition)
       const row = findCertificate(db, input.certificateNo)
       if (!row) throw new NotFoundError('certificate', input.certificateNo)
       return {
@@ -242,7 +242,7 @@ export const certificationRouter = router({
       }),
     )
     .query(async ({ ctx, input }) => {
-      const db = await readModel(ctx.deps, CERTIFICATION_CERTIFICATES, input.minPosition)
+      const db = await readModel(ctx, CERTIFICATION_CERTIFICATES, input.minPosition)
       const row = findCertificate(db, input.certificateNo)
       if (!row) throw new NotFoundError('certificate', input.certificateNo)
       const content = JSON.parse(row.content) as CertificateContent

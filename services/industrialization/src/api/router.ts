@@ -238,14 +238,14 @@ export const router = trpcRouter({
       }),
     )
     .query(async ({ ctx, input }) => {
-      const db = await readModel(ctx.deps, REGISTRY_PROJECTION, input.minPosition)
+      const db = await readModel(ctx, REGISTRY_PROJECTION, input.minPosition)
       return registry.listEnterprises(db, input)
     }),
 
   getEnterprise: authedProcedure
     .input(z.object({ enterpriseId: z.string().trim().min(1), minPosition }))
     .query(async ({ ctx, input }) => {
-      const db = await readModel(ctx.deps, REGISTRY_PROJECTION, input.minPosition)
+      const db = await readModel(ctx, REGISTRY_PROJECTION, input.minPosition)
       const enterprise = registry.getEnterprise(db, input.enterpriseId, today(ctx.deps))
       if (!enterprise) throw new NotFoundError('enterprise', input.enterpriseId)
       return enterprise
@@ -263,14 +263,14 @@ export const router = trpcRouter({
       }),
     )
     .query(async ({ ctx, input }) => {
-      const db = await readModel(ctx.deps, REGISTRY_PROJECTION, input.minPosition)
+      const db = await readModel(ctx, REGISTRY_PROJECTION, input.minPosition)
       return registry.listProducts(db, input)
     }),
 
   getProduct: authedProcedure
     .input(z.object({ productId: z.string().trim().min(1), minPosition }))
     .query(async ({ ctx, input }) => {
-      const db = await readModel(ctx.deps, REGISTRY_PROJECTION, input.minPosition)
+      const db = await readModel(ctx, REGISTRY_PROJECTION, input.minPosition)
       const product = registry.getProduct(db, input.productId)
       if (!product) throw new NotFoundError('product', input.productId)
       return product
@@ -288,7 +288,7 @@ export const router = trpcRouter({
       }),
     )
     .query(async ({ ctx, input }) => {
-      const db = await readModel(ctx.deps, REGISTRY_PROJECTION, input.minPosition)
+      const db = await readModel(ctx, REGISTRY_PROJECTION, input.minPosition)
       return registry.listLicences(db, { ...input, today: ctx.deps.now().toISOString().slice(0, 10) })
     }),
 
@@ -302,14 +302,14 @@ export const router = trpcRouter({
       }),
     )
     .query(async ({ ctx, input }) => {
-      const db = await readModel(ctx.deps, REGISTRY_PROJECTION, input.minPosition)
+      const db = await readModel(ctx, REGISTRY_PROJECTION, input.minPosition)
       return registry.listRecalls(db, input)
     }),
 
   listDemoZones: authedProcedure
     .input(z.object({ level: contract.DemoZoneLevel.optional(), minPosition }))
     .query(async ({ ctx, input }) => {
-      const db = await readModel(ctx.deps, REGISTRY_PROJECTION, input.minPosition)
+      const db = await readModel(ctx, REGISTRY_PROJECTION, input.minPosition)
       return registry.listDemoZones(db, input)
     }),
 })

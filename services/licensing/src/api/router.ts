@@ -87,7 +87,7 @@ export const router = trpcRouter({
     .input(contract.MigrateLegacyLicences)
     .mutation(async ({ ctx, input }) => {
       const head = await ctx.deps.store.headPosition()
-      const db = await readModel(ctx.deps, LICENSING_PROCESSES, head ?? undefined)
+      const db = await readModel(ctx, LICENSING_PROCESSES, head ?? undefined)
       let migrated = 0
       let unchanged = 0
       for (const legacy of q.legacyLicences(db, input.enterpriseId)) {
@@ -151,7 +151,7 @@ export const router = trpcRouter({
     .input(contract.SampleCMarkDeclarations)
     .mutation(async ({ ctx, input }) => {
       const head = await ctx.deps.store.headPosition()
-      const db = await readModel(ctx.deps, LICENSING_PROCESSES, head ?? undefined)
+      const db = await readModel(ctx, LICENSING_PROCESSES, head ?? undefined)
       const picked = q
         .sampleableDeclarations(db, input.round, today(ctx.deps))
         .sort((a, b) => sampleKey(input.round, a) - sampleKey(input.round, b) || a.localeCompare(b))
@@ -302,7 +302,7 @@ export const router = trpcRouter({
 
   /** The regulator's queue (every process) or an applicant's own processes, with the open deadlines. */
   processes: authedProcedure.input(z.object({ minPosition })).query(async ({ ctx, input }) => {
-    const db = await readModel(ctx.deps, LICENSING_PROCESSES, input.minPosition)
+    const db = await readModel(ctx, LICENSING_PROCESSES, input.minPosition)
     const day = today(ctx.deps)
     const party = partyOf(ctx.actor)
     return {
@@ -320,7 +320,7 @@ export const router = trpcRouter({
   approval: authedProcedure
     .input(z.object({ approvalId: z.string().trim().min(1), minPosition }))
     .query(async ({ ctx, input }) => {
-      const db = await readModel(ctx.deps, LICENSING_PROCESSES, input.minPosition)
+      const db = await readModel(ctx, LICENSING_PROCESSES, input.minPosition)
       const approval = q
         .approvals(db, today(ctx.deps), partyOf(ctx.actor))
         .find((a) => a.approvalId === input.approvalId)
@@ -330,7 +330,7 @@ export const router = trpcRouter({
     }),
 
   kpis: authedProcedure.input(z.object({ minPosition })).query(async ({ ctx, input }) => {
-    const db = await readModel(ctx.deps, LICENSING_PROCESSES, input.minPosition)
+    const db = await readModel(ctx, LICENSING_PROCESSES, input.minPosition)
     return q.kpis(db)
   }),
 })

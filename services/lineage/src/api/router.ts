@@ -22,7 +22,7 @@ const TimeInput = z.object({
 type TimeInput = z.infer<typeof TimeInput>
 
 async function reader(ctx: QiContext, input: TimeInput) {
-  const db = await readModel(ctx.deps, LINEAGE_GRAPH, input.minPosition)
+  const db = await readModel(ctx, LINEAGE_GRAPH, input.minPosition)
   const asOf = input.asOf ?? ctx.deps.now().toISOString().slice(0, 10)
   return new GraphReader(db, { asOf, atPosition: input.atPosition })
 }
@@ -33,7 +33,7 @@ async function reader(ctx: QiContext, input: TimeInput) {
  */
 async function forgivingId(ctx: QiContext, input: TimeInput, kind: string, typed: string): Promise<string> {
   const exact = nodeId(kind as Parameters<typeof nodeId>[0], typed)
-  const statements = idStatements(await readModel(ctx.deps, LINEAGE_GRAPH, input.minPosition))
+  const statements = idStatements(await readModel(ctx, LINEAGE_GRAPH, input.minPosition))
   if (statements.exact.get(exact)) return exact
   const folded = nodeId(kind as Parameters<typeof nodeId>[0], typed.normalize('NFKC').trim())
   return statements.folded.get(folded)?.id ?? exact
@@ -178,7 +178,7 @@ export const lineageRouter = router({
   kpi: authedProcedure
     .input(z.object({ asOf: IsoDate.optional(), minPosition: z.bigint().nonnegative().optional() }))
     .query(async ({ ctx, input }) => {
-      const db = await readModel(ctx.deps, LINEAGE_KPI, input.minPosition)
+      const db = await readModel(ctx, LINEAGE_KPI, input.minPosition)
       return kpiSummary(db, input.asOf ?? ctx.deps.now().toISOString().slice(0, 10))
     }),
 })

@@ -60,6 +60,11 @@ export const kpiProjection: Projection = {
       CREATE TABLE kpi_issued (kind TEXT NOT NULL, day TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (kind, day)) WITHOUT ROWID;
     `)
   },
+  // What `apply` dispatches on (a getter: the handlers are declared below); the runner skips the rest.
+  get handles() {
+    kpiTypes ??= new Set([...Object.keys(handlers), ...STANDARD_STAGE_EVENTS])
+    return kpiTypes
+  },
   apply(event, db) {
     const data = domainCatalogue.readData(event)
     if (data === null) return
@@ -94,6 +99,8 @@ export const kpiProjection: Projection = {
     }
   },
 }
+
+let kpiTypes: ReadonlySet<string> | undefined
 
 type Handler = (db: Database.Database, data: never, on: string) => void
 

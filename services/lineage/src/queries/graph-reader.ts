@@ -23,7 +23,8 @@ export interface GraphNode {
   kind: NodeKind
   key: string
   label: string
-  data: Record<string, unknown>
+  /** Read only: large data is parsed once and shared, frozen, between queries (`parseNodeData`). */
+  data: Readonly<Record<string, unknown>>
   status: NodeStatus | null
 }
 
@@ -70,6 +71,13 @@ export interface GraphView {
    * the others. Lineage picks it from `outByRelation` when a view has no such shortcut.
    */
   calibrationOn?(instrumentId: string, date: string): GraphEdge | null
+  /**
+   * Optional batch forms of `node` and `outByRelation` for a walk that reads a whole level at once
+   * (one statement instead of one per node): the same answers, keyed by id; a node `node` would
+   * answer null for is absent, and a node without visible out-edges has an empty map.
+   */
+  nodesAt?(ids: string[]): Map<string, GraphNode>
+  outByRelationOf?(ids: string[]): Map<string, Map<Relation, GraphEdge[]>>
   sourcesOf(targets: string[], rel: Relation): string[]
   targetsOf(sources: string[], rel: Relation): string[]
   /** The node's status changes up to the time point, in the order they take effect. */
@@ -174,9 +182,12 @@ interface ReaderStatements {
   >
   settledNames: Database.Statement<[{ ids: string; asOf: string }], [string, string | null, number]>
   settledNode: Database.Statement<[{ id: string; asOf: string }], SettledNodeRow>
+  settledNodes: Database.Statement<[{ ids: string; asOf: string }], SettledNodeRow>
+  outAllOf: Database.Statement<[string, At], EdgeRow>
   statusesOf: Database.Statement<[string, string, number, number], StatusRow & { node_id: string }>
   withoutStatuses: Database.Statement<[number, number, string, number], { id: string }>
   nodesOf: Database.Statement<[string], NodeRow>
+  nodesAtPosition: Database.Statement<[string, number], NodeRow>
   history: Database.Statement<[string, string, number, number], StatusRow & { position: number }>
   cause: Database.Statement<
     [string],
@@ -233,14 +244,15 @@ function readerStatements(db: Database.Database): ReaderStatements {
        WHERE from_id = ? AND ${visible} GROUP BY rel, to_id ORDER BY rel, to_id`,
     ),
     // An instrument has a calibrated_by edge per calibration (dozens over the years) and lineage
-    // follows one: the `out` rows of the relation, narrowed to the latest calibration date (the
-    // edge's calibratedOn, else its date) on or before @date, the smallest target id among equals.
+    // follows one: the `out` rows of the relation, narrowed to the latest calibration date on or
+    // before @date, the smallest target id among equals. The edge's date is its calibration date
+    // (the projection writes the edge on `calibratedOn`, the same date its detail carries), so
+    // no detail is parsed to pick one.
     calibrationOn: db.prepare(
       `SELECT from_id, to_id, rel, detail, valid_from FROM (
          SELECT from_id, to_id, rel, detail, min(valid_from) AS valid_from FROM edges
          WHERE from_id = ? AND rel = 'calibrated_by' AND ${visible} GROUP BY to_id)
-       WHERE coalesce(json_extract(detail, '$.calibratedOn'), valid_from) <= @date
-       ORDER BY coalesce(json_extract(detail, '$.calibratedOn'), valid_from) DESC, to_id LIMIT 1`,
+       WHERE valid_from <= @date ORDER BY valid_from DESC, to_id LIMIT 1`,
     ),
     in: db.prepare(
       `SELECT from_id, to_id, rel, detail, min(valid_from) AS valid_from FROM edges
@@ -289,6 +301,20 @@ function readerStatements(db: Database.Database): ReaderStatements {
          FROM nodes n LEFT JOIN statuses s ON s.rowid = ${DECIDED_ROW} WHERE n.id = @id`,
       )
       .raw() as ReaderStatements['settledNode'],
+    // The same for many nodes in one statement (a lineage level).
+    settledNodes: db
+      .prepare(
+        `SELECT n.id, n.kind, n.key, n.label, n.data, ${DECIDED} AS decided, s.status, s.valid_from, s.reason,
+           s.cause_kind, s.cause_ref, s.event_id, s.causation_id
+         FROM json_each(@ids) j JOIN nodes n ON n.id = j.value LEFT JOIN statuses s ON s.rowid = ${DECIDED_ROW}`,
+      )
+      .raw() as ReaderStatements['settledNodes'],
+    // `outAll` for many sources in one statement, in (from_id, rel, to_id) order.
+    outAllOf: db.prepare(
+      `SELECT from_id, to_id, rel, detail, min(valid_from) AS valid_from FROM edges
+       WHERE from_id IN (SELECT value FROM json_each(?)) AND ${visible}
+       GROUP BY from_id, rel, to_id ORDER BY from_id, rel, to_id`,
+    ),
     // [id, status name] of each node that exists at the time point: its deciding status, or null
     // for a node known by the position with no status recorded by then.
     statusNamesOf: db
@@ -314,6 +340,9 @@ function readerStatements(db: Database.Database): ReaderStatements {
     ),
     nodesOf: db.prepare(
       'SELECT id, kind, key, label, data FROM nodes WHERE id IN (SELECT value FROM json_each(?))',
+    ),
+    nodesAtPosition: db.prepare(
+      'SELECT id, kind, key, label, data FROM nodes WHERE id IN (SELECT value FROM json_each(?)) AND position <= ?',
     ),
     history: db.prepare(
       `SELECT status, valid_from, position, reason, cause_kind, cause_ref, event_id, causation_id FROM statuses
@@ -352,28 +381,44 @@ export class GraphReader implements GraphView {
       // At the head, most nodes' status on the date is settled on their row (one read for both).
       const row = this.statements.settledNode.get({ id, asOf: this.time.asOf })
       if (!row) return null
-      const [nodeId, kind, key, label, data, decided, status, since, reason, causeKind, causeRef] = row
-      if (decided) {
-        return {
-          id: nodeId,
-          kind,
-          key,
-          label,
-          data: parseNodeData(data),
-          status:
-            status === null
-              ? null
-              : {
-                  status,
-                  since: since!,
-                  reason,
-                  cause: causeKind ? { kind: causeKind, ref: causeRef } : null,
-                  eventId: row[11],
-                  causationId: row[12],
-                },
-        }
-      }
+      if (row[5]) return settledNode(row)
     }
+    return this.nodeFromHistory(id)
+  }
+
+  /** `node` for many ids: at the head one statement for all, then the undecided ones from their history. */
+  nodesAt(ids: string[]): Map<string, GraphNode> {
+    const result = new Map<string, GraphNode>()
+    if (ids.length === 0) return result
+    if (this.time.atPosition !== undefined) return this.nodesFromHistory(ids, result)
+    const undecided: string[] = []
+    for (const row of this.statements.settledNodes.all({ ids: JSON.stringify(ids), asOf: this.time.asOf })) {
+      if (row[5]) result.set(row[0], settledNode(row))
+      else undecided.push(row[0])
+    }
+    return this.nodesFromHistory(undecided, result)
+  }
+
+  /** `nodeFromHistory` of many nodes, added to `result`: their rows, then their statuses on the date. */
+  private nodesFromHistory(ids: string[], result: Map<string, GraphNode>): Map<string, GraphNode> {
+    if (ids.length === 0) return result
+    // A node with status rows by the position, none counting by the date, did not exist yet: absent.
+    const statuses = this.statusesOf(ids)
+    for (const row of this.statements.nodesAtPosition.all(JSON.stringify(ids), this.position)) {
+      if (!statuses.has(row.id)) continue
+      result.set(row.id, {
+        id: row.id,
+        kind: row.kind,
+        key: row.key,
+        label: row.label,
+        data: parseNodeData(row.data),
+        status: statuses.get(row.id)!,
+      })
+    }
+    return result
+  }
+
+  private nodeFromHistory(id: string): GraphNode | null {
     const row = this.statements.node.get(id, this.position)
     if (!row) return null
     const status = this.status(id)
@@ -512,6 +557,20 @@ export class GraphReader implements GraphView {
     return groupByRelation(this.statements.outAll.all(id, this.at))
   }
 
+  /** `outByRelation` of many nodes in one statement. */
+  outByRelationOf(ids: string[]): Map<string, Map<Relation, GraphEdge[]>> {
+    const result = new Map<string, Map<Relation, GraphEdge[]>>()
+    for (const id of ids) result.set(id, new Map())
+    if (ids.length === 0) return result
+    for (const row of this.statements.outAllOf.all(JSON.stringify(ids), this.at)) {
+      const byRelation = result.get(row.from_id)!
+      const edges = byRelation.get(row.rel)
+      if (edges) edges.push(toEdge(row))
+      else byRelation.set(row.rel, [toEdge(row)])
+    }
+    return result
+  }
+
   calibrationOn(instrumentId: string, date: string): GraphEdge | null {
     const row = this.statements.calibrationOn.get(instrumentId, { ...this.at, date })
     return row ? toEdge(row) : null
@@ -548,6 +607,29 @@ function parseNodeData(text: string): Record<string, unknown> {
     sharedDataChars -= oldest.length
   }
   return value
+}
+
+/** A node read with its settled status (a `settledNode` row whose status is decided). */
+function settledNode(row: SettledNodeRow): GraphNode {
+  const [id, kind, key, label, data, , status, since, reason, causeKind, causeRef, eventId, causationId] = row
+  return {
+    id,
+    kind,
+    key,
+    label,
+    data: parseNodeData(data),
+    status:
+      status === null
+        ? null
+        : {
+            status,
+            since: since!,
+            reason,
+            cause: causeKind ? { kind: causeKind, ref: causeRef } : null,
+            eventId,
+            causationId,
+          },
+  }
 }
 
 function deepFreeze<T>(value: T): T {

@@ -60,50 +60,55 @@ export function lineageOf(reader: GraphView, rootId: string, maxNodes = 2000): L
   if (!root) return null
   const nodes = new Map<string, GraphNode>([[root.id, root]])
   const edges: GraphEdge[] = []
-  const queue: Array<{ node: GraphNode; testDate: string | null }> = [{ node: root, testDate: null }]
-  while (queue.length > 0 && nodes.size < maxNodes) {
-    const { node, testDate } = queue.shift()!
-    const relations = DOWNWARD[node.kind] ?? []
-    // An instrument's one calibration, when the view can pick it, needs none of its other edges.
-    const picks = reader.calibrationOn !== undefined && relations.every((rel) => rel === 'calibrated_by')
-    const outgoing = relations.length > 0 && !picks ? reader.outByRelation(node.id) : null
-    for (const rel of relations) {
-      let out = outgoing?.get(rel) ?? []
-      if (rel === 'calibrated_by') {
-        const date = testDate ?? reader.time.asOf
-        const picked = picks ? reader.calibrationOn!(node.id, date) : null
-        out = picks ? (picked ? [picked] : []) : pickCalibration(out, date)
-      }
-      for (const edge of out) {
-        let target = nodes.get(edge.to)
-        if (!target) {
-          const found = reader.node(edge.to)
-          if (!found) continue
-          target = found
-          // A calibration matters as it was when the instrument was used, not as of today.
-          if (found.kind === 'calibration' && testDate) {
-            found.data = {
-              ...found.data,
-              usedOn: testDate,
-              statusWhenUsed: reader.statusOn(found.id, testDate),
-            }
-          }
-          nodes.set(target.id, target)
-          // The date an instrument's calibration matters on: the test date for an instrument a report
-          // used, the calibration date for a reference standard a calibration was traced to.
-          const nextTestDate =
-            target.kind !== 'instrument'
-              ? null
-              : node.kind === 'report'
-                ? String(node.data.testedFrom ?? '') || null
-                : node.kind === 'calibration'
-                  ? String(node.data.calibratedOn ?? '') || null
-                  : null
-          queue.push({ node: target, testDate: nextTestDate })
+  // Breadth first, a level at a time: what the level's nodes point to, then the nodes found, each
+  // read in one statement for the whole level where the view offers it (`outByRelationOf`,
+  // `nodesAt`), in the order a walk one node at a time would visit them.
+  let level: Step[] = [{ node: root, testDate: null }]
+  while (level.length > 0 && nodes.size < maxNodes) {
+    const outgoing = outgoingOf(reader, level)
+    const next: Step[] = []
+    const found = reader.nodesAt ? reader.nodesAt(unknownTargets(level, outgoing, nodes)) : null
+    for (const step of level) {
+      if (nodes.size >= maxNodes) break
+      const { node, testDate } = step
+      for (const rel of DOWNWARD[node.kind] ?? []) {
+        let out = outgoing.get(node.id)?.get(rel) ?? []
+        if (rel === 'calibrated_by') {
+          const date = testDate ?? reader.time.asOf
+          out = picksCalibration(reader, node) ? picked(reader, node.id, date) : pickCalibration(out, date)
         }
-        edges.push(edge)
+        for (const edge of out) {
+          let target = nodes.get(edge.to)
+          if (!target) {
+            const read = found?.has(edge.to) ? found.get(edge.to)! : reader.node(edge.to)
+            if (!read) continue
+            target = read
+            // A calibration matters as it was when the instrument was used, not as of today.
+            if (read.kind === 'calibration' && testDate) {
+              read.data = {
+                ...read.data,
+                usedOn: testDate,
+                statusWhenUsed: reader.statusOn(read.id, testDate),
+              }
+            }
+            nodes.set(target.id, target)
+            // The date an instrument's calibration matters on: the test date for an instrument a report
+            // used, the calibration date for a reference standard a calibration was traced to.
+            const nextTestDate =
+              target.kind !== 'instrument'
+                ? null
+                : node.kind === 'report'
+                  ? String(node.data.testedFrom ?? '') || null
+                  : node.kind === 'calibration'
+                    ? String(node.data.calibratedOn ?? '') || null
+                    : null
+            next.push({ node: target, testDate: nextTestDate })
+          }
+          edges.push(edge)
+        }
       }
     }
+    level = next
   }
   const all = [...nodes.values()]
   const counts: Partial<Record<NodeKind, number>> = {}
@@ -126,6 +131,47 @@ export function lineageOf(reader: GraphView, rootId: string, maxNodes = 2000): L
       })),
     counts,
   }
+}
+
+interface Step {
+  node: GraphNode
+  /** For an instrument: the date its calibration matters on (null: the as-of date). */
+  testDate: string | null
+}
+
+/** An instrument's one calibration, when the view can pick it, needs none of its other edges. */
+const picksCalibration = (reader: GraphView, node: GraphNode) =>
+  reader.calibrationOn !== undefined && (DOWNWARD[node.kind] ?? []).every((rel) => rel === 'calibrated_by')
+
+function picked(reader: GraphView, instrumentId: string, date: string): GraphEdge[] {
+  const edge = reader.calibrationOn!(instrumentId, date)
+  return edge ? [edge] : []
+}
+
+/** The out-edges by relation of the level's nodes that follow any (but an instrument the view picks for). */
+function outgoingOf(reader: GraphView, level: Step[]): Map<string, Map<string, GraphEdge[]>> {
+  const ids = level
+    .filter(({ node }) => (DOWNWARD[node.kind] ?? []).length > 0 && !picksCalibration(reader, node))
+    .map(({ node }) => node.id)
+  if (reader.outByRelationOf) return reader.outByRelationOf(ids)
+  return new Map(ids.map((id) => [id, reader.outByRelation(id)]))
+}
+
+/**
+ * Targets of the level's edges not read yet (calibrations an instrument picks are read one by one:
+ * which one is decided per instrument).
+ */
+function unknownTargets(
+  level: Step[],
+  outgoing: Map<string, Map<string, GraphEdge[]>>,
+  nodes: Map<string, GraphNode>,
+): string[] {
+  const ids = new Set<string>()
+  for (const { node } of level)
+    for (const rel of DOWNWARD[node.kind] ?? [])
+      if (rel !== 'calibrated_by')
+        for (const edge of outgoing.get(node.id)?.get(rel) ?? []) if (!nodes.has(edge.to)) ids.add(edge.to)
+  return [...ids]
 }
 
 /** The status that decides whether a node breaks the chain (a calibration: when it was used). */

@@ -255,7 +255,7 @@ export const metrologyRouter = router({
       }),
     )
     .query(async ({ ctx, input }) => {
-      const db = await readModel(ctx.deps, INSTRUMENTS_PROJECTION, input.minPosition)
+      const db = await readModel(ctx, INSTRUMENTS_PROJECTION, input.minPosition)
       const today = isoDay(ctx.deps.now())
       const conditions: string[] = []
       const params: Record<string, string | number> = { today }
@@ -317,7 +317,7 @@ export const metrologyRouter = router({
   getInstrument: authedProcedure
     .input(z.object({ instrumentId: z.string().trim().min(1), ...MinPosition }))
     .query(async ({ ctx, input }) => {
-      const db = await readModel(ctx.deps, INSTRUMENTS_PROJECTION, input.minPosition)
+      const db = await readModel(ctx, INSTRUMENTS_PROJECTION, input.minPosition)
       const today = isoDay(ctx.deps.now())
       const instrument = findInstrument(db, input.instrumentId)
       if (!instrument) throw new NotFoundError('instrument', input.instrumentId)

@@ -399,7 +399,7 @@ export const standardsRouter = router({
       }),
     )
     .query(async ({ ctx, input }) => {
-      const db = await readModel(ctx.deps, CATALOGUE_PROJECTION, input.minPosition)
+      const db = await readModel(ctx, CATALOGUE_PROJECTION, input.minPosition)
       const asOf: AsOf = { today: input.asOf ?? today(ctx), at: input.atPosition }
       const withPosition = asOf.at !== undefined
       const status = statusSql(withPosition)
@@ -470,7 +470,7 @@ export const standardsRouter = router({
       }),
     )
     .query(async ({ ctx, input }) => {
-      const db = await readModel(ctx.deps, CATALOGUE_PROJECTION, input.minPosition)
+      const db = await readModel(ctx, CATALOGUE_PROJECTION, input.minPosition)
       const inForce = editionsInForce(db, [input.code], { today: input.on, at: input.atPosition })
       return { code: input.code, on: input.on, editions: inForce.get(input.code) ?? [] }
     }),
@@ -486,7 +486,7 @@ export const standardsRouter = router({
       }),
     )
     .query(async ({ ctx, input }) => {
-      const db = await readModel(ctx.deps, CATALOGUE_PROJECTION, input.minPosition)
+      const db = await readModel(ctx, CATALOGUE_PROJECTION, input.minPosition)
       const inForce = editionsInForce(db, input.codes, { today: input.on, at: input.atPosition })
       return {
         on: input.on,
@@ -506,7 +506,7 @@ export const standardsRouter = router({
       }),
     )
     .query(async ({ ctx, input }) => {
-      const db = await readModel(ctx.deps, CATALOGUE_PROJECTION, input.minPosition)
+      const db = await readModel(ctx, CATALOGUE_PROJECTION, input.minPosition)
       const asOf: AsOf = { today: input.asOf ?? today(ctx), at: input.atPosition }
       const withPosition = asOf.at !== undefined
       const row = findStandard(db, input.code, input.version, asOf)
@@ -663,7 +663,7 @@ export const standardsRouter = router({
     }),
 
   tcs: authedProcedure.input(z.object({ ...MinPosition }).optional()).query(async ({ ctx, input }) => {
-    const db = await readModel(ctx.deps, CATALOGUE_PROJECTION, input?.minPosition)
+    const db = await readModel(ctx, CATALOGUE_PROJECTION, input?.minPosition)
     const rows = db
       .prepare(
         `SELECT t.tc_id, t.name, t.level, t.established_on,

@@ -119,7 +119,7 @@ export const testingRouter = router({
       }),
     )
     .query(async ({ ctx, input }) => {
-      const db = await readModel(ctx.deps, TESTING_REPORTS, input.minPosition)
+      const db = await readModel(ctx, TESTING_REPORTS, input.minPosition)
       const order = {
         issued_desc: 'issued_on DESC, report_no',
         issued_asc: 'issued_on, report_no',
@@ -157,7 +157,7 @@ export const testingRouter = router({
   getReport: authedProcedure
     .input(z.object({ reportNo: z.string().min(1), minPosition: z.bigint().optional() }))
     .query(async ({ ctx, input }) => {
-      const db = await readModel(ctx.deps, TESTING_REPORTS, input.minPosition)
+      const db = await readModel(ctx, TESTING_REPORTS, input.minPosition)
       const row = lookupReport(db, input.reportNo)
       if (!row) throw new NotFoundError('test report', input.reportNo)
       const content = JSON.parse(row.content) as ReportContent
@@ -185,7 +185,7 @@ export const testingRouter = router({
       z.object({ reportNo: z.string().min(1), on: IsoDate.optional(), minPosition: z.bigint().optional() }),
     )
     .query(async ({ ctx, input }) => {
-      const db = await readModel(ctx.deps, TESTING_REPORTS, input.minPosition)
+      const db = await readModel(ctx, TESTING_REPORTS, input.minPosition)
       const row = lookupReport(db, input.reportNo)
       if (!row) throw new NotFoundError('test report', input.reportNo)
       const content = JSON.parse(row.content) as ReportContent
