@@ -110,9 +110,10 @@ export function prepareAppend(
   if (!Array.isArray(events) || events.length === 0) {
     throw new InvalidEventError(-1, 'an append needs a non-empty array of events')
   }
-  let size = 0
+  /** UTF-16 code units of the append: its UTF-8 size is at most 3 bytes for each. */
+  let units = 0
   const prepared: PreparedEvent[] = []
-  const ids = new Set<string>()
+  const ids = events.length > 1 ? new Set<string>() : null
   for (let i = 0; i < events.length; i++) {
     const event = events[i] as EventToAppend | undefined
     if (typeof event !== 'object' || event === null)
@@ -139,13 +140,23 @@ export function prepareAppend(
     const metaReason = notJsonReason(metadata, 'metadata', new Set())
     if (metaReason) throw new InvalidEventError(i, metaReason)
     const id = event.id ? event.id.toLowerCase() : newId()
-    if (ids.has(id)) throw new InvalidEventError(i, `id ${id} appears twice in one append`)
-    ids.add(id)
+    if (ids) {
+      if (ids.has(id)) throw new InvalidEventError(i, `id ${id} appears twice in one append`)
+      ids.add(id)
+    }
     const data = JSON.stringify(event.data)
     const meta = JSON.stringify(metadata)
-    size += Buffer.byteLength(data) + Buffer.byteLength(meta) + Buffer.byteLength(event.type)
+    units += data.length + meta.length + event.type.length
     prepared.push({ id, idSupplied: event.id !== undefined, type: event.type, data, metadata: meta })
   }
-  if (size > maxAppendBytes) throw new MaxAppendSizeExceededError(streamName, size, maxAppendBytes)
+  // Counting bytes is needed only for an append that might be over the limit.
+  if (units * 3 > maxAppendBytes) {
+    let size = 0
+    for (const event of prepared) {
+      size +=
+        Buffer.byteLength(event.data) + Buffer.byteLength(event.metadata) + Buffer.byteLength(event.type)
+    }
+    if (size > maxAppendBytes) throw new MaxAppendSizeExceededError(streamName, size, maxAppendBytes)
+  }
   return { streamName, events: prepared, expectedRevision }
 }
