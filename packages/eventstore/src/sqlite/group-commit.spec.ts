@@ -63,6 +63,14 @@ describe('sqlite group commit', () => {
       ['c', 'C', 2n],
     ])
     await expect(store.readStream('b')).rejects.toThrow()
+    // Nothing of the rolled-back attempts is remembered: the streams go on from what was committed.
+    store.db.exec('DROP TRIGGER poison')
+    expect(
+      await Promise.all([store.appendToStream('b', [event('B')]), store.appendToStream('a', [event('A')])]),
+    ).toEqual([
+      { nextExpectedRevision: 0n, position: 3n },
+      { nextExpectedRevision: 1n, position: 4n },
+    ])
     await store.close()
   })
 
