@@ -108,8 +108,17 @@ function notJson(value: unknown, ancestors: object[]): NotJson | null {
   }
 }
 
+const NO_ANCESTORS: object[] = []
+/** No event type equals it: the first event's type is always checked. */
+const UNCHECKED = Symbol('unchecked')
+
 /** Returns the reason `value` (named `name` in the message) is not plain JSON, or null when it is. */
 function notJsonReason(value: unknown, name: string): string | null {
+  // Primitives (and null) are checked without a walk.
+  if (typeof value !== 'object' || value === null) {
+    const found = notJson(value, NO_ANCESTORS)
+    return found ? `${name} ${found.why}` : null
+  }
   const found = notJson(value, [])
   return found ? `${name}${found.at} ${found.why}` : null
 }
@@ -136,18 +145,23 @@ export function prepareAppend(
   let units = 0
   const prepared: PreparedEvent[] = []
   const ids = events.length > 1 ? new Set<string>() : null
+  let checkedType: unknown = UNCHECKED
   for (let i = 0; i < events.length; i++) {
     const event = events[i] as EventToAppend | undefined
     if (typeof event !== 'object' || event === null)
       throw new InvalidEventError(i, 'an event must be an object')
-    if (typeof event.type !== 'string' || event.type.trim().length === 0) {
-      throw new InvalidEventError(i, 'an event needs a non-empty string type')
-    }
-    if (!isWellFormedText(event.type)) {
-      throw new InvalidEventError(
-        i,
-        `type ${JSON.stringify(event.type)} contains a lone UTF-16 surrogate, which cannot be stored; use well-formed Unicode`,
-      )
+    // The events of one append mostly share their type: checked once.
+    if (event.type !== checkedType) {
+      if (typeof event.type !== 'string' || event.type.trim().length === 0) {
+        throw new InvalidEventError(i, 'an event needs a non-empty string type')
+      }
+      if (!isWellFormedText(event.type)) {
+        throw new InvalidEventError(
+          i,
+          `type ${JSON.stringify(event.type)} contains a lone UTF-16 surrogate, which cannot be stored; use well-formed Unicode`,
+        )
+      }
+      checkedType = event.type
     }
     if (event.id !== undefined && (typeof event.id !== 'string' || !UUID.test(event.id))) {
       throw new InvalidEventError(i, `id ${JSON.stringify(event.id)} is not a UUID`)
@@ -162,7 +176,8 @@ export function prepareAppend(
     const metaReason = notJsonReason(metadata, 'metadata')
     if (metaReason) throw new InvalidEventError(i, metaReason)
     const id = event.id ? event.id.toLowerCase() : newId()
-    if (ids) {
+    // Only a supplied id can appear twice (the generated ones are random UUIDs).
+    if (ids && event.id !== undefined) {
       if (ids.has(id)) throw new InvalidEventError(i, `id ${id} appears twice in one append`)
       ids.add(id)
     }
