@@ -203,7 +203,8 @@ export class SqliteEventStore implements EventStore {
    * The streams' rows as this connection last read or wrote them, so that an append checks its
    * expected revision without a query. Valid while `PRAGMA data_version` says no other connection
    * has committed since (read at the start of every write transaction); emptied otherwise, and
-   * after any write transaction that did not commit.
+   * after any write transaction that did not commit. Whoever writes through `db` itself must leave
+   * the streams table to the store (the emulator's metastream rows go to the events table only).
    */
   private readonly streamCache = new Map<string, StreamRow>()
   private dataVersion = -1
