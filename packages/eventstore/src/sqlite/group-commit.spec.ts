@@ -138,4 +138,30 @@ describe('sqlite group commit', () => {
     ])
     await store.close()
   })
+
+  it('redoes a group apart when the rows a retry check inserts first fail: the failing append alone is refused', async () => {
+    const store = new SqliteEventStore()
+    store.db.exec(
+      "CREATE TRIGGER poison BEFORE INSERT ON events WHEN NEW.type = 'Poison' BEGIN SELECT RAISE(ABORT, 'poisoned'); END",
+    )
+    const id = '5d7c1a20-3b4e-4f6a-9c8d-7e6f5a4b3c2d'
+    const results = await Promise.allSettled([
+      store.appendToStream('s', [{ id, type: 'A', data: {} }], { expectedRevision: 'no_stream' }),
+      store.appendToStream('p', [event('Poison')]),
+      // A retry of the first: its check inserts the group's pending rows, the poisoned one with them.
+      store.appendToStream('s', [{ id, type: 'A', data: {} }], { expectedRevision: 'no_stream' }),
+    ])
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled'])
+    expect(String((results[1] as PromiseRejectedResult).reason)).toContain('poisoned')
+    expect((results[0] as PromiseFulfilledResult<unknown>).value).toEqual({
+      nextExpectedRevision: 0n,
+      position: 1n,
+    })
+    expect((results[2] as PromiseFulfilledResult<unknown>).value).toEqual({
+      nextExpectedRevision: 0n,
+      position: 1n,
+    })
+    expect(await store.eventCount()).toBe(1)
+    await store.close()
+  })
 })

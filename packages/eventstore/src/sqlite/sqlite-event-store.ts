@@ -426,9 +426,11 @@ export class SqliteEventStore implements EventStore {
     const revisions: number[] = new Array(requests.length)
     for (let i = 0; i < requests.length; i++) {
       const { streamName, events, expectedRevision } = requests[i]!
+      // The check of a retry reads the stream's rows: those of this group must be in the table.
+      // Outside the try: a SQLite error there is the group's (it aborts the transaction), not this
+      // append's refusal.
+      if (events[0]!.idSupplied && write.pendingStreams.includes(streamName)) this.insertPending(write)
       try {
-        // The check of a retry reads the stream's rows: those of this group must be in the table.
-        if (events[0]!.idSupplied && write.pendingStreams.includes(streamName)) this.insertPending(write)
         const stream = this.streamRow(streamName)
         const retry = this.check(streamName, events, expectedRevision, stream)
         if (retry) {
