@@ -608,8 +608,29 @@ export function runEventStoreConformance(
           () => store.appendToStream(stream('a'), [ev('A'), { data: {} } as EventToAppend]),
           InvalidEventError,
         )
+        await expectNothingWritten(
+          () => store.appendToStream(stream('a'), [{ data: {} } as EventToAppend]),
+          InvalidEventError,
+        )
         await expectNothingWritten(() => store.appendToStream(stream('a'), [ev('  ')]), InvalidEventError)
+        await expectNothingWritten(
+          () => store.appendToStream(stream('a'), [ev('  '), ev('  ')]),
+          InvalidEventError,
+        )
         await expectNothingWritten(() => store.appendToStream(stream('a'), []), InvalidEventError)
+      })
+
+      it('rejects an append that carries one id twice (in any case)', async () => {
+        const id = '0b9c3a52-7d1e-4f60-9a8b-2c4d6e8f0a1b'
+        await expectNothingWritten(
+          () =>
+            store.appendToStream(stream('a'), [
+              { id, type: 'A', data: {} },
+              { type: 'B', data: {} },
+              { id: id.toUpperCase(), type: 'C', data: {} },
+            ]),
+          InvalidEventError,
+        )
       })
 
       it('rejects data that JSON cannot carry', async () => {

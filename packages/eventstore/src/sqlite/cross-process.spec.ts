@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { take } from '../conformance'
-import { WrongExpectedVersionError } from '../errors'
+import { StreamDeletedError, WrongExpectedVersionError } from '../errors'
 import { SqliteEventStore } from './sqlite-event-store'
 
 /**
@@ -75,6 +75,30 @@ describe('sqlite subscriptions to commits made by another connection', () => {
       expect((await stores[1]!.readStream('shared')).map((event) => event.type)).toEqual(['Again'])
     } finally {
       for (const store of stores) await store.close()
+    }
+  })
+
+  it("sees the other connection's deletions of a stream it has appended to (no stale stream row)", async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'qi-cross-process-'))
+    directories.push(directory)
+    const path = join(directory, 'events.db')
+    const [a, b] = [new SqliteEventStore({ path }), new SqliteEventStore({ path })]
+    try {
+      await a.appendToStream('soft', [{ type: 'E', data: {} }])
+      await a.appendToStream('hard', [{ type: 'E', data: {} }])
+      await b.deleteStream('soft')
+      await b.tombstoneStream('hard')
+      // Soft-deleted elsewhere: absent for 'no_stream', its revisions go on.
+      expect(
+        await a.appendToStream('soft', [{ type: 'Again', data: {} }], { expectedRevision: 'no_stream' }),
+      ).toEqual({ nextExpectedRevision: 1n, position: 3n })
+      // Tombstoned elsewhere: refused, though no row of this append would collide with another.
+      await expect(a.appendToStream('hard', [{ type: 'After', data: {} }])).rejects.toBeInstanceOf(
+        StreamDeletedError,
+      )
+    } finally {
+      await a.close()
+      await b.close()
     }
   })
 })

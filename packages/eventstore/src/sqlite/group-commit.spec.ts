@@ -63,6 +63,105 @@ describe('sqlite group commit', () => {
       ['c', 'C', 2n],
     ])
     await expect(store.readStream('b')).rejects.toThrow()
+    // Nothing of the rolled-back attempts is remembered: the streams go on from what was committed.
+    store.db.exec('DROP TRIGGER poison')
+    expect(
+      await Promise.all([store.appendToStream('b', [event('B')]), store.appendToStream('a', [event('A')])]),
+    ).toEqual([
+      { nextExpectedRevision: 0n, position: 3n },
+      { nextExpectedRevision: 1n, position: 4n },
+    ])
+    await store.close()
+  })
+
+  it('numbers the rows of multi-row inserts without a gap, across statements and transactions', async () => {
+    const store = new SqliteEventStore()
+    // 300 events: more rows than one INSERT statement carries.
+    const big = Array.from({ length: 300 }, (_, i) => ({ type: 'Big', data: { i } }))
+    const results = await Promise.all([
+      store.appendToStream('a', [event('A')]),
+      store.appendToStream('b', big),
+      store.appendToStream('a', [event('A2'), event('A3')]),
+    ])
+    expect(results).toEqual([
+      { nextExpectedRevision: 0n, position: 1n },
+      { nextExpectedRevision: 299n, position: 301n },
+      { nextExpectedRevision: 2n, position: 303n },
+    ])
+    expect(await store.appendToStream('b', [event('B')], { expectedRevision: 299n })).toEqual({
+      nextExpectedRevision: 300n,
+      position: 304n,
+    })
+    const all = await store.readAll()
+    expect(all.map((e) => e.position)).toEqual(Array.from({ length: 304 }, (_, i) => BigInt(i + 1)))
+    expect((await store.readStream('a')).map((e) => [e.type, e.revision])).toEqual([
+      ['A', 0n],
+      ['A2', 1n],
+      ['A3', 2n],
+    ])
+    await store.close()
+  })
+
+  it('recognises a retry of an append made earlier in the same transaction', async () => {
+    const commits: number[] = []
+    const store = new SqliteEventStore({ onCommit: ({ appends }) => commits.push(appends) })
+    const id = '7f1f3c1e-2a4b-4c5d-8e6f-0a1b2c3d4e5f'
+    const results = await Promise.all([
+      store.appendToStream('s', [{ id, type: 'A', data: {} }], { expectedRevision: 'no_stream' }),
+      store.appendToStream('t', [event('T')]),
+      store.appendToStream('s', [{ id, type: 'A', data: {} }], { expectedRevision: 'no_stream' }),
+    ])
+    expect(commits).toEqual([3])
+    expect(results).toEqual([
+      { nextExpectedRevision: 0n, position: 1n },
+      { nextExpectedRevision: 0n, position: 2n },
+      { nextExpectedRevision: 0n, position: 1n },
+    ])
+    expect(await store.eventCount()).toBe(2)
+    await store.close()
+  })
+
+  it('checks an append against a deletion and a re-append made in the same tick', async () => {
+    const store = new SqliteEventStore()
+    await store.appendToStream('s', [event('A')])
+    const deleted = store.deleteStream('s', { expectedRevision: 0n })
+    await deleted
+    const results = await Promise.allSettled([
+      store.appendToStream('s', [event('B')], { expectedRevision: 'no_stream' }),
+      store.appendToStream('s', [event('C')], { expectedRevision: 'no_stream' }),
+      store.appendToStream('s', [event('D')], { expectedRevision: 1n }),
+    ])
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled'])
+    expect((await store.readStream('s')).map((e) => [e.type, e.revision])).toEqual([
+      ['B', 1n],
+      ['D', 2n],
+    ])
+    await store.close()
+  })
+
+  it('redoes a group apart when the rows a retry check inserts first fail: the failing append alone is refused', async () => {
+    const store = new SqliteEventStore()
+    store.db.exec(
+      "CREATE TRIGGER poison BEFORE INSERT ON events WHEN NEW.type = 'Poison' BEGIN SELECT RAISE(ABORT, 'poisoned'); END",
+    )
+    const id = '5d7c1a20-3b4e-4f6a-9c8d-7e6f5a4b3c2d'
+    const results = await Promise.allSettled([
+      store.appendToStream('s', [{ id, type: 'A', data: {} }], { expectedRevision: 'no_stream' }),
+      store.appendToStream('p', [event('Poison')]),
+      // A retry of the first: its check inserts the group's pending rows, the poisoned one with them.
+      store.appendToStream('s', [{ id, type: 'A', data: {} }], { expectedRevision: 'no_stream' }),
+    ])
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled'])
+    expect(String((results[1] as PromiseRejectedResult).reason)).toContain('poisoned')
+    expect((results[0] as PromiseFulfilledResult<unknown>).value).toEqual({
+      nextExpectedRevision: 0n,
+      position: 1n,
+    })
+    expect((results[2] as PromiseFulfilledResult<unknown>).value).toEqual({
+      nextExpectedRevision: 0n,
+      position: 1n,
+    })
+    expect(await store.eventCount()).toBe(1)
     await store.close()
   })
 })

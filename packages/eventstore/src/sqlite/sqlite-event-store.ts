@@ -88,11 +88,18 @@ interface PendingAppend {
   reject: (error: unknown) => void
 }
 
-interface WriteCursor {
-  /** The position of the last event written so far in this transaction. */
-  head: number
-  /** True while an append is writing its rows. */
-  writing: boolean
+interface WriteState {
+  /** Parameters of the event rows not yet inserted (EVENT_PARAMS per row). */
+  pending: Array<string | number>
+  /** The streams those rows belong to. */
+  pendingStreams: string[]
+  /** For the streams' upsert: a stream name and its last revision, for each accepted append. */
+  streams: Array<string | number>
+  /** Rows of the transaction so far (inserted or pending). */
+  rows: number
+  inserted: number
+  /** The position of the transaction's first row, known once it is inserted. */
+  firstPosition: number
 }
 
 type Outcome = { ok: AppendResult } | { error: unknown }
@@ -111,6 +118,11 @@ const FALLBACK_CHECKPOINT_PAGES = 4000
 const CHECKPOINT_DELAY_MS = { min: 10, max: 2000 }
 /** Pages kept for the subscriptions that ask for the same one (see `sharedPage`). */
 const SHARED_PAGES = 8
+/** Rows per multi-row INSERT (7 parameters each, far below SQLite's 32766). */
+const MAX_ROWS_PER_STATEMENT = 128
+const EVENT_PARAMS = 7
+/** Streams whose rows the store keeps in memory (the oldest is dropped past this). */
+const STREAM_CACHE_SIZE = 10_000
 
 export function toRecorded(row: EventRow): RecordedEvent {
   return {
@@ -169,16 +181,34 @@ export class SqliteEventStore implements EventStore {
 
   private readonly stmt: {
     head: Database.Statement<[], { head: number | null }>
+    dataVersion: Database.Statement<[], number>
     getStream: Database.Statement<[string], StreamRow>
-    insertStream: Database.Statement<[string, number]>
-    updateStream: Database.Statement<[number, string]>
     setStreamState: Database.Statement<[number, number, string]>
-    insertEvent: Database.Statement<[number, string, number, string, string, string, string, number]>
     findIdInStream: Database.Statement<[string, string], { revision: number }>
     idsFrom: Database.Statement<[string, number, number], { event_id: string; position: number }>
   }
+  /** Multi-row INSERTs of events and upserts of streams, by row count (1 … MAX_ROWS_PER_STATEMENT). */
+  private readonly insertEvents: Database.Statement[] = []
+  private readonly upserts: Database.Statement[] = []
+  /** Scratch state of the write transaction in progress (reused: one writer at a time). */
+  private readonly write: WriteState = {
+    pending: [],
+    pendingStreams: [],
+    streams: [],
+    rows: 0,
+    inserted: 0,
+    firstPosition: 0,
+  }
+  /**
+   * The streams' rows as this connection last read or wrote them, so that an append checks its
+   * expected revision without a query. Valid while `PRAGMA data_version` says no other connection
+   * has committed since (read at the start of every write transaction); emptied otherwise, and
+   * after any write transaction that did not commit. Whoever writes through `db` itself must leave
+   * the streams table to the store (the emulator's metastream rows go to the events table only).
+   */
+  private readonly streamCache = new Map<string, StreamRow>()
+  private dataVersion = -1
   private readonly writeBatch: (batch: PendingAppend[]) => Outcome[]
-  private readonly writeOne: (request: PendingAppend) => AppendResult
 
   constructor(options: SqliteEventStoreOptions = {}) {
     const path = options.path ?? ':memory:'
@@ -202,16 +232,12 @@ export class SqliteEventStore implements EventStore {
       path !== ':memory:' && checkpoints === 'background' ? BACKGROUND_CHECKPOINT_AFTER : null
     this.stmt = {
       head: this.db.prepare('SELECT max(position) AS head FROM events'),
+      dataVersion: this.db.prepare<[], number>('PRAGMA data_version').pluck(),
       getStream: this.db.prepare(
         'SELECT last_revision, truncate_before, state FROM streams WHERE stream_name = ?',
       ),
-      insertStream: this.db.prepare('INSERT INTO streams (stream_name, last_revision) VALUES (?, ?)'),
-      updateStream: this.db.prepare('UPDATE streams SET last_revision = ?, state = 0 WHERE stream_name = ?'),
       setStreamState: this.db.prepare(
         'UPDATE streams SET state = ?, truncate_before = ? WHERE stream_name = ?',
-      ),
-      insertEvent: this.db.prepare(
-        'INSERT INTO events (position, stream_name, revision, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       // Served by events_by_stream: a scan of one stream's events (there is no index on ids).
       findIdInStream: this.db.prepare(
@@ -221,37 +247,23 @@ export class SqliteEventStore implements EventStore {
         'SELECT event_id, position FROM events WHERE stream_name = ? AND revision >= ? ORDER BY revision LIMIT ?',
       ),
     }
-    const single = this.db.transaction((request: PendingAppend) =>
-      this.applyAppend(request, this.writeCursor()),
-    )
-    this.writeOne = (request) => single.immediate(request)
-    // The fast path of group commit: one transaction, no savepoints. An append that is refused
-    // (wrong expected revision, deleted stream) is refused by its checks, before it writes a row, so
-    // it leaves the transaction as it found it and the others go on. The head position is read once
-    // per transaction and counted on in memory.
-    const batch = this.db.transaction((requests: PendingAppend[]): Outcome[] => {
-      const cursor = this.writeCursor()
-      return requests.map((request) => {
-        try {
-          return { ok: this.applyAppend(request, cursor) }
-        } catch (error) {
-          // Failing half-way through its writes (a SQLite error, not a refusal) would leave rows
-          // behind: abort the whole transaction and let the isolated path below redo the batch.
-          if (cursor.writing) throw error
-          return { error }
-        }
-      })
+    // Group commit: one transaction, no savepoints. An append that is refused (wrong expected
+    // revision, deleted stream) is refused by its checks, before any of its rows is written, so it
+    // leaves the transaction as it found it and the others go on.
+    const batch = this.db.transaction((requests: PendingAppend[]) => this.writeGroup(requests))
+    // The isolated path, after a SQLite error in a group: a nested db.transaction runs inside a
+    // SAVEPOINT, so an append that fails anywhere rolls back only itself.
+    const savepointed = this.db.transaction((request: PendingAppend): AppendResult => {
+      const outcome = this.writeGroup([request])[0]!
+      if ('error' in outcome) throw outcome.error
+      return outcome.ok
     })
-    // The isolated path: a nested db.transaction runs inside a SAVEPOINT, so an append that fails
-    // anywhere rolls back only itself.
-    const savepointed = this.db.transaction((request: PendingAppend) =>
-      this.applyAppend(request, this.writeCursor()),
-    )
     const isolated = this.db.transaction((requests: PendingAppend[]): Outcome[] =>
       requests.map((request) => {
         try {
           return { ok: savepointed(request) }
         } catch (error) {
+          this.forgetStreams()
           return { error }
         }
       }),
@@ -260,7 +272,13 @@ export class SqliteEventStore implements EventStore {
       try {
         return batch.immediate(requests)
       } catch {
-        return isolated.immediate(requests)
+        this.forgetStreams()
+        try {
+          return isolated.immediate(requests)
+        } catch (error) {
+          this.forgetStreams()
+          throw error
+        }
       }
     }
   }
@@ -278,7 +296,13 @@ export class SqliteEventStore implements EventStore {
       return Promise.reject(error)
     }
     return new Promise<AppendResult>((resolve, reject) => {
-      this.queue.push({ ...prepared, resolve, reject })
+      this.queue.push({
+        streamName: prepared.streamName,
+        events: prepared.events,
+        expectedRevision: prepared.expectedRevision,
+        resolve,
+        reject,
+      })
       if (!this.flushScheduled) {
         this.flushScheduled = true
         queueMicrotask(() => this.flush())
@@ -304,19 +328,6 @@ export class SqliteEventStore implements EventStore {
   }
 
   private flushBatch(batch: PendingAppend[]) {
-    if (batch.length === 1) {
-      const request = batch[0]!
-      let result: AppendResult
-      try {
-        result = this.writeOne(request)
-      } catch (error) {
-        request.reject(error)
-        return
-      }
-      this.committed()
-      request.resolve(result)
-      return
-    }
     let outcomes: Outcome[]
     try {
       outcomes = this.writeBatch(batch)
@@ -325,11 +336,11 @@ export class SqliteEventStore implements EventStore {
       return
     }
     this.committed()
-    outcomes.forEach((outcome, i) => {
-      const request = batch[i]!
-      if ('ok' in outcome) request.resolve(outcome.ok)
-      else request.reject(outcome.error)
-    })
+    for (let i = 0; i < batch.length; i++) {
+      const outcome = outcomes[i]!
+      if ('ok' in outcome) batch[i]!.resolve(outcome.ok)
+      else batch[i]!.reject(outcome.error)
+    }
   }
 
   /** After every write transaction: wakes the subscriptions, and has the WAL checkpointed. */
@@ -366,28 +377,130 @@ export class SqliteEventStore implements EventStore {
     this.checkpointer.nudge()
   }
 
-  /** Where the next event goes; read inside the write transaction, which holds the write lock. */
-  private writeCursor(): WriteCursor {
-    return { head: this.stmt.head.get()?.head ?? 0, writing: false }
+  /** Empties the stream cache: after a transaction that did not commit, or another connection's. */
+  private forgetStreams() {
+    this.streamCache.clear()
+    this.dataVersion = -1
+  }
+
+  /** A stream's row, from the cache when it is current. Inside a write transaction. */
+  private streamRow(streamName: string): StreamRow | undefined {
+    let row = this.streamCache.get(streamName)
+    if (row === undefined) {
+      row = this.stmt.getStream.get(streamName)
+      if (row !== undefined) this.cacheStream(streamName, row)
+    }
+    return row
+  }
+
+  private cacheStream(streamName: string, row: StreamRow) {
+    if (this.streamCache.size >= STREAM_CACHE_SIZE && !this.streamCache.has(streamName)) {
+      this.streamCache.delete(this.streamCache.keys().next().value!)
+    }
+    this.streamCache.set(streamName, row)
   }
 
   /**
-   * Runs inside a write transaction. Refusals are thrown before the first write; `cursor.writing`
-   * tells a caller whether a thrown error may have left rows behind.
+   * Runs inside a write transaction: checks each append against its stream, then writes the
+   * events of all accepted appends with multi-row INSERTs and their streams with multi-row upserts.
+   * Positions are the rowids SQLite gives (max + 1 for each row, in order: gap-free, as nothing is
+   * ever deleted from events). Refusals are thrown by the checks, before anything of that append is
+   * written, and returned as its outcome; any other error (from SQLite) aborts the transaction.
    */
-  private applyAppend(
-    { streamName, events, expectedRevision }: PendingAppend,
-    cursor: WriteCursor,
-  ): AppendResult {
-    const stream = this.stmt.getStream.get(streamName)
-    if (stream?.state === STREAM_TOMBSTONED) throw new StreamDeletedError(streamName)
+  private writeGroup(requests: PendingAppend[]): Outcome[] {
+    const version = this.stmt.dataVersion.get()!
+    if (version !== this.dataVersion) {
+      this.streamCache.clear()
+      this.dataVersion = version
+    }
+    const now = Date.now()
+    const write = this.write
+    write.rows = 0
+    write.inserted = 0
+    write.pending.length = 0
+    write.pendingStreams.length = 0
+    write.streams.length = 0
+    const outcomes: Outcome[] = new Array(requests.length)
+    /** For each accepted request, the index of its last row in this transaction (else -1). */
+    const lastRows: number[] = new Array(requests.length).fill(-1)
+    const revisions: number[] = new Array(requests.length)
+    for (let i = 0; i < requests.length; i++) {
+      const { streamName, events, expectedRevision } = requests[i]!
+      // The check of a retry reads the stream's rows: those of this group must be in the table.
+      // Outside the try: a SQLite error there is the group's (it aborts the transaction), not this
+      // append's refusal.
+      if (events[0]!.idSupplied && write.pendingStreams.includes(streamName)) this.insertPending(write)
+      try {
+        const stream = this.streamRow(streamName)
+        const retry = this.check(streamName, events, expectedRevision, stream)
+        if (retry) {
+          outcomes[i] = { ok: retry }
+          continue
+        }
+        let revision = stream ? stream.last_revision : -1
+        for (const event of events) {
+          revision += 1
+          write.pending.push(streamName, revision, event.id, event.type, event.data, event.metadata, now)
+        }
+        write.rows += events.length
+        lastRows[i] = write.rows - 1
+        revisions[i] = revision
+        write.pendingStreams.push(streamName)
+        // A stream twice in one upsert: its second row updates its first.
+        write.streams.push(streamName, revision)
+        this.cacheStream(streamName, {
+          last_revision: revision,
+          truncate_before: stream ? stream.truncate_before : 0,
+          state: STREAM_LIVE,
+        })
+      } catch (error) {
+        outcomes[i] = { error }
+      }
+    }
+    if (write.pending.length > 0) this.insertPending(write)
+    if (write.streams.length > 0) this.upsertStreams(write.streams)
+    for (let i = 0; i < requests.length; i++) {
+      const lastRow = lastRows[i]!
+      if (lastRow < 0) continue
+      outcomes[i] = {
+        ok: {
+          nextExpectedRevision: BigInt(revisions[i]!),
+          position: BigInt(write.firstPosition + lastRow),
+        },
+      }
+    }
+    return outcomes
+  }
 
-    const first = events[0]!
-    if (first.idSupplied && stream) {
+  /** Inserts the rows of `write.pending`, in statements of up to MAX_ROWS_PER_STATEMENT rows. */
+  private insertPending(write: WriteState) {
+    const params = write.pending
+    const rows = params.length / EVENT_PARAMS
+    for (let offset = 0; offset < rows; offset += MAX_ROWS_PER_STATEMENT) {
+      const count = Math.min(MAX_ROWS_PER_STATEMENT, rows - offset)
+      const chunk =
+        count === rows ? params : params.slice(offset * EVENT_PARAMS, (offset + count) * EVENT_PARAMS)
+      const last = Number(this.insertEventsStatement(count).run(chunk).lastInsertRowid)
+      if (write.inserted === 0) write.firstPosition = last - count + 1
+      write.inserted += count
+    }
+    params.length = 0
+    write.pendingStreams.length = 0
+  }
+
+  /** Refuses an append that does not fit its stream, or returns the result of a retried one. */
+  private check(
+    streamName: string,
+    events: PreparedEvent[],
+    expectedRevision: ExpectedRevision,
+    stream: StreamRow | undefined,
+  ): AppendResult | null {
+    if (stream?.state === STREAM_TOMBSTONED) throw new StreamDeletedError(streamName)
+    if (events[0]!.idSupplied && stream) {
       const retry = this.idempotentResult(streamName, events, expectedRevision, stream)
       if (retry) return retry
     }
-
+    if (expectedRevision === 'any') return null
     // A soft-deleted stream counts as absent for 'no_stream'/'stream_exists' but keeps its revision.
     const exists = stream !== undefined && stream.state === STREAM_LIVE
     const actual = stream === undefined ? 'no_stream' : BigInt(stream.last_revision)
@@ -403,30 +516,42 @@ export class SqliteEventStore implements EventStore {
     ) {
       throw new WrongExpectedVersionError(streamName, expectedRevision, actual)
     }
+    return null
+  }
 
-    let revision = stream ? stream.last_revision : -1
-    let position = cursor.head
-    const now = Date.now()
-    cursor.writing = true
-    for (const event of events) {
-      revision += 1
-      position += 1
-      this.stmt.insertEvent.run(
-        position,
-        streamName,
-        revision,
-        event.id,
-        event.type,
-        event.data,
-        event.metadata,
-        now,
+  /** Upserts the streams' rows: `params` holds a stream name and its last revision for each. */
+  private upsertStreams(params: Array<string | number>) {
+    const rows = params.length / 2
+    for (let offset = 0; offset < rows; offset += MAX_ROWS_PER_STATEMENT) {
+      const count = Math.min(MAX_ROWS_PER_STATEMENT, rows - offset)
+      this.upsertStatement(count).run(
+        count === rows ? params : params.slice(offset * 2, (offset + count) * 2),
       )
     }
-    if (stream) this.stmt.updateStream.run(revision, streamName)
-    else this.stmt.insertStream.run(streamName, revision)
-    cursor.head = position
-    cursor.writing = false
-    return { nextExpectedRevision: BigInt(revision), position: BigInt(position) }
+  }
+
+  private insertEventsStatement(rows: number): Database.Statement {
+    let statement = this.insertEvents[rows]
+    if (!statement) {
+      statement = this.db.prepare(
+        `INSERT INTO events (stream_name, revision, event_id, type, data, metadata, recorded_at) VALUES ${Array(rows).fill('(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+      )
+      this.insertEvents[rows] = statement
+    }
+    return statement
+  }
+
+  private upsertStatement(rows: number): Database.Statement {
+    let statement = this.upserts[rows]
+    if (!statement) {
+      // A re-append to a soft-deleted stream makes it live again; truncate_before stays.
+      statement = this.db.prepare(
+        `INSERT INTO streams (stream_name, last_revision) VALUES ${Array(rows).fill('(?, ?)').join(', ')}
+         ON CONFLICT (stream_name) DO UPDATE SET last_revision = excluded.last_revision, state = 0`,
+      )
+      this.upserts[rows] = statement
+    }
+    return statement
   }
 
   /**
@@ -671,7 +796,12 @@ export class SqliteEventStore implements EventStore {
           .run(streamName, state)
       return BigInt(this.stmt.head.get()?.head ?? 0)
     })
-    const position = run.immediate()
+    let position: bigint
+    try {
+      position = run.immediate()
+    } finally {
+      this.streamCache.delete(streamName)
+    }
     this.committed()
     return { position }
   }
