@@ -34,6 +34,9 @@ describe('AccessRegistry', () => {
     const first = registry.issueKey('LAB-01', 'analyst')
     const second = registry.issueKey('LAB-01', 'signatory')
     const third = registry.issueKey('LAB-01', 'manager')
+    // resolved (and so remembered) before they are revoked
+    expect(registry.resolve(first)?.userId).toBe('analyst')
+    expect(registry.resolve(third)?.userId).toBe('manager')
     expect(registry.revokeKey(first)).toBe(true)
     expect(registry.revokeKey(first)).toBe(false)
     const thirdId = registry.listKeys('LAB-01').find((k) => k.userId === 'manager')!.keyId

@@ -4,8 +4,14 @@ import { resolve } from 'node:path'
 import fastifyCompress from '@fastify/compress'
 import fastifyRateLimit from '@fastify/rate-limit'
 import fastifyStatic from '@fastify/static'
-import { type Actor, API_KEY_HEADER, type ApiKeyResolver, internalErrorMessage } from '@qi/trpc'
-import Fastify, { type FastifyRequest } from 'fastify'
+import {
+  type Actor,
+  API_KEY_HEADER,
+  type ApiKeyResolver,
+  internalErrorMessage,
+  type RequestLog,
+} from '@qi/trpc'
+import Fastify, { type FastifyReply, type FastifyRequest, LogController } from 'fastify'
 import helmet from 'helmet'
 import { createContextFactory } from './context'
 import { type ApiLimits, limitsFromEnv } from './limits'
@@ -38,13 +44,50 @@ export interface ServerOptions {
   trpcDirect?: boolean
 }
 
-/** What a request log line holds: method and path only (no query: inputs may name people). */
-const requestSerializers = {
-  req: (request: { method: string; url: string; id: string }) => ({
-    method: request.method,
-    path: request.url.split('?')[0],
-    reqId: request.id,
-  }),
+/** What a command adds to its request's log line (observe.ts): written once the response is sent. */
+interface CommandLine {
+  level: 'info' | 'warn'
+  fields: Record<string, unknown>
+  message: string
+}
+
+/**
+ * The request log: one line per request, written when the response is sent, instead of Fastify's
+ * "incoming request" and "request completed" lines plus a mutation's own line (three JSON
+ * serialisations and writes per command). It holds the request id (bound by Fastify), method, path
+ * (no query: inputs may name people; no client address, no headers, so never the key), status and
+ * duration; a mutation's line also carries what the command did (organisation, procedure, stream,
+ * position, event types, command duration: observe.ts) under the message 'command' or
+ * 'command refused'.
+ */
+class RequestLogController extends LogController {
+  readonly commandLines = new WeakMap<FastifyRequest, CommandLine>()
+
+  /** The logger a request's procedures write to: its line is kept for `requestCompleted`. */
+  commandLog(request: FastifyRequest): RequestLog {
+    return {
+      info: (fields, message) => this.commandLines.set(request, { level: 'info', fields, message }),
+      warn: (fields, message) => this.commandLines.set(request, { level: 'warn', fields, message }),
+    }
+  }
+
+  override incomingRequest() {}
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply) {
+    const command = this.commandLines.get(request)
+    const { reqId: _bound, ...commandFields } = command?.fields ?? {}
+    const fields = {
+      method: request.method,
+      path: request.url.split('?')[0],
+      status: reply.statusCode,
+      responseTimeMs: Math.round(reply.elapsedTime * 100) / 100,
+      ...commandFields,
+      ...(error ? { err: error } : {}),
+    }
+    if (error) request.log.error(fields, command?.message ?? 'request errored')
+    else if (command?.level === 'warn') request.log.warn(fields, command.message)
+    else request.log.info(fields, command?.message ?? 'request')
+  }
 }
 
 /** The only body the API reads: tRPC's JSON. Anything else is refused before it is read. */
@@ -79,11 +122,11 @@ export async function createServer(
   options: ServerOptions = {},
 ) {
   const limits: ApiLimits = { ...limitsFromEnv(), ...options.limits }
+  const requestLog = new RequestLogController()
   const app = Fastify({
     logger: options.logLevel
       ? {
           level: options.logLevel,
-          serializers: requestSerializers,
           ...(options.logStream ? { stream: options.logStream } : {}),
         }
       : false,
@@ -91,6 +134,7 @@ export async function createServer(
     bodyLimit: limits.bodyLimitBytes,
     trustProxy: limits.trustProxy,
     genReqId: () => randomUUID(),
+    ...(options.logLevel ? { logController: requestLog } : {}),
   })
   registerHttpObservability(app, platform.telemetry, { metricsPublic: options.metricsPublic })
   const createContext = createContextFactory(platform, resolveKey)
@@ -195,7 +239,7 @@ export async function createServer(
       createContext({
         headers: req.headers,
         requestId: req.id,
-        log: options.logLevel ? req.log : undefined,
+        log: options.logLevel ? requestLog.commandLog(req) : undefined,
         traceContext: requestTraceContext(req),
         resolved: classify(req).actor,
       }),

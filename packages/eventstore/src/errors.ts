@@ -34,9 +34,19 @@ export class WrongExpectedVersionError extends EventStoreError {
   }
 }
 
+/**
+ * An expected outcome, not a fault: every command on a new stream reads it first and gets this.
+ * Built without a stack trace (capturing one was ~1.5% of the server's CPU under a load of new
+ * reports); the message names the stream.
+ */
 export class StreamNotFoundError extends EventStoreError {
-  constructor(readonly streamName: string) {
+  readonly streamName: string
+  constructor(streamName: string) {
+    const stackTraceLimit = Error.stackTraceLimit
+    Error.stackTraceLimit = 0
     super('STREAM_NOT_FOUND', `stream '${streamName}' does not exist`)
+    Error.stackTraceLimit = stackTraceLimit
+    this.streamName = streamName
   }
 }
 

@@ -9,6 +9,7 @@ import {
   PoisonEventError,
   type PoisonPolicy,
 } from './dead-letters'
+import { afterMicrotasks, DRAINED } from './drain'
 import { PositionWaiters } from './position-waiters'
 import { inSpan, linkToWriter } from './tracing'
 
@@ -56,19 +57,6 @@ export interface PolicyRunnerOptions {
   maxAttempts?: number
   /** Most events given to one `reactAll` (default 100). */
   batchSize?: number
-}
-
-const DRAINED = Symbol('drained')
-/** Microtask hops an event already in a subscription's hands takes to be delivered (generously). */
-const DELIVERY_HOPS = 16
-
-/** Resolves after DELIVERY_HOPS microtasks: before any timer or I/O callback can run. */
-function afterMicrotasks(): Promise<typeof DRAINED> {
-  return new Promise((resolve) => {
-    let hops = DELIVERY_HOPS
-    const hop = () => (hops-- > 0 ? queueMicrotask(hop) : resolve(DRAINED))
-    queueMicrotask(hop)
-  })
 }
 
 /**

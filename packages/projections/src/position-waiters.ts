@@ -5,6 +5,11 @@
 export class PositionWaiters {
   private readonly waiters = new Set<{ position: bigint; resolve: () => void; reject: (e: Error) => void }>()
 
+  /** Whether anyone waits (for a position the checkpoint has not reached yet). */
+  get waiting(): boolean {
+    return this.waiters.size > 0
+  }
+
   /** A bounded wait for `position`; rejects with `timeoutError()` after `timeoutMs`. */
   wait(position: bigint, timeoutMs: number, timeoutError: () => Error): Promise<void> {
     return new Promise<void>((resolve, reject) => {

@@ -70,6 +70,19 @@ describe('ProjectionRunner', () => {
     expect(runner.status().state).toBe('live')
   })
 
+  it('applies a live batch someone waits for in the turn of its commit, not a turn of the loop later', async () => {
+    const runner = track(new ProjectionRunner({ store, projection: counter() }))
+    await runner.start()
+    await runner.waitFor(await appendMany(store, 'a', 2), 30_000)
+    const next = ((await store.headPosition()) ?? 0n) + 1n
+    const applied = runner.waitFor(next, 30_000).then(() => 'applied')
+    const { position } = await store.appendToStream('b', [{ type: 'Tick', data: {} }])
+    expect(position).toBe(next)
+    const turn = new Promise((done) => setImmediate(() => done('a turn of the loop passed')))
+    expect(await Promise.race([applied, turn])).toBe('applied')
+    expect(counts(runner)).toEqual({ a: 2, b: 1 })
+  })
+
   it('times out a wait for a position the store never reaches, with a clear error', async () => {
     const runner = track(new ProjectionRunner({ store, projection: counter() }))
     await runner.start()

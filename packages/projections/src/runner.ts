@@ -9,6 +9,7 @@ import {
   PoisonEventError,
   type PoisonPolicy,
 } from './dead-letters'
+import { afterMicrotasks, DRAINED } from './drain'
 import { PositionWaiters } from './position-waiters'
 import { linkToWriter, tracer } from './tracing'
 
@@ -546,16 +547,21 @@ export class ProjectionRunner {
         const first = await pending
         if (first.done || this.stopping) break
         // Everything the subscription already holds joins this batch; one transaction per batch.
+        // When someone waits for this read model the batch ends as soon as the subscription has
+        // handed that over (within microtasks, as the policy runner does): the waiters resume in the
+        // turn of the commit. Otherwise it also takes what arrives until the loop's check phase.
         const batch = [first.value]
-        const tick = new Promise<'tick'>((resolve) => setImmediate(() => resolve('tick')))
+        const end = this.waiters.waiting
+          ? afterMicrotasks()
+          : new Promise<typeof DRAINED>((resolve) => setImmediate(() => resolve(DRAINED)))
         for (;;) {
           if (batch.length >= this.batchSize) {
             pending = iterator.next()
             break
           }
           pending = iterator.next()
-          const next = await Promise.race([pending, tick])
-          if (next === 'tick' || next.done) break
+          const next = await Promise.race([pending, end])
+          if (next === DRAINED || next.done) break
           batch.push(next.value)
         }
         // A rebuild may have switched generations while this batch was gathered: resubscribe.

@@ -103,9 +103,13 @@ describe('observability of one command: logs, traces and metrics', () => {
     )
     expect(followUps.length).toBeGreaterThan(0)
 
-    // one structured log line for the command, with what an operator needs and no key
+    // one structured log line for the request, carrying the command, with what an operator needs and no key
     const line = logLines.find((l) => l.msg === 'command' && l.procedure === 'testing.revokeReport')
     expect(line).toMatchObject({
+      method: 'POST',
+      path: '/trpc/testing.revokeReport',
+      status: 200,
+      responseTimeMs: expect.any(Number),
       org: demoOrganisations.regulator.orgId,
       stream: `report-${reportNo}`,
       events: ['TestReportRevoked'],
@@ -113,11 +117,22 @@ describe('observability of one command: logs, traces and metrics', () => {
       reqId: expect.any(String),
       durationMs: expect.any(Number),
     })
+    expect(logLines.filter((l) => l.reqId === line!.reqId)).toHaveLength(1)
+    expect(rawLog.filter((l) => l.includes(String(line!.reqId)))).toHaveLength(1)
     expect(rawLog.join('\n')).not.toContain(regulatorKey)
     expect(rawLog.join('\n')).not.toContain('falsified')
 
     // metrics for the same command, scraped from loopback
     const metrics = await (await fetch(`${url}/metrics`)).text()
+    // any other request: one line with method, path, status and duration
+    expect(logLines.filter((l) => l.path === '/metrics')).toEqual([
+      expect.objectContaining({
+        msg: 'request',
+        method: 'GET',
+        status: 200,
+        responseTimeMs: expect.any(Number),
+      }),
+    ])
     expect(metrics).toMatch(/qi_append_duration_seconds_count\{adapter="sqlite",outcome="ok"\} [1-9]/)
     expect(metrics).toMatch(/qi_group_commit_appends_count [1-9]/)
     expect(metrics).toMatch(

@@ -6,6 +6,10 @@
  * and the API server's CPU time per request (utime+stime from /proc: less noisy than throughput on
  * a shared machine). PROF=<dir> runs the server with --cpu-prof and prints each round's window (ms
  * since the server started) for `profile-window.ts` / `profile-buckets.ts`.
+ * SERVERS=a.js,b.js (paths relative to apps/api, e.g. a copy of an older dist/main.js kept in
+ * apps/api so that it finds the same web build) starts one server per bundle and alternates them
+ * within each round: an A/B comparison in one run. SCENARIO=revoke drives revoke → suspended
+ * instead (each operation: revokeReport, then certification.get with afterPolicies until suspended).
  * Usage (tooling/bench): ROUNDS=3 tsx src/api/issue-report-cpu.ts
  */
 import { type ChildProcess, spawn } from 'node:child_process'
@@ -14,7 +18,7 @@ import os from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { HttpClient, runLevel, TrpcHttp } from './http'
-import { reportInput } from './inputs'
+import { certificateInput, reportInput } from './inputs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const root = resolve(here, '..', '..', '..', '..')
@@ -41,30 +45,51 @@ async function start(args: string[], cwd: string, env: NodeJS.ProcessEnv, logFil
   }
   throw new Error(readFileSync(logFile, 'utf8'))
 }
+/** The server's event-loop delay since the last scrape (prom-client's default metrics), in ms. */
+async function loopDelay(client: HttpClient) {
+  const response = await client.request('GET', '/metrics')
+  const value = (name: string) => {
+    const match = response.body.match(
+      new RegExp(`^qi_process_nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm'),
+    )
+    return match ? (Number(match[1]) * 1000).toFixed(1) : '?'
+  }
+  return `loop delay p50 ${value('p50')} p99 ${value('p99')} max ${value('max')} ms`
+}
 const work = mkdtempSync(join(os.tmpdir(), 'qi-cmd-drive-'))
 const procs: ChildProcess[] = []
+const bundles = (process.env.SERVERS ?? 'dist/main.js').split(',').filter(Boolean)
+const scenario = process.env.SCENARIO ?? 'issue-report'
 try {
   mkdirSync(join(work, 'baseline'))
-  const api = await start(
-    [
-      '--enable-source-maps',
-      ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []),
-      'dist/main.js',
-      '--demo',
-    ],
-    apiDir,
-    {
-      ...process.env,
-      NODE_ENV: 'production',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      QI_DATA_DIR: join(work, 'data'),
-      OTEL_EXPORTER_OTLP_ENDPOINT: '',
-    },
-    join(work, 'api.log'),
-    /QI Ledger API on (http:\/\/[^\s]+)/,
-  )
-  procs.push(api.child)
+  const servers = []
+  for (const [n, bundle] of bundles.entries()) {
+    const api = await start(
+      ['--enable-source-maps', ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []), bundle, '--demo'],
+      apiDir,
+      {
+        ...process.env,
+        NODE_ENV: 'production',
+        PORT: '0',
+        HOST: '127.0.0.1',
+        QI_DATA_DIR: join(work, `data-${n}`),
+        OTEL_EXPORTER_OTLP_ENDPOINT: '',
+      },
+      join(work, `api-${n}.log`),
+      /QI Ledger API on (http:\/\/[^\s]+)/,
+    )
+    procs.push(api.child)
+    const keys = new Map<string, string>()
+    for (const m of api.out().matchAll(/^ {2}\S+\s+(\S+)\s+(qi_\S+)/gm)) keys.set(m[1]!, m[2]!)
+    const client = new HttpClient(new URL(api.m[1]!))
+    servers.push({
+      bundle,
+      api,
+      client,
+      lab: new TrpcHttp(client, keys.get('HBQI')!),
+      body: new TrpcHttp(client, keys.get('CQC-WH')!),
+    })
+  }
   const base = await start(
     ['--import', 'tsx', join(here, 'baseline-server.ts')],
     join(root, 'tooling', 'bench'),
@@ -73,39 +98,90 @@ try {
       NODE_ENV: 'production',
       PORT: '0',
       BASELINE_DIR: join(work, 'baseline'),
-      READMODELS_DIR: join(work, 'data', 'readmodels'),
+      READMODELS_DIR: join(work, 'data-0', 'readmodels'),
     },
     join(work, 'base.log'),
     /baseline listening on (http:\/\/[^\s]+)/,
   )
   procs.push(base.child)
-  const keys = new Map<string, string>()
-  for (const m of api.out().matchAll(/^ {2}\S+\s+(\S+)\s+(qi_\S+)/gm)) keys.set(m[1]!, m[2]!)
-  const apiClient = new HttpClient(new URL(api.m[1]!))
   const baseClient = new HttpClient(new URL(base.m[1]!))
-  const lab = new TrpcHttp(apiClient, keys.get('HBQI')!)
   const run = Date.now().toString(36)
-  const value = (i: number) => lab.mutation('testing.issueReport', reportInput(`D-${run}-${i}`))
+  type Server = (typeof servers)[number]
+  const issue = (s: Server) => (i: number) =>
+    s.lab.mutation('testing.issueReport', reportInput(`D-${run}-${i}`))
+  const revoke = (s: Server) => async (i: number) => {
+    const { position } = await s.lab.mutation<{ position: string }>('testing.revokeReport', {
+      reportNo: `P-${run}-${i}`,
+      revokedOn: '2025-05-20',
+      reason: 'bench: revoked',
+    })
+    for (let pause = 1, read = 0; ; pause = Math.min(16, pause * 2), read++) {
+      const certificate = await s.body.query<{ status: string }>(
+        'certification.get',
+        read === 0
+          ? { certificateNo: `C-${run}-${i}`, minPosition: position, afterPolicies: true }
+          : { certificateNo: `C-${run}-${i}` },
+        read === 0 ? { values: { minPosition: ['bigint'] } } : undefined,
+      )
+      if (certificate.status === 'suspended') return
+      await sleep(pause)
+    }
+  }
+  const prepare = async (s: Server, first: number, n: number) => {
+    if (scenario !== 'revoke') return
+    const setup = await runLevel(
+      16,
+      n,
+      async (i) => {
+        await s.lab.mutation('testing.issueReport', reportInput(`P-${run}-${i}`))
+        await s.body.mutation(
+          'certification.issueCertificate',
+          certificateInput(`C-${run}-${i}`, `P-${run}-${i}`),
+        )
+      },
+      first,
+    )
+    if (setup.errors > 0) throw new Error(`setup failed: ${setup.firstError}`)
+  }
+  const value = scenario === 'revoke' ? revoke : issue
   const baseline = async (i: number) => {
     const r = await baseClient.request('POST', '/append', { body: { json: reportInput(`B-${run}-${i}`) } })
     if (r.status !== 200) throw new Error(r.body)
   }
-  await runLevel(8, 300, value, 1_000_000)
+  for (const s of servers) {
+    await prepare(s, 1_000_000, 100)
+    await runLevel(8, 100, value(s), 1_000_000)
+  }
   await runLevel(8, 300, baseline, 1_000_000)
   const rounds = Number(process.env.ROUNDS ?? 1)
+  const cpuPerRequest = new Map<string, number[]>()
   for (let r = 0; r < rounds; r++) {
-    const load = os.loadavg()[0]!.toFixed(2)
-    const c0 = cpuMs(api.child.pid!)
-    const w0 = performance.now() - api.t0
-    const v = await runLevel(clients, count, value, r * count)
-    const w1 = performance.now() - api.t0
-    const c1 = cpuMs(api.child.pid!)
-    const b = await runLevel(clients, count, baseline, r * count)
-    console.log(
-      `load ${load} | api ${v.throughput}/s p50 ${v.p50} p99 ${v.p99} err ${v.errors} cpu ${((c1 - c0) / count).toFixed(3)} ms/req | base ${b.throughput}/s p99 ${b.p99} | ratio ${(v.throughput / b.throughput).toFixed(3)} | window ${w0.toFixed(0)}-${w1.toFixed(0)} ms${v.firstError ? ` ${v.firstError}` : ''}`,
-    )
+    for (const s of servers) {
+      await prepare(s, r * count, count)
+      const load = os.loadavg()[0]!.toFixed(2)
+      await loopDelay(s.client) // prom-client resets its event-loop delay histogram on every scrape
+      const c0 = cpuMs(s.api.child.pid!)
+      const w0 = performance.now() - s.api.t0
+      const v = await runLevel(clients, count, value(s), r * count)
+      const w1 = performance.now() - s.api.t0
+      const c1 = cpuMs(s.api.child.pid!)
+      const loop = await loopDelay(s.client)
+      const b = await runLevel(clients, count, baseline, (r + 1) * 10_000_000 + servers.indexOf(s) * count)
+      const cpu = (c1 - c0) / count
+      cpuPerRequest.set(s.bundle, [...(cpuPerRequest.get(s.bundle) ?? []), cpu])
+      console.log(
+        `${s.bundle} ${scenario} load ${load} | api ${v.throughput}/s p50 ${v.p50} p99 ${v.p99} err ${v.errors} cpu ${cpu.toFixed(3)} ms/op | base ${b.throughput}/s p99 ${b.p99} | ratio ${(v.throughput / b.throughput).toFixed(3)} | ${loop} | window ${w0.toFixed(0)}-${w1.toFixed(0)} ms${v.firstError ? ` ${v.firstError}` : ''}`,
+      )
+    }
   }
-  apiClient.close()
+  for (const [bundle, cpus] of cpuPerRequest)
+    console.log(
+      `${bundle}: mean cpu ${(cpus.reduce((a, b) => a + b, 0) / cpus.length).toFixed(3)} ms/op over ${cpus.length} rounds; load ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    )
+  for (const s of servers) s.client.close()
   baseClient.close()
 } finally {
   for (const p of procs) {
