@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { SqliteEventStore } from '@qi/eventstore/sqlite'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { type Projection, ProjectionRunner, ProjectionWaitTimeoutError } from './runner'
+import { LiveTurns, type Projection, ProjectionRunner, ProjectionWaitTimeoutError } from './runner'
 
 /** Counts events per stream; `version` lets a test change the projection's shape. */
 function counter(version = 1, failOn?: string): Projection {
@@ -70,6 +70,44 @@ describe('ProjectionRunner', () => {
     expect(runner.status().state).toBe('live')
   })
 
+  it('applies a live batch nobody waits for on its turn, and at once when someone starts waiting', async () => {
+    /** Turns that are never granted: a batch waits until `hurry` (a caller's waitFor). */
+    const deferred = () => {
+      let resolve!: () => void
+      const promise = new Promise<void>((done) => {
+        resolve = done
+      })
+      return { promise, resolve }
+    }
+    class HeldTurns extends LiveTurns {
+      taken = 0
+      takenOnce = deferred()
+      override take() {
+        this.taken += 1
+        this.takenOnce.resolve()
+        const turn = deferred()
+        return { turn: turn.promise, hurry: turn.resolve }
+      }
+    }
+    const turns = new HeldTurns()
+    const runner = track(new ProjectionRunner({ store, projection: counter(), liveTurns: turns }))
+    await runner.start()
+    const last = await appendMany(store, 'a', 3)
+    await turns.takenOnce.promise
+    // gathered, waiting for its turn: not applied yet
+    expect(runner.checkpoint).toBeNull()
+    expect(counts(runner)).toEqual({})
+    await runner.waitFor(last, 30_000)
+    expect(counts(runner)).toEqual({ a: 3 })
+    // a batch someone already waits for does not wait for a turn
+    const taken = turns.taken
+    const next = store.appendToStream('b', [{ type: 'Tick', data: {} }])
+    const { position } = await next
+    await runner.waitFor(position, 30_000)
+    expect(counts(runner)).toEqual({ a: 3, b: 1 })
+    expect(turns.taken).toBeLessThanOrEqual(taken + 1)
+  })
+
   it('applies a live batch someone waits for in the turn of its commit, not a turn of the loop later', async () => {
     const runner = track(new ProjectionRunner({ store, projection: counter() }))
     await runner.start()
@@ -81,6 +119,24 @@ describe('ProjectionRunner', () => {
     const turn = new Promise((done) => setImmediate(() => done('a turn of the loop passed')))
     expect(await Promise.race([applied, turn])).toBe('applied')
     expect(counts(runner)).toEqual({ a: 2, b: 1 })
+  })
+
+  it('gives live turns one per turn of the event loop, in order; hurry ends a wait at once', async () => {
+    const turns = new LiveTurns()
+    const order: string[] = []
+    const a = turns.take()
+    const b = turns.take()
+    const c = turns.take()
+    void a.turn.then(() => order.push('a'))
+    void b.turn.then(() => order.push('b'))
+    void c.turn.then(() => order.push('c'))
+    c.hurry()
+    await Promise.resolve()
+    expect(order).toEqual(['c'])
+    await new Promise((done) => setImmediate(done))
+    expect(order).toEqual(['c', 'a'])
+    await new Promise((done) => setImmediate(done))
+    expect(order).toEqual(['c', 'a', 'b'])
   })
 
   it('times out a wait for a position the store never reaches, with a clear error', async () => {
