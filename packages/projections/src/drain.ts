@@ -16,3 +16,25 @@ export function afterMicrotasks(): Promise<typeof DRAINED> {
     queueMicrotask(hop)
   })
 }
+
+/**
+ * A batch from a subscription: `first`, then each event the iterator hands over before `end()`
+ * resolves (raced per event: `end` may give a new deadline each time or the same one), up to `max`
+ * events. Returns the batch and the iterator's next result, still pending (the next batch's first,
+ * or the end of the subscription).
+ */
+export async function gatherBatch<T>(
+  iterator: AsyncIterator<T>,
+  first: T,
+  max: number,
+  end: () => Promise<typeof DRAINED>,
+): Promise<{ batch: T[]; pending: Promise<IteratorResult<T>> }> {
+  const batch = [first]
+  for (;;) {
+    const pending = iterator.next()
+    if (batch.length >= max) return { batch, pending }
+    const next = await Promise.race([pending, end()])
+    if (next === DRAINED || next.done) return { batch, pending }
+    batch.push(next.value)
+  }
+}

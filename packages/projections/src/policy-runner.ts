@@ -9,7 +9,7 @@ import {
   PoisonEventError,
   type PoisonPolicy,
 } from './dead-letters'
-import { afterMicrotasks, DRAINED } from './drain'
+import { afterMicrotasks, gatherBatch } from './drain'
 import { PositionWaiters } from './position-waiters'
 import { inSpan, linkToWriter } from './tracing'
 
@@ -177,14 +177,9 @@ export class PolicyRunner {
       // What the subscription already holds joins this batch: the triggers that arrived while
       // the previous batch was being handled. It hands them over within a few microtasks; a wait
       // for news (a timer, I/O) ends the batch. No turn of the event loop is waited for.
-      const batch = [first.value]
-      for (;;) {
-        pending = iterator.next()
-        if (batch.length >= this.batchSize) break
-        const next = await Promise.race([pending, afterMicrotasks()])
-        if (next === DRAINED || next.done) break
-        batch.push(next.value)
-      }
+      const gathered = await gatherBatch(iterator, first.value, this.batchSize, afterMicrotasks)
+      const batch = gathered.batch
+      pending = gathered.pending
       if (this.stopping) break
       // A prefix filter may let through longer type names: react only to the exact types.
       const triggers = batch.filter((event) => policy.handles.includes(event.type))

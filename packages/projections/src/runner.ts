@@ -9,7 +9,7 @@ import {
   PoisonEventError,
   type PoisonPolicy,
 } from './dead-letters'
-import { afterMicrotasks, DRAINED } from './drain'
+import { afterMicrotasks, DRAINED, gatherBatch } from './drain'
 import { PositionWaiters } from './position-waiters'
 import { linkToWriter, tracer } from './tracing'
 
@@ -599,20 +599,12 @@ export class ProjectionRunner {
         // When someone waits for this read model the batch ends as soon as the subscription has
         // handed that over (within microtasks, as the policy runner does): the waiters resume in the
         // turn of the commit. Otherwise it also takes what arrives until the loop's check phase.
-        const batch = [first.value]
         const end = this.waiters.waiting
           ? afterMicrotasks()
           : new Promise<typeof DRAINED>((resolve) => setImmediate(() => resolve(DRAINED)))
-        for (;;) {
-          if (batch.length >= this.batchSize) {
-            pending = iterator.next()
-            break
-          }
-          pending = iterator.next()
-          const next = await Promise.race([pending, end])
-          if (next === DRAINED || next.done) break
-          batch.push(next.value)
-        }
+        const gathered = await gatherBatch(iterator, first.value, this.batchSize, () => end)
+        const batch = gathered.batch
+        pending = gathered.pending
         // Nobody waits for this read model: let requests and the read models someone waits for go
         // first (LiveTurns). Events arriving meanwhile join the next batch.
         if (!this.waiters.waiting && this.handlesAny(batch)) {
