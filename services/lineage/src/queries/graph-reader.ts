@@ -100,7 +100,8 @@ interface EdgeRow {
   detail: string | null
   valid_from: string
 }
-interface StatusRow {
+/** A status history row as queries select it (`toStatus` makes a `NodeStatus` of it). */
+export interface StatusRow {
   status: string
   valid_from: string
   reason: string | null
@@ -650,7 +651,7 @@ function groupByRelation(rows: EdgeRow[]): Map<Relation, GraphEdge[]> {
   return byRelation
 }
 
-function toStatus(row: StatusRow): NodeStatus {
+export function toStatus(row: StatusRow): NodeStatus {
   return {
     status: row.status,
     since: row.valid_from,

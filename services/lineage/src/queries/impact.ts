@@ -2,7 +2,15 @@ import type Database from 'better-sqlite3'
 import { EFFECT_ORDER } from '../projections/graph'
 import type { NodeKind, Relation } from '../projections/ids'
 import { nodeId } from '../projections/ids'
-import { DECIDED, GraphReader, type GraphView, type NodeStatus, visibleEdge } from './graph-reader'
+import {
+  DECIDED,
+  GraphReader,
+  type GraphView,
+  type NodeStatus,
+  type StatusRow,
+  toStatus,
+  visibleEdge,
+} from './graph-reader'
 
 /** Which relations impact analysis follows backwards into each kind of node. */
 const UPWARD: Partial<Record<NodeKind, Array<{ rel: Relation; from: NodeKind }>>> = {
@@ -285,8 +293,11 @@ FROM counted c CROSS JOIN nodes n ON n.id = c.id
     ELSE (SELECT rowid ${COUNTED_ROWS('c.id')}) END
 WHERE c.rn = 1 OR (c.rn > @cursor AND c.rn <= @cursor + @limit)`
 
-/** An item of a group, its index in the group (from 1) and the group's totals. */
-interface ImpactRow {
+/**
+ * An item of a group, its index in the group (from 1) and the group's totals, with its status row
+ * (all null for an item off the page or without a status).
+ */
+type ImpactRow = {
   kind: 'report' | 'certificate' | 'product' | 'enterprise'
   id: string
   rn: number
@@ -294,14 +305,7 @@ interface ImpactRow {
   active: number
   key: string
   label: string
-  status: string | null
-  valid_from: string
-  reason: string | null
-  cause_kind: string | null
-  cause_ref: string | null
-  event_id: string | null
-  causation_id: string | null
-}
+} & (StatusRow | { [K in keyof StatusRow]: null })
 
 interface ImpactParameters {
   source: string
@@ -381,17 +385,7 @@ function impactInSql(
         id: row.id,
         key: row.key,
         label: row.label,
-        status:
-          row.status === null
-            ? null
-            : {
-                status: row.status,
-                since: row.valid_from,
-                reason: row.reason,
-                cause: row.cause_kind ? { kind: row.cause_kind, ref: row.cause_ref } : null,
-                eventId: row.event_id,
-                causationId: row.causation_id,
-              },
+        status: row.status === null ? null : toStatus(row),
       })
   }
   // In the window's order already; sorted here so that the order never rests on the plan.
