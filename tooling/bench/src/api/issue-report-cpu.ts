@@ -12,13 +12,14 @@
  * instead (each operation: revokeReport, then certification.get with afterPolicies until suspended).
  * Usage (tooling/bench): ROUNDS=3 tsx src/api/issue-report-cpu.ts
  */
-import { type ChildProcess, spawn } from 'node:child_process'
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
+import type { ChildProcess } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { HttpClient, runLevel, TrpcHttp } from './http'
 import { certificateInput, reportInput } from './inputs'
+import { API_READY, apiArguments, BASELINE_READY, demoKeys, startProcess, stopProcess } from './servers'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const root = resolve(here, '..', '..', '..', '..')
@@ -32,18 +33,6 @@ function cpuMs(pid: number) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100
-}
-async function start(args: string[], cwd: string, env: NodeJS.ProcessEnv, logFile: string, ready: RegExp) {
-  const fd = openSync(logFile, 'w')
-  const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', fd, fd] })
-  closeSync(fd)
-  const t0 = performance.now()
-  for (let i = 0; i < 1200; i++) {
-    const m = readFileSync(logFile, 'utf8').match(ready)
-    if (m) return { child, m, t0, out: () => readFileSync(logFile, 'utf8') }
-    await sleep(100)
-  }
-  throw new Error(readFileSync(logFile, 'utf8'))
 }
 /** The server's event-loop delay since the last scrape (prom-client's default metrics), in ms. */
 async function loopDelay(client: HttpClient) {
@@ -64,10 +53,9 @@ try {
   mkdirSync(join(work, 'baseline'))
   const servers = []
   for (const [n, bundle] of bundles.entries()) {
-    const api = await start(
-      ['--enable-source-maps', ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []), bundle, '--demo'],
-      apiDir,
-      {
+    const api = await startProcess(`API server ${bundle}`, apiArguments(bundle, prof), {
+      cwd: apiDir,
+      env: {
         ...process.env,
         NODE_ENV: 'production',
         PORT: '0',
@@ -75,13 +63,13 @@ try {
         QI_DATA_DIR: join(work, `data-${n}`),
         OTEL_EXPORTER_OTLP_ENDPOINT: '',
       },
-      join(work, `api-${n}.log`),
-      /QI Ledger API on (http:\/\/[^\s]+)/,
-    )
+      logFile: join(work, `api-${n}.log`),
+      ready: API_READY,
+      timeoutMs: 120_000,
+    })
     procs.push(api.child)
-    const keys = new Map<string, string>()
-    for (const m of api.out().matchAll(/^ {2}\S+\s+(\S+)\s+(qi_\S+)/gm)) keys.set(m[1]!, m[2]!)
-    const client = new HttpClient(new URL(api.m[1]!))
+    const keys = demoKeys(api.output())
+    const client = new HttpClient(new URL(api.match[1]!))
     servers.push({
       bundle,
       api,
@@ -90,21 +78,21 @@ try {
       body: new TrpcHttp(client, keys.get('CQC-WH')!),
     })
   }
-  const base = await start(
-    ['--import', 'tsx', join(here, 'baseline-server.ts')],
-    join(root, 'tooling', 'bench'),
-    {
+  const base = await startProcess('baseline server', ['--import', 'tsx', join(here, 'baseline-server.ts')], {
+    cwd: join(root, 'tooling', 'bench'),
+    env: {
       ...process.env,
       NODE_ENV: 'production',
       PORT: '0',
       BASELINE_DIR: join(work, 'baseline'),
       READMODELS_DIR: join(work, 'data-0', 'readmodels'),
     },
-    join(work, 'base.log'),
-    /baseline listening on (http:\/\/[^\s]+)/,
-  )
+    logFile: join(work, 'base.log'),
+    ready: BASELINE_READY,
+    timeoutMs: 60_000,
+  })
   procs.push(base.child)
-  const baseClient = new HttpClient(new URL(base.m[1]!))
+  const baseClient = new HttpClient(new URL(base.match[1]!))
   const run = Date.now().toString(36)
   type Server = (typeof servers)[number]
   const issue = (s: Server) => (i: number) =>
@@ -161,9 +149,9 @@ try {
       const load = os.loadavg()[0]!.toFixed(2)
       await loopDelay(s.client) // prom-client resets its event-loop delay histogram on every scrape
       const c0 = cpuMs(s.api.child.pid!)
-      const w0 = performance.now() - s.api.t0
+      const w0 = performance.now() - s.api.startedAt
       const v = await runLevel(clients, count, value(s), r * count)
-      const w1 = performance.now() - s.api.t0
+      const w1 = performance.now() - s.api.startedAt
       const c1 = cpuMs(s.api.child.pid!)
       const loop = await loopDelay(s.client)
       const b = await runLevel(clients, count, baseline, (r + 1) * 10_000_000 + servers.indexOf(s) * count)
@@ -184,10 +172,6 @@ try {
   for (const s of servers) s.client.close()
   baseClient.close()
 } finally {
-  for (const p of procs) {
-    const exited = new Promise((d) => p.once('exit', d))
-    p.kill('SIGTERM')
-    await Promise.race([exited, sleep(15000)])
-  }
+  for (const p of procs) await stopProcess(p)
   rmSync(work, { recursive: true, force: true })
 }

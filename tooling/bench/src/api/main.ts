@@ -7,14 +7,15 @@
  * BENCH_QUICK=1 or --quick: fewer requests, 1 and 64 clients. BENCH_SCENARIOS=a,b runs some
  * scenarios only, BENCH_CLIENTS=1,64 some client counts only; BENCH_CPU_PROF=<dir> writes the API server's CPU profile there (node --cpu-prof).
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { type ChildProcess, execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { HttpClient, runLevel, TrpcHttp } from './http'
 import { certificateInput, GB4706, KETTLE, reportInput } from './inputs'
 import { gitState, machine } from './metadata'
+import { API_READY, apiArguments, BASELINE_READY, demoKeys, startProcess, stopProcess } from './servers'
 import {
   type ApiBenchResult,
   compareLevel,
@@ -45,39 +46,6 @@ const cpuProfileDir = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU
 const log = (message: string) => console.log(`[bench:api] ${message}`)
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms))
 
-/** Starts a Node server whose output goes to a file; resolves with the process and its first line matching. */
-async function startProcess(
-  name: string,
-  args: string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv; logFile: string; ready: RegExp; timeoutMs: number },
-): Promise<{ child: ChildProcess; match: RegExpMatchArray; output: () => string }> {
-  const fd = openSync(options.logFile, 'w')
-  const child = spawn(process.execPath, args, {
-    cwd: options.cwd,
-    env: options.env,
-    stdio: ['ignore', fd, fd],
-  })
-  closeSync(fd)
-  const output = () => readFileSync(options.logFile, 'utf8')
-  const deadline = Date.now() + options.timeoutMs
-  while (Date.now() < deadline) {
-    const match = output().match(options.ready)
-    if (match) return { child, match, output }
-    if (child.exitCode !== null) break
-    await sleep(100)
-  }
-  child.kill('SIGKILL')
-  throw new Error(`${name} did not start:\n${output().slice(-3000)}`)
-}
-
-async function stopProcess(child: ChildProcess) {
-  if (child.exitCode !== null) return
-  const exited = new Promise((done) => child.once('exit', done))
-  child.kill('SIGTERM')
-  await Promise.race([exited, sleep(15_000)])
-  if (child.exitCode === null) child.kill('SIGKILL')
-}
-
 interface Scenario {
   id: string
   name: string
@@ -106,32 +74,22 @@ async function main() {
   const client = { api: null as HttpClient | null, base: null as HttpClient | null }
   try {
     if (cpuProfileDir) mkdirSync(cpuProfileDir, { recursive: true })
-    const api = await startProcess(
-      'API server',
-      [
-        '--enable-source-maps',
-        ...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : []),
-        'dist/main.js',
-        '--demo',
-      ],
-      {
-        cwd: apiDir,
-        env: {
-          ...process.env,
-          NODE_ENV: 'production',
-          PORT: '0',
-          HOST: '127.0.0.1',
-          QI_DATA_DIR: dataDir,
-          OTEL_EXPORTER_OTLP_ENDPOINT: '',
-        },
-        logFile: join(work, 'api.log'),
-        ready: /QI Ledger API on (http:\/\/[^\s]+)/,
-        timeoutMs: 120_000,
+    const api = await startProcess('API server', apiArguments('dist/main.js', cpuProfileDir), {
+      cwd: apiDir,
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        PORT: '0',
+        HOST: '127.0.0.1',
+        QI_DATA_DIR: dataDir,
+        OTEL_EXPORTER_OTLP_ENDPOINT: '',
       },
-    )
+      logFile: join(work, 'api.log'),
+      ready: API_READY,
+      timeoutMs: 120_000,
+    })
     processes.push(api.child)
-    const keys = new Map<string, string>()
-    for (const match of api.output().matchAll(/^ {2}\S+\s+(\S+)\s+(qi_\S+)/gm)) keys.set(match[1]!, match[2]!)
+    const keys = demoKeys(api.output())
     const demoEvents = Number(api.output().match(/Demo loaded: (\d+) events/)?.[1] ?? Number.NaN)
     log(`API server at ${api.match[1]} (demo: ${demoEvents} events, ${keys.size} keys)`)
     const baseline = await startProcess(
@@ -147,7 +105,7 @@ async function main() {
           READMODELS_DIR: join(dataDir, 'readmodels'),
         },
         logFile: join(work, 'baseline.log'),
-        ready: /baseline listening on (http:\/\/[^\s]+)/,
+        ready: BASELINE_READY,
         timeoutMs: 60_000,
       },
     )

@@ -19,8 +19,8 @@
  * CPU figures and profiles), SPLIT_ORDER=1 (each operation's wait to reach the revoke command, in
  * start order), SPLIT_KEEP=1 (keep the temporary folder and the server log), BENCH_CPU_PROF=<dir>.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
+import { type ChildProcess, execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:http'
 import os from 'node:os'
 import { dirname, join, resolve } from 'node:path'
@@ -28,6 +28,7 @@ import { fileURLToPath } from 'node:url'
 import { gunzipSync } from 'node:zlib'
 import { HttpClient, runLevel, TrpcHttp } from './http'
 import { certificateInput, reportInput } from './inputs'
+import { API_READY, apiArguments, demoKeys, startProcess, stopProcess } from './servers'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const apiDir = resolve(here, '..', '..', '..', '..', 'apps', 'api')
@@ -103,43 +104,27 @@ async function main() {
   let client: HttpClient | null = null
   try {
     if (cpuProfileDir) mkdirSync(cpuProfileDir, { recursive: true })
-    const logFile = join(work, 'api.log')
-    const fd = openSync(logFile, 'w')
-    child = spawn(
-      process.execPath,
-      [
-        '--enable-source-maps',
-        ...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : []),
-        'dist/main.js',
-        '--demo',
-      ],
-      {
-        cwd: apiDir,
-        env: {
-          ...process.env,
-          NODE_ENV: 'production',
-          PORT: '0',
-          HOST: '127.0.0.1',
-          QI_DATA_DIR: join(work, 'data'),
-          OTEL_EXPORTER_OTLP_ENDPOINT: process.env.SPLIT_TRACE === '0' ? '' : `http://127.0.0.1:${otlpPort}`,
-          OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-          OTEL_BSP_MAX_QUEUE_SIZE: '500000',
-          OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '4096',
-          OTEL_BSP_SCHEDULE_DELAY: '200',
-        },
-        stdio: ['ignore', fd, fd],
+    const api = await startProcess('API server', apiArguments('dist/main.js', cpuProfileDir), {
+      cwd: apiDir,
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        PORT: '0',
+        HOST: '127.0.0.1',
+        QI_DATA_DIR: join(work, 'data'),
+        OTEL_EXPORTER_OTLP_ENDPOINT: process.env.SPLIT_TRACE === '0' ? '' : `http://127.0.0.1:${otlpPort}`,
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+        OTEL_BSP_MAX_QUEUE_SIZE: '500000',
+        OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '4096',
+        OTEL_BSP_SCHEDULE_DELAY: '200',
       },
-    )
-    closeSync(fd)
-    let url: string | undefined
-    for (let waited = 0; !url && waited < 120_000; waited += 100) {
-      url = readFileSync(logFile, 'utf8').match(/QI Ledger API on (http:\/\/[^\s]+)/)?.[1]
-      if (!url) await sleep(100)
-    }
-    if (!url) throw new Error(`API did not start:\n${readFileSync(logFile, 'utf8').slice(-3000)}`)
-    const keys = new Map<string, string>()
-    for (const m of readFileSync(logFile, 'utf8').matchAll(/^ {2}\S+\s+(\S+)\s+(qi_\S+)/gm))
-      keys.set(m[1]!, m[2]!)
+      logFile: join(work, 'api.log'),
+      ready: API_READY,
+      timeoutMs: 120_000,
+    })
+    child = api.child
+    const url = api.match[1]!
+    const keys = demoKeys(api.output())
     client = new HttpClient(new URL(url))
     const lab = new TrpcHttp(client, keys.get('HBQI')!)
     const body = new TrpcHttp(client, keys.get('CQC-WH')!)
@@ -284,12 +269,7 @@ async function main() {
     )
   } finally {
     client?.close()
-    if (child && child.exitCode === null) {
-      const exited = new Promise((done) => child!.once('exit', done))
-      child.kill('SIGTERM')
-      await Promise.race([exited, sleep(15_000)])
-      if (child.exitCode === null) child.kill('SIGKILL')
-    }
+    if (child) await stopProcess(child)
     receiver.server.close()
     if (process.env.SPLIT_KEEP) console.log('kept', work)
     else rmSync(work, { recursive: true, force: true })
