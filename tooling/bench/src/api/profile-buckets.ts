@@ -2,20 +2,12 @@
 // the nearest frame (leaf to root) matching a bucket (read-model batches, command, store, tRPC,
 // Fastify, HTTP, GC, idle). DETAIL=n also prints each bucket's top n self frames.
 // Usage: [DETAIL=n] tsx src/api/profile-buckets.ts <file.cpuprofile> <fromMs> <toMs>
-import { readFileSync } from 'node:fs'
+import { forEachSample, frameLabel, readProfile } from './cpu-profile'
 
-interface N {
-  id: number
-  callFrame: { functionName: string; url: string; lineNumber: number }
-  children?: number[]
-}
 const [file, fromArg, toArg] = process.argv.slice(2)
-const p = JSON.parse(readFileSync(file!, 'utf8')) as { nodes: N[]; samples: number[]; timeDeltas: number[] }
-const from = Number(fromArg) * 1000,
-  to = Number(toArg) * 1000
-const byId = new Map(p.nodes.map((n) => [n.id, n]))
-const parent = new Map<number, number>()
-for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id)
+if (!file || !fromArg || !toArg)
+  throw new Error('usage: profile-buckets.ts <file.cpuprofile> <fromMs> <toMs>')
+const profile = readProfile(file)
 // [bucket, regex on "function url:line"]: the first frame matching any of them, from the leaf up
 const outer: Array<[string, RegExp]> = [
   ['read models: applyBatch (runner)', /^applyBatch |^applyEvents /],
@@ -40,21 +32,16 @@ const outer: Array<[string, RegExp]> = [
 ]
 const buckets = new Map<string, number>()
 const selfBy = new Map<string, Map<string, number>>()
-let t = 0,
-  total = 0
-p.samples.forEach((id, i) => {
-  t += p.timeDeltas[i] ?? 0
-  if (t < from || t > to) return
-  const d = p.timeDeltas[i] ?? 0
+let total = 0
+forEachSample(profile, Number(fromArg), Number(toArg), (id, d) => {
   total += d
-  const leaf = byId.get(id)!
+  const leaf = profile.byId.get(id)!
   let bucket: string | null = null
   if (leaf.callFrame.functionName === '(garbage collector)') bucket = 'GC'
   else if (leaf.callFrame.functionName === '(idle)') bucket = 'idle'
   else {
-    for (let at: number | undefined = id; at !== undefined && !bucket; at = parent.get(at)) {
-      const f = byId.get(at)!.callFrame
-      const name = `${f.functionName} ${f.url.replace(/^.*\/(node_modules\/\.pnpm\/[^/]+\/node_modules\/|apps\/|packages\/)/, '$1')}:${f.lineNumber + 1}`
+    for (let at: number | undefined = id; at !== undefined && !bucket; at = profile.parent.get(at)) {
+      const name = frameLabel(profile.byId.get(at)!)
       for (const [b, re] of outer)
         if (re.test(name)) {
           bucket = b
@@ -64,8 +51,7 @@ p.samples.forEach((id, i) => {
   }
   bucket ??= 'other'
   buckets.set(bucket, (buckets.get(bucket) ?? 0) + d)
-  const lf = leaf.callFrame
-  const ln = `${lf.functionName || '(anon)'} ${lf.url.replace(/^.*\/(node_modules\/\.pnpm\/[^/]+\/node_modules\/|apps\/|packages\/)/, '$1')}:${lf.lineNumber + 1}`
+  const ln = frameLabel(leaf)
   const m = selfBy.get(bucket) ?? new Map()
   selfBy.set(bucket, m)
   m.set(ln, (m.get(ln) ?? 0) + d)
