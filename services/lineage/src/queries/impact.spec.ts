@@ -1,5 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { type Draft, day, reportData } from '../testing/histories'
 import { type OracleEvent, OracleGraph } from '../testing/oracle'
 import { project } from '../testing/project'
 import { GraphReader, type GraphView, type TimePoint } from './graph-reader'
@@ -17,8 +18,6 @@ import { type Impact, type ImpactGroup, impactByWalk, impactOf } from './impact'
 const SEED = 20_261_128
 const RUNS = 25
 const SPAN = 40
-const BASE = Date.UTC(2020, 0, 1)
-const day = (offset: number) => new Date(BASE + offset * 86_400_000).toISOString().slice(0, 10)
 
 const STANDARDS = [
   { code: 'GB/T 100', version: '2015' },
@@ -31,9 +30,6 @@ const ENTERPRISES = ['91420100MA4K000001', '91420100MA4K000002', '91420100MA4K00
 const PRODUCTS = ['P1', 'P2', 'P3', 'P4', 'P5', 'P6']
 const REPORTS = Array.from({ length: 30 }, (_, i) => `R${String(i + 1).padStart(2, '0')}`)
 const CERTIFICATES = Array.from({ length: 14 }, (_, i) => `C${String(i + 1).padStart(2, '0')}`)
-
-type Draft = Omit<OracleEvent, 'position' | 'id'>
-type Ref = (typeof STANDARDS)[number]
 
 const setup: Draft[] = [
   ...STANDARDS.flatMap((ref): Draft[] => [
@@ -140,27 +136,17 @@ const reportStream = (reportNo: string) =>
         {
           type: 'TestReportIssued',
           on: issuedOn,
-          data: {
+          data: reportData({
             reportNo,
-            labId: r.lab,
-            accreditationNo: `CNAS ${r.lab}`,
-            customer: { name: '企业', enterpriseId: ENTERPRISES[0] },
-            sample: { productId: r.product, productName: '电热水壶', model: `M-${r.product}` },
-            testedFrom: day(r.tested),
-            testedTo: day(r.tested),
-            results: r.standards.map((s: Ref) => ({
-              method: { standardCode: s.code, standardVersion: s.version, clause: '5.1' },
-              parameter: '泄漏电流',
-              value: '0.1',
-              unit: 'mA',
-              verdict: 'pass',
-            })),
-            decisionRule: 'simple_acceptance',
-            conformity: 'conforms',
-            instrumentIds: r.instruments,
-            signatory: '王工',
-            issuedOn,
-          },
+            lab: r.lab,
+            enterpriseId: ENTERPRISES[0]!,
+            product: r.product,
+            model: `M-${r.product}`,
+            standards: r.standards,
+            instruments: r.instruments,
+            testedFrom: r.tested,
+            gap: r.gap,
+          }),
         },
         ...(r.change === null
           ? []

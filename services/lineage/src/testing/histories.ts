@@ -46,7 +46,8 @@ export const NODES = [
   'verification:A2',
 ]
 
-type Draft = Omit<OracleEvent, 'position' | 'id'>
+/** An oracle event before it is numbered (testing/project `recorded`). */
+export type Draft = Omit<OracleEvent, 'position' | 'id'>
 const dateArb = fc.integer({ min: 0, max: SPAN })
 /** Often 0: the second date of a pair (published/effective, superseded/transition end) on the same day. */
 const gapArb = fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 4 }))
@@ -410,29 +411,54 @@ const productStream = fc
       : []),
   ])
 
-const report = (reportNo: string, testedFrom: number, gap: number, standard: typeof SA) => ({
-  reportNo,
-  labId: 'L1',
-  accreditationNo: 'CNAS L1',
-  customer: { name: '企业', enterpriseId: ENTERPRISE },
-  sample: { productId: 'P1', productName: '电热水壶', model: 'MJ-17' },
-  testedFrom: day(testedFrom),
-  testedTo: day(testedFrom),
-  results: [
-    {
-      method: { standardCode: standard.code, standardVersion: standard.version, clause: '5.1' },
-      parameter: '泄漏电流',
-      value: '0.1',
-      unit: 'mA',
-      verdict: 'pass',
-    },
-  ],
+/**
+ * A passing test report's data: one result (clause 5.1) per standard, tested on day `testedFrom`,
+ * issued `gap` days later.
+ */
+export const reportData = (r: {
+  reportNo: string
+  lab: string
+  enterpriseId: string
+  product: string
+  model: string
+  standards: ReadonlyArray<{ code: string; version: string }>
+  instruments: string[]
+  testedFrom: number
+  gap: number
+}) => ({
+  reportNo: r.reportNo,
+  labId: r.lab,
+  accreditationNo: `CNAS ${r.lab}`,
+  customer: { name: '企业', enterpriseId: r.enterpriseId },
+  sample: { productId: r.product, productName: '电热水壶', model: r.model },
+  testedFrom: day(r.testedFrom),
+  testedTo: day(r.testedFrom),
+  results: r.standards.map((standard) => ({
+    method: { standardCode: standard.code, standardVersion: standard.version, clause: '5.1' },
+    parameter: '泄漏电流',
+    value: '0.1',
+    unit: 'mA',
+    verdict: 'pass',
+  })),
   decisionRule: 'simple_acceptance',
   conformity: 'conforms',
-  instrumentIds: ['I1'],
+  instrumentIds: r.instruments,
   signatory: '王工',
-  issuedOn: day(testedFrom + gap),
+  issuedOn: day(r.testedFrom + r.gap),
 })
+
+const report = (reportNo: string, testedFrom: number, gap: number, standard: typeof SA) =>
+  reportData({
+    reportNo,
+    lab: 'L1',
+    enterpriseId: ENTERPRISE,
+    product: 'P1',
+    model: 'MJ-17',
+    standards: [standard],
+    instruments: ['I1'],
+    testedFrom,
+    gap,
+  })
 
 const reportChange = (reportNo: string) =>
   fc.tuple(fc.boolean(), dateArb).map(
