@@ -193,6 +193,10 @@ function metaStatements(db: Database.Database): MetaStatements {
  */
 const UNSTORED_CHECKPOINT_MAX = 1000n
 
+/** Whether a batch that changed no row must still store its checkpoint `last` (see above). */
+const checkpointDue = (stored: bigint | null, last: bigint) =>
+  stored === null || last - stored >= UNSTORED_CHECKPOINT_MAX
+
 /** Page cache of a generation being rebuilt, in KiB (SQLite's negative unit). */
 const REBUILD_PAGE_CACHE_KIB = -262_144
 
@@ -474,7 +478,7 @@ export class ProjectionRunner {
    */
   private skipBatch(generation: Generation, events: RecordedEvent[]) {
     const last = events.at(-1)!.position
-    if (generation.stored === null || last - generation.stored >= UNSTORED_CHECKPOINT_MAX) {
+    if (checkpointDue(generation.stored, last)) {
       metaStatements(generation.db).saveCheckpoint.run(last.toString())
       generation.stored = last
     }
@@ -504,7 +508,7 @@ export class ProjectionRunner {
           }
         }
         const changed = statements.totalChanges.get() !== changesBefore
-        if (changed || stored === null || last - stored >= UNSTORED_CHECKPOINT_MAX) {
+        if (changed || checkpointDue(stored, last)) {
           statements.saveCheckpoint.run(last.toString())
           stored = last
         }
