@@ -406,15 +406,7 @@ export class GraphReader implements GraphView {
     // A node with status rows by the position, none counting by the date, did not exist yet: absent.
     const statuses = this.statusesOf(ids)
     for (const row of this.statements.nodesAtPosition.all(JSON.stringify(ids), this.position)) {
-      if (!statuses.has(row.id)) continue
-      result.set(row.id, {
-        id: row.id,
-        kind: row.kind,
-        key: row.key,
-        label: row.label,
-        data: parseNodeData(row.data),
-        status: statuses.get(row.id)!,
-      })
+      if (statuses.has(row.id)) result.set(row.id, nodeOf(row, statuses.get(row.id)!))
     }
     return result
   }
@@ -424,14 +416,7 @@ export class GraphReader implements GraphView {
     if (!row) return null
     const status = this.status(id)
     if (!status && this.statements.hasStatuses.get(id, this.position, this.position)!.found) return null
-    return {
-      id: row.id,
-      kind: row.kind,
-      key: row.key,
-      label: row.label,
-      data: parseNodeData(row.data),
-      status,
-    }
+    return nodeOf(row, status)
   }
 
   /** Nodes with an edge `rel` into any of `targets` (visible at the time point). */
@@ -608,6 +593,11 @@ function parseNodeData(text: string): Record<string, unknown> {
     sharedDataChars -= oldest.length
   }
   return value
+}
+
+/** A node row with its status (read from the history). */
+function nodeOf(row: NodeRow, status: NodeStatus | null): GraphNode {
+  return { id: row.id, kind: row.kind, key: row.key, label: row.label, data: parseNodeData(row.data), status }
 }
 
 /** A node read with its settled status (a `settledNode` row whose status is decided). */
