@@ -18,7 +18,8 @@ import os from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { HttpClient, runLevel, TrpcHttp } from './http'
-import { certificateInput, reportInput } from './inputs'
+import { reportInput } from './inputs'
+import { issueCertifiedReports, type Pair, revokeUntilSuspended } from './revocations'
 import { API_READY, apiArguments, BASELINE_READY, demoKeys, startProcess, stopProcess } from './servers'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -27,7 +28,6 @@ const apiDir = join(root, 'apps', 'api')
 const clients = Number(process.env.CLIENTS ?? 64)
 const count = Number(process.env.COUNT ?? 3000)
 const prof = process.env.PROF ? resolve(process.env.PROF) : undefined
-const sleep = (ms: number) => new Promise((d) => setTimeout(d, ms))
 
 function cpuMs(pid: number) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
@@ -97,39 +97,10 @@ try {
   type Server = (typeof servers)[number]
   const issue = (s: Server) => (i: number) =>
     s.lab.mutation('testing.issueReport', reportInput(`D-${run}-${i}`))
-  const revoke = (s: Server) => async (i: number) => {
-    const { position } = await s.lab.mutation<{ position: string }>('testing.revokeReport', {
-      reportNo: `P-${run}-${i}`,
-      revokedOn: '2025-05-20',
-      reason: 'bench: revoked',
-    })
-    for (let pause = 1, read = 0; ; pause = Math.min(16, pause * 2), read++) {
-      const certificate = await s.body.query<{ status: string }>(
-        'certification.get',
-        read === 0
-          ? { certificateNo: `C-${run}-${i}`, minPosition: position, afterPolicies: true }
-          : { certificateNo: `C-${run}-${i}` },
-        read === 0 ? { values: { minPosition: ['bigint'] } } : undefined,
-      )
-      if (certificate.status === 'suspended') return
-      await sleep(pause)
-    }
-  }
+  const revokePair: Pair = (i) => ({ reportNo: `P-${run}-${i}`, certificateNo: `C-${run}-${i}` })
+  const revoke = (s: Server) => (i: number) => revokeUntilSuspended(s.lab, s.body, revokePair, i)
   const prepare = async (s: Server, first: number, n: number) => {
-    if (scenario !== 'revoke') return
-    const setup = await runLevel(
-      16,
-      n,
-      async (i) => {
-        await s.lab.mutation('testing.issueReport', reportInput(`P-${run}-${i}`))
-        await s.body.mutation(
-          'certification.issueCertificate',
-          certificateInput(`C-${run}-${i}`, `P-${run}-${i}`),
-        )
-      },
-      first,
-    )
-    if (setup.errors > 0) throw new Error(`setup failed: ${setup.firstError}`)
+    if (scenario === 'revoke') await issueCertifiedReports(s.lab, s.body, revokePair, first, n)
   }
   const value = scenario === 'revoke' ? revoke : issue
   const baseline = async (i: number) => {

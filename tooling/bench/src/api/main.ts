@@ -13,8 +13,9 @@ import os from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { HttpClient, runLevel, TrpcHttp } from './http'
-import { certificateInput, GB4706, KETTLE, reportInput } from './inputs'
+import { GB4706, KETTLE, reportInput } from './inputs'
 import { gitState, machine } from './metadata'
+import { issueCertifiedReports, type Pair, revokeUntilSuspended } from './revocations'
 import { API_READY, apiArguments, BASELINE_READY, demoKeys, startProcess, stopProcess } from './servers'
 import {
   type ApiBenchResult,
@@ -44,7 +45,6 @@ const only = process.env.BENCH_SCENARIOS?.split(',').filter(Boolean)
 const cpuProfileDir = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined
 
 const log = (message: string) => console.log(`[bench:api] ${message}`)
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms))
 
 interface Scenario {
   id: string
@@ -129,6 +129,10 @@ async function main() {
       return JSON.parse(response.body) as unknown
     }
     const run = Date.now().toString(36)
+    const revokePair: Pair = (index) => ({
+      reportNo: `BP-${run}-${index}`,
+      certificateNo: `BC-${run}-${index}`,
+    })
     const append = async (index: number) => {
       const response = await base.request('POST', '/append', {
         body: { json: reportInput(`BA-${run}-${index}`) },
@@ -209,45 +213,8 @@ async function main() {
         baseline: 'POST /revoke (bare appends of the revocation and the suspension)',
         baselineDescription: revokeDescription,
         count: requests.policy,
-        prepare: async (first, count) => {
-          const setup = await runLevel(
-            16,
-            count,
-            async (index) => {
-              await lab.mutation('testing.issueReport', reportInput(`BP-${run}-${index}`))
-              await body.mutation(
-                'certification.issueCertificate',
-                certificateInput(`BC-${run}-${index}`, `BP-${run}-${index}`),
-              )
-            },
-            first,
-          )
-          if (setup.errors > 0)
-            throw new Error(`setting up reports and certificates failed: ${setup.firstError}`)
-        },
-        value: async (index) => {
-          const { position } = await lab.mutation<{ position: string }>('testing.revokeReport', {
-            reportNo: `BP-${run}-${index}`,
-            revokedOn: '2025-05-20',
-            reason: 'bench: revoked',
-          })
-          const deadline = Date.now() + 30_000
-          // The first read waits on the server until the policy has reacted to the revocation
-          // (minPosition + afterPolicies); if the suspension does not show yet, it polls as a
-          // client would, backing off from 1 ms to 16 ms between reads.
-          for (let pause = 1, read = 0; ; pause = Math.min(16, pause * 2), read++) {
-            const certificate = await body.query<{ status: string }>(
-              'certification.get',
-              read === 0
-                ? { certificateNo: `BC-${run}-${index}`, minPosition: position, afterPolicies: true }
-                : { certificateNo: `BC-${run}-${index}` },
-              read === 0 ? { values: { minPosition: ['bigint'] } } : undefined,
-            )
-            if (certificate.status === 'suspended') return
-            if (Date.now() > deadline) throw new Error(`certificate still ${certificate.status} after 30 s`)
-            await sleep(pause)
-          }
-        },
+        prepare: (first, count) => issueCertifiedReports(lab, body, revokePair, first, count),
+        value: (index) => revokeUntilSuspended(lab, body, revokePair, index),
         base: revoke,
       },
     ]

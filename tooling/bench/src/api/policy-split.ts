@@ -27,7 +27,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gunzipSync } from 'node:zlib'
 import { HttpClient, runLevel, TrpcHttp } from './http'
-import { certificateInput, reportInput } from './inputs'
+import { issueCertifiedReports } from './revocations'
 import { API_READY, apiArguments, demoKeys, startProcess, stopProcess } from './servers'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -134,19 +134,13 @@ async function main() {
       const n = clients === 8 && serial === 0 ? 50 : count
       const first = serial
       serial += n
-      const setup = await runLevel(
-        16,
-        n,
-        async (i) => {
-          await lab.mutation('testing.issueReport', reportInput(`SP-${run}-${i}`))
-          await body.mutation(
-            'certification.issueCertificate',
-            certificateInput(`SC-${run}-${i}`, `SP-${run}-${i}`),
-          )
-        },
+      await issueCertifiedReports(
+        lab,
+        body,
+        (i) => ({ reportNo: `SP-${run}-${i}`, certificateNo: `SC-${run}-${i}` }),
         first,
+        n,
       )
-      if (setup.errors > 0) throw new Error(`setup failed: ${setup.firstError}`)
       await sleep(500)
       receiver.spans.length = 0
       const ops = new Map<number, { t0: number; t1: number; t2: number; revokePosition: number }>()
