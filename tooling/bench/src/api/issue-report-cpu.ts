@@ -20,7 +20,15 @@ import { fileURLToPath } from 'node:url'
 import { HttpClient, runLevel, TrpcHttp } from './http'
 import { reportInput } from './inputs'
 import { issueCertifiedReports, type Pair, revokeUntilSuspended } from './revocations'
-import { API_READY, apiArguments, BASELINE_READY, demoKeys, startProcess, stopProcess } from './servers'
+import {
+  API_READY,
+  apiArguments,
+  apiEnvironment,
+  BASELINE_READY,
+  demoKeys,
+  startProcess,
+  stopProcess,
+} from './servers'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const root = resolve(here, '..', '..', '..', '..')
@@ -55,14 +63,7 @@ try {
   for (const [n, bundle] of bundles.entries()) {
     const api = await startProcess(`API server ${bundle}`, apiArguments(bundle, prof), {
       cwd: apiDir,
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        PORT: '0',
-        HOST: '127.0.0.1',
-        QI_DATA_DIR: join(work, `data-${n}`),
-        OTEL_EXPORTER_OTLP_ENDPOINT: '',
-      },
+      env: apiEnvironment(join(work, `data-${n}`)),
       logFile: join(work, `api-${n}.log`),
       ready: API_READY,
       timeoutMs: 120_000,

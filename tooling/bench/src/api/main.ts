@@ -16,7 +16,15 @@ import { HttpClient, runLevel, TrpcHttp } from './http'
 import { GB4706, KETTLE, reportInput } from './inputs'
 import { gitState, machine } from './metadata'
 import { issueCertifiedReports, type Pair, revokeUntilSuspended } from './revocations'
-import { API_READY, apiArguments, BASELINE_READY, demoKeys, startProcess, stopProcess } from './servers'
+import {
+  API_READY,
+  apiArguments,
+  apiEnvironment,
+  BASELINE_READY,
+  demoKeys,
+  startProcess,
+  stopProcess,
+} from './servers'
 import {
   type ApiBenchResult,
   compareLevel,
@@ -76,14 +84,7 @@ async function main() {
     if (cpuProfileDir) mkdirSync(cpuProfileDir, { recursive: true })
     const api = await startProcess('API server', apiArguments('dist/main.js', cpuProfileDir), {
       cwd: apiDir,
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        PORT: '0',
-        HOST: '127.0.0.1',
-        QI_DATA_DIR: dataDir,
-        OTEL_EXPORTER_OTLP_ENDPOINT: '',
-      },
+      env: apiEnvironment(dataDir),
       logFile: join(work, 'api.log'),
       ready: API_READY,
       timeoutMs: 120_000,

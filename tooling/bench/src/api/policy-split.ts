@@ -28,7 +28,7 @@ import { fileURLToPath } from 'node:url'
 import { gunzipSync } from 'node:zlib'
 import { HttpClient, runLevel, TrpcHttp } from './http'
 import { issueCertifiedReports } from './revocations'
-import { API_READY, apiArguments, demoKeys, startProcess, stopProcess } from './servers'
+import { API_READY, apiArguments, apiEnvironment, demoKeys, startProcess, stopProcess } from './servers'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const apiDir = resolve(here, '..', '..', '..', '..', 'apps', 'api')
@@ -106,18 +106,13 @@ async function main() {
     if (cpuProfileDir) mkdirSync(cpuProfileDir, { recursive: true })
     const api = await startProcess('API server', apiArguments('dist/main.js', cpuProfileDir), {
       cwd: apiDir,
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        PORT: '0',
-        HOST: '127.0.0.1',
-        QI_DATA_DIR: join(work, 'data'),
+      env: apiEnvironment(join(work, 'data'), {
         OTEL_EXPORTER_OTLP_ENDPOINT: process.env.SPLIT_TRACE === '0' ? '' : `http://127.0.0.1:${otlpPort}`,
         OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
         OTEL_BSP_MAX_QUEUE_SIZE: '500000',
         OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '4096',
         OTEL_BSP_SCHEDULE_DELAY: '200',
-      },
+      }),
       logFile: join(work, 'api.log'),
       ready: API_READY,
       timeoutMs: 120_000,

@@ -23,6 +23,20 @@ export const apiArguments = (bundle: string, cpuProfileDir?: string) => [
 ]
 
 /**
+ * The API's environment in a benchmark: production, a free port on 127.0.0.1, its own data folder,
+ * no trace export unless `extra` sets one.
+ */
+export const apiEnvironment = (dataDir: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
+  ...process.env,
+  NODE_ENV: 'production',
+  PORT: '0',
+  HOST: '127.0.0.1',
+  QI_DATA_DIR: dataDir,
+  OTEL_EXPORTER_OTLP_ENDPOINT: '',
+  ...extra,
+})
+
+/**
  * Starts a Node process whose output goes to `logFile`; resolves with the process, the first match
  * of `ready` in its output, its output so far, and when it was started (performance.now()).
  */
